@@ -1,0 +1,69 @@
+"""``python -m appliance COMMAND``: the appliance's command line.
+
+Each command lives in ``appliance/commands/NAME.py`` with ``add_parser(subparsers)``
+that sets ``func(args) -> int``.  Errors the user can act on are printed with
+what to do; anything unexpected is logged with its traceback and summarised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+import traceback
+
+from appliance import __version__
+from appliance.errors import ApplianceError
+from appliance.paths import state_dir
+
+COMMANDS = ("run", "classify", "eval", "bench", "drills", "history")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m appliance", description="A smart mirror that coaches facial expressions."
+    )
+    parser.add_argument("--version", action="version", version=f"appliance {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"appliance.commands.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"appliance.commands.{name}":
+                raise
+            continue  # a command not built yet
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ApplianceError as error:
+        print(f"error: {error.describe()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the last line of defence: never a bare traceback
+        where = _log_crash()
+        print(f"error: unexpected {type(error).__name__}: {error}\n  details: {where}", file=sys.stderr)
+        return 1
+
+
+def _log_crash() -> str:
+    try:
+        folder = state_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "crash.log"
+        with path.open("a", encoding="utf-8") as log:
+            log.write(traceback.format_exc() + "\n")
+        return f"the traceback is in {path}"
+    except OSError:
+        logging.getLogger(__name__).exception("unexpected error")
+        return "the traceback could not be saved"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""``classify``: the expression on faces in image files, one JSON line per file."""
+
+from __future__ import annotations
+
+import json
+
+from appliance.errors import ApplianceError
+from appliance.vision.classifier import DEFAULT_MODEL, ExpressionClassifier
+from appliance.vision.images import read_image
+from appliance.vision.preprocess import center_square, crop_face, to_gray
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("classify", help="read the expression on faces in image files")
+    parser.add_argument("images", nargs="+", metavar="IMAGE")
+    parser.add_argument(
+        "--face-crop", action="store_true", help="each image is already a cropped face: skip face detection"
+    )
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="expression model (.tflite)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    classifier = ExpressionClassifier(args.model)
+    failed = False
+    for path in args.images:
+        try:
+            faces = _face_crop_faces(classifier, path) if args.face_crop else _detected_faces(classifier, path)
+            record = {"path": path, "faces": faces}
+        except ApplianceError as error:
+            failed = True
+            record = {"path": path, "error": str(error)}
+        print(json.dumps(record), flush=True)
+    return 1 if failed else 0
+
+
+def _face_crop_faces(classifier: ExpressionClassifier, path: str) -> list[dict]:
+    gray = to_gray(read_image(path))
+    height, width = gray.shape
+    center, side = center_square(width, height)
+    crop = crop_face(gray, center=center, side=side)
+    box = [round(center[0] - side / 2), round(center[1] - side / 2), round(side), round(side)]
+    return [face_record(box, 1.0, classifier.probabilities(crop))]
+
+
+def _detected_faces(classifier: ExpressionClassifier, path: str) -> list[dict]:
+    raise ApplianceError(
+        "face detection on full frames is not available in this version",
+        hint="pass --face-crop for images that are already cropped faces",
+    )
+
+
+def face_record(box, score: float, probabilities: dict[str, float]) -> dict:
+    """One face in the classify schema."""
+    return {
+        "box": [int(v) for v in box],
+        "score": round(float(score), 4),
+        "expression": max(probabilities, key=probabilities.get),
+        "probabilities": {label: round(p, 4) for label, p in probabilities.items()},
+    }

@@ -1,0 +1,55 @@
+"""The FER+ data set (FER2013 crops with crowd votes), as the README in shared/ describes it.
+
+Numpy only: the training recipe and the ``eval`` command both read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from appliance.errors import ApplianceError
+from appliance.vision.classifier import EXPRESSIONS
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "ferplus48.npz"
+SPLITS = {"train": "Training", "validation": "PublicTest", "test": "PrivateTest"}
+
+
+@dataclass(frozen=True)
+class FerPlusSplit:
+    """Rows of one split whose top vote is one of the eight expressions."""
+
+    images: np.ndarray  # uint8 [n, 48, 48]
+    soft_labels: np.ndarray  # float32 [n, 8], the crowd's votes over EXPRESSIONS, summing to 1
+    labels: np.ndarray  # int64 [n], the majority label (ties: first in vote order)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def load_split(name: str, path: Path | str = DEFAULT_PATH, *, limit: int | None = None) -> FerPlusSplit:
+    """Load ``train``, ``validation`` or ``test``, dropping unknown / not-face rows."""
+    path = Path(path)
+    if name not in SPLITS:
+        raise ValueError(f"unknown split {name!r}; choose one of {', '.join(SPLITS)}")
+    if not path.is_file():
+        raise ApplianceError(
+            f"the FER+ data set is not at {path}",
+            hint="pass --data with the path of ferplus48.npz",
+        )
+    with np.load(path) as data:
+        columns = [str(c) for c in data["vote_columns"]]
+        if columns[: len(EXPRESSIONS)] != list(EXPRESSIONS):
+            raise ApplianceError(f"{path} has vote columns {columns}, expected {list(EXPRESSIONS)} first")
+        keep = data["split"] == SPLITS[name]
+        votes = data["votes"][keep].astype(np.float32)
+        images = data["images"][keep]
+    top = votes.argmax(axis=1)  # argmax breaks ties by column order, as FER+ does
+    keep = top < len(EXPRESSIONS)
+    images, votes, top = images[keep], votes[keep, : len(EXPRESSIONS)], top[keep]
+    if limit is not None:
+        images, votes, top = images[:limit], votes[:limit], top[:limit]
+    soft = votes / votes.sum(axis=1, keepdims=True)
+    return FerPlusSplit(images=images, soft_labels=soft.astype(np.float32), labels=top.astype(np.int64))

@@ -1,0 +1,28 @@
+"""Where the appliance keeps the user's things (XDG base directories)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "appliance"
+
+
+def _xdg(variable: str, fallback: str) -> Path:
+    value = os.environ.get(variable)
+    return Path(value) if value and os.path.isabs(value) else Path.home() / fallback
+
+
+def data_dir() -> Path:
+    """Practice history and other things the user would miss: $XDG_DATA_HOME/appliance."""
+    return _xdg("XDG_DATA_HOME", ".local/share") / APP_NAME
+
+
+def config_dir() -> Path:
+    """Settings: $XDG_CONFIG_HOME/appliance."""
+    return _xdg("XDG_CONFIG_HOME", ".config") / APP_NAME
+
+
+def state_dir() -> Path:
+    """Logs: $XDG_STATE_HOME/appliance."""
+    return _xdg("XDG_STATE_HOME", ".local/state") / APP_NAME
