@@ -1,0 +1,167 @@
+"""The appliance's settings: defaults, validation, and an optional TOML file.
+
+The file is ``config_dir()/config.toml`` (``~/.config/appliance/config.toml``); every key is
+optional.  All keys, with their defaults::
+
+    source = "auto"        # auto (camera, else the demo clip) | camera | demo | webcam | webcam:N | a path
+    fullscreen = true
+    preview = false        # a small camera picture for positioning oneself
+
+    [camera]
+    width = 640
+    height = 480
+    fps = 30
+
+    [vision]
+    threads = 2            # inference threads
+
+    [buttons]              # BCM pin numbers; buttons wired to ground, internal pull-ups
+    next = 17
+    select = 27
+    back = 22
+    break = 23
+    hold_time = 0.8        # seconds for a long press
+    led = false            # a pin number to light an LED while the camera is in use
+
+    [coach]                # passed through to the coach's own settings
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from appliance.controls import DEFAULT_PINS
+from appliance.errors import ConfigError
+from appliance.paths import config_dir
+
+SOURCE_KINDS = ("auto", "camera", "demo", "webcam")
+GPIO_PINS = range(2, 28)  # the BCM pins on the 40-pin header
+
+
+@dataclass(frozen=True)
+class CameraSettings:
+    width: int = 640
+    height: int = 480
+    fps: int = 30
+
+
+@dataclass(frozen=True)
+class ButtonSettings:
+    pins: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PINS))
+    hold_time: float = 0.8
+    led: int | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str = "auto"
+    fullscreen: bool = True
+    preview: bool = False
+    camera: CameraSettings = field(default_factory=CameraSettings)
+    threads: int = 2
+    buttons: ButtonSettings = field(default_factory=ButtonSettings)
+    coach: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None  # the file it came from, if any
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """A copy with command-line overrides (None means "not given")."""
+        return replace(self, **{key: value for key, value in changes.items() if value is not None})
+
+
+def default_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Settings from ``path`` (default: the user's config.toml); defaults when the default file is absent."""
+    explicit = path is not None
+    path = Path(path) if explicit else default_path()
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"the settings file {path} does not exist", hint="check the path, or leave it out")
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read the settings file {path}: {error}", hint="check its permissions") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"the settings file {path} is not valid TOML: {error}", hint="fix that line") from error
+    return parse_config(data, path=path)
+
+
+def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
+    """Validate a settings table; ConfigError names the bad key, its value and what is allowed."""
+    where = f" in {path}" if path else ""
+    _only(data, {"source", "fullscreen", "preview", "camera", "vision", "buttons", "coach"}, "", where)
+    camera = _table(data, "camera", where)
+    _only(camera, {"width", "height", "fps"}, "camera.", where)
+    vision = _table(data, "vision", where)
+    _only(vision, {"threads"}, "vision.", where)
+    buttons = _table(data, "buttons", where)
+    _only(buttons, {*DEFAULT_PINS, "hold_time", "led"}, "buttons.", where)
+
+    defaults = Config()
+    source = data.get("source", defaults.source)
+    if not isinstance(source, str) or not source.strip():
+        _bad("source", source, f"one of {', '.join(SOURCE_KINDS)}, webcam:N, or a video file / image folder", where)
+    pins = {name: _int(buttons, name, GPIO_PINS, "buttons.", where, DEFAULT_PINS[name]) for name in DEFAULT_PINS}
+    led = buttons.get("led", False)
+    led = None if led is False else _int(buttons, "led", GPIO_PINS, "buttons.", where, None)
+    used = list(pins.values()) + ([led] if led is not None else [])
+    if len(set(used)) != len(used):
+        _bad("buttons", used, "a different pin for each button and the LED", where)
+    return Config(
+        source=source.strip(),
+        fullscreen=_bool(data, "fullscreen", defaults.fullscreen, where),
+        preview=_bool(data, "preview", defaults.preview, where),
+        camera=CameraSettings(
+            width=_int(camera, "width", range(64, 4097), "camera.", where, 640),
+            height=_int(camera, "height", range(48, 3073), "camera.", where, 480),
+            fps=_int(camera, "fps", range(1, 121), "camera.", where, 30),
+        ),
+        threads=_int(vision, "threads", range(1, 9), "vision.", where, defaults.threads),
+        buttons=ButtonSettings(pins=pins, hold_time=_hold_time(buttons, where), led=led),
+        coach=dict(_table(data, "coach", where)),
+        path=path,
+    )
+
+
+def _bad(key: str, value: Any, allowed: str, where: str) -> None:
+    raise ConfigError(f"setting {key} = {value!r}{where} is not allowed", hint=f"use {allowed}")
+
+
+def _only(table: dict[str, Any], allowed: set[str], prefix: str, where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            _bad(prefix + key, table[key], "one of the known keys: " + ", ".join(sorted(allowed)), where)
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        _bad(key, value, f"a [{key}] table", where)
+    return value
+
+
+def _int(table: dict[str, Any], key: str, allowed: range, prefix: str, where: str, default: Any) -> Any:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        _bad(prefix + key, value, f"a whole number from {allowed.start} to {allowed.stop - 1}", where)
+    return value
+
+
+def _bool(table: dict[str, Any], key: str, default: bool, where: str) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        _bad(key, value, "true or false", where)
+    return value
+
+
+def _hold_time(buttons: dict[str, Any], where: str) -> float:
+    value = buttons.get("hold_time", 0.8)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.3 <= value <= 5.0:
+        _bad("buttons.hold_time", value, "seconds from 0.3 to 5.0", where)
+    return float(value)

@@ -1,0 +1,71 @@
+"""Settings: defaults, the TOML file, and errors that name the bad key."""
+
+from __future__ import annotations
+
+import pytest
+
+from appliance.config import Config, load_config, parse_config
+from appliance.errors import ConfigError
+
+
+def test_defaults_when_the_user_has_no_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    config = load_config()
+    assert config == Config()
+    assert config.source == "auto" and config.fullscreen and not config.preview
+    assert config.buttons.pins == {"next": 17, "select": 27, "back": 22, "break": 23}
+
+
+def test_the_file_in_the_config_dir_is_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "appliance").mkdir()
+    (tmp_path / "appliance" / "config.toml").write_text(
+        'source = "demo"\nfullscreen = false\n[camera]\nfps = 15\n[vision]\nthreads = 3\n'
+        "[buttons]\nnext = 5\nhold_time = 1.2\nled = 24\n[coach]\nhold_seconds = 3\n"
+    )
+    config = load_config()
+    assert config.source == "demo" and not config.fullscreen
+    assert config.camera.fps == 15 and config.camera.width == 640
+    assert config.threads == 3
+    assert config.buttons.pins["next"] == 5 and config.buttons.pins["select"] == 27
+    assert config.buttons.hold_time == 1.2 and config.buttons.led == 24
+    assert config.coach == {"hold_seconds": 3}
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"camera": {"fps": 0}}, ["camera.fps", "0", "1 to 120"]),
+        ({"vision": {"threads": "two"}}, ["vision.threads", "'two'", "whole number"]),
+        ({"buttons": {"next": 40}}, ["buttons.next", "40", "2 to 27"]),
+        ({"buttons": {"next": 27}}, ["buttons", "different pin"]),
+        ({"buttons": {"hold_time": 0.1}}, ["buttons.hold_time", "0.1", "0.3 to 5.0"]),
+        ({"fullscreen": "yes"}, ["fullscreen", "'yes'", "true or false"]),
+        ({"colour": "red"}, ["colour", "known keys"]),
+        ({"camera": {"size": 3}}, ["camera.size", "width"]),
+        ({"source": ""}, ["source", "demo"]),
+    ],
+)
+def test_bad_values_are_named_with_what_is_allowed(data, words):
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data)
+    text = caught.value.describe()
+    for word in words:
+        assert word in text
+
+
+def test_broken_toml_names_the_file(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("source = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+
+
+def test_an_explicit_missing_file_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_command_line_overrides_keep_unset_values():
+    config = Config().with_overrides(source="demo", fullscreen=None)
+    assert config.source == "demo" and config.fullscreen
