@@ -1,0 +1,41 @@
+"""Shared test set-up: Kivy headless, and the ../shared material some tests need."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Kivy: render offscreen with Mesa, no config/log files, no argv parsing.
+for _name, _value in {
+    "SDL_VIDEODRIVER": "offscreen",
+    "KIVY_NO_ARGS": "1",
+    "KIVY_NO_CONFIG": "1",
+    "KIVY_NO_FILELOG": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+MODELS = PROJECT / "models"
+
+requires_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared (data set and fixtures) is not present in this clone"
+)
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared (data set and fixtures) is not present in this clone")
+    return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _user_dirs(tmp_path_factory, monkeypatch):
+    """Keep every test's history, settings and logs out of the real home directory."""
+    home = tmp_path_factory.mktemp("home")
+    for variable, folder in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):
+        monkeypatch.setenv(variable, str(home / folder))

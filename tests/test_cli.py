@@ -1,0 +1,35 @@
+import argparse
+
+from appliance import cli
+from appliance.errors import ConfigError
+
+
+def run_with(monkeypatch, func):
+    parser = argparse.ArgumentParser()
+    parser.set_defaults(func=func)
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    return cli.main([])
+
+
+def test_an_unexpected_error_is_summarised_and_its_traceback_logged(monkeypatch, capsys):
+    def explode(args):
+        raise RuntimeError("boom")
+
+    assert run_with(monkeypatch, explode) == 1
+    err = capsys.readouterr().err
+    assert "unexpected RuntimeError: boom" in err and "Traceback" not in err
+    assert "RuntimeError: boom" in (cli.state_dir() / "crash.log").read_text()
+
+
+def test_an_appliance_error_prints_what_was_wrong_and_what_to_do(monkeypatch, capsys):
+    def refuse(args):
+        raise ConfigError("fps must be 1 to 60, got 0", hint="fix fps in config.toml")
+
+    assert run_with(monkeypatch, refuse) == 2
+    assert capsys.readouterr().err == "error: fps must be 1 to 60, got 0\n  what to do: fix fps in config.toml\n"
+
+
+def test_every_listed_command_that_exists_is_registered():
+    parser = cli.build_parser()
+    choices = parser._subparsers._group_actions[0].choices
+    assert {"classify", "eval"} <= set(choices)

@@ -1,0 +1,19 @@
+import numpy as np
+
+from appliance.evaluation import Metrics
+
+
+def test_metrics_from_predictions():
+    labels = np.array([0, 0, 0, 1, 1, 7])
+    predicted = np.array([0, 0, 1, 1, 0, 7])
+    metrics = Metrics.from_predictions(labels, predicted)
+    assert metrics.confusion[0].tolist()[:2] == [2, 1]
+    assert metrics.accuracy == 4 / 6
+    assert metrics.recall_of("neutral") == 2 / 3
+    assert metrics.recall_of("contempt") == 1.0
+    assert metrics.precision[1] == 0.5
+    # classes with no rows do not drag the balanced accuracy down
+    assert abs(metrics.balanced_accuracy - (2 / 3 + 1 / 2 + 1) / 3) < 1e-9
+    table = metrics.to_markdown()
+    assert "| contempt | 1.000 | 1.000 | 1 |" in table
+    assert metrics.to_dict()["per_class"]["happiness"]["support"] == 2
