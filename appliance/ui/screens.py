@@ -1,0 +1,248 @@
+"""One Kivy Screen per coach screen.  Each turns the View into simple properties; ``screens.kv`` lays them out.
+
+The screens never call the coach: they only render the View they are given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import Screen as KivyScreen
+
+from appliance.coach.view import Screen, View
+from appliance.ui import text
+from appliance.ui.charts import calendar_days
+from appliance.ui.widgets import MenuLine
+
+
+class MenuList(BoxLayout):
+    """The menu's items, the selected one bright and marked."""
+
+    items = ListProperty([])  # MenuItem
+    index = NumericProperty(0)
+    font_size = NumericProperty(20)
+
+    def on_items(self, *_args) -> None:
+        self.clear_widgets()
+        for item in self.items:
+            self.add_widget(MenuLine(title=item.title, detail=item.detail, font_size=self.font_size))
+        self.on_index()
+
+    def on_index(self, *_args) -> None:
+        lines = list(reversed(self.children))  # Kivy keeps children last-added first
+        for position, line in enumerate(lines):
+            line.selected = position == self.index
+
+
+class MirrorScreen(KivyScreen):
+    view = ObjectProperty(View(), rebind=True)
+    notice = StringProperty("")
+    buttons = StringProperty("")
+    routine = StringProperty("")
+
+    def on_view(self, _screen, view: View) -> None:
+        self.notice = view.notice
+        self.buttons = view.buttons
+        self.routine = text.routine_line(view)
+        self.render(view)
+
+    def render(self, view: View) -> None:  # the screens' own fields
+        pass
+
+
+class HomeScreen(MirrorScreen):
+    clock_text = StringProperty("")
+    date_text = StringProperty("")
+    greeting = StringProperty("")
+    streak = StringProperty("")
+    menu = ListProperty([])
+    menu_index = NumericProperty(0)
+
+    def on_enter(self, *_args) -> None:
+        self._tick()
+        self._clock = Clock.schedule_interval(self._tick, 1.0)
+
+    def on_leave(self, *_args) -> None:
+        self._clock.cancel()
+
+    def _tick(self, *_args) -> None:
+        now = dt.datetime.now()
+        self.clock_text, self.date_text, self.greeting = text.clock(now), text.date_line(now), text.greeting(now)
+
+    def render(self, view: View) -> None:
+        self.menu, self.menu_index = list(view.menu), view.menu_index
+        self.streak = text.streak(view.progress.streak_days) if view.progress else ""
+
+
+class ChooseScreen(MirrorScreen):
+    title = StringProperty("")
+    menu = ListProperty([])
+    menu_index = NumericProperty(0)
+
+    def render(self, view: View) -> None:
+        self.title, self.menu, self.menu_index = view.title, list(view.menu), view.menu_index
+
+
+class DrillInfo(MirrorScreen):
+    """PREPARE and DRILL share the target's words."""
+
+    title = StringProperty("")
+    cue = StringProperty("")
+    target = StringProperty("")
+    why = StringProperty("")
+    step = StringProperty("")
+
+    def render(self, view: View) -> None:
+        drill = view.drill
+        self.title = drill.title if drill else view.title
+        self.cue = drill.cue if drill else ""
+        self.target = drill.target_text if drill else ""
+        self.why = drill.why if drill else ""
+        many = drill is not None and drill.step_count > 1
+        self.step = f"step {drill.step_index + 1} of {drill.step_count}" if many else ""
+
+
+class PrepareScreen(DrillInfo):
+    countdown = StringProperty("")
+
+    def render(self, view: View) -> None:
+        super().render(view)
+        self.countdown = str(max(0, int(view.countdown_s + 0.999))) if view.countdown_s is not None else ""
+
+
+class DrillScreen(DrillInfo):
+    match = NumericProperty(0)
+    threshold = NumericProperty(0)
+    is_met = BooleanProperty(False)
+    hold = NumericProperty(0.0)
+    held = StringProperty("")
+    tip = StringProperty("")
+    timer = StringProperty("")
+    seen = StringProperty("")  # what the camera reads now, or why the hold waits
+
+    def render(self, view: View) -> None:
+        super().render(view)
+        live = view.live
+        self.timer = text.seconds(view.timer_s)
+        if live is None:
+            return
+        self.match, self.threshold, self.is_met = live.match, live.threshold, live.is_met
+        self.hold = live.hold_progress
+        self.held = text.held(live.held_s, live.hold_required_s)
+        self.tip = live.tip
+        if live.has_face:
+            self.seen = f"match {live.match}%" + (f" · {live.expression}" if live.expression else "")
+        else:
+            self.seen = live.no_face_message or "No face in view: step in front of the mirror"
+
+
+class ResultScreen(MirrorScreen):
+    outcome = StringProperty("")
+    title = StringProperty("")
+    score = StringProperty("")
+    figures = StringProperty("")
+    tip = StringProperty("")
+    reason = StringProperty("")
+
+    def render(self, view: View) -> None:
+        result = view.result
+        if result is None:
+            return
+        self.outcome, self.title, self.score = text.outcome(result.outcome), result.title, str(result.score)
+        parts = [f"best match {result.best_match}%", text.held(result.held_s, result.hold_required_s)]
+        if result.time_to_target_s is not None:
+            parts.append(f"on target after {result.time_to_target_s:.1f} s")
+        self.figures = " · ".join(part for part in parts if part)
+        self.tip, self.reason = result.tip, result.reason
+
+
+class BreakScreen(MirrorScreen):
+    title = StringProperty("")
+    phase = StringProperty("")
+    words = StringProperty("")
+    level = NumericProperty(0.0)
+    breathing = BooleanProperty(False)
+    countdown = StringProperty("")
+    cycle = StringProperty("")
+    relaxed = StringProperty("")
+    reason = StringProperty("")
+
+    def render(self, view: View) -> None:
+        rest = view.relaxation
+        if rest is None:
+            return
+        self.title, self.phase, self.words = rest.title, rest.phase, rest.words
+        self.breathing = rest.breath_level is not None
+        self.level = rest.breath_level if rest.breath_level is not None else 0.0
+        self.countdown = text.seconds(rest.seconds_left)
+        self.cycle = f"breath {rest.cycle} of {rest.cycles}" if rest.cycles else ""
+        self.relaxed = rest.relaxed_message
+        self.reason = rest.reason if rest.forced else ""
+
+
+class PausedScreen(MirrorScreen):
+    resume = StringProperty("")
+    title = StringProperty("")
+
+    def render(self, view: View) -> None:
+        self.resume = text.paused_line(view)
+        self.title = view.drill.title if view.drill else view.title
+
+
+class SummaryScreen(MirrorScreen):
+    headline = StringProperty("")
+    figures = StringProperty("")
+    message = StringProperty("")
+
+    def render(self, view: View) -> None:
+        summary = view.summary
+        if summary is None:
+            return
+        self.headline = view.title or "Session done"
+        parts = [f"{summary.drills_done} drills", f"average {summary.average_score}", f"{summary.minutes:.0f} min"]
+        if summary.best_title:
+            parts.append(f"best: {summary.best_title} {summary.best_score}")
+        self.figures = " · ".join(parts)
+        self.message = summary.message or summary.reason
+
+
+class ProgressScreen(MirrorScreen):
+    streak = StringProperty("")
+    figures = StringProperty("")
+    days = ListProperty([])
+    trends = ListProperty([])
+    message = StringProperty("")
+
+    def render(self, view: View) -> None:
+        progress = view.progress
+        if progress is None:
+            return
+        self.streak = text.streak(progress.streak_days)
+        self.figures = f"best {progress.best_streak_days} days · {progress.sessions} sessions · today {progress.minutes_today:.0f} min"
+        self.days = calendar_days(progress.streak_days, progress.practiced_today)
+        self.trends = list(progress.trends[:5])  # the bottom band holds five rows at a readable size
+        self.message = progress.message
+
+
+class SettingsScreen(MirrorScreen):
+    """The shell's own screen (the coach has none): what is set, and the preview toggle."""
+
+    rows = ListProperty([])  # MenuItem(key, title, detail)
+    index = NumericProperty(0)
+
+
+SCREEN_CLASSES = {
+    Screen.HOME: HomeScreen,
+    Screen.CHOOSE: ChooseScreen,
+    Screen.PREPARE: PrepareScreen,
+    Screen.DRILL: DrillScreen,
+    Screen.RESULT: ResultScreen,
+    Screen.BREAK: BreakScreen,
+    Screen.PAUSED: PausedScreen,
+    Screen.SUMMARY: SummaryScreen,
+    Screen.PROGRESS: ProgressScreen,
+}
+SETTINGS = "settings"

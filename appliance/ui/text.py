@@ -1,0 +1,82 @@
+"""The words and numbers the screens show, as pure functions (no Kivy) so they are easy to test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from appliance.coach.view import Screen, View
+
+
+def greeting(now: dt.datetime) -> str:
+    hour = now.hour
+    if 4 <= hour < 12:
+        return "Good morning"
+    if 12 <= hour < 18:
+        return "Good afternoon"
+    return "Good evening"
+
+
+def clock(now: dt.datetime) -> str:
+    return now.strftime("%H:%M")
+
+
+def date_line(now: dt.datetime) -> str:
+    return now.strftime("%A %d %B").replace(" 0", " ")
+
+
+def seconds(value: float | None) -> str:
+    """0:07, 1:30 - or "" for no timer."""
+    if value is None:
+        return ""
+    total = max(0, int(value + 0.999))  # a countdown shows 1 until it reaches 0
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def percent(value: float | int) -> str:
+    return f"{round(value)}%"
+
+
+def streak(days: int) -> str:
+    if days <= 0:
+        return "No streak yet"
+    return f"{days} day streak" if days == 1 else f"{days} days in a row"
+
+
+def routine_line(view: View) -> str:
+    if not view.routine_title:
+        return ""
+    if view.routine_length:
+        return f"{view.routine_title} · {view.routine_position} of {view.routine_length}"
+    return view.routine_title
+
+
+def held(held_s: float, required_s: float) -> str:
+    if required_s <= 0:
+        return ""
+    return f"held {held_s:.1f} of {required_s:.0f} s"
+
+
+def outcome(word: str) -> str:
+    return {
+        "completed": "Well held",
+        "missed": "Not this time",
+        "cut_short": "Cut short",
+        "skipped": "Skipped",
+    }.get(word, word.replace("_", " ").capitalize())
+
+
+def trend_word(direction: str) -> str:
+    return {"up": "rising", "down": "falling"}.get(direction, "steady")
+
+
+PAUSED_WHAT = {
+    Screen.DRILL: "the drill",
+    Screen.PREPARE: "the drill",
+    Screen.BREAK: "the break",
+    Screen.RESULT: "the session",
+}
+
+
+def paused_line(view: View) -> str:
+    what = PAUSED_WHAT.get(view.paused_screen, "the session") if view.paused_screen else "the session"
+    return f"Select resumes {what}"

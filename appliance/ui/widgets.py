@@ -1,0 +1,79 @@
+"""Small widgets drawn with Kivy's canvas: match meter, hold ring, breathing circle.
+
+Each exposes plain Kivy properties that the screens bind to the View; the drawing itself is
+in ``widgets.kv``.  Colours are bright on black: behind a two-way mirror only light shows.
+"""
+
+from __future__ import annotations
+
+from kivy.animation import Animation
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+WHITE = (1, 1, 1, 1)
+DIM = (0.35, 0.35, 0.35, 1)
+MET = (0.35, 1.0, 0.55, 1)  # green: target met
+ACCENT = (0.4, 0.85, 1.0, 1)  # cyan: working towards it
+
+
+class MatchMeter(Widget):
+    """A horizontal bar 0-100 with a tick at the threshold."""
+
+    value = NumericProperty(0)  # 0-100
+    threshold = NumericProperty(0)  # 0-100
+    is_met = BooleanProperty(False)
+    shown = NumericProperty(0)  # the drawn value, eased towards ``value``
+    fill_color = ListProperty(ACCENT)
+
+    def on_value(self, _widget, value: float) -> None:
+        Animation.cancel_all(self, "shown")
+        Animation(shown=max(0.0, min(100.0, value)), d=0.12).start(self)
+
+    def on_is_met(self, _widget, met: bool) -> None:
+        self.fill_color = MET if met else ACCENT
+
+
+class HoldRing(Widget):
+    """A ring that closes as the hold progresses (0-1)."""
+
+    progress = NumericProperty(0.0)
+    ring_color = ListProperty(ACCENT)
+
+    def on_progress(self, _widget, progress: float) -> None:
+        self.ring_color = MET if progress >= 1.0 else ACCENT
+
+
+class BreathingCircle(Widget):
+    """A disc that grows on the in-breath and shrinks on the out-breath.
+
+    ``level`` (0-1 lung fill) comes from the coach's view a few times a second; ``shown``
+    eases towards it so the circle moves smoothly at the display's frame rate.
+    """
+
+    level = NumericProperty(0.0)
+    shown = NumericProperty(0.0)
+    active = BooleanProperty(True)  # False outside a breathing phase: a faint resting ring
+
+    def on_level(self, _widget, level: float) -> None:
+        Animation.cancel_all(self, "shown")
+        Animation(shown=max(0.0, min(1.0, level)), d=0.25).start(self)
+
+
+class MenuLine(Label):
+    """One menu row; the selected one is bright and marked."""
+
+    selected = BooleanProperty(False)
+    title = StringProperty("")
+    detail = StringProperty("")
+
+
+class PressDot(Widget):
+    """A dot that flashes when a button is pressed (before its command may act on release)."""
+
+    alpha = NumericProperty(0.0)
+
+    def flash(self) -> None:
+        Animation.cancel_all(self, "alpha")
+        self.alpha = 1.0
+        Animation(alpha=0.0, d=0.4).start(self)

@@ -1,0 +1,76 @@
+"""Every screen renders offscreen: its words are on screen, the picture is not blank, the centre stays dark."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ui_sample_views import VIEWS, WORDS
+
+kivy_base = pytest.importorskip("kivy.base")
+
+
+@pytest.fixture(scope="module")
+def mirror():
+    from kivy.config import Config
+
+    # A portrait mirror; only takes effect if no test made the window yet (resizing an
+    # offscreen window later leaves part of it unrendered), so the checks below use its real size.
+    Config.set("graphics", "width", "540")
+    Config.set("graphics", "height", "960")
+    from kivy.core.window import Window
+
+    from appliance.ui.app import MirrorRoot
+    from appliance.ui.theme import theme
+
+    kivy_base.EventLoop.ensure_window()
+    Window.clearcolor = (0, 0, 0, 1)
+    theme.follow(Window)
+    root = MirrorRoot()
+    Window.add_widget(root)
+    yield root
+    Window.remove_widget(root)
+
+
+def settle(seconds: float = 0.4) -> None:
+    """Run Kivy's loop long enough for layouts and the widgets' short easing animations."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        kivy_base.EventLoop.idle()
+
+
+def label_texts(widget) -> list[str]:
+    from kivy.uix.label import Label
+
+    found = []
+    for child in widget.walk(restrict=True):
+        if isinstance(child, Label) and child.text and child.opacity > 0:
+            found.append(child.text)
+    return found
+
+
+def screenshot(tmp_path, name: str) -> np.ndarray:
+    from kivy.core.window import Window
+
+    path = Window.screenshot(str(tmp_path / f"{name}.png"))
+    return np.asarray(Image.open(path).convert("L"), dtype=np.float32)
+
+
+@pytest.mark.parametrize("screen", list(VIEWS), ids=lambda screen: screen.value)
+def test_every_screen_shows_its_words_and_keeps_the_centre_dark(mirror, tmp_path, screen):
+    mirror.show(VIEWS[screen])
+    settle()
+    assert mirror.manager.current == screen.value
+    texts = " | ".join(label_texts(mirror.manager.current_screen))
+    for word in WORDS[screen]:
+        assert word in texts, f"{word!r} not on the {screen.value} screen: {texts}"
+    gray = screenshot(tmp_path, screen.value)
+    height = gray.shape[0]
+    top, bottom = gray[: int(height * 0.36)], gray[int(height * 0.68) :]
+    centre = gray[int(height * 0.40) : int(height * 0.64)]
+    assert (top > 128).mean() > 0.005, "the top band shows nothing bright"
+    assert (bottom > 128).mean() > 0.002, "the bottom band shows nothing bright"
+    assert centre.mean() < 8 and (centre > 128).mean() < 0.002, "the centre must stay black (mirror)"
