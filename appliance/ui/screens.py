@@ -221,7 +221,10 @@ class ProgressScreen(MirrorScreen):
         if progress is None:
             return
         self.streak = text.streak(progress.streak_days)
-        self.figures = f"best {progress.best_streak_days} days · {progress.sessions} sessions · today {progress.minutes_today:.0f} min"
+        self.figures = (
+            f"best {progress.best_streak_days} days · {progress.sessions} sessions"
+            f" · today {progress.minutes_today:.0f} min"
+        )
         self.days = calendar_days(progress.streak_days, progress.practiced_today)
         self.trends = list(progress.trends[:5])  # the bottom band holds five rows at a readable size
         self.message = progress.message

@@ -7,7 +7,6 @@ import time
 import numpy as np
 import pytest
 from PIL import Image
-
 from ui_sample_views import VIEWS, WORDS
 
 kivy_base = pytest.importorskip("kivy.base")
