@@ -1,0 +1,57 @@
+"""``--source`` strings to frame sources: auto | camera | demo | webcam[:N] | PATH (video or folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from appliance.camera.base import FrameSource
+from appliance.errors import CameraError
+
+SOURCES_HELP = (
+    "auto (the Pi camera if present, else the demo clip), camera, demo, webcam[:N], or a video file or image folder"
+)
+
+
+def open_source(
+    spec: str = "auto",
+    *,
+    size: tuple[int, int] = (640, 480),
+    fps: float = 30.0,
+    loop: bool = False,
+    realtime: bool = True,
+) -> FrameSource:
+    """A (not yet started) source for ``spec``.
+
+    ``size`` and ``fps`` apply to cameras; ``loop`` and ``realtime`` (paced at the recording's
+    own rate) to videos and folders.  The demo always loops in real time.
+    """
+    spec = (spec or "auto").strip()
+    if spec == "auto":
+        from appliance.camera.picamera import camera_available
+
+        spec = "camera" if camera_available() else "demo"
+    if spec == "camera":
+        from appliance.camera.picamera import PiCameraSource
+
+        return PiCameraSource(size=size, fps=fps, preview_size=(max(size[0], 1280), max(size[1], 960)))
+    if spec == "demo":
+        from appliance.camera.demo import demo_source
+
+        return demo_source()
+    if spec == "webcam" or spec.startswith("webcam:"):
+        from appliance.camera.webcam import WebcamSource
+
+        index = spec.partition(":")[2] or "0"
+        if not index.isdigit():
+            raise CameraError(f"webcam index {index!r} is not a number", hint="use webcam or webcam:N, e.g. webcam:1")
+        return WebcamSource(int(index), size=size, fps=fps)
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        from appliance.camera.folder import ImageFolderSource
+
+        return ImageFolderSource(path, loop=loop, fps=fps if realtime else None)
+    if path.is_file():
+        from appliance.camera.video import VideoFileSource
+
+        return VideoFileSource(path, loop=loop, realtime=realtime, with_rgb=True)
+    raise CameraError(f"{spec!r} is neither a source name nor an existing file or folder", hint=f"use {SOURCES_HELP}")
