@@ -1,0 +1,63 @@
+"""What the coach asks the shell to store.  The coach never touches the database.
+
+``at`` is the coach's own (monotonic) clock; ``wall_time`` is seconds since the
+epoch from the wall clock the coach was given, so history can group by day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SessionStarted:
+    session: int  # counts up from 1 within this coach's life
+    plan: str  # "morning", "today", "drills", "break:ID", ...
+    title: str
+    at: float
+    wall_time: float
+
+
+@dataclass(frozen=True)
+class AttemptFinished:
+    session: int
+    drill_id: str
+    kind: str
+    labels: tuple[str, ...]  # the target's labels, strongest first
+    outcome: str  # "completed" | "missed" | "cut_short" | "skipped"
+    score: int
+    best_match: int
+    held_s: float
+    hold_required_s: float
+    time_to_best_s: float | None
+    time_to_target_s: float | None
+    duration_s: float  # performing, pauses excluded
+    reason: str
+    at: float  # when it ended
+    wall_time: float
+
+
+@dataclass(frozen=True)
+class BreakFinished:
+    session: int
+    break_id: str
+    forced: bool
+    reason: str
+    completed: bool  # ran to the end (not skipped or cut off)
+    duration_s: float
+    relaxed_s: float  # time the camera saw a relaxed face
+    at: float
+    wall_time: float
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    session: int
+    reason: str
+    active_s: float  # pauses excluded
+    attempts: int
+    at: float
+    wall_time: float
+
+
+Event = SessionStarted | AttemptFinished | BreakFinished | SessionEnded

@@ -1,0 +1,70 @@
+"""The overexertion guard: the articles' first common mistake is overdoing it.
+
+It counts effort since the last break and how long a strong expression has
+been held, and says when to stop, always with a reason the mirror can show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from appliance.coach.scoring import strongest_expression
+from appliance.coach.settings import CoachSettings
+
+
+class Guard:
+    def __init__(self, settings: CoachSettings) -> None:
+        self.settings = settings
+        self.active_s = 0.0  # performing with a face in view, since the last break
+        self.drills_in_a_row = 0  # finished attempts since the last break
+        self.strong_s = 0.0  # how long the current strong expression has lasted
+        self.cap_warned = False
+
+    def took_break(self) -> None:
+        self.active_s = 0.0
+        self.drills_in_a_row = 0
+        self.strong_s = 0.0
+
+    def finished_drill(self) -> None:
+        self.drills_in_a_row += 1
+        self.strong_s = 0.0
+
+    def performed(self, seconds: float, smoothed: Mapping[str, float] | None) -> str:
+        """Count ``seconds`` of performing; a reason to cut the drill short, or ""."""
+        if smoothed is None:  # no face: nothing strained, nothing counted
+            return ""
+        self.active_s += seconds
+        label, probability = strongest_expression(smoothed) if smoothed else ("", 0.0)
+        self.strong_s = self.strong_s + seconds if probability >= self.settings.strong_level else 0.0
+        if self.strong_s > self.settings.strong_hold_max_s:
+            self.strong_s = 0.0
+            limit = round(self.settings.strong_hold_max_s)
+            return f"You held a strong {label} face for over {limit} s: let it go. Holding too long strains the face."
+        return ""
+
+    def break_due(self) -> str:
+        """Why a break is due now, or ""."""
+        settings = self.settings
+        if self.active_s >= settings.break_after_active_min * 60:
+            return f"{_minutes(self.active_s)} of expressions in a row: time to relax your face."
+        if self.drills_in_a_row >= settings.break_after_drills:
+            return f"{self.drills_in_a_row} drills in a row: time to relax your face."
+        return ""
+
+    def cap_warning(self, session_s: float) -> str:
+        """A one-time warning shortly before the session cap, or ""."""
+        settings = self.settings
+        if self.cap_warned or session_s < settings.session_cap_s - settings.cap_warning_min * 60:
+            return ""
+        self.cap_warned = True
+        return f"{_minutes(settings.session_cap_s - session_s)} left: today's session ends soon."
+
+    def cap_reached(self, session_s: float) -> str:
+        if session_s < self.settings.session_cap_s:
+            return ""
+        return f"{_minutes(self.settings.session_cap_s)} of practice is plenty for today. Rest and come back tomorrow."
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute" + ("" if minutes == 1 else "s")

@@ -1,0 +1,73 @@
+"""The coach's settings: sane defaults, validated once, frozen."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+from appliance.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class CoachSettings:
+    """Every timing and threshold the coach uses.  Times in seconds unless named ``_min``."""
+
+    prepare_s: float = 3.0  # countdown before each drill
+    hold_s: float = 3.0  # continuous hold a drill asks for, unless the drill says otherwise
+    match_threshold: int = 60  # match (0-100) that counts as "target met", unless the drill says otherwise
+    full_match_at: float = 0.8  # overlap with the target that reads as a 100 match (models are rarely sure)
+    perform_limit_s: float = 20.0  # time with a face in view to reach and hold the target
+    result_s: float = 6.0  # a result stays this long in a routine before the next drill (0: wait for a button)
+    face_timeout_s: float = 1.0  # no observation for this long counts as no face
+    session_cap_min: float = 25.0  # the articles' 20-30 minutes of mirror practice, then stop
+    cap_warning_min: float = 2.0  # warn this long before the cap
+    break_after_active_min: float = 5.0  # minutes of active performing before a forced break
+    break_after_drills: int = 8  # drills in a row before a forced break
+    forced_break: str = "long_exhale"  # the break the guard calls
+    quick_break: str = "box_breathing"  # the break the BREAK button starts
+    strong_level: float = 0.85  # a non-neutral label this sure is a strong expression
+    strong_hold_max_s: float = 10.0  # a strong expression held longer than this is cut short
+    relaxed_neutral_min: float = 0.5  # during breaks: neutral dominant and at least this sure = relaxed
+    rising_window_s: float = 1.0  # tips: a label is "rising" if it grew over this window
+    notice_s: float = 6.0  # how long a banner stays up
+    today_count: int = 6  # drills in "today's practice"
+    morning_routine: tuple[str, ...] = ()  # items like "drill:happiness", "break:box_breathing"; () = catalogue's
+
+    def __post_init__(self) -> None:
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if isinstance(value, float | int) and not isinstance(value, bool) and not math.isfinite(value):
+                raise _bad(spec.name, value, "a finite number")
+        positive = ("prepare_s", "hold_s", "full_match_at", "perform_limit_s", "face_timeout_s", "session_cap_min")
+        positive += ("break_after_active_min", "strong_hold_max_s", "rising_window_s", "notice_s")
+        for name in positive:
+            if not getattr(self, name) > 0:
+                raise _bad(name, getattr(self, name), "a number above 0")
+        for name in ("result_s", "cap_warning_min"):
+            if getattr(self, name) < 0:
+                raise _bad(name, getattr(self, name), "0 or more")
+        if not 0 < self.match_threshold <= 100:
+            raise _bad("match_threshold", self.match_threshold, "between 1 and 100")
+        for name in ("full_match_at", "strong_level", "relaxed_neutral_min"):
+            if not 0 < getattr(self, name) <= 1:
+                raise _bad(name, getattr(self, name), "a probability above 0 and at most 1")
+        for name in ("break_after_drills", "today_count"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise _bad(name, value, "a whole number of 1 or more")
+        if self.cap_warning_min >= self.session_cap_min:
+            raise _bad("cap_warning_min", self.cap_warning_min, "less than session_cap_min")
+        for name in ("forced_break", "quick_break"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+                raise _bad(name, getattr(self, name), "a break id (see `python -m appliance drills`)")
+        for item in self.morning_routine:
+            if not isinstance(item, str) or item.partition(":")[0] not in ("drill", "break"):
+                raise _bad("morning_routine", item, 'items like "drill:happiness" or "break:box_breathing"')
+
+    @property
+    def session_cap_s(self) -> float:
+        return self.session_cap_min * 60.0
+
+
+def _bad(name: str, value, wanted: str) -> ConfigError:
+    return ConfigError(f"the coach setting {name}={value!r} is not usable", hint=f"set {name} to {wanted}")
