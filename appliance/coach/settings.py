@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 from appliance.errors import ConfigError
 
@@ -63,6 +65,26 @@ class CoachSettings:
         for item in self.morning_routine:
             if not isinstance(item, str) or item.partition(":")[0] not in ("drill", "break"):
                 raise _bad("morning_routine", item, 'items like "drill:happiness" or "break:box_breathing"')
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> CoachSettings:
+        """Settings from a config file's ``[coach]`` table; unknown keys are an error, not ignored."""
+        known = {spec.name: spec for spec in fields(cls)}
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise ConfigError(f"unknown coach settings: {', '.join(unknown)}", hint=f"use any of: {', '.join(known)}")
+        values = dict(data)
+        if "morning_routine" in values:
+            if not isinstance(values["morning_routine"], list | tuple):
+                raise _bad("morning_routine", values["morning_routine"], "a list of items")
+            values["morning_routine"] = tuple(values["morning_routine"])
+        for name, value in values.items():
+            default = getattr(cls, name, None)
+            if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+                values[name] = float(value)
+            elif type(default) in (int, float, str) and type(values[name]) is not type(default):
+                raise _bad(name, value, f"a {type(default).__name__}")
+        return cls(**values)
 
     @property
     def session_cap_s(self) -> float:
