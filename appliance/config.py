@@ -4,7 +4,7 @@ The file is ``config_dir()/config.toml`` (``~/.config/appliance/config.toml``); 
 optional.  All keys, with their defaults::
 
     source = "auto"        # auto (camera, else the demo clip) | camera | demo | webcam | webcam:N | a path
-    fullscreen = true
+    fullscreen = "auto"    # true | false | "auto" (fullscreen on a Raspberry Pi, a window elsewhere)
     preview = false        # a small camera picture for positioning oneself
 
     [camera]
@@ -58,13 +58,17 @@ class ButtonSettings:
 @dataclass(frozen=True)
 class Config:
     source: str = "auto"
-    fullscreen: bool = True
+    fullscreen: bool | str = "auto"
     preview: bool = False
     camera: CameraSettings = field(default_factory=CameraSettings)
     threads: int = 2
     buttons: ButtonSettings = field(default_factory=ButtonSettings)
     coach: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None  # the file it came from, if any
+
+    @property
+    def is_fullscreen(self) -> bool:
+        return is_raspberry_pi() if self.fullscreen == "auto" else bool(self.fullscreen)
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with command-line overrides (None means "not given")."""
@@ -115,7 +119,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         _bad("buttons", used, "a different pin for each button and the LED", where)
     return Config(
         source=source.strip(),
-        fullscreen=_bool(data, "fullscreen", defaults.fullscreen, where),
+        fullscreen=_fullscreen(data, where),
         preview=_bool(data, "preview", defaults.preview, where),
         camera=CameraSettings(
             width=_int(camera, "width", range(64, 4097), "camera.", where, 640),
@@ -158,6 +162,20 @@ def _bool(table: dict[str, Any], key: str, default: bool, where: str) -> bool:
     if not isinstance(value, bool):
         _bad(key, value, "true or false", where)
     return value
+
+
+def _fullscreen(data: dict[str, Any], where: str) -> bool | str:
+    value = data.get("fullscreen", "auto")
+    if value != "auto" and not isinstance(value, bool):
+        _bad("fullscreen", value, 'true, false or "auto"', where)
+    return value
+
+
+def is_raspberry_pi() -> bool:
+    try:
+        return "Raspberry Pi" in Path("/proc/device-tree/model").read_text(errors="replace")
+    except OSError:
+        return False
 
 
 def _hold_time(buttons: dict[str, Any], where: str) -> float:

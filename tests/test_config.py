@@ -12,7 +12,7 @@ def test_defaults_when_the_user_has_no_file(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     config = load_config()
     assert config == Config()
-    assert config.source == "auto" and config.fullscreen and not config.preview
+    assert config.source == "auto" and config.fullscreen == "auto" and not config.preview
     assert config.buttons.pins == {"next": 17, "select": 27, "back": 22, "break": 23}
 
 
@@ -40,7 +40,8 @@ def test_the_file_in_the_config_dir_is_read(tmp_path, monkeypatch):
         ({"buttons": {"next": 40}}, ["buttons.next", "40", "2 to 27"]),
         ({"buttons": {"next": 27}}, ["buttons", "different pin"]),
         ({"buttons": {"hold_time": 0.1}}, ["buttons.hold_time", "0.1", "0.3 to 5.0"]),
-        ({"fullscreen": "yes"}, ["fullscreen", "'yes'", "true or false"]),
+        ({"fullscreen": "yes"}, ["fullscreen", "'yes'", "true, false"]),
+        ({"preview": 1}, ["preview", "1", "true or false"]),
         ({"colour": "red"}, ["colour", "known keys"]),
         ({"camera": {"size": 3}}, ["camera.size", "width"]),
         ({"source": ""}, ["source", "demo"]),
@@ -68,4 +69,5 @@ def test_an_explicit_missing_file_is_an_error(tmp_path):
 
 def test_command_line_overrides_keep_unset_values():
     config = Config().with_overrides(source="demo", fullscreen=None)
-    assert config.source == "demo" and config.fullscreen
+    assert config.source == "demo" and config.fullscreen == "auto"
+    assert Config(fullscreen=False).is_fullscreen is False

@@ -1,0 +1,116 @@
+"""``python -m appliance run``: the mirror itself.
+
+python -m appliance run                       # the Pi camera (else the demo clip); fullscreen on a Pi
+python -m appliance run --source demo --windowed
+python -m appliance run --script steps.txt --screenshots docs/screenshots   # timed commands, then exit
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from appliance.camera.factory import SOURCES_HELP
+from appliance.config import load_config
+
+log = logging.getLogger("appliance.run")
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("run", help="run the mirror", description=__doc__, formatter_class=_Raw)
+    parser.add_argument("--source", help=f"where frames come from: {SOURCES_HELP}")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--windowed", dest="fullscreen", action="store_const", const=False, help="run in a window")
+    mode.add_argument("--fullscreen", dest="fullscreen", action="store_const", const=True, help="run fullscreen")
+    parser.add_argument("--preview", action="store_const", const=True, help="show a small camera picture")
+    parser.add_argument("--config", type=Path, help="settings file (default: ~/.config/appliance/config.toml)")
+    parser.add_argument("--model", type=Path, help="expression model (default: models/expression_int8.tflite)")
+    parser.add_argument("--script", type=Path, help="timed commands, lines like `2.0 select`; exits at the end")
+    parser.add_argument("--screenshots", type=Path, help="with --script: save a screenshot after each step here")
+    parser.add_argument("--size", default="540x960", help="window size WxH when windowed (default 540x960)")
+    parser.add_argument("--no-gpio", action="store_true", help="keyboard only, even on a Pi")
+    parser.add_argument("--verbose", action="store_true", help="log more")
+    parser.set_defaults(func=run)
+
+
+class _Raw(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    config = load_config(args.config).with_overrides(
+        source=args.source, fullscreen=args.fullscreen, preview=args.preview
+    )
+    steps = None
+    if args.script is not None:
+        from appliance.ui.script import load_script
+
+        steps = load_script(args.script)
+    elif args.screenshots is not None:
+        from appliance.errors import ConfigError
+
+        raise ConfigError("--screenshots needs --script", hint="give the timed steps with --script FILE")
+    coach = _build_coach(config)
+    history = _open_history(coach)
+
+    from appliance.ui.kivy_setup import configure_kivy
+
+    configure_kivy(
+        fullscreen=config.is_fullscreen, size=_size(args.size), log_level="info" if args.verbose else "warning"
+    )
+    from appliance.ui.shell import MirrorShell
+    from appliance.ui.vision_link import VisionLink
+
+    shell = MirrorShell(
+        config,
+        coach=coach,
+        vision=VisionLink(config, model_path=args.model),
+        history=history,
+        use_gpio=not args.no_gpio,
+    )
+    if steps is not None:
+        from appliance.ui.scripted import ScriptRunner
+
+        runner = ScriptRunner(shell, steps, args.screenshots)
+        shell.when_started(lambda: runner.start())
+    log.info("mirror starting: source %s, %s", config.source, "fullscreen" if config.is_fullscreen else "windowed")
+    shell.run()
+    if history is not None and hasattr(history, "close"):
+        history.close()
+    return 0
+
+
+def _build_coach(config):
+    from appliance.coach.coach import Coach
+    from appliance.coach.settings import CoachSettings
+
+    return Coach(CoachSettings.from_mapping(config.coach))
+
+
+def _open_history(coach):
+    """The practice history, when the history module is there; the mirror runs without it otherwise."""
+    try:
+        from appliance import history
+    except ImportError:
+        log.warning("no history module: practice is not stored")
+        return None
+    store = history.open_history()
+    store.load_into(coach)
+    return store
+
+
+def _size(text: str) -> tuple[int, int]:
+    from appliance.errors import ConfigError
+
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise ConfigError(f"--size {text!r} is not WxH", hint="e.g. --size 540x960") from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise ConfigError(f"--size {text!r} is out of range", hint="use 200 to 8000 pixels a side")
+    return width, height

@@ -1,0 +1,83 @@
+"""The shell's handle on vision: a frame source and the vision worker, started and stopped together.
+
+``start(publish, on_error)`` builds the pipeline (ModelError if a model is missing) and starts
+the worker, whose thread calls ``publish(observation)``.  ``problem()`` says, in words, why no
+observations are arriving (a camera that failed and is being retried), or "" when all is well.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from appliance.camera import Frame, FrameSource, open_source
+from appliance.config import Config
+
+
+class KeepLatest(FrameSource):
+    """A source that passes frames through and keeps the newest grey image for the preview."""
+
+    def __init__(self, inner: FrameSource) -> None:
+        super().__init__()
+        self.inner, self.name = inner, inner.name
+        self.latest_gray = None
+
+    def _open(self) -> None:
+        self.inner.start()
+
+    def _read(self, timeout: float) -> Frame:
+        frame = self.inner.read(timeout)
+        self.latest_gray = frame.gray
+        return frame
+
+    def _close(self) -> None:
+        self.inner.stop()
+
+
+class VisionLink:
+    def __init__(self, config: Config, *, model_path: Path | None = None, silence_s: float = 3.0) -> None:
+        self.config, self.model_path, self.silence_s = config, model_path, silence_s
+        self.name = config.source
+        self.worker = None
+        self.source: KeepLatest | None = None
+        self._last_seen = time.monotonic()
+        self._publish = None
+
+    def start(self, publish, on_error=None) -> None:
+        from appliance.vision.pipeline import VisionPipeline  # litert loads here, not at import
+        from appliance.vision.worker import VisionWorker
+
+        camera = self.config.camera
+        inner = open_source(self.config.source, size=(camera.width, camera.height), fps=camera.fps, loop=True)
+        self.source = KeepLatest(inner)
+        self.name = inner.name
+        options = {"num_threads": self.config.threads}
+        if self.model_path is not None:
+            options["model_path"] = self.model_path
+        pipeline = VisionPipeline(**options)
+        self._publish = publish
+        self._last_seen = time.monotonic()
+        self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen)
+        self.worker.start()
+
+    def _seen(self, observation) -> None:
+        self._last_seen = time.monotonic()
+        self._publish(observation)
+
+    def problem(self) -> str:
+        if self.worker is None:
+            return ""
+        if self.worker.is_source_finished:
+            return f"the {self.name} source has no more frames"
+        error = self.worker.last_error
+        if error is not None and time.monotonic() - self._last_seen > self.silence_s:
+            return f"No camera picture: {str(error).splitlines()[0]}"
+        return ""
+
+    def latest_gray(self):
+        return self.source.latest_gray if self.source is not None else None
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
