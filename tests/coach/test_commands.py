@@ -1,0 +1,123 @@
+"""Breaks, routines and the guard inside the running coach (button handling lives in commands.py)."""
+
+from datetime import date
+
+import pytest
+from coach_fakes import face, make_driver, no_face
+
+from appliance.coach.events import AttemptFinished, BreakFinished, SessionEnded
+from appliance.coach.routines import todays_plan
+from appliance.coach.view import NoticeKind, ProgressView, Screen
+from appliance.messages import Command
+
+CALM = face(neutral=0.8)
+TENSE = face(neutral=0.2, anger=0.7)
+
+
+def test_the_morning_routine_opens_with_face_relaxation_that_the_camera_confirms():
+    driver = make_driver()
+    view = driver.press(Command.SELECT)
+    assert view.screen is Screen.BREAK and view.routine_title == "Morning routine" and view.routine_position == 1
+    rest = driver.show(1.0, TENSE).relaxation
+    assert rest.phase == "Forehead" and rest.relaxed is None  # tensing on purpose is not judged
+    rest = driver.show(4.0, TENSE).relaxation
+    assert rest.relaxed is False and "still shows anger" in rest.relaxed_message
+    rest = driver.show(2.0, CALM).relaxation
+    assert rest.relaxed is True and rest.relaxed_message == "Your face looks relaxed."
+    assert rest.breath == "exhale" and 0.0 < rest.breath_level < 1.0
+    assert driver.show(2.0, no_face()).relaxation.relaxed is None
+
+
+def test_a_break_runs_to_its_end_then_the_routine_goes_on():
+    driver = make_driver()
+    driver.press(Command.SELECT)
+    view = driver.until(lambda v: v.screen is not Screen.BREAK, CALM)
+    assert view.screen is Screen.PREPARE and view.drill.drill_id == "cheeky_smile"
+    events = driver.coach.drain_events()
+    finished = [e for e in events if isinstance(e, BreakFinished)]
+    assert finished[0].completed and finished[0].duration_s == pytest.approx(40.0, abs=0.11)
+    assert finished[0].relaxed_s == pytest.approx(24.0, abs=1.0)  # the four release phases
+
+
+def test_the_break_button_mid_drill_relaxes_then_repeats_the_drill():
+    driver = make_driver()
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.SELECT)  # the first drill: neutral
+    driver.show(3.0, CALM)
+    view = driver.press(Command.BREAK)
+    assert view.screen is Screen.BREAK and view.relaxation.break_id == "box_breathing"
+    assert view.relaxation.cycles == 4 and not view.relaxation.forced
+    view = driver.press(Command.NEXT)  # a chosen break can be ended early
+    assert view.screen is Screen.PREPARE and view.drill.drill_id == "neutral"
+
+
+def test_drills_in_a_row_force_a_break_that_cannot_be_skipped():
+    driver = make_driver(break_after_drills=2)
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.SELECT)  # neutral, then happiness
+    view = driver.until(lambda v: v.screen is Screen.RESULT, CALM)
+    assert view.notice == ""
+    driver.press(Command.NEXT)
+    driver.until(lambda v: v.screen is Screen.RESULT, face(happiness=0.9))
+    view = driver.coach.view
+    assert view.notice_kind is NoticeKind.GUARD and "2 drills in a row" in view.notice
+    view = driver.press(Command.NEXT)
+    assert view.screen is Screen.BREAK and view.relaxation.forced and view.relaxation.break_id == "long_exhale"
+    view = driver.press(Command.NEXT)
+    assert view.screen is Screen.BREAK and "protects your face" in view.notice
+    view = driver.until(lambda v: v.screen is not Screen.BREAK, CALM)
+    assert view.screen is Screen.PREPARE and view.drill.drill_id == "surprise"
+    assert driver.coach.guard.drills_in_a_row == 0
+
+
+def test_minutes_of_active_holds_force_a_break():
+    driver = make_driver(break_after_active_min=0.5, perform_limit_s=40.0)
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.NEXT, Command.SELECT)  # happiness
+    driver.show(2.0, CALM)
+    view = driver.until(lambda v: v.screen is Screen.RESULT, face(neutral=0.6, happiness=0.3))
+    assert view.result.outcome == "missed" and "expressions in a row" in view.notice
+    assert driver.press(Command.SELECT).relaxation.forced
+
+
+def test_a_strong_expression_held_too_long_is_cut_short():
+    driver = make_driver(strong_hold_max_s=4.0, perform_limit_s=30.0)
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.NEXT, Command.SELECT)  # happiness
+    driver.show(2.0, CALM)
+    view = driver.until(lambda v: v.screen is Screen.RESULT, face(disgust=0.95))
+    assert view.result.outcome == "cut_short" and "strong disgust" in view.result.reason
+    assert view.notice_kind is NoticeKind.GUARD
+    attempt = [e for e in driver.coach.drain_events() if isinstance(e, AttemptFinished)][0]
+    assert attempt.outcome == "cut_short" and attempt.duration_s == pytest.approx(4.1, abs=0.11)
+
+
+def test_the_session_cap_warns_then_ends_the_session():
+    driver = make_driver(session_cap_min=1.0, cap_warning_min=0.5, perform_limit_s=100.0)
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.NEXT, Command.SELECT)
+    view = driver.show(31.0, CALM)
+    assert "1 minute left" in view.notice
+    view = driver.until(lambda v: v.screen is Screen.RESULT, CALM)
+    assert view.result.outcome == "cut_short" and view.result.is_last
+    assert view.session_elapsed_s == pytest.approx(60.0, abs=0.11)
+    view = driver.press(Command.NEXT)
+    assert view.screen is Screen.SUMMARY and "plenty for today" in view.summary.reason
+    assert isinstance(driver.coach.drain_events()[-1], SessionEnded)
+
+
+def test_todays_practice_follows_the_history_given():
+    driver = make_driver()
+    scores = {"contempt": [5.0] * 5}
+    driver.coach.set_history(ProgressView(streak_days=3), scores)
+    view = driver.press(Command.NEXT, Command.SELECT)
+    assert view.routine_title == "Today's practice" and view.relaxation.break_id == "deep_breathing"
+    expected = todays_plan(driver.coach.catalogue, driver.coach.settings, scores, date.fromtimestamp(1.75e9))
+    assert driver.coach.session.plan == expected
+    driver.press(Command.BACK)
+    view = driver.press(*[Command.NEXT] * 4, Command.SELECT)
+    assert view.screen is Screen.PROGRESS and view.progress.streak_days == 3
+
+
+def test_a_break_from_home_is_a_short_session_of_its_own():
+    driver = make_driver()
+    view = driver.press(Command.BREAK)
+    assert view.screen is Screen.BREAK and view.session_active and view.relaxation.cycle == 1
+    view = driver.until(lambda v: v.screen is not Screen.BREAK, CALM)
+    assert view.screen is Screen.SUMMARY and view.summary.breaks == 1
+    assert view.timer_s is None
