@@ -70,3 +70,16 @@ def test_the_crop_is_the_model_input():
     crop = align_face(gray, face)
     assert crop.shape == (48, 48) and crop.dtype == np.uint8
     assert crop.std() > 20  # a face, not the background
+
+
+@needs_shared
+@pytest.mark.parametrize("name", ["obama.jpg", "obama_partial_face.jpg", "two_people.jpg"])
+def test_the_fast_crop_matches_crop_face_on_the_whole_frame(name):
+    from appliance.vision.preprocess import crop_face
+
+    gray = to_gray(read_image(SHARED / "fixtures" / "photos" / name))
+    for face in FaceDetector().detect(gray):
+        center, side, angle = crop_geometry(face)
+        reference = crop_face(gray, center=center, side=side, angle=angle).astype(int)
+        difference = np.abs(align_face(gray, face).astype(int) - reference)
+        assert difference.mean() < 2 and np.percentile(difference, 99) < 12

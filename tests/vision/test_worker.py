@@ -1,0 +1,158 @@
+"""The vision worker thread: newest frame only, and it survives bad frames and failing sources."""
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from appliance.camera import Backoff, EndOfStream, Frame, FrameSource
+from appliance.errors import CameraError, FrameError
+from appliance.messages import Observation
+from appliance.vision.pipeline import check_frame
+from appliance.vision.worker import LatestFrame, VisionWorker
+
+WAIT = 5.0  # seconds: a generous bound for things that happen in milliseconds
+
+
+def frame(index: int, shape=(32, 32)) -> Frame:
+    return Frame(np.full(shape, index % 256, np.uint8), float(index), None, index)
+
+
+class FakePipeline:
+    """Records the frames it reads; the first one can be held until ``release`` is set."""
+
+    def __init__(self, *, hold_first=False):
+        self.seen = []
+        self.started = threading.Event()
+        self.release = threading.Event()
+        if not hold_first:
+            self.release.set()
+
+    def observe(self, item):
+        check_frame(item)
+        self.seen.append(item.index)
+        self.started.set()
+        assert self.release.wait(WAIT)
+        return Observation(timestamp=item.timestamp, frame_size=item.size)
+
+
+def test_the_slot_keeps_only_the_newest_frame():
+    slot = LatestFrame()
+    for i in range(3):
+        slot.put(i)
+    assert slot.take(0) == 2 and slot.dropped == 2
+    assert slot.take(0.01) is None
+    slot.close()
+    assert slot.take(None) is None
+
+
+def test_stale_frames_are_dropped_while_the_pipeline_is_busy():
+    pipeline = FakePipeline(hold_first=True)
+    with VisionWorker(pipeline) as worker:
+        worker.submit(frame(0))
+        assert pipeline.started.wait(WAIT)
+        for i in range(1, 10):  # arrive while frame 0 is being read
+            worker.submit(frame(i))
+        pipeline.release.set()
+        latest = worker.wait_for_observation(WAIT, where=lambda o: o.timestamp == 9.0)
+    assert latest is not None
+    assert pipeline.seen == [0, 9]
+    assert worker.frames_dropped == 8 and worker.frames_processed == 2
+
+
+def test_a_bad_frame_is_skipped_and_the_worker_goes_on():
+    import queue
+
+    errors, seen = queue.Queue(), []
+    with VisionWorker(FakePipeline(), when_observation=seen.append, when_error=errors.put) as worker:
+        for bad in (frame(1, shape=(32, 32, 7)), "not a frame", Frame(np.zeros((32, 32), np.float32), 2.0)):
+            worker.submit(bad)
+            assert isinstance(errors.get(timeout=WAIT), FrameError)  # one at a time: none is replaced
+        worker.submit(frame(3))
+        assert worker.wait_for_observation(WAIT) is not None
+        assert worker.is_running
+    assert [o.timestamp for o in seen] == [3.0]
+    assert worker.bad_frames == 3 and isinstance(worker.last_error, FrameError)
+
+
+def test_a_failing_callback_or_pipeline_does_not_kill_the_worker():
+    class Flaky(FakePipeline):
+        def observe(self, item):
+            if item.index == 1:
+                raise RuntimeError("interpreter hiccup")
+            return super().observe(item)
+
+    def callback(observation):
+        raise ValueError("a broken subscriber")
+
+    with VisionWorker(Flaky(), when_observation=callback) as worker:
+        worker.submit(frame(1))
+        worker.submit(frame(2))
+        assert worker.wait_for_observation(WAIT, where=lambda o: o.timestamp == 2.0) is not None
+        worker.submit(frame(3))
+        assert worker.wait_for_observation(WAIT, where=lambda o: o.timestamp == 3.0) is not None
+        assert worker.is_running and isinstance(worker.last_error, ValueError)
+
+
+class FailingSource(FrameSource):
+    """Fails to start once, then fails two reads, then gives frames; ``limit`` ends it."""
+
+    name = "flaky"
+
+    def __init__(self, limit=None):
+        super().__init__()
+        self.starts, self.reads, self.limit = 0, 0, limit
+
+    def _open(self):
+        self.starts += 1
+        if self.starts == 1:
+            raise CameraError("camera not there yet")
+
+    def _read(self, timeout):
+        self.reads += 1
+        if self.reads in (2, 3):
+            raise CameraError("camera vanished")
+        if self.limit is not None and self.reads > self.limit:
+            raise EndOfStream
+        return frame(self.reads)
+
+    def _close(self):
+        pass
+
+
+def test_a_failing_source_is_restarted_with_back_off():
+    source = FailingSource()
+    pipeline = FakePipeline()
+    with VisionWorker(pipeline, source, backoff=Backoff(initial=0.001, maximum=0.01)) as worker:
+        assert worker.wait_for_observation(WAIT, where=lambda o: o.timestamp >= 5) is not None
+        assert worker.is_running
+    assert source.starts >= 3 and worker.source_restarts == 3  # start failure + two read failures
+    assert isinstance(worker.last_error, CameraError)
+    assert not worker.is_running and not source.is_open
+
+
+def test_a_finite_source_finishes_and_the_worker_stays_up():
+    source = FailingSource(limit=6)
+    with VisionWorker(FakePipeline(), source, backoff=Backoff(initial=0.001)) as worker:
+        assert worker.wait_for_observation(WAIT, where=lambda o: o.timestamp == 6.0) is not None
+        worker._source_done.wait(WAIT)
+        assert worker.is_source_finished and worker.is_running
+
+
+MODEL = Path("/tmp/smoke/expression_int8.tflite")
+
+
+@pytest.mark.skipif(not MODEL.is_file(), reason="no expression model file to build the real pipeline with")
+def test_the_real_pipeline_on_the_demo_clip_reports_a_face():
+    from appliance.camera import open_source
+    from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS
+    from appliance.vision.pipeline import VisionPipeline
+
+    pipeline = VisionPipeline(model_path=DEFAULT_MODEL if DEFAULT_MODEL.is_file() else MODEL)
+    with VisionWorker(pipeline, open_source("demo")) as worker:
+        observation = worker.wait_for_observation(WAIT * 2, where=lambda o: o.has_face)
+    assert observation is not None and observation.frame_size == (640, 360)
+    assert list(observation.smoothed) == list(EXPRESSIONS)
+    assert sum(observation.probabilities.values()) == pytest.approx(1, abs=1e-3)
+    assert set(observation.latency_ms) == {"detect", "align", "classify", "total"}
