@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from appliance.errors import ApplianceError
+from appliance.vision.align import align_face
 from appliance.vision.classifier import DEFAULT_MODEL, ExpressionClassifier
+from appliance.vision.faces import FaceDetector
 from appliance.vision.images import read_image
 from appliance.vision.preprocess import center_square, crop_face, to_gray
 
@@ -22,10 +24,13 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     classifier = ExpressionClassifier(args.model)
+    detector = None if args.face_crop else FaceDetector()
     failed = False
     for path in args.images:
         try:
-            faces = _face_crop_faces(classifier, path) if args.face_crop else _detected_faces(classifier, path)
+            faces = (
+                _face_crop_faces(classifier, path) if args.face_crop else _detected_faces(classifier, detector, path)
+            )
             record = {"path": path, "faces": faces}
         except ApplianceError as error:
             failed = True
@@ -43,11 +48,12 @@ def _face_crop_faces(classifier: ExpressionClassifier, path: str) -> list[dict]:
     return [face_record(box, 1.0, classifier.probabilities(crop))]
 
 
-def _detected_faces(classifier: ExpressionClassifier, path: str) -> list[dict]:
-    raise ApplianceError(
-        "face detection on full frames is not available in this version",
-        hint="pass --face-crop for images that are already cropped faces",
-    )
+def _detected_faces(classifier: ExpressionClassifier, detector: FaceDetector, path: str) -> list[dict]:
+    """Every face BlazeFace finds in the whole image, best score first; [] when there is none."""
+    pixels = read_image(path)  # grey or RGB (alpha dropped)
+    gray = to_gray(pixels)
+    faces = detector.detect(pixels)  # colour when the file has it: the detector scores higher on it
+    return [face_record(face.int_box(), face.score, classifier.probabilities(align_face(gray, face))) for face in faces]
 
 
 def face_record(box, score: float, probabilities: dict[str, float]) -> dict:
