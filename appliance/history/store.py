@@ -1,0 +1,182 @@
+"""``HistoryStore``: the coach's events into SQLite, each in its own transaction.
+
+WAL mode with ``synchronous=FULL``: a killed process or a power cut loses at
+most the event being written.  A file SQLite cannot read is moved aside (never
+deleted) and a fresh database started; ``warning`` then says so for the UI.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+from appliance.coach.events import AttemptFinished, BreakFinished, Event, SessionEnded, SessionStarted
+from appliance.errors import StorageError
+from appliance.history.schema import migrate
+from appliance.paths import data_dir
+
+FILE_NAME = "history.sqlite3"
+RECENT_SCORES = 10  # per drill, for today's practice
+
+
+def default_path() -> Path:
+    return data_dir() / FILE_NAME
+
+
+def day_of(wall_time: float) -> str:
+    """The local calendar day of a timestamp: streaks follow the user's days, not UTC's."""
+    return date.fromtimestamp(wall_time).isoformat()
+
+
+class HistoryStore:
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.warning = ""  # set when a damaged file had to be moved aside
+        self._sessions: dict[int, int] = {}  # the coach's session number -> sessions.id
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageError(f"cannot create {self.path.parent}: {error}", hint="check the data directory") from None
+        try:
+            self.connection = self._open()
+        except sqlite3.DatabaseError as error:
+            if not _is_damage(error):
+                hint = "is another program using it? check the data directory's permissions and free space"
+                raise StorageError(f"cannot open the practice history {self.path}: {error}", hint=hint) from None
+            moved = self._move_aside()
+            self.warning = (
+                f"The practice history could not be read ({error}); it was moved aside to {moved.name} "
+                "and a fresh history was started."
+            )
+            self.connection = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL").fetchone()
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+            if verdict != "ok":
+                raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+            migrate(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _move_aside(self) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(f"{self.path}{suffix}")
+                if source.exists():
+                    source.replace(Path(f"{target}{suffix}"))
+        except OSError as error:
+            raise StorageError(
+                f"the practice history {self.path} is damaged and could not be moved aside: {error}",
+                hint=f"move {self.path} away by hand, then start again",
+            ) from None
+        return target
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ writing
+    def record(self, event: Event) -> None:
+        """Store one event in one transaction."""
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                self._write(event)
+                self.connection.execute("COMMIT")
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            raise StorageError(f"could not save to the practice history: {error}", hint="check disk space") from None
+
+    def record_all(self, events) -> None:
+        for event in events:
+            self.record(event)
+
+    def _write(self, event: Event) -> None:
+        execute = self.connection.execute
+        if isinstance(event, SessionStarted):
+            cursor = execute(
+                "INSERT INTO sessions (started_at, plan, title, day) VALUES (?, ?, ?, ?)",
+                (event.wall_time, event.plan, event.title, day_of(event.wall_time)),
+            )
+            self._sessions[event.session] = cursor.lastrowid
+        elif isinstance(event, SessionEnded):
+            execute(
+                "UPDATE sessions SET ended_at = ?, reason = ?, active_s = ? WHERE id = ?",
+                (event.wall_time, event.reason, event.active_s, self._session_id(event.session, event.wall_time)),
+            )
+        elif isinstance(event, AttemptFinished):
+            started = event.wall_time - event.duration_s
+            execute(
+                "INSERT INTO attempts (session_id, drill_id, kind, labels, outcome, score, best_match, held_s,"
+                " hold_required_s, time_to_best_s, time_to_target_s, reason, started_at, ended_at, day)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self._session_id(event.session, started), event.drill_id, event.kind, ",".join(event.labels),
+                 event.outcome, event.score, event.best_match, event.held_s, event.hold_required_s,
+                 event.time_to_best_s, event.time_to_target_s, event.reason, started, event.wall_time,
+                 day_of(event.wall_time)),
+            )  # fmt: skip
+        elif isinstance(event, BreakFinished):
+            started = event.wall_time - event.duration_s
+            execute(
+                "INSERT INTO breaks (session_id, break_id, forced, completed, relaxed_s, reason, started_at,"
+                " ended_at, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self._session_id(event.session, started), event.break_id, int(event.forced), int(event.completed),
+                 event.relaxed_s, event.reason, started, event.wall_time, day_of(event.wall_time)),
+            )  # fmt: skip
+        else:
+            raise TypeError(f"not a coach event: {event!r}")
+
+    def _session_id(self, number: int, wall_time: float) -> int:
+        """The row of the coach's session ``number``; one is made if its start was never stored."""
+        if number not in self._sessions:
+            cursor = self.connection.execute(
+                "INSERT INTO sessions (started_at, plan, day) VALUES (?, 'unknown', ?)", (wall_time, day_of(wall_time))
+            )
+            self._sessions[number] = cursor.lastrowid
+        return self._sessions[number]
+
+    # ------------------------------------------------------------------ reading
+    def scores_by_drill(self, limit: int = RECENT_SCORES) -> dict[str, list[float]]:
+        """Each drill's last ``limit`` scores, oldest first (skipped attempts are not scores)."""
+        rows = self.connection.execute(
+            "SELECT drill_id, score FROM (SELECT drill_id, score, ended_at, id, ROW_NUMBER() OVER"
+            " (PARTITION BY drill_id ORDER BY ended_at DESC, id DESC) AS n FROM attempts WHERE outcome != 'skipped')"
+            " WHERE n <= ? ORDER BY drill_id, ended_at, id",
+            (limit,),
+        ).fetchall()
+        scores: dict[str, list[float]] = {}
+        for drill_id, score in rows:
+            scores.setdefault(drill_id, []).append(float(score))
+        return scores
+
+    def rows(self, table: str) -> list[sqlite3.Row]:
+        if table not in ("sessions", "attempts", "breaks"):
+            raise ValueError(table)
+        self.connection.row_factory = sqlite3.Row
+        try:
+            return self.connection.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+        finally:
+            self.connection.row_factory = None
+
+
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    """Corrupt or not a database at all; a locked or unreadable file is not damage and is left alone."""
+    name = getattr(error, "sqlite_errorname", "")
+    return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or not isinstance(error, sqlite3.OperationalError)

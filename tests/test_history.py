@@ -1,0 +1,166 @@
+"""The practice history: round trip, migrations, damaged files, streaks and trends."""
+
+import sqlite3
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from appliance.coach.events import AttemptFinished, BreakFinished, SessionEnded, SessionStarted
+from appliance.errors import StorageError
+from appliance.history import HistoryStore, summarize
+from appliance.history.schema import LATEST, migrate, version
+from appliance.history.summary import streaks
+
+NOON = datetime(2026, 11, 21, 12, 0).timestamp()
+DAY = 86400.0
+
+
+def attempt(session=1, drill="happiness", score=80, wall=NOON, outcome="completed", **extra):
+    values = dict(session=session, drill_id=drill, kind="expression", labels=(drill,), outcome=outcome, score=score,
+                  best_match=score + 5, held_s=3.0, hold_required_s=3.0, time_to_best_s=1.5, time_to_target_s=1.0,
+                  duration_s=4.0, reason="", at=10.0, wall_time=wall)  # fmt: skip
+    values.update(extra)
+    return AttemptFinished(**values)
+
+
+def session(store, number, wall, *scores, drill="happiness"):
+    store.record(SessionStarted(number, "morning", "Morning routine", 0.0, wall))
+    for i, score in enumerate(scores):
+        store.record(attempt(number, drill, score, wall + 10 * (i + 1)))
+    store.record(SessionEnded(number, "done", 120.0, len(scores), 0.0, wall + 120))
+
+
+def test_a_session_round_trips(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        store.record(SessionStarted(1, "morning", "Morning routine", 0.0, NOON))
+        store.record(attempt(score=77))
+        store.record(BreakFinished(1, "box_breathing", True, "8 drills in a row", True, 64.0, 50.0, 80.0, NOON + 70))
+        store.record(SessionEnded(1, "You ended the session.", 300.0, 1, 90.0, NOON + 300))
+        assert store.warning == ""
+    with HistoryStore(path) as store:
+        (s,) = store.rows("sessions")
+        assert (s["plan"], s["title"], s["ended_at"], s["active_s"]) == ("morning", "Morning routine", NOON + 300, 300)
+        assert s["day"] == "2026-11-21"
+        (a,) = store.rows("attempts")
+        assert (a["session_id"], a["drill_id"], a["score"], a["best_match"], a["outcome"]) == (
+            s["id"],
+            "happiness",
+            77,
+            82,
+            "completed",
+        )
+        assert a["started_at"] == NOON - 4.0 and a["time_to_target_s"] == 1.0 and a["labels"] == "happiness"
+        (b,) = store.rows("breaks")
+        assert (b["break_id"], b["forced"], b["completed"], b["relaxed_s"]) == ("box_breathing", 1, 1, 50.0)
+        assert store.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_scores_by_drill_are_recent_and_oldest_first_without_skips(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session(store, 1, NOON, *range(0, 120, 10))
+        store.record(attempt(1, "anger", 0, NOON + 500, outcome="skipped"))
+        store.record(attempt(1, "fear", 33, NOON + 600))
+        scores = store.scores_by_drill(limit=3)
+    assert scores == {"happiness": [90.0, 100.0, 110.0], "fear": [33.0]}
+
+
+def test_an_attempt_without_a_stored_session_start_still_gets_a_session(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.record(attempt(session=7))
+        assert len(store.rows("sessions")) == 1 and store.rows("attempts")[0]["session_id"] == 1
+
+
+def make_v1(path):
+    connection = sqlite3.connect(path, isolation_level=None)
+    migrate(connection, upto=1)
+    connection.execute("INSERT INTO sessions (started_at, ended_at, plan) VALUES (?, ?, 'morning')", (NOON, NOON + 60))
+    connection.execute(
+        "INSERT INTO attempts (session_id, drill_id, score, held_s, started_at, ended_at)"
+        " VALUES (1, 'fear', 42, 2, ?, ?)",
+        (NOON, NOON + 5),
+    )
+    connection.execute(
+        "INSERT INTO breaks (session_id, break_id, started_at, ended_at) VALUES (1, 'long_exhale', ?, ?)",
+        (NOON + 6, NOON + 66),
+    )
+    assert version(connection) == 1
+    connection.close()
+
+
+def test_a_v1_database_migrates_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    make_v1(path)
+    with HistoryStore(path) as store:
+        assert version(store.connection) == LATEST == 2
+        (a,) = store.rows("attempts")
+        assert (a["drill_id"], a["score"], a["best_match"], a["outcome"], a["day"]) == (
+            "fear",
+            42,
+            42,
+            "completed",
+            date.fromtimestamp(NOON + 5).isoformat(),
+        )
+        assert store.rows("breaks")[0]["completed"] == 1
+        assert store.rows("sessions")[0]["day"] == "2026-11-21"
+        store.record(attempt(session=1, drill="fear", score=50, wall=NOON + DAY))
+        assert store.scores_by_drill() == {"fear": [42.0, 50.0]}
+        summary = summarize(store, date(2026, 11, 22))
+        assert summary.streak_days == 2
+
+
+def test_a_database_from_a_newer_appliance_is_left_alone(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {LATEST + 1}")
+    connection.close()
+    with pytest.raises(StorageError, match="newer version") as error:
+        HistoryStore(path)
+    assert "left untouched" in error.value.hint
+    assert path.exists() and not list(tmp_path.glob("*.corrupt-*"))
+
+
+@pytest.mark.parametrize("damage", ["not a database", "truncated page"])
+def test_a_damaged_file_is_moved_aside_and_a_fresh_history_started(tmp_path, damage):
+    path = tmp_path / "h.sqlite3"
+    if damage == "not a database":
+        path.write_bytes(b"this is not sqlite " * 500)
+    else:
+        with HistoryStore(path) as store:
+            session(store, 1, NOON, *range(50))
+        data = bytearray(path.read_bytes())
+        data[4096:8192] = b"\xff" * 4096  # clobber a b-tree page
+        path.write_bytes(bytes(data))
+    original = path.read_bytes()
+    with HistoryStore(path) as store:
+        assert "moved aside" in store.warning and "fresh history" in store.warning
+        assert store.rows("attempts") == []
+        store.record(attempt())
+    (aside,) = tmp_path.glob("h.sqlite3.corrupt-*")
+    assert aside.read_bytes() == original  # nothing the user recorded is deleted
+
+
+def test_streaks_allow_today_not_yet_practised():
+    today = date(2026, 11, 21)
+    days = {today - timedelta(days=n) for n in (1, 2, 3, 6, 7)}
+    assert streaks(days, today) == (3, 3)
+    assert streaks(days | {today}, today) == (4, 4)
+    assert streaks({today - timedelta(days=2)}, today) == (0, 1)
+    assert streaks(set(), today) == (0, 0)
+
+
+def test_summary_trends_and_progress_view(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        assert summarize(store, date(2026, 11, 21)).progress_view().message.startswith("No practice yet")
+        session(store, 1, NOON - 2 * DAY, 40, 40, 40, 40, 40)
+        session(store, 2, NOON - DAY, 60, 60, 60, 60, 60)
+        session(store, 3, NOON - DAY + 600, 70, 70, drill="anger")
+        summary = summarize(store, date(2026, 11, 21), {"anger": "Anger", "happiness": "Happiness"})
+    assert (summary.streak_days, summary.best_streak_days, summary.practiced_today) == (2, 2, False)
+    assert (summary.sessions, summary.attempts) == (3, 12)
+    anger, happiness = summary.trends
+    assert (anger.title, anger.recent, anger.previous, anger.direction) == ("Anger", 70, None, "flat")
+    assert (happiness.recent, happiness.previous, happiness.direction, happiness.attempts) == (60, 40, "up", 10)
+    assert summary.recent_sessions[0].average_score == 70 and summary.recent_sessions[0].minutes == 2.0
+    view = summary.progress_view()
+    assert view.streak_days == 2 and "Not practised yet today" in view.message
