@@ -1,0 +1,62 @@
+"""``history``: streak, recent sessions and per-expression trends from the practice history."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from appliance.coach.catalogue import load_catalogue
+from appliance.history import HistoryStore, HistorySummary, default_path, summarize
+
+NOTHING_YET = "No practice recorded yet. Stand at the mirror and start the morning routine: a little every day."
+ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("history", help="your practice streak, sessions and trends")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--db", type=Path, default=None, help=f"history database (default: {default_path()})")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    path = args.db or default_path()
+    if not path.exists():  # reading the history never creates one
+        print(json.dumps({"message": NOTHING_YET, "path": str(path)}) if args.json else NOTHING_YET)
+        return 0
+    titles = {drill.id: drill.title for drill in load_catalogue().drills}
+    with HistoryStore(path) as store:
+        if store.warning:
+            print(f"warning: {store.warning}", file=sys.stderr)
+        summary = summarize(store, date.today(), titles)
+    if args.json:
+        record = summary.as_dict() | {"path": str(path), "warning": store.warning}
+        record["message"] = NOTHING_YET if summary.is_empty else ""
+        print(json.dumps(record, indent=2))
+    else:
+        print(NOTHING_YET if summary.is_empty else as_text(summary))
+    return 0
+
+
+def as_text(summary: HistorySummary) -> str:
+    today = "practised today" if summary.practiced_today else "not practised yet today"
+    lines = [
+        f"Streak: {summary.streak_days} day{'s' * (summary.streak_days != 1)} ({today}); "
+        f"best {summary.best_streak_days}; {summary.practice_days} practice days in all",
+        f"Sessions: {summary.sessions}, attempts: {summary.attempts}, minutes today: {summary.minutes_today:g}",
+        "",
+        "Recent sessions",
+    ]
+    for row in summary.recent_sessions:
+        average = f"average {row.average_score}" if row.average_score is not None else "no scores"
+        unfinished = "" if row.ended else " (did not finish)"
+        figures = f"{row.attempts:>3} attempts, {average}, {row.minutes:g} min{unfinished}"
+        lines.append(f"  {row.day}  {row.title:<22} {figures}")
+    lines += ["", "Trends (mean of the last 5 scores, and of the 5 before)"]
+    for trend in summary.trends:
+        before = f"{trend.previous:>3}" if trend.previous is not None else "  -"
+        lines.append(f"  {trend.title:<26} {trend.recent:>3}  {ARROWS[trend.direction]}  was {before}"
+                     f"   ({trend.attempts} attempts)")  # fmt: skip
+    return "\n".join(lines)

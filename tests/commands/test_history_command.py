@@ -1,0 +1,59 @@
+import json
+from datetime import datetime
+
+from appliance.cli import main
+from appliance.coach.events import AttemptFinished, SessionEnded, SessionStarted
+from appliance.history import HistoryStore, default_path
+
+
+def fill(path, days=(0, 1)):
+    today = datetime.now().replace(hour=12, minute=0, second=0, microsecond=0).timestamp()
+    with HistoryStore(path) as store:
+        for number, back in enumerate(days, 1):
+            wall = today - back * 86400
+            store.record(SessionStarted(number, "morning", "Morning routine", 0.0, wall))
+            for score in (40, 60):
+                store.record(AttemptFinished(number, "fear", "expression", ("fear",), "completed", score, score, 3.0,
+                                             3.0, 1.0, 1.0, 4.0, "", 0.0, wall + score))  # fmt: skip
+            store.record(SessionEnded(number, "done", 90.0, 2, 0.0, wall + 100))
+
+
+def test_no_history_yet_is_a_friendly_message_and_creates_nothing(tmp_path, capsys):
+    path = tmp_path / "none.sqlite3"
+    assert main(["history", "--db", str(path)]) == 0
+    assert "No practice recorded yet" in capsys.readouterr().out
+    assert not path.exists()
+    assert main(["history", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["message"].startswith("No practice recorded yet")
+    assert not default_path().exists()
+
+
+def test_history_text_shows_streak_sessions_and_trends(tmp_path, capsys):
+    path = tmp_path / "h.sqlite3"
+    fill(path)
+    assert main(["history", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Streak: 2 days (practised today); best 2")
+    assert "Sessions: 2, attempts: 4, minutes today: 1.5" in out
+    assert "Morning routine" in out and "2 attempts, average 50" in out
+    assert "Fear" in out and "(4 attempts)" in out
+
+
+def test_history_json_from_the_default_path(capsys):
+    fill(default_path(), days=(1, 2, 3))
+    assert main(["history", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["streak_days"], data["practiced_today"], data["sessions"]) == (3, False, 3)
+    fear = data["trends"][0]
+    assert (fear["label"], fear["recent"], fear["previous"], fear["attempts"]) == ("fear", 52, 40, 6)
+    assert data["message"] == "" and data["warning"] == ""
+
+
+def test_a_damaged_history_is_reported_and_set_aside(tmp_path, capsys):
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"nonsense" * 100)
+    assert main(["history", "--db", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: The practice history could not be read" in captured.err
+    assert "No practice recorded yet" in captured.out
+    assert len(list(tmp_path.glob("h.sqlite3.corrupt-*"))) == 1
