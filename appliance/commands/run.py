@@ -93,15 +93,14 @@ def _build_coach(config):
 
 
 def _open_history(coach):
-    """The practice history, when the history module is there; the mirror runs without it otherwise."""
-    try:
-        from appliance import history
-    except ImportError:
-        log.warning("no history module: practice is not stored")
-        return None
-    store = history.open_history()
-    store.load_into(coach)
-    return store
+    """The practice history; if it cannot be opened the mirror still runs and says so."""
+    from appliance.coach.view import NoticeKind
+    from appliance.ui.history_link import open_history
+
+    history, warning = open_history(coach)
+    if warning:
+        coach.notify(warning, NoticeKind.WARNING, seconds=60.0)
+    return history
 
 
 def _size(text: str) -> tuple[int, int]:

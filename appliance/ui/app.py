@@ -148,6 +148,13 @@ class MirrorApp(App):
     def on_stop(self) -> None:
         for hook in self._stop_hooks:
             hook(self)
+        self.release()
+
+    def release(self) -> None:
+        """Let go of the window's keyboard (the app is done)."""
+        from kivy.core.window import Window
+
+        Window.unbind(on_key_down=self._on_key_down)
 
     def _on_key_down(self, _window, key: int, _scancode, _codepoint, modifiers) -> bool:
         name = key_name(key)

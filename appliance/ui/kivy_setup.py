@@ -6,6 +6,7 @@ Kivy reads these once, when ``kivy.core.window`` is first imported, so ``run`` c
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -19,6 +20,7 @@ def configure_kivy(*, fullscreen: bool, size: tuple[int, int] = WINDOW_SIZE, log
     os.environ.setdefault("KIVY_NO_CONFIG", "1")  # settings come from config.toml, not ~/.kivy
     os.environ.setdefault("KIVY_NO_FILELOG", "1")  # the appliance logs to the journal
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # Kivy's records go through Python logging
+    logging.getLogger("kivy").addFilter(_no_optional_tracebacks)
     from kivy.config import Config
 
     Config.set("kivy", "log_level", log_level)
@@ -29,3 +31,11 @@ def configure_kivy(*, fullscreen: bool, size: tuple[int, int] = WINDOW_SIZE, log
     Config.set("graphics", "height", str(size[1]))
     Config.set("graphics", "maxfps", "60")
     Config.set("input", "mouse", "mouse,disable_multitouch")
+
+
+def _no_optional_tracebacks(record: logging.LogRecord) -> bool:
+    """Kivy logs a traceback when the optional multitouch library (libmtdev) is absent: one line is enough."""
+    if "MTDev is not supported" in str(record.msg):
+        record.exc_info, record.exc_text = None, None
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True

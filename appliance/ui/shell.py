@@ -173,10 +173,10 @@ class MirrorShell:
             if reason:
                 log.info("%s", reason)
         self._show(self.coach.tick(self.clock()))
-        Clock.schedule_interval(self._tick, 1.0 / TICK_HZ)
+        self._timers = [Clock.schedule_interval(self._tick, 1.0 / TICK_HZ)]
         if self.vision is not None:
             Clock.schedule_once(self._start_vision)  # after the first frame: the mirror shows at once
-            Clock.schedule_interval(self._check_vision, 1.0)
+            self._timers.append(Clock.schedule_interval(self._check_vision, 1.0))
         for callback in self._when_started:
             callback()
 
@@ -205,11 +205,16 @@ class MirrorShell:
             self.controls.camera_in_use(True)
 
     def _stopped(self, _app) -> None:
+        for timer in getattr(self, "_timers", []):
+            timer.cancel()
         if self.vision is not None:
             self.vision.stop()
         if self.controls is not None:
             self.controls.camera_in_use(False)
             self.controls.close()
+        if self.coach.session is not None:  # closing the mirror ends the session: its time is kept
+            self.coach.tick(self.clock())
+            self.coach.end_session("the mirror was closed", go_home=True)
         self._store(self.coach.drain_events())
 
     def run(self) -> None:

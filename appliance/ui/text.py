@@ -70,13 +70,12 @@ def trend_word(direction: str) -> str:
 
 
 PAUSED_WHAT = {
-    Screen.DRILL: "the drill",
-    Screen.PREPARE: "the drill",
-    Screen.BREAK: "the break",
-    Screen.RESULT: "the session",
+    Screen.DRILL: "The drill",
+    Screen.PREPARE: "The drill",
+    Screen.BREAK: "The break",
 }
 
 
 def paused_line(view: View) -> str:
-    what = PAUSED_WHAT.get(view.paused_screen, "the session") if view.paused_screen else "the session"
-    return f"Select resumes {what}"
+    what = PAUSED_WHAT.get(view.paused_screen, "Your session") if view.paused_screen else "Your session"
+    return f"{what} waits for you"

@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from PIL import Image
+from ui_helpers import settle
 from ui_sample_views import VIEWS, WORDS
-
-kivy_base = pytest.importorskip("kivy.base")
 
 
 @pytest.fixture(scope="module")
-def mirror():
-    from kivy.config import Config
-
-    # A portrait mirror; only takes effect if no test made the window yet (resizing an
-    # offscreen window later leaves part of it unrendered), so the checks below use its real size.
-    Config.set("graphics", "width", "540")
-    Config.set("graphics", "height", "960")
-    from kivy.core.window import Window
-
+def mirror(window):
     from appliance.ui.app import MirrorRoot
-    from appliance.ui.theme import theme
 
-    kivy_base.EventLoop.ensure_window()
-    Window.clearcolor = (0, 0, 0, 1)
-    theme.follow(Window)
     root = MirrorRoot()
-    Window.add_widget(root)
+    window.add_widget(root)
     yield root
-    Window.remove_widget(root)
-
-
-def settle(seconds: float = 0.4) -> None:
-    """Run Kivy's loop long enough for layouts and the widgets' short easing animations."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        kivy_base.EventLoop.idle()
+    window.remove_widget(root)
 
 
 def label_texts(widget) -> list[str]:

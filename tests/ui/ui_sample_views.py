@@ -141,7 +141,7 @@ WORDS = {
     Screen.DRILL: ["Genuine smile", "Lift your cheeks a little more", "0:18", "match 64%"],
     Screen.RESULT: ["Well held", "82", "best match 88%"],
     Screen.BREAK: ["Breathe in", "Slowly through your nose", "0:42", "breath 2 of 4"],
-    Screen.PAUSED: ["Paused", "Select resumes the drill"],
+    Screen.PAUSED: ["Paused", "The drill waits for you"],
     Screen.SUMMARY: ["Session done", "5 drills", "Same time tomorrow"],
     Screen.PROGRESS: ["6 days in a row", "Happiness  78% rising"],
 }

@@ -1,0 +1,79 @@
+"""``python -m appliance run`` end to end: the real app, offscreen, driven by a timed script."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+PROJECT = Path(__file__).resolve().parents[2]
+MODEL = PROJECT / "models" / "expression_int8.tflite"
+OFFSCREEN = {"SDL_VIDEODRIVER": "offscreen", "KIVY_NO_ARGS": "1", "KIVY_NO_CONFIG": "1", "KIVY_NO_FILELOG": "1"}
+
+# Home -> "Choose a drill" -> the first drill; it prepares for 3 s, then performs with the camera.
+TO_A_DRILL = """
+1.0 next
+1.5 next
+2.0 select choose
+3.0 select prepare
+7.5 shot drill
+9.0 shot drill-later
+"""
+
+
+def run_mirror(tmp_path, script: str, *args: str, timeout: float = 90) -> tuple[subprocess.CompletedProcess, list]:
+    steps = tmp_path / "steps.txt"
+    steps.write_text(script)
+    shots = tmp_path / "shots"
+    command = [sys.executable, "-m", "appliance", "run", "--windowed", "--no-gpio", "--script", str(steps)]
+    command += ["--screenshots", str(shots), *args]
+    env = {**os.environ, **OFFSCREEN}
+    done = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=timeout)
+    records = [json.loads(line) for line in (shots / "steps.jsonl").read_text().splitlines()] if shots.exists() else []
+    return done, records
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not MODEL.exists(), reason=f"{MODEL} is not there yet (the training run makes it)")
+def test_the_demo_clip_reaches_a_drill_with_live_observations(tmp_path):
+    done, records = run_mirror(tmp_path, TO_A_DRILL, "--source", "demo")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert [record["screen"] for record in records][-2:] == ["drill", "drill"]
+    first, later = records[-2], records[-1]
+    assert later["observations"] > first["observations"] > 30  # the worker keeps publishing
+    assert first["live"]["has_face"] and later["live"]["has_face"]  # the demo clip shows a face
+    assert any(text.startswith("match ") for text in later["texts"])
+    picture = np.asarray(Image.open(tmp_path / "shots" / later["file"]).convert("L"))
+    height = picture.shape[0]
+    assert (picture > 128).mean() > 0.01
+    assert picture[int(height * 0.4) : int(height * 0.64)].mean() < 8  # no camera picture: the centre is mirror
+
+
+def test_a_missing_model_is_said_on_the_mirror_not_as_a_traceback(tmp_path):
+    done, records = run_mirror(tmp_path, "2.0 shot\n", "--source", "demo", "--model", str(tmp_path / "none.tflite"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    shown = " ".join(records[0]["texts"])
+    assert "none.tflite" in shown, shown
+    assert "none.tflite" in done.stderr  # and in the log
+
+
+def test_a_missing_video_is_said_on_the_mirror(tmp_path):
+    done, records = run_mirror(tmp_path, "2.0 shot\n", "--source", str(tmp_path / "nothing.mp4"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert "nothing.mp4" in " ".join(records[0]["texts"])
+
+
+def test_a_bad_script_line_is_an_error_before_the_window_opens(tmp_path):
+    done, records = run_mirror(tmp_path, "2.0 jump\n")
+    assert done.returncode == 2
+    assert "line 1" in done.stderr and "unknown command 'jump'" in done.stderr
+    assert records == []

@@ -1,0 +1,119 @@
+"""Presses on mock GPIO pins and keys reach the coach and show on the mirror (offscreen window)."""
+
+from __future__ import annotations
+
+import pytest
+from gpiozero.pins.mock import MockFactory
+from ui_helpers import settle, wait_until
+
+from appliance.coach.coach import Coach
+from appliance.config import ButtonSettings, Config
+from appliance.controls import DEFAULT_PINS
+from appliance.messages import Command
+
+HOLD = 0.3
+
+
+class SpyCoach(Coach):
+    """The real coach, remembering each command it was handed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handled: list[Command] = []
+
+    def handle(self, command, now):
+        self.handled.append(Command(command))
+        return super().handle(command, now)
+
+
+@pytest.fixture
+def rig(window):
+    from appliance.ui.shell import MirrorShell
+
+    factory = MockFactory()
+    coach = SpyCoach()
+    shell = MirrorShell(Config(buttons=ButtonSettings(hold_time=HOLD)), coach=coach, pin_factory=factory)
+    root = shell.app.build()
+    window.add_widget(root)
+    shell._started(shell.app)
+    settle(0.2)
+    yield shell, coach, factory
+    shell._stopped(shell.app)
+    shell.app.release()
+    window.remove_widget(root)
+
+
+def pin(factory, name):
+    return factory.pin(DEFAULT_PINS[name])
+
+
+def test_a_short_press_reaches_the_coach_and_changes_the_screen(rig):
+    shell, coach, factory = rig
+    assert shell.app.mirror.manager.current == "home"
+    pin(factory, "select").drive_low()
+    pin(factory, "select").drive_high()
+    assert wait_until(lambda: coach.handled == [Command.SELECT])
+    assert wait_until(lambda: shell.app.mirror.manager.current != "home")
+
+
+def test_a_long_press_sends_only_the_long_command(rig):
+    shell, coach, factory = rig
+    pin(factory, "select").drive_low()
+    assert wait_until(lambda: coach.handled == [Command.PAUSE], timeout=HOLD + 3)
+    pin(factory, "select").drive_high()
+    settle(HOLD + 0.2)
+    assert coach.handled == [Command.PAUSE]
+
+
+def test_a_bounce_storm_moves_the_menu_once(rig):
+    shell, coach, factory = rig
+    before = shell.view.menu_index
+    for _ in range(30):
+        pin(factory, "next").drive_low()
+        pin(factory, "next").drive_high()
+    assert wait_until(lambda: coach.handled == [Command.NEXT])
+    settle(0.3)
+    assert coach.handled == [Command.NEXT]
+    assert shell.view.menu_index == before + 1
+    assert shell.app.mirror.manager.current_screen.menu_index == before + 1
+
+
+@pytest.mark.parametrize(
+    ("key", "command", "screen"),
+    [("b", Command.BREAK, "break"), ("enter", Command.SELECT, None), ("right", Command.NEXT, "home")],
+)
+def test_keys_send_the_same_commands(rig, window, key, command, screen):
+    from kivy.core.window import Keyboard
+
+    shell, coach, _ = rig
+    window.dispatch("on_key_down", Keyboard.keycodes[key], 0, None, [])
+    assert coach.handled == [command]
+    if screen is not None:
+        assert wait_until(lambda: shell.app.mirror.manager.current == screen)
+
+
+def test_screen_off_blacks_out_and_the_next_press_only_wakes(rig):
+    shell, coach, factory = rig
+    pin(factory, "break").drive_low()
+    assert wait_until(lambda: shell.screen_off, timeout=HOLD + 3)
+    pin(factory, "break").drive_high()
+    assert wait_until(lambda: shell.app.mirror.blackout.opacity == 1)
+    pin(factory, "next").drive_low()
+    assert wait_until(lambda: not shell.screen_off)
+    pin(factory, "next").drive_high()
+    settle(0.2)
+    assert coach.handled == []  # SCREEN is the shell's; the waking press does nothing else
+
+
+def test_back_on_home_opens_settings_where_select_toggles_the_preview(rig):
+    shell, coach, _ = rig
+    shell.command(Command.BACK)
+    assert shell.app.mirror.manager.current == "settings"
+    assert shell.app.mirror.preview.opacity == 0
+    shell.command(Command.SELECT)
+    settle(0.1)
+    assert shell.app.mirror.preview.opacity == 1
+    assert "Camera preview: on" in shell.app.mirror.manager.current_screen.rows[0].title
+    shell.command(Command.BACK)
+    assert shell.app.mirror.manager.current == "home"
+    assert coach.handled == []

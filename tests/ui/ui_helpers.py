@@ -1,0 +1,26 @@
+"""Helpers for the UI tests: let Kivy's loop run for a moment, or until something holds."""
+
+from __future__ import annotations
+
+import time
+
+
+def settle(seconds: float = 0.4) -> None:
+    """Run Kivy's loop long enough for layouts, Clock callbacks and the widgets' short easing."""
+    from kivy.base import EventLoop
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        EventLoop.idle()
+
+
+def wait_until(condition, timeout: float = 3.0) -> bool:
+    """Run Kivy's loop until ``condition()`` holds; False after ``timeout``."""
+    from kivy.base import EventLoop
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        EventLoop.idle()
+        if condition():
+            return True
+    return condition()
