@@ -1,0 +1,39 @@
+"""The screens' words and numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from appliance.coach.view import Screen, View
+from appliance.ui import text
+from appliance.ui.charts import calendar_days
+
+
+def test_greeting_follows_the_hour():
+    assert text.greeting(dt.datetime(2026, 1, 1, 7)) == "Good morning"
+    assert text.greeting(dt.datetime(2026, 1, 1, 13)) == "Good afternoon"
+    assert text.greeting(dt.datetime(2026, 1, 1, 22)) == "Good evening"
+
+
+def test_countdowns_round_up_and_never_go_negative():
+    assert text.seconds(None) == ""
+    assert text.seconds(0.2) == "0:01"
+    assert text.seconds(59.5) == "1:00"
+    assert text.seconds(-3) == "0:00"
+
+
+def test_streak_and_routine_lines():
+    assert text.streak(0) == "No streak yet"
+    assert text.streak(1) == "1 day streak"
+    assert text.streak(5) == "5 days in a row"
+    view = View(routine_title="Morning routine", routine_position=2, routine_length=9)
+    assert text.routine_line(view) == "Morning routine · 2 of 9"
+    assert text.paused_line(View(screen=Screen.PAUSED, paused_screen=Screen.BREAK)) == "The break waits for you"
+
+
+def test_calendar_lights_the_streak_ending_today_or_yesterday():
+    days = calendar_days(3, practiced_today=True, weeks=1)
+    assert days == [False, False, False, False, True, True, True]
+    days = calendar_days(2, practiced_today=False, weeks=1)
+    assert days == [False, False, False, False, True, True, False]
+    assert calendar_days(40, practiced_today=True, weeks=1) == [True] * 7
