@@ -164,3 +164,16 @@ def test_summary_trends_and_progress_view(tmp_path):
     assert summary.recent_sessions[0].average_score == 70 and summary.recent_sessions[0].minutes == 2.0
     view = summary.progress_view()
     assert view.streak_days == 2 and "Not practised yet today" in view.message
+
+
+def test_events_that_cannot_be_saved_wait_and_are_saved_later(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.record(SessionStarted(1, "morning", "Morning routine", 0.0, NOON))
+        store.connection.execute("PRAGMA query_only = ON")  # as good as a full disk for writes
+        with pytest.raises(StorageError, match="could not save"):
+            store.record_all([attempt(score=1), attempt(score=2)])
+        assert store.pending == 2 and store.rows("attempts") == []
+        store.connection.execute("PRAGMA query_only = OFF")
+        store.record_all([attempt(score=3)])
+        assert store.pending == 0
+        assert [row["score"] for row in store.rows("attempts")] == [1, 2, 3]

@@ -25,7 +25,7 @@ def dispatch(coach: Coach, command: Command) -> None:
             coach.screen, coach.menu_key = Screen.HOME, "home"
         return None
     if command is Command.PAUSE:
-        coach.paused = True
+        coach.pause()
     elif command is Command.END:
         coach.end_session("You ended the session.")
     elif command is Command.BACK:
@@ -43,7 +43,7 @@ def dispatch(coach: Coach, command: Command) -> None:
 
 def _paused(coach: Coach, command: Command) -> None:
     if command in (Command.PAUSE, Command.SELECT):
-        coach.paused = False
+        coach.resume()
     elif command is Command.END:
         coach.end_session("You ended the session.")
     elif command is Command.BACK:

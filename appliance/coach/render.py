@@ -65,6 +65,7 @@ def view(coach: Coach) -> View:
     fields = dict(
         screen=shown,
         paused_screen=screen if coach.paused else None,
+        paused_reason=coach.paused_reason if coach.paused else "",
         notice=coach.notice,
         notice_kind=coach.notice_kind,
         session_active=session is not None,

@@ -21,6 +21,7 @@ class CoachSettings:
     perform_limit_s: float = 20.0  # time with a face in view to reach and hold the target
     result_s: float = 6.0  # a result stays this long in a routine before the next drill (0: wait for a button)
     face_timeout_s: float = 1.0  # no observation for this long counts as no face
+    away_s: float = 60.0  # no face for this long pauses the session; a face coming back resumes it
     session_cap_min: float = 25.0  # the articles' 20-30 minutes of mirror practice, then stop
     cap_warning_min: float = 2.0  # warn this long before the cap
     break_after_active_min: float = 5.0  # minutes of active performing before a forced break
@@ -40,7 +41,8 @@ class CoachSettings:
             value = getattr(self, spec.name)
             if isinstance(value, float | int) and not isinstance(value, bool) and not math.isfinite(value):
                 raise _bad(spec.name, value, "a finite number")
-        positive = ("prepare_s", "hold_s", "full_match_at", "perform_limit_s", "face_timeout_s", "session_cap_min")
+        positive = ("prepare_s", "hold_s", "full_match_at", "perform_limit_s", "face_timeout_s", "away_s")
+        positive += ("session_cap_min",)
         positive += ("break_after_active_min", "strong_hold_max_s", "rising_window_s", "notice_s")
         for name in positive:
             if not getattr(self, name) > 0:

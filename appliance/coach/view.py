@@ -171,3 +171,4 @@ class View:
     routine_position: int = 0  # 1-based place of the current item in the routine
     routine_length: int = 0
     buttons: str = ""  # what the buttons do now, e.g. "select: start · next: skip"
+    paused_reason: str = ""  # PAUSED: "Paused." or why the coach paused by itself (no one at the mirror)

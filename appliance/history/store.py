@@ -34,6 +34,7 @@ class HistoryStore:
         self.path = Path(path) if path is not None else default_path()
         self.warning = ""  # set when a damaged file had to be moved aside
         self._sessions: dict[int, int] = {}  # the coach's session number -> sessions.id
+        self._pending: list[Event] = []
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -105,8 +106,17 @@ class HistoryStore:
             raise StorageError(f"could not save to the practice history: {error}", hint="check disk space") from None
 
     def record_all(self, events) -> None:
-        for event in events:
-            self.record(event)
+        """Store events in order.  If one cannot be saved, it and those after it wait and are tried
+        again on the next call (StorageError says why), so a full disk loses nothing while the mirror runs."""
+        self._pending.extend(events)
+        while self._pending:
+            self.record(self._pending[0])
+            self._pending.pop(0)
+
+    @property
+    def pending(self) -> int:
+        """Events waiting to be saved after a failure."""
+        return len(self._pending)
 
     def _write(self, event: Event) -> None:
         execute = self.connection.execute

@@ -121,3 +121,53 @@ def test_a_break_from_home_is_a_short_session_of_its_own():
     view = driver.until(lambda v: v.screen is not Screen.BREAK, CALM)
     assert view.screen is Screen.SUMMARY and view.summary.breaks == 1
     assert view.timer_s is None
+
+
+def test_a_forced_break_uses_the_routines_own_break_when_one_comes_next():
+    driver = make_driver(morning_routine=("drill:neutral", "break:box_breathing", "drill:happiness"),
+                         break_after_drills=1)  # fmt: skip
+    driver.press(Command.SELECT)
+    driver.until(lambda v: v.screen is Screen.RESULT, CALM)
+    view = driver.press(Command.NEXT)
+    assert view.relaxation.break_id == "box_breathing" and view.relaxation.forced
+    assert view.routine_position == 2
+
+
+def test_the_last_drill_of_a_plan_ends_the_session_without_a_forced_break():
+    driver = make_driver(morning_routine=("drill:neutral",), break_after_drills=1)
+    driver.press(Command.SELECT)
+    driver.until(lambda v: v.screen is Screen.RESULT, CALM)
+    assert driver.coach.view.result.is_last
+    assert driver.press(Command.NEXT).screen is Screen.SUMMARY
+
+
+def test_a_full_voluntary_break_satisfies_the_guard():
+    driver = make_driver(break_after_drills=1)
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.SELECT)  # neutral
+    driver.until(lambda v: v.screen is Screen.RESULT, CALM)
+    assert driver.press(Command.BREAK).relaxation.forced is False
+    view = driver.until(lambda v: v.screen is not Screen.BREAK, CALM)
+    assert view.screen is Screen.PREPARE and view.drill.drill_id == "happiness"
+    breaks = [e for e in driver.coach.drain_events() if isinstance(e, BreakFinished)]
+    assert [(b.break_id, b.forced, b.completed) for b in breaks] == [("box_breathing", False, True)]
+
+
+def test_walking_away_pauses_the_session_and_coming_back_resumes_it():
+    driver = make_driver(away_s=10.0)
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.SELECT)
+    driver.show(3.0, CALM)
+    view = driver.show(10.5, no_face())
+    assert view.screen is Screen.PAUSED and "No one at the mirror" in view.paused_reason
+    elapsed = view.session_elapsed_s
+    assert driver.show(60.0, no_face()).session_elapsed_s == elapsed
+    view = driver.show(0.2, CALM)
+    assert view.screen is Screen.DRILL and view.paused_reason == ""
+
+
+def test_a_button_pause_is_not_resumed_by_a_face():
+    driver = make_driver()
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.SELECT)
+    view = driver.press(Command.PAUSE)
+    assert view.paused_reason == "Paused."
+    assert driver.show(2.0, CALM).screen is Screen.PAUSED
+    assert driver.press(Command.SELECT).screen is Screen.PREPARE

@@ -1,0 +1,196 @@
+"""The coach's state and its transitions: plans, items, attempts, breaks, the end of a session.
+
+``Coach`` (coach.py) adds the clock and the facade; the button map is in commands.py.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+
+from appliance.coach import render
+from appliance.coach.attempt import Attempt, Outcome, start_attempt
+from appliance.coach.catalogue import Catalogue, load_catalogue
+from appliance.coach.events import BreakFinished, Event, SessionEnded, SessionStarted
+from appliance.coach.guard import Guard
+from appliance.coach.routines import Plan, break_plan, free_plan, routine_plan, todays_plan
+from appliance.coach.session import BreakRun, Session
+from appliance.coach.settings import CoachSettings
+from appliance.coach.view import NoticeKind, ProgressView, Screen
+from appliance.messages import Observation
+
+
+class Flow:
+    def __init__(
+        self,
+        settings: CoachSettings | None = None,
+        catalogue: Catalogue | None = None,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings or CoachSettings()
+        self.catalogue = catalogue or load_catalogue()
+        for break_id in (self.settings.forced_break, self.settings.quick_break):
+            self.catalogue.break_script(break_id)  # a ConfigError now, not mid-session
+        routine_plan(self.catalogue, "morning", self.settings)
+        self._wall_clock = wall_clock
+        self._t: float | None = None
+        self._events: list[Event] = []
+        self._sessions = 0
+        self.screen = Screen.HOME
+        self.paused, self.paused_reason = False, ""
+        self.menu_key, self.menu_index = "home", 0
+        self.session: Session | None = None
+        self.guard = Guard(self.settings)
+        self.attempt: Attempt | None = None
+        self.prepare_left = 0.0
+        self.result = None
+        self.result_left = 0.0
+        self.rest: BreakRun | None = None
+        self.summary = None
+        self.progress = ProgressView(message="No practice yet: start with the morning routine.")
+        self._scores: Mapping[str, Sequence[float]] = {}
+        self.last_observation: Observation | None = None
+        self._last_observation_at = 0.0
+        self._last_face_at = 0.0
+        self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
+        self.notice, self.notice_kind, self._notice_until = "", NoticeKind.NONE, 0.0
+
+    @property
+    def now(self) -> float:
+        return self._t or 0.0
+
+    def notify(self, message: str, kind: NoticeKind = NoticeKind.WARNING, seconds: float | None = None) -> None:
+        """Show a banner (guard messages, warnings from the shell) for ``seconds`` (default: settings.notice_s)."""
+        self.notice, self.notice_kind = message, kind
+        self._notice_until = self.now + (seconds if seconds is not None else self.settings.notice_s)
+
+    def today(self) -> date:
+        return date.fromtimestamp(self._wall_clock())
+
+    def pause(self, reason: str = "Paused.") -> None:
+        self.paused, self.paused_reason = True, reason
+
+    def resume(self) -> None:
+        self.paused, self.paused_reason = False, ""
+
+    # ------------------------------------------------------------------ plans and items
+    def plan_for(self, key: str) -> Plan:
+        if key == "morning":
+            return routine_plan(self.catalogue, "morning", self.settings)
+        if key == "today":
+            return todays_plan(self.catalogue, self.settings, self._scores, self.today())
+        if key.startswith("break:"):
+            return break_plan(self.catalogue, key.partition(":")[2])
+        return free_plan(self.catalogue, key.partition(":")[2] or key)
+
+    def start_plan(self, plan: Plan) -> None:
+        self._sessions += 1
+        self.session = Session(self._sessions, plan)
+        self.guard = Guard(self.settings)
+        self.summary, self._last_face_at = None, self.now
+        self._emit(SessionStarted(self._sessions, plan.id, plan.title, self.now, self._wall_clock()))
+        self.start_item()
+
+    def start_item(self) -> None:
+        kind, _, item_id = self.session.item.partition(":")
+        self.attempt, self.result = None, None
+        if kind == "break":
+            self.start_break(item_id, resume="advance")
+        else:
+            self.screen, self.prepare_left = Screen.PREPARE, self.settings.prepare_s
+
+    def next_item(self) -> None:
+        """On to the next item, unless the cap ends the session or the guard calls a break first."""
+        session = self.session
+        if session.cap_reason:
+            return self.end_session(session.cap_reason)
+        if session.index + 1 >= len(session.plan.items):
+            return self.end_session(f"{session.plan.title}: done. Well practised!")
+        if session.forced_reason:
+            reason, session.forced_reason = session.forced_reason, ""
+            if session.plan.items[session.index + 1].startswith("break:"):  # the routine's own break will do
+                session.index += 1
+                return self.start_break(session.item.partition(":")[2], resume="advance", forced=True, reason=reason)
+            return self.start_break(self.settings.forced_break, resume="advance", forced=True, reason=reason)
+        session.index += 1
+        self.start_item()
+
+    def repeat_item(self, step: int = 0) -> None:
+        self.session.index = max(0, self.session.index + step)
+        self.start_item()
+
+    # ------------------------------------------------------------------ attempts
+    def perform(self) -> None:
+        drill = self.catalogue.drill(self.session.item.partition(":")[2])
+        self.attempt = start_attempt(drill, self.settings)
+        if self.last_observation is not None and self.has_face():
+            self.attempt.observe(self.last_observation)
+        self.screen = Screen.DRILL
+
+    def has_face(self) -> bool:
+        seen = self.last_observation
+        fresh = self.now - self._last_observation_at <= self.settings.face_timeout_s
+        return seen is not None and seen.has_face and fresh
+
+    def finish_attempt(self) -> None:
+        attempt, session = self.attempt, self.session
+        session.attempts += 1
+        if attempt.outcome.kind != "skipped":
+            self.guard.finished_drill()
+            session.scores.append((attempt.drill.title, attempt.score))
+        self._emit(render.attempt_event(self, attempt))
+        self.result = render.result_view(self, attempt)
+        self.screen, self.result_left = Screen.RESULT, self.settings.result_s
+        reason = self.guard.break_due()
+        if reason and not session.cap_reason:
+            session.forced_reason = reason
+            self.notify(reason + " A break comes next.", NoticeKind.GUARD)
+
+    # ------------------------------------------------------------------ breaks
+    def start_break(self, break_id: str, *, resume: str, forced: bool = False, reason: str = "") -> None:
+        self.rest = BreakRun(self.catalogue.break_script(break_id), forced=forced, reason=reason, resume=resume)
+        self.screen = Screen.BREAK
+
+    def finish_break(self, *, completed: bool) -> None:
+        rest, session = self.rest, self.session
+        session.breaks += 1
+        if completed:
+            self.guard.took_break()
+            session.forced_reason = ""  # any full break is the rest the guard wanted
+        self._emit_break(rest, completed=completed)
+        self.rest = None
+        if rest.resume == "repeat" and not session.cap_reason:
+            self.start_item()
+        else:
+            self.next_item()
+
+    # ------------------------------------------------------------------ the end
+    def end_session(self, reason: str, *, go_home: bool = False) -> None:
+        session = self.session
+        if session is None:
+            return
+        if self.screen is Screen.DRILL and self.attempt is not None and self.attempt.outcome is None:
+            self.attempt.finish(Outcome("skipped", "the session ended"))
+            session.attempts += 1
+            self._emit(render.attempt_event(self, self.attempt))
+        if self.screen is Screen.BREAK and self.rest is not None:
+            session.breaks += 1
+            self._emit_break(self.rest, completed=False)
+        self._emit(SessionEnded(session.number, reason, session.active_s, session.attempts, self.now,
+                                self._wall_clock()))  # fmt: skip
+        self.summary = render.summary_view(session, reason)
+        self.session, self.attempt, self.rest = None, None, None
+        self.resume()
+        self.screen = Screen.HOME if go_home else Screen.SUMMARY
+        self.menu_key, self.menu_index = "home", 0
+
+    def _emit(self, event: Event) -> None:
+        self._events.append(event)
+
+    def _emit_break(self, rest: BreakRun, *, completed: bool) -> None:
+        number, wall = self.session.number, self._wall_clock()
+        self._emit(BreakFinished(number, rest.script.id, rest.forced, rest.reason, completed,
+                                 rest.elapsed_s, rest.relaxed_s, self.now, wall))  # fmt: skip
