@@ -79,7 +79,14 @@ class MirrorShell:
         Clock.schedule_once(self._drain)
 
     def post_error(self, error: Exception) -> None:
-        Clock.schedule_once(lambda _dt: self.warn(error))
+        """Thread-safe: vision could not start (e.g. a missing model): say so; the camera is not in use."""
+
+        def show(_dt) -> None:
+            if self.controls is not None:
+                self.controls.camera_in_use(False)
+            self.warn(error)
+
+        Clock.schedule_once(show)
 
     # ------------------------------------------------------------- main thread
     def command(self, command: Command) -> None:

@@ -1,12 +1,15 @@
 """The shell's handle on vision: a frame source and the vision worker, started and stopped together.
 
-``start(publish, on_error)`` builds the pipeline (ModelError if a model is missing) and starts
-the worker, whose thread calls ``publish(observation)``.  ``problem()`` says, in words, why no
-observations are arriving (a camera that failed and is being retried), or "" when all is well.
+``start(publish, on_error)`` opens the source and, on a thread of its own (loading models takes
+a moment the UI must not wait for), builds the pipeline and starts the worker, whose thread calls
+``publish(observation)``; a failure there (a missing model) goes to ``on_error(error)``.
+``problem()`` says, in words, why no observations are arriving (a camera that failed and is
+being retried), or "" when all is well.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -42,6 +45,9 @@ class VisionLink:
         self.source: KeepLatest | None = None
         self._last_seen = time.monotonic()
         self._publish = None
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._starter: threading.Thread | None = None
 
     def start(self, publish, on_error=None) -> None:
         from appliance.vision.pipeline import VisionPipeline  # litert loads here, not at import
@@ -51,14 +57,28 @@ class VisionLink:
         inner = open_source(self.config.source, size=(camera.width, camera.height), fps=camera.fps, loop=True)
         self.source = KeepLatest(inner)
         self.name = inner.name
+        self._publish = publish
         options = {"num_threads": self.config.threads}
         if self.model_path is not None:
             options["model_path"] = self.model_path
-        pipeline = VisionPipeline(**options)
-        self._publish = publish
-        self._last_seen = time.monotonic()
-        self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen)
-        self.worker.start()
+
+        def build_and_start() -> None:
+            try:
+                pipeline = VisionPipeline(**options)
+            except Exception as error:  # ModelError, or a runtime that cannot load the model
+                if on_error is not None:
+                    on_error(error)
+                return
+            with self._lock:
+                if self._stopped:
+                    return
+                self._last_seen = time.monotonic()
+                self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen)
+                self.worker.start()
+
+        self._stopped = False
+        self._starter = threading.Thread(target=build_and_start, name="vision-start", daemon=True)
+        self._starter.start()
 
     def _seen(self, observation) -> None:
         self._last_seen = time.monotonic()
@@ -78,6 +98,8 @@ class VisionLink:
         return self.source.latest_gray if self.source is not None else None
 
     def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.stop()
-            self.worker = None
+        with self._lock:
+            self._stopped = True
+            worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.stop()
