@@ -43,6 +43,7 @@ class Attempt:
         self.time_to_best_s: float | None = None
         self.time_to_target_s: float | None = None
         self.outcome: Outcome | None = None
+        self.last_observation: Observation | None = None
 
     # --- what the UI shows
     @property
@@ -73,6 +74,7 @@ class Attempt:
     def observe(self, observation: Observation) -> None:
         if self.outcome is not None:
             return
+        self.last_observation = observation
         value = self.target.match(observation, self.settings.full_match_at)
         if value is None:
             self.smoothed = {}
@@ -178,6 +180,8 @@ class RoleplayAttempt(Attempt):
             self._step_s, self._step_integral, self.held_s, self.met = 0.0, 0.0, 0.0, False
             if self._step >= len(self.drill.steps):
                 self.finish(Outcome("completed"))
+            elif self.last_observation is not None:  # judge the same face against the new step's target now
+                self.observe(self.last_observation)
 
     @property
     def score(self) -> int:

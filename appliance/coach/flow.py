@@ -78,13 +78,14 @@ class Flow:
 
     # ------------------------------------------------------------------ plans and items
     def plan_for(self, key: str) -> Plan:
-        if key == "morning":
-            return routine_plan(self.catalogue, "morning", self.settings)
+        """ "today", "break:ID", "drill:ID" (every drill from that one on), or a routine id."""
         if key == "today":
             return todays_plan(self.catalogue, self.settings, self._scores, self.today())
         if key.startswith("break:"):
             return break_plan(self.catalogue, key.partition(":")[2])
-        return free_plan(self.catalogue, key.partition(":")[2] or key)
+        if key.startswith("drill:"):
+            return free_plan(self.catalogue, key.partition(":")[2])
+        return routine_plan(self.catalogue, key, self.settings)
 
     def start_plan(self, plan: Plan) -> None:
         self._sessions += 1

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from appliance.coach.scoring import strongest_expression
+from appliance.coach.scoring import intensity, strongest_expression
 from appliance.coach.settings import CoachSettings
 
 
 class Guard:
     def __init__(self, settings: CoachSettings) -> None:
         self.settings = settings
-        self.active_s = 0.0  # performing with a face in view, since the last break
+        self.active_s = 0.0  # seconds of effort (a face away from neutral) in drills, since the last break
         self.drills_in_a_row = 0  # finished attempts since the last break
         self.strong_s = 0.0  # how long the current strong expression has lasted
         self.cap_warned = False
@@ -33,7 +33,8 @@ class Guard:
         """Count ``seconds`` of performing; a reason to cut the drill short, or ""."""
         if smoothed is None:  # no face: nothing strained, nothing counted
             return ""
-        self.active_s += seconds
+        if intensity(smoothed) >= self.settings.effort_level:  # a resting face is not exertion
+            self.active_s += seconds
         label, probability = strongest_expression(smoothed) if smoothed else ("", 0.0)
         self.strong_s = self.strong_s + seconds if probability >= self.settings.strong_level else 0.0
         if self.strong_s > self.settings.strong_hold_max_s:

@@ -46,13 +46,20 @@ def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
     if coach.menu_key == "breaks":
         return tuple(MenuItem(b.id, b.title, f"{round(b.duration_s)} s · {b.about}") for b in catalogue.breaks)
     morning = coach.plan_for("morning")
-    return (
+    today = coach.plan_for("today")
+    picks = [catalogue.drill(item[6:]).title for item in today.items if item.startswith("drill:")]
+    items = [
         MenuItem("morning", morning.title, f"{morning.drill_count} drills with relaxation before, between and after"),
-        MenuItem("today", "Today's practice", "Your weaker expressions come up more often"),
+        MenuItem("today", today.title, "More of what needs work: " + ", ".join(picks)),
         MenuItem("drills", "Choose a drill", "Expressions, headshot looks, single features, role-plays"),
         MenuItem("breaks", "Relaxation break", "Breathing, face relaxation, a calm place"),
-        MenuItem("progress", "Your progress", "Streak and trends"),
-    )
+    ]
+    for routine in catalogue.routines:
+        if routine.id != "morning":
+            drills = sum(item.startswith("drill:") for item in routine.items)
+            items.append(MenuItem(routine.id, routine.title, f"{drills} drills with relaxation before and after"))
+    items.append(MenuItem("progress", "Your progress", "Streak and trends"))
+    return tuple(items)
 
 
 def break_position(rest: BreakRun) -> BreakPosition:

@@ -24,7 +24,8 @@ class CoachSettings:
     away_s: float = 60.0  # no face for this long pauses the session; a face coming back resumes it
     session_cap_min: float = 25.0  # the articles' 20-30 minutes of mirror practice, then stop
     cap_warning_min: float = 2.0  # warn this long before the cap
-    break_after_active_min: float = 5.0  # minutes of active performing before a forced break
+    break_after_active_min: float = 5.0  # minutes of effort (see effort_level) before a forced break
+    effort_level: float = 0.35  # a face at least this far from neutral (1 - p(neutral)) is working
     break_after_drills: int = 8  # drills in a row before a forced break
     forced_break: str = "long_exhale"  # the break the guard calls
     quick_break: str = "box_breathing"  # the break the BREAK button starts
@@ -52,7 +53,7 @@ class CoachSettings:
                 raise _bad(name, getattr(self, name), "0 or more")
         if not 0 < self.match_threshold <= 100:
             raise _bad("match_threshold", self.match_threshold, "between 1 and 100")
-        for name in ("full_match_at", "strong_level", "relaxed_neutral_min"):
+        for name in ("full_match_at", "strong_level", "relaxed_neutral_min", "effort_level"):
             if not 0 < getattr(self, name) <= 1:
                 raise _bad(name, getattr(self, name), "a probability above 0 and at most 1")
         for name in ("break_after_drills", "today_count"):

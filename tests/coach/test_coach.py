@@ -159,3 +159,19 @@ def test_the_screen_command_is_ignored():
     driver.show(0.5, BLANK)
     before = driver.coach.view
     assert driver.press(Command.SCREEN) == before
+
+
+def test_notices_expire_and_views_are_immutable_values():
+    driver = make_driver(notice_s=2.0)
+    driver.coach.notify("History was reset.")
+    view = driver.coach.tick(driver.t)
+    assert view.notice == "History was reset." and view.notice_kind == "warning"
+    assert driver.show(2.1).notice == ""
+    assert isinstance(hash(view), int)  # frozen all the way down: safe to share with the UI thread
+    with pytest.raises(AttributeError):
+        view.screen = Screen.DRILL
+
+
+def test_commands_may_be_given_by_name():
+    driver = make_driver()
+    assert driver.coach.handle("next", driver.t).menu_index == 1

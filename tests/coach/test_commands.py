@@ -110,7 +110,9 @@ def test_todays_practice_follows_the_history_given():
     expected = todays_plan(driver.coach.catalogue, driver.coach.settings, scores, date.fromtimestamp(1.75e9))
     assert driver.coach.session.plan == expected
     driver.press(Command.BACK)
-    view = driver.press(*[Command.NEXT] * 4, Command.SELECT)
+    keys = [item.key for item in driver.coach.view.menu]
+    assert keys == ["morning", "today", "drills", "breaks", "headshot", "progress"]
+    view = driver.press(Command.PREVIOUS, Command.SELECT)
     assert view.screen is Screen.PROGRESS and view.progress.streak_days == 3
 
 

@@ -29,10 +29,11 @@ def test_no_face_counts_nothing():
 
 def test_a_break_is_due_after_active_minutes_or_drills_in_a_row_and_a_break_resets_both():
     guard = Guard(CoachSettings(break_after_active_min=1.0, break_after_drills=3))
-    calm = dict(face(neutral=0.9).smoothed)
-    guard.performed(59.0, calm)
+    working, calm = dict(face(neutral=0.5, sadness=0.5).smoothed), dict(face(neutral=0.9).smoothed)
+    guard.performed(59.0, working)
+    guard.performed(120.0, calm)  # a resting face is not effort
     assert guard.break_due() == ""
-    guard.performed(1.0, calm)
+    guard.performed(1.0, working)
     assert "1 minute of expressions" in guard.break_due()
     guard.took_break()
     assert guard.break_due() == ""
