@@ -85,7 +85,9 @@ class Coach(Flow):
     def _advance(self, now: float) -> None:
         dt = 0.0 if self._t is None else max(0.0, now - self._t)
         self._t = now if self._t is None else max(self._t, now)
-        if self.notice and self.now >= self._notice_until:
+        if self.notice and self._notice_from is None:  # notified before the clock started (e.g. at start-up)
+            self._notice_from = self.now
+        if self.notice and self.now >= self._notice_from + self._notice_s:
             self.notice, self.notice_kind = "", NoticeKind.NONE
         if self.paused or dt == 0.0 or self.session is None:
             return

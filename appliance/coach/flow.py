@@ -56,7 +56,9 @@ class Flow:
         self._last_observation_at = 0.0
         self._last_face_at = 0.0
         self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
-        self.notice, self.notice_kind, self._notice_until = "", NoticeKind.NONE, 0.0
+        self.notice, self.notice_kind = "", NoticeKind.NONE
+        self._notice_from: float | None = None  # None: shown from the next moment the coach sees the clock
+        self._notice_s = 0.0
 
     @property
     def now(self) -> float:
@@ -65,7 +67,8 @@ class Flow:
     def notify(self, message: str, kind: NoticeKind = NoticeKind.WARNING, seconds: float | None = None) -> None:
         """Show a banner (guard messages, warnings from the shell) for ``seconds`` (default: settings.notice_s)."""
         self.notice, self.notice_kind = message, kind
-        self._notice_until = self.now + (seconds if seconds is not None else self.settings.notice_s)
+        self._notice_from = self._t
+        self._notice_s = seconds if seconds is not None else self.settings.notice_s
 
     def today(self) -> date:
         return date.fromtimestamp(self._wall_clock())
