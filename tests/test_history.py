@@ -177,3 +177,35 @@ def test_events_that_cannot_be_saved_wait_and_are_saved_later(tmp_path):
         store.record_all([attempt(score=3)])
         assert store.pending == 0
         assert [row["score"] for row in store.rows("attempts")] == [1, 2, 3]
+
+
+def test_a_coached_session_is_stored_summarised_and_steers_todays_practice(tmp_path):
+    from appliance.coach.coach import Coach
+    from appliance.coach.settings import CoachSettings
+    from appliance.messages import Command, Observation
+
+    wall = [NOON]
+    coach = Coach(CoachSettings(prepare_s=1.0, result_s=0.5, perform_limit_s=4.0, today_count=3),
+                  wall_clock=lambda: wall[0])  # fmt: skip
+    calm = {"neutral": 0.9, "happiness": 0.1}
+    t = 0.0
+    coach.handle(Command.NEXT, t)
+    coach.handle(Command.NEXT, t)
+    coach.handle(Command.SELECT, t)  # choose a drill
+    coach.handle(Command.SELECT, t)  # neutral, then every drill after it
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        for _ in range(600):  # one minute: neutral is easy for a calm face, the rest are missed
+            t += 0.1
+            wall[0] = NOON + t
+            coach.observe(Observation(t, (0, 0, 9, 9), 1.0, calm, calm), t)
+            store.record_all(coach.drain_events())
+        coach.handle(Command.END, t)
+        store.record_all(coach.drain_events())
+        summary = summarize(store, date(2026, 11, 21), {d.id: d.title for d in coach.catalogue.drills})
+        scores = store.scores_by_drill()
+    assert summary.sessions == 1 and summary.practiced_today and summary.streak_days == 1
+    assert scores["neutral"][0] == 100 and scores["happiness"][0] < 20
+    assert summary.trends[0].label == "neutral" and summary.trends[0].recent == 100
+    coach.set_history(summary.progress_view(), scores)
+    plan = coach.plan_for("today")
+    assert "drill:neutral" not in plan.items  # the one mastered drill is weighed least

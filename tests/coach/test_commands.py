@@ -173,3 +173,28 @@ def test_a_button_pause_is_not_resumed_by_a_face():
     assert view.paused_reason == "Paused."
     assert driver.show(2.0, CALM).screen is Screen.PAUSED
     assert driver.press(Command.SELECT).screen is Screen.PREPARE
+
+
+def test_previous_goes_back_an_item_and_restarts_a_break():
+    driver = make_driver()
+    driver.press(Command.SELECT)  # morning: face relaxation first
+    driver.show(5.0, CALM)
+    view = driver.press(Command.PREVIOUS)
+    assert view.relaxation.progress == 0.0 and view.relaxation.phase == "Forehead"
+    view = driver.press(Command.NEXT)
+    assert view.screen is Screen.PREPARE and view.drill.drill_id == "cheeky_smile"
+    view = driver.press(Command.PREVIOUS)
+    assert view.screen is Screen.BREAK and view.relaxation.break_id == "face_relaxation"
+
+
+def test_end_while_paused_in_a_break_records_the_break_unfinished():
+    driver = make_driver()
+    driver.press(Command.BREAK)
+    driver.show(3.0, CALM)
+    driver.press(Command.PAUSE)
+    view = driver.press(Command.END)
+    assert view.screen is Screen.SUMMARY and not view.session_active
+    events = driver.coach.drain_events()
+    rest = [e for e in events if isinstance(e, BreakFinished)][0]
+    assert not rest.completed and rest.duration_s == pytest.approx(3.0, abs=0.11)
+    assert isinstance(events[-1], SessionEnded) and events[-1].reason == "You ended the session."
