@@ -126,6 +126,8 @@ def _drill(data: Mapping) -> Drill:
     steps = tuple(Step(s["cue"], float(s["seconds"]), target_from_data(s["target"])) for s in data.get("steps", ()))
     if data["kind"] == "roleplay" and not steps:
         raise ConfigError(f"role-play {data['id']!r} has no steps", hint="give it a list of timed cues")
+    if any(step.seconds <= 0 for step in steps):
+        raise ConfigError(f"role-play {data['id']!r} has a step without time", hint="give every step seconds > 0")
     target = target_from_data(data["target"]) if "target" in data else None
     if target is None and not steps:
         raise ConfigError(f"drill {data['id']!r} has no target", hint="give it a target")
@@ -144,6 +146,8 @@ def _break(data: Mapping) -> BreakScript:
             raise ConfigError(f"break {data['id']!r} has a bad phase {phase}", hint=f"breath is one of {BREATHS}")
         phases.append(Phase(phase["name"], float(phase["seconds"]), phase["words"], phase.get("breath", ""),
                             bool(phase.get("check", True))))  # fmt: skip
+    if not phases or int(data.get("cycles", 1)) < 1:
+        raise ConfigError(f"break {data['id']!r} has no phases or cycles", hint="give it phases and cycles >= 1")
     return BreakScript(data["id"], data["kind"], data["title"], data.get("about", ""), tuple(phases),
                        int(data.get("cycles", 1)))  # fmt: skip
 

@@ -47,3 +47,19 @@ def test_a_malformed_catalogue_is_a_config_error():
     with pytest.raises(ConfigError, match="no break called"):
         build_catalogue({"drills": [], "routines": [{"id": "r", "title": "R", "items": ["break:nap"]}]},
                         {"breaks": []}, {"tips": []})  # fmt: skip
+
+
+def test_breaks_without_time_are_config_errors():
+    phase = {"name": "In", "seconds": 4, "words": ""}
+    bad = {"id": "b", "kind": "breathing", "title": "B", "cycles": 0, "phases": [phase]}
+    with pytest.raises(ConfigError, match="cycles"):
+        build_catalogue({"drills": []}, {"breaks": [bad]}, {"tips": []})
+    step = {"cue": "Smile", "seconds": 0, "target": {"weights": {"happiness": 1}}}
+    play = {"id": "p", "kind": "roleplay", "title": "P", "cue": "", "steps": [step]}
+    with pytest.raises(ConfigError, match="without time"):
+        build_catalogue({"drills": [play]}, {"breaks": []}, {"tips": []})
+
+
+def test_every_break_and_drill_has_words_to_show():
+    assert all(drill.cue and drill.title for drill in CATALOGUE.drills)
+    assert all(phase.words for script in CATALOGUE.breaks for phase in script.phases)
