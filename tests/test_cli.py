@@ -33,3 +33,19 @@ def test_every_listed_command_that_exists_is_registered():
     parser = cli.build_parser()
     choices = parser._subparsers._group_actions[0].choices
     assert {"classify", "eval"} <= set(choices)
+
+
+def test_a_reader_that_leaves_early_gets_no_error_message(monkeypatch, capsys):
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader (e.g. `head`) has gone
+    with os.fdopen(write_end, "w") as pipe:
+        monkeypatch.setattr("sys.stdout", pipe)
+
+        def talk(args):
+            for _ in range(10_000):
+                print("line", flush=True)
+
+        assert run_with(monkeypatch, talk) == 1
+    assert capsys.readouterr().err == ""
