@@ -19,22 +19,30 @@ from appliance.ui.widgets import MenuLine
 
 
 class MenuList(BoxLayout):
-    """The menu's items, the selected one bright and marked."""
+    """A window of at most ``rows`` menu items around the selected one (long lists would cover the mirror)."""
 
     items = ListProperty([])  # MenuItem
     index = NumericProperty(0)
+    rows = NumericProperty(6)
     font_size = NumericProperty(20)
 
     def on_items(self, *_args) -> None:
-        self.clear_widgets()
-        for item in self.items:
-            self.add_widget(MenuLine(title=item.title, detail=item.detail, font_size=self.font_size))
-        self.on_index()
+        self._build()
 
     def on_index(self, *_args) -> None:
-        lines = list(reversed(self.children))  # Kivy keeps children last-added first
-        for position, line in enumerate(lines):
+        self._build()
+
+    def _build(self) -> None:
+        self.clear_widgets()
+        first, last = text.menu_window(len(self.items), int(self.index), int(self.rows))
+        for position in range(first, last):
+            item = self.items[position]
+            line = MenuLine(title=item.title, detail=item.detail, font_size=self.font_size)
             line.selected = position == self.index
+            self.add_widget(line)
+        if last - first < len(self.items):
+            more = MenuLine(title=f"{int(self.index) + 1} of {len(self.items)}", font_size=self.font_size * 0.7)
+            self.add_widget(more)
 
 
 class MirrorScreen(KivyScreen):
@@ -186,9 +194,12 @@ class BreakScreen(MirrorScreen):
 class PausedScreen(MirrorScreen):
     resume = StringProperty("")
     title = StringProperty("")
+    reason = StringProperty("")
 
     def render(self, view: View) -> None:
         self.resume = text.paused_line(view)
+        reason = getattr(view, "paused_reason", "")
+        self.reason = "" if reason.strip(". ").lower() == "paused" else reason
         self.title = view.drill.title if view.drill else view.title
 
 

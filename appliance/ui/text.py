@@ -79,3 +79,11 @@ PAUSED_WHAT = {
 def paused_line(view: View) -> str:
     what = PAUSED_WHAT.get(view.paused_screen, "Your session") if view.paused_screen else "Your session"
     return f"{what} waits for you"
+
+
+def menu_window(count: int, index: int, rows: int) -> tuple[int, int]:
+    """[first, last) of the menu items to show: at most ``rows``, the selected one inside."""
+    if count <= rows:
+        return 0, count
+    first = min(max(0, index - rows // 2), count - rows)
+    return first, first + rows

@@ -37,3 +37,10 @@ def test_calendar_lights_the_streak_ending_today_or_yesterday():
     days = calendar_days(2, practiced_today=False, weeks=1)
     assert days == [False, False, False, False, True, True, False]
     assert calendar_days(40, practiced_today=True, weeks=1) == [True] * 7
+
+
+def test_long_menus_show_a_window_around_the_selection():
+    assert text.menu_window(4, 3, 5) == (0, 4)
+    assert text.menu_window(20, 0, 5) == (0, 5)
+    assert text.menu_window(20, 10, 5) == (8, 13)
+    assert text.menu_window(20, 19, 5) == (15, 20)

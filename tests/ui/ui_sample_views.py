@@ -44,6 +44,7 @@ VIEWS = {
         menu=(
             MenuItem("genuine_smile", "Genuine smile", "Let the smile reach your eyes"),
             MenuItem("surprise", "Surprise"),
+            *(MenuItem(f"drill{n}", f"Drill {n}") for n in range(18)),  # a long list must not cover the mirror
         ),
         menu_index=1,
         buttons="select: start · back: home",
@@ -136,7 +137,7 @@ VIEWS = {
 
 WORDS = {
     Screen.HOME: ["Morning routine", "4 days in a row"],
-    Screen.CHOOSE: ["Drills", "Surprise"],
+    Screen.CHOOSE: ["Drills", "Surprise", "2 of 20"],
     Screen.PREPARE: ["Genuine smile", "Let the smile reach your eyes", "3"],
     Screen.DRILL: ["Genuine smile", "Lift your cheeks a little more", "0:18", "match 64%"],
     Screen.RESULT: ["Well held", "82", "best match 88%"],
