@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 from kivy.clock import Clock
@@ -133,6 +134,8 @@ class MirrorShell:
 
     def _show(self, view: View) -> None:
         self._store(self.coach.drain_events())
+        if view.screen is Screen.HOME and view.progress is None:  # home shows the streak too
+            view = replace(view, progress=getattr(self.coach, "progress", None))
         self.view = view
         if self.app.mirror is not None and not self.panel.is_open:
             self.app.mirror.show(view)

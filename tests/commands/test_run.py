@@ -78,3 +78,12 @@ def test_a_bad_script_line_is_an_error_before_the_window_opens(tmp_path):
     assert done.returncode == 2
     assert "line 1" in done.stderr and "unknown command 'jump'" in done.stderr
     assert records == []
+
+
+def test_a_bad_coach_setting_is_named_before_the_window_opens(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[coach]\nhold_seconds = 3\n")
+    done, records = run_mirror(tmp_path, "1.0 shot\n", "--config", str(config))
+    assert done.returncode == 2
+    assert "hold_seconds" in done.stderr and "Traceback" not in done.stderr
+    assert records == []

@@ -51,3 +51,19 @@ def test_every_screen_shows_its_words_and_keeps_the_centre_dark(mirror, tmp_path
     assert (top > 128).mean() > 0.005, "the top band shows nothing bright"
     assert (bottom > 128).mean() > 0.002, "the bottom band shows nothing bright"
     assert centre.mean() < 8 and (centre > 128).mean() < 0.002, "the centre must stay black (mirror)"
+
+
+def test_the_settings_screen_shows_its_rows_and_keeps_the_centre_dark(mirror, tmp_path):
+    from appliance.config import Config
+    from appliance.ui.settings_panel import BUTTONS, SettingsPanel
+
+    panel = SettingsPanel(Config(), "demo")
+    mirror.show_settings(panel.rows(), 1, BUTTONS)
+    settle()
+    texts = " | ".join(label_texts(mirror.manager.current_screen))
+    for word in ("Settings", "Camera preview: off", "Camera: demo", "Long press: 0.8 s"):
+        assert word in texts
+    gray = screenshot(tmp_path, "settings")
+    height = gray.shape[0]
+    assert gray[int(height * 0.40) : int(height * 0.64)].mean() < 8
+    assert (gray[int(height * 0.68) :] > 128).mean() > 0.002

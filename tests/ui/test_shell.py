@@ -117,3 +117,68 @@ def test_back_on_home_opens_settings_where_select_toggles_the_preview(rig):
     shell.command(Command.BACK)
     assert shell.app.mirror.manager.current == "home"
     assert coach.handled == []
+
+
+class FakeVision:
+    """Publishes observations from its own thread, like the vision worker."""
+
+    name = "fake"
+
+    def __init__(self, count: int) -> None:
+        self.count, self.thread = count, None
+
+    def start(self, publish, on_error) -> None:
+        import threading
+
+        from appliance.messages import Observation
+
+        def work() -> None:
+            for n in range(self.count):
+                smoothed = {"neutral": 0.3, "happiness": 0.7}
+                publish(Observation(timestamp=n / 30, face_box=(10, 10, 50, 50), score=0.9, smoothed=smoothed))
+
+        self.thread = threading.Thread(target=work, name="fake-vision")
+        self.thread.start()
+
+    def problem(self) -> str:
+        return ""
+
+    def latest_gray(self):
+        import numpy as np
+
+        return np.full((48, 64), 128, np.uint8)
+
+    def stop(self) -> None:
+        if self.thread is not None:
+            self.thread.join(2)
+
+
+def test_observations_from_another_thread_reach_the_coach_on_the_main_thread(window):
+    import threading
+
+    from appliance.ui.shell import MirrorShell
+
+    seen_on: set[str] = set()
+
+    class ThreadSpy(SpyCoach):
+        def observe(self, observation, now):
+            seen_on.add(threading.current_thread().name)
+            return super().observe(observation, now)
+
+    factory = MockFactory()
+    config = Config(buttons=ButtonSettings(led=24), preview=True)
+    shell = MirrorShell(config, coach=ThreadSpy(), vision=FakeVision(200), pin_factory=factory)
+    root = shell.app.build()
+    window.add_widget(root)
+    try:
+        shell._started(shell.app)
+        assert wait_until(lambda: shell.observations == 200, timeout=5)
+        assert seen_on == {threading.main_thread().name}
+        assert factory.pin(24).state  # the camera LED is lit while vision runs
+        assert root.preview.texture is not None and root.preview.texture.size == (64, 48)
+        assert shell.coach.last_observation.has_face
+    finally:
+        shell._stopped(shell.app)
+        shell.app.release()
+        window.remove_widget(root)
+    assert not factory.pin(24).state
