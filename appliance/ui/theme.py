@@ -1,7 +1,8 @@
-"""Sizes that follow the window: ``theme.u`` is 1% of the window's shorter side.
+"""Sizes that follow the window: ``theme.u`` is 1% of the width, or less on a landscape panel.
 
 Text sizes are multiples of ``u`` so the mirror reads the same at 1 m on any panel (on a 1080
-px wide panel body text is ~49 px, headlines ~81 px).  The .kv files import ``theme`` instead
+px wide portrait panel body text is ~49 px, headlines ~81 px; on a 1920x1080 landscape panel
+``u`` is height/140, so the shorter bands still hold their content: body ~35 px).  The .kv files import ``theme`` instead
 of using ``app`` so screens also render (in tests) without a running App.
 """
 
@@ -17,10 +18,11 @@ class Theme(EventDispatcher):
     bottom_band = NumericProperty(0.32)  # share below it; the rest stays black (glass)
 
     def follow(self, window) -> None:
-        """Keep ``u`` at 1% of ``window``'s shorter side."""
+        """Keep ``u`` in step with ``window``'s size."""
 
         def resize(_window, size) -> None:
-            self.u = max(2.0, min(size) / 100.0)
+            width, height = size
+            self.u = max(2.0, min(width / 100.0, height / 140.0))
 
         window.bind(size=resize)
         resize(window, window.size)
