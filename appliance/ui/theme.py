@@ -2,8 +2,9 @@
 
 Text sizes are multiples of ``u`` so the mirror reads the same at 1 m on any panel (on a 1080
 px wide portrait panel body text is ~49 px, headlines ~81 px; on a 1920x1080 landscape panel
-``u`` is height/140, so the shorter bands still hold their content: body ~35 px).  The .kv files import ``theme`` instead
-of using ``app`` so screens also render (in tests) without a running App.
+``u`` is height/140, so the shorter bands still hold their content: body ~35 px).
+The .kv files import ``theme`` instead of using ``app`` so screens also render (in tests)
+without a running App.
 """
 
 from __future__ import annotations
