@@ -33,16 +33,22 @@ class MenuList(BoxLayout):
         self._build()
 
     def _build(self) -> None:
-        self.clear_widgets()
+        # Reuse the line widgets: a Label only re-renders its texture when its text changes.
         first, last = text.menu_window(len(self.items), int(self.index), int(self.rows))
-        for position in range(first, last):
+        shown = last - first + (1 if last - first < len(self.items) else 0)
+        while len(self.children) < shown:
+            self.add_widget(MenuLine(font_size=self.font_size))
+        while len(self.children) > shown:
+            self.remove_widget(self.children[0])
+        lines = list(reversed(self.children))  # Kivy keeps children last-added first
+        for line, position in zip(lines, range(first, last), strict=False):
             item = self.items[position]
-            line = MenuLine(title=item.title, detail=item.detail, font_size=self.font_size)
-            line.selected = position == self.index
-            self.add_widget(line)
-        if last - first < len(self.items):
-            more = MenuLine(title=f"{int(self.index) + 1} of {len(self.items)}", font_size=self.font_size * 0.7)
-            self.add_widget(more)
+            line.title, line.detail, line.selected = item.title, item.detail, position == self.index
+            line.font_size = self.font_size
+        if shown > last - first:
+            more = lines[-1]
+            more.title, more.detail, more.selected = f"{int(self.index) + 1} of {len(self.items)}", "", False
+            more.font_size = self.font_size * 0.7
 
 
 class MirrorScreen(KivyScreen):

@@ -9,12 +9,24 @@ being retried), or "" when all is well.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
 
 from appliance.camera import Frame, FrameSource, open_source
 from appliance.config import Config
+
+WORKER_NICENESS = 5
+
+
+def lower_thread_priority(steps: int) -> None:
+    """Make the calling thread ``steps`` nicer (Linux schedules threads one by one); no-op elsewhere."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + steps)
+    except (AttributeError, OSError):
+        pass
 
 
 class KeepLatest(FrameSource):
@@ -48,6 +60,7 @@ class VisionLink:
         self._lock = threading.Lock()
         self._stopped = False
         self._starter: threading.Thread | None = None
+        self._reniced = False
 
     def start(self, publish, on_error=None) -> None:
         from appliance.vision.pipeline import VisionPipeline  # litert loads here, not at import
@@ -81,6 +94,9 @@ class VisionLink:
         self._starter.start()
 
     def _seen(self, observation) -> None:
+        if not self._reniced:  # runs on the worker thread: when the CPU is short, the UI thread goes first
+            self._reniced = True
+            lower_thread_priority(WORKER_NICENESS)
         self._last_seen = time.monotonic()
         self._publish(observation)
 
