@@ -67,3 +67,12 @@ def test_the_settings_screen_shows_its_rows_and_keeps_the_centre_dark(mirror, tm
     height = gray.shape[0]
     assert gray[int(height * 0.40) : int(height * 0.64)].mean() < 8
     assert (gray[int(height * 0.68) :] > 128).mean() > 0.002
+
+
+@pytest.mark.parametrize("screen", list(VIEWS), ids=lambda screen: screen.value)
+def test_a_notice_shows_on_every_screen(mirror, screen):
+    from dataclasses import replace
+
+    mirror.show(replace(VIEWS[screen], notice="No camera picture: check the cable"))
+    settle(0.1)
+    assert "No camera picture: check the cable" in label_texts(mirror.manager.current_screen)
