@@ -9,46 +9,12 @@ import datetime as dt
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
-from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen as KivyScreen
 
 from appliance.coach.view import Screen, View
 from appliance.ui import text
 from appliance.ui.charts import calendar_days
-from appliance.ui.widgets import MenuLine
-
-
-class MenuList(BoxLayout):
-    """A window of at most ``rows`` menu items around the selected one (long lists would cover the mirror)."""
-
-    items = ListProperty([])  # MenuItem
-    index = NumericProperty(0)
-    rows = NumericProperty(6)
-    font_size = NumericProperty(20)
-
-    def on_items(self, *_args) -> None:
-        self._build()
-
-    def on_index(self, *_args) -> None:
-        self._build()
-
-    def _build(self) -> None:
-        # Reuse the line widgets: a Label only re-renders its texture when its text changes.
-        first, last = text.menu_window(len(self.items), int(self.index), int(self.rows))
-        shown = last - first + (1 if last - first < len(self.items) else 0)
-        while len(self.children) < shown:
-            self.add_widget(MenuLine(font_size=self.font_size))
-        while len(self.children) > shown:
-            self.remove_widget(self.children[0])
-        lines = list(reversed(self.children))  # Kivy keeps children last-added first
-        for line, position in zip(lines, range(first, last), strict=False):
-            item = self.items[position]
-            line.title, line.detail, line.selected = item.title, item.detail, position == self.index
-            line.font_size = self.font_size
-        if shown > last - first:
-            more = lines[-1]
-            more.title, more.detail, more.selected = f"{int(self.index) + 1} of {len(self.items)}", "", False
-            more.font_size = self.font_size * 0.7
+from appliance.ui.widgets import MenuList  # noqa: F401  (the .kv rules use it)
 
 
 class MirrorScreen(KivyScreen):

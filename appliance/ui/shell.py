@@ -61,6 +61,7 @@ class MirrorShell:
         self.listeners: list[Callable[[View], None]] = []  # e.g. the script runner, the benchmark
         self._when_started: list[Callable[[], None]] = []
         self._vision_problem = ""
+        self._led_on = False
 
     # ------------------------------------------------------------- any thread
     def post_command(self, command: Command) -> None:
@@ -83,8 +84,7 @@ class MirrorShell:
         """Thread-safe: vision could not start (e.g. a missing model): say so; the camera is not in use."""
 
         def show(_dt) -> None:
-            if self.controls is not None:
-                self.controls.camera_in_use(False)
+            self._camera_led(False)
             self.warn(error)
 
         Clock.schedule_once(show)
@@ -118,6 +118,7 @@ class MirrorShell:
             observations = list(self._inbox)
             self._inbox.clear()
             self._drain_scheduled = False
+        self._camera_led(True)  # frames are arriving: the camera is in use
         view = None
         for observation in observations:
             view = self.coach.observe(observation, self.clock())
@@ -166,6 +167,11 @@ class MirrorShell:
         for listener in self.listeners:
             listener(self.view)
 
+    def _camera_led(self, on: bool) -> None:
+        if self.controls is not None and on != self._led_on:
+            self.controls.camera_in_use(on)
+        self._led_on = on
+
     def _set_screen_off(self, off: bool) -> None:
         self.screen_off = off
         if self.app.mirror is not None:
@@ -200,6 +206,7 @@ class MirrorShell:
             return
         self._vision_problem = problem
         if problem:
+            self._camera_led(False)
             log.error("%s", problem)
             self.coach.notify(problem, NoticeKind.WARNING, seconds=STICKY)
         else:
@@ -210,17 +217,14 @@ class MirrorShell:
             self.vision.start(self.post_observation, self.post_error)
         except ApplianceError as error:
             self.warn(error)
-            return
-        if self.controls is not None:
-            self.controls.camera_in_use(True)
 
     def _stopped(self, _app) -> None:
         for timer in getattr(self, "_timers", []):
             timer.cancel()
         if self.vision is not None:
             self.vision.stop()
+        self._camera_led(False)
         if self.controls is not None:
-            self.controls.camera_in_use(False)
             self.controls.close()
         if self.coach.session is not None:  # closing the mirror ends the session: its time is kept
             self.coach.tick(self.clock())
