@@ -182,3 +182,28 @@ def test_observations_from_another_thread_reach_the_coach_on_the_main_thread(win
         shell.app.release()
         window.remove_widget(root)
     assert not factory.pin(24).state
+
+
+def test_a_failing_camera_is_said_on_the_mirror_and_the_led_goes_out(window):
+    from appliance.ui.shell import MirrorShell
+
+    vision = FakeVision(30)
+    factory = MockFactory()
+    shell = MirrorShell(Config(buttons=ButtonSettings(led=24)), coach=SpyCoach(), vision=vision, pin_factory=factory)
+    root = shell.app.build()
+    window.add_widget(root)
+    try:
+        shell._started(shell.app)
+        assert wait_until(lambda: shell.observations == 30 and factory.pin(24).state)
+        vision.problem = lambda: "No camera picture: the camera source failed"
+        assert wait_until(lambda: "No camera picture" in shell.view.notice, timeout=3)
+        assert "No camera picture: the camera source failed" in " ".join(
+            label.text for label in root.walk(restrict=True) if hasattr(label, "text")
+        )
+        assert not factory.pin(24).state
+        vision.problem = lambda: ""
+        assert wait_until(lambda: shell.view.notice == "", timeout=3)
+    finally:
+        shell._stopped(shell.app)
+        shell.app.release()
+        window.remove_widget(root)
