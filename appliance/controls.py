@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -231,7 +232,9 @@ class Controls:
 
 def open_controls(sink: Sink, **options) -> tuple[Controls | None, str]:
     """Controls on real GPIO, or (None, reason) on a machine without it (the keyboard still works)."""
-    try:
-        return Controls(sink, **options), ""
-    except Exception as error:  # gpiozero raises several kinds when there is no GPIO
-        return None, f"no GPIO buttons ({type(error).__name__}: {error}); using the keyboard"
+    with warnings.catch_warnings():  # gpiozero warns about each pin library it skips: the reason says enough
+        warnings.simplefilter("ignore")
+        try:
+            return Controls(sink, **options), ""
+        except Exception as error:  # gpiozero raises several kinds when there is no GPIO
+            return None, f"no GPIO buttons ({type(error).__name__}: {error}); using the keyboard"
