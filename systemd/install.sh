@@ -15,7 +15,7 @@ if [ ! -x "$DIR/.venv/bin/python" ]; then
     echo "  what to do: run scripts/mirror once (it makes .venv and installs the appliance)" >&2
     exit 2
 fi
-sed -e "s|@USER@|$(id -un)|g" -e "s|@UID@|$(id -u)|g" -e "s|@DIR@|$DIR|g" \
+sed -e "s|@USER@|$(id -un)|g" -e "s|@DIR@|$DIR|g" \
     "$DIR/systemd/expression-mirror.service" | sudo tee "$UNIT" >/dev/null
 sudo systemctl daemon-reload
 sudo systemctl enable --now expression-mirror.service
