@@ -87,10 +87,13 @@ class DrillInfo(MirrorScreen):
 
 class PrepareScreen(DrillInfo):
     countdown = StringProperty("")
+    seen = StringProperty("")  # why the mirror cannot see you yet
 
     def render(self, view: View) -> None:
         super().render(view)
         self.countdown = str(max(0, int(view.countdown_s + 0.999))) if view.countdown_s is not None else ""
+        live = view.live
+        self.seen = live.no_face_message if live is not None and not live.has_face else ""
 
 
 class DrillScreen(DrillInfo):
@@ -135,6 +138,8 @@ class ResultScreen(MirrorScreen):
         parts = [f"best match {result.best_match}%", text.held(result.held_s, result.hold_required_s)]
         if result.time_to_target_s is not None:
             parts.append(f"on target after {result.time_to_target_s:.1f} s")
+        if result.steps:
+            parts.append("steps " + " · ".join(str(step.score) for step in result.steps))
         self.figures = " · ".join(part for part in parts if part)
         self.tip, self.reason = result.tip, result.reason
 
