@@ -6,6 +6,7 @@ The screens never call the coach: they only render the View they are given.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
@@ -105,6 +106,7 @@ class DrillScreen(DrillInfo):
     tip = StringProperty("")
     timer = StringProperty("")
     seen = StringProperty("")  # what the camera reads now, or why the hold waits
+    TEXT_EVERY_S = 0.25  # live numbers in words at 4 Hz: each change re-renders a text texture
 
     def render(self, view: View) -> None:
         super().render(view)
@@ -112,14 +114,17 @@ class DrillScreen(DrillInfo):
         self.timer = text.seconds(view.timer_s)
         if live is None:
             return
-        self.match, self.threshold, self.is_met = live.match, live.threshold, live.is_met
+        self.match, self.threshold, self.is_met = live.match, live.threshold, live.is_met  # canvas: every frame
         self.hold = live.hold_progress
-        self.held = text.held(live.held_s, live.hold_required_s)
         self.tip = live.tip
         if live.has_face:
-            self.seen = f"match {live.match}%" + (f" · {live.expression}" if live.expression else "")
+            seen = f"match {live.match}%" + (f" · {live.expression}" if live.expression else "")
         else:
-            self.seen = live.no_face_message or "No face in view: step in front of the mirror"
+            seen = live.no_face_message or "No face in view: step in front of the mirror"
+        now = time.monotonic()
+        if now >= getattr(self, "_text_due", 0.0) or live.has_face != getattr(self, "_had_face", None):
+            self._text_due, self._had_face = now + self.TEXT_EVERY_S, live.has_face
+            self.seen, self.held = seen, text.held(live.held_s, live.hold_required_s)
 
 
 class ResultScreen(MirrorScreen):
