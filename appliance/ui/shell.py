@@ -11,6 +11,7 @@ to the inbox and schedule a Clock callback, so the UI never waits on inference.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 from collections import deque
@@ -232,7 +233,12 @@ class MirrorShell:
         self._store(self.coach.drain_events())
 
     def run(self) -> None:
-        self.app.run()
+        # systemd stops the mirror with SIGTERM: close like Ctrl+Q, so the session's end is stored.
+        previous = signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: self.app.stop()))
+        try:
+            self.app.run()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     def later(self, seconds: float, action: Callable[[], None]) -> None:
         Clock.schedule_once(partial(lambda _dt, fn: fn(), fn=action), seconds)

@@ -87,3 +87,33 @@ def test_a_bad_coach_setting_is_named_before_the_window_opens(tmp_path):
     assert done.returncode == 2
     assert "hold_seconds" in done.stderr and "Traceback" not in done.stderr
     assert records == []
+
+
+def test_sigterm_closes_the_mirror_and_keeps_the_session(tmp_path):
+    import signal
+    import time
+
+    steps = tmp_path / "steps.txt"
+    steps.write_text("1.0 select\n60.0 shot\n")  # starts the morning routine, then waits
+    command = [sys.executable, "-m", "appliance", "run", "--windowed", "--no-gpio", "--source", "demo"]
+    command += ["--script", str(steps)]
+    env = {**os.environ, **OFFSCREEN}
+    mirror = subprocess.Popen(command, cwd=PROJECT, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not _sessions() and time.monotonic() < deadline:  # wait until the session has started
+        time.sleep(0.2)
+    assert _sessions(), "no session started"
+    mirror.send_signal(signal.SIGTERM)
+    _, stderr = mirror.communicate(timeout=30)
+    assert mirror.returncode == 0, stderr[-2000:]
+    sessions = _sessions()
+    assert len(sessions) == 1 and sessions[0]["ended_at"] is not None
+
+
+def _sessions() -> list:
+    from appliance.history import HistoryStore, default_path
+
+    if not default_path().exists():
+        return []
+    with HistoryStore(default_path()) as store:
+        return store.rows("sessions")
