@@ -75,7 +75,8 @@ class TrendBars(Widget):
         self.canvas.clear()
         thickness = self.height * 0.3
         with self.canvas:
-            Color(*EMPTY)
+            Color(*EMPTY)  # the 0-100 track, so a bar's length reads as a score
+            Rectangle(pos=(self.x, self.y + self.height * 0.15), size=(self.width, thickness))
             Line(points=[self.x, self.y, self.x, self.top], width=1)
             if self.previous >= 0:
                 Color(*PREVIOUS)
@@ -94,16 +95,15 @@ class TrendChart(BoxLayout):
         self.clear_widgets()
         for trend in trends:
             row = BoxLayout(orientation="horizontal", spacing=self.font_size * 0.6)
-            row.add_widget(
-                Label(
-                    text=f"{trend.title}  {trend.recent}% {trend_word(trend.direction)}",
-                    font_size=self.font_size,
-                    size_hint_x=0.55,
-                    halign="right",
-                    valign="middle",
-                    text_size=(None, None),
-                )
+            row.size_hint_y, row.height = None, self.font_size * 2.2
+            label = Label(
+                text=f"{trend.title}  {trend.recent}%  {trend_word(trend.direction)}",
+                font_size=self.font_size,
+                size_hint_x=0.62,
+                halign="right",
+                valign="middle",
             )
-            row.children[0].bind(size=lambda label, size: setattr(label, "text_size", size))
+            label.bind(size=lambda widget, size: setattr(widget, "text_size", size))
+            row.add_widget(label)
             row.add_widget(TrendBars(recent=trend.recent, previous=-1 if trend.previous is None else trend.previous))
             self.add_widget(row)

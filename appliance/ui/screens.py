@@ -195,7 +195,8 @@ class SummaryScreen(MirrorScreen):
         if summary is None:
             return
         self.headline = view.title or "Session done"
-        parts = [f"{summary.drills_done} drills", f"average {summary.average_score}", f"{summary.minutes:.0f} min"]
+        parts = [text.count(summary.drills_done, "drill"), f"average {summary.average_score}"]
+        parts.append(f"{summary.minutes:.0f} min")
         if summary.best_title:
             parts.append(f"best: {summary.best_title} {summary.best_score}")
         self.figures = " · ".join(parts)
@@ -215,7 +216,7 @@ class ProgressScreen(MirrorScreen):
             return
         self.streak = text.streak(progress.streak_days)
         self.figures = (
-            f"best {progress.best_streak_days} days · {progress.sessions} sessions"
+            f"best {text.count(progress.best_streak_days, 'day')} · {text.count(progress.sessions, 'session')}"
             f" · today {progress.minutes_today:.0f} min"
         )
         self.days = calendar_days(progress.streak_days, progress.practiced_today)

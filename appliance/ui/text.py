@@ -36,6 +36,10 @@ def percent(value: float | int) -> str:
     return f"{round(value)}%"
 
 
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def streak(days: int) -> str:
     if days <= 0:
         return "No streak yet"

@@ -22,6 +22,12 @@ def test_countdowns_round_up_and_never_go_negative():
     assert text.seconds(-3) == "0:00"
 
 
+def test_counts_agree_with_their_number():
+    assert text.count(1, "day") == "1 day"
+    assert text.count(0, "drill") == "0 drills"
+    assert text.count(21, "session") == "21 sessions"
+
+
 def test_streak_and_routine_lines():
     assert text.streak(0) == "No streak yet"
     assert text.streak(1) == "1 day streak"

@@ -144,5 +144,5 @@ WORDS = {
     Screen.BREAK: ["Breathe in", "Slowly through your nose", "0:42", "breath 2 of 4"],
     Screen.PAUSED: ["Paused", "The drill waits for you"],
     Screen.SUMMARY: ["Session done", "5 drills", "Same time tomorrow"],
-    Screen.PROGRESS: ["6 days in a row", "Happiness  78% rising"],
+    Screen.PROGRESS: ["6 days in a row", "Happiness  78%  rising"],
 }
