@@ -53,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     factory = MockFactory()
     shell = MirrorShell(config, coach=Coach(), vision=VisionLink(config, model_path=args.model), pin_factory=factory)
     frames: dict[str, list[float]] = {"home": [], "drill": []}
-    latencies: dict[str, list[float]] = {"next (press)": [], "break (release)": []}
+    latencies: dict[str, list[float]] = {"next (press)": [], "break (release)": [], "dot (press)": []}
     state = {"phase": "home", "last": None, "edge_at": None, "handled": False, "kind": ""}
+    state.update(dot_at=None, flashed=False)  # the press dot of a release-acting button
     handle = shell.command
 
     def command(cmd) -> None:
@@ -74,12 +75,17 @@ def main(argv: list[str] | None = None) -> int:
         if state["edge_at"] is not None and state["handled"]:
             latencies[state["kind"]].append((time.perf_counter() - state["edge_at"]) * 1000)
             state["edge_at"] = None
+        if state["dot_at"] is not None and state["flashed"]:
+            latencies["dot (press)"].append((time.perf_counter() - state["dot_at"]) * 1000)
+            state["dot_at"] = None
 
     def press(name: str, kind: str, *, on_release: bool) -> None:
         pin = factory.pin(DEFAULT_PINS[name])
         state["handled"], state["kind"] = False, kind
         if not on_release:
             state["edge_at"] = time.perf_counter()
+        else:
+            state["flashed"], state["dot_at"] = False, time.perf_counter()
         pin.drive_low()
         time.sleep(0.15)
         if on_release:
@@ -115,6 +121,14 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=break_presses, daemon=True).start()
 
     def started() -> None:
+        dot = shell.app.mirror.dot
+        flash = dot.flash
+
+        def flashed() -> None:
+            flash()
+            state["flashed"] = True
+
+        dot.flash = flashed
         Clock.schedule_interval(on_frame, 0)
         Window.bind(on_flip=on_flip)
         threading.Thread(target=presser, daemon=True).start()
