@@ -33,7 +33,7 @@ def open_source(
     if spec == "camera":
         from appliance.camera.picamera import PiCameraSource
 
-        return PiCameraSource(size=size, fps=fps, preview_size=(max(size[0], 1280), max(size[1], 960)))
+        return PiCameraSource(size=size, fps=fps)
     if spec == "demo":
         from appliance.camera.demo import demo_source
 

@@ -42,8 +42,9 @@ def camera_available() -> bool:
 class PiCameraSource(FrameSource):
     """Camera ``camera_num`` with lores ``size`` (the vision frames) at ``fps``.
 
-    ``preview_size`` is the main stream's size (at least ``size``); with ``preview`` each frame
-    also carries its RGB pixels.  A request not completed within the read timeout is a stall.
+    ``preview_size`` is the main stream's size (at least ``size``; by default ``size``); with
+    ``preview`` each frame also carries its RGB pixels, which the face detector prefers to grey
+    when they have the grey image's size.  A request not completed within the read timeout is a stall.
     """
 
     def __init__(
@@ -51,11 +52,12 @@ class PiCameraSource(FrameSource):
         *,
         size: tuple[int, int] = (640, 480),
         fps: float = 30.0,
-        preview_size: tuple[int, int] = (1280, 960),
+        preview_size: tuple[int, int] | None = None,
         preview: bool = True,
         camera_num: int = 0,
     ) -> None:
         super().__init__()
+        preview_size = preview_size or size
         if preview_size[0] < size[0] or preview_size[1] < size[1]:
             raise CameraError(f"the preview size {preview_size} is smaller than the vision size {size}")
         self.size, self.fps, self.preview_size = tuple(size), float(fps), tuple(preview_size)

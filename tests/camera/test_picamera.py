@@ -101,6 +101,13 @@ def test_asks_for_a_main_stream_and_a_yuv420_lores_stream(rig):
     assert frame.rgb.shape == (960, 1280, 3) and frame.rgb[0, 0].tolist() == [0, 0, 255]  # BGR in memory
 
 
+def test_the_preview_stream_defaults_to_the_vision_size(rig):
+    with PiCameraSource(size=(320, 240)) as source:
+        frame = source.read()
+    assert rig.configs[0]["main"]["size"] == (320, 240)
+    assert frame.rgb.shape[:2] == frame.gray.shape == (240, 320)
+
+
 def test_y_plane_drops_stride_padding_and_copies():
     buffer = np.zeros((6, 8), np.uint8)
     buffer[:4, :6] = 9

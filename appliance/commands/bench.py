@@ -1,0 +1,87 @@
+"""``bench``: per-stage latency, fps and peak memory of the vision pipeline, optionally beside fer's."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from appliance.camera import SOURCES_HELP
+from appliance.errors import ConfigError
+from appliance.vision.classifier import DEFAULT_MODEL
+
+TARGET_NOTE = (
+    "targets: total_with_face p50 <= 5 ms per 640x480 frame on one core, >= 3x faster than fer "
+    "on the same frames, peak RSS <= 300 MB"
+)
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("bench", help="time the vision pipeline over a video or a folder of images")
+    parser.add_argument("--source", default="demo", help=f"frames to time: {SOURCES_HELP} (default: demo)")
+    parser.add_argument("--frames", type=int, default=None, help="at most this many frames (default: all)")
+    parser.add_argument("--size", default=None, metavar="WxH", help="fit and pad each frame to this size, e.g. 640x480")
+    parser.add_argument("--threads", type=int, default=1, help="inference threads (default: 1)")
+    parser.add_argument("--cpu", type=int, default=None, help="pin the process to this CPU (one core)")
+    parser.add_argument("--grey", action="store_true", help="detect on grey even when the source has colour")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="expression model (.tflite)")
+    parser.add_argument("--fer-wheel", default=None, metavar="WHL", help="fer-25.10.3 wheel: time fer's pipeline too")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.set_defaults(func=run)
+
+
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()) or int(width) < 16 or int(height) < 16:
+        raise ConfigError(f"--size {text!r} is not WxH", hint="e.g. --size 640x480")
+    return int(width), int(height)
+
+
+def run(args) -> int:
+    from appliance.vision.benchmark import benchmark
+
+    if args.threads < 1:
+        raise ConfigError(f"--threads must be at least 1, got {args.threads}")
+    result = benchmark(
+        args.source,
+        model_path=args.model,
+        num_threads=args.threads,
+        limit=args.frames,
+        size=parse_size(args.size),
+        grey_only=args.grey,
+        fer_wheel=args.fer_wheel,
+        cpu=args.cpu,
+    )
+    print(json.dumps(result) if args.json else format_report(result), flush=True)
+    return 0
+
+
+def format_report(result: dict) -> str:
+    size = "x".join(map(str, result["frame_size"] or ["?"]))
+    lines = [
+        f"source {result['source']}: {result['appliance']['frames']} frames of {size}, detector on "
+        f"{result['detector_input']}, {result['threads']} thread(s), CPUs {result['cpu_affinity']}, "
+        f"load {result['load_average_1min']} at {result['measured_at']}",
+    ]
+    runs = [("appliance", result["appliance"])] + ([("fer", result["fer"])] if "fer" in result else [])
+    for name, figures in runs:
+        lines.append(
+            f"\n{name}: faces in {figures['frames_with_face']}/{figures['frames']} frames, fps {figures['fps']}"
+        )
+        lines.append(f"  {'stage':<16}{'p50 ms':>9}{'p95 ms':>9}")
+        for stage, p in figures["latency_ms"].items():
+            lines.append(f"  {stage:<16}{_ms(p['p50'])}{_ms(p['p95'])}")
+    lines.append(f"\npeak RSS {result['peak_rss_mb']} MB (appliance pipeline)")
+    if "fer" in result:
+        lines.append(f"peak RSS {result['peak_rss_mb_with_fer']} MB after fer's pipeline too")
+        lines.append(
+            f"speed-up over fer, total p50: {result['speedup_p50']}x over all frames, "
+            f"{result['speedup_p50_vs_our_face_frames']}x counting only our frames with a face"
+        )
+    lines.append(TARGET_NOTE)
+    return "\n".join(lines)
+
+
+def _ms(value: float) -> str:
+    return f"{'-':>9}" if value is None or math.isnan(value) else f"{value:9.2f}"

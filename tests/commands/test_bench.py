@@ -1,0 +1,46 @@
+"""``bench``: figures for the pipeline over a folder of frames, and fer's beside it when asked."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from appliance.cli import main
+from appliance.commands.bench import format_report, parse_size
+from appliance.errors import ConfigError
+from appliance.vision.classifier import DEFAULT_MODEL
+
+SMOKE_MODEL = Path("/tmp/smoke/expression_int8.tflite")  # the untrained model while training runs
+MODEL = DEFAULT_MODEL if DEFAULT_MODEL.is_file() else SMOKE_MODEL
+SHARED = Path(__file__).resolve().parents[3] / "shared"  # tests/commands/ -> the folder beside the project
+pytestmark = pytest.mark.skipif(not MODEL.is_file(), reason="no expression model file yet")
+
+
+def test_parse_size():
+    assert parse_size("640x480") == (640, 480) and parse_size(None) is None
+    with pytest.raises(ConfigError):
+        parse_size("640")
+
+
+def test_bench_json_over_a_folder(tmp_path, capsys):
+    for i in range(5):
+        Image.fromarray(np.full((120, 160), 40 * i, np.uint8)).save(tmp_path / f"{i}.png")
+    assert main(["bench", "--source", str(tmp_path), "--model", str(MODEL), "--size", "320x240", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    ours = result["appliance"]
+    assert result["frame_size"] == [320, 240] and result["threads"] == 1
+    assert ours["frames"] == 2 and ours["frames_with_face"] == 0  # 5 frames, 3 of them warm-up
+    assert set(ours["latency_ms"]) == {"detect", "total"}
+    assert ours["latency_ms"]["total"]["p95"] >= ours["latency_ms"]["total"]["p50"] > 0
+    assert 0 < result["peak_rss_mb"] < 2000 and "fer" not in result
+    assert "p50 ms" in format_report(result)
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
+def test_bench_counts_the_fixture_faces(capsys):
+    main(["bench", "--source", str(SHARED / "fixtures" / "photos"), "--model", str(MODEL), "--json"])
+    ours = json.loads(capsys.readouterr().out)["appliance"]
+    assert ours["frames"] == 5 and ours["frames_with_face"] == 5  # 8 photos, 3 warm-up
+    assert set(ours["latency_ms"]) == {"detect", "align", "classify", "total", "total_with_face"}
