@@ -147,3 +147,11 @@ def test_without_picamera2_the_error_says_what_to_install(monkeypatch):
 def test_the_preview_must_not_be_smaller_than_the_vision_frames():
     with pytest.raises(CameraError, match="smaller"):
         PiCameraSource(size=(640, 480), preview_size=(320, 240))
+
+
+def test_auto_picks_the_pi_camera_when_one_is_present(rig):
+    from appliance.camera import open_source
+
+    assert isinstance(open_source("auto"), PiCameraSource)
+    rig.present = False
+    assert open_source("auto").name == "demo"
