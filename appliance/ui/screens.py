@@ -80,7 +80,7 @@ class DrillInfo(MirrorScreen):
         drill = view.drill
         self.title = drill.title if drill else view.title
         self.cue = drill.cue if drill else ""
-        self.target = drill.target_text if drill else ""
+        self.target = f"target: {drill.target_text}" if drill and drill.target_text else ""
         self.why = drill.why if drill else ""
         many = drill is not None and drill.step_count > 1
         self.step = f"step {drill.step_index + 1} of {drill.step_count}" if many else ""

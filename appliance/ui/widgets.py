@@ -18,6 +18,7 @@ WHITE = (1, 1, 1, 1)
 DIM = (0.35, 0.35, 0.35, 1)
 MET = (0.35, 1.0, 0.55, 1)  # green: target met
 ACCENT = (0.4, 0.85, 1.0, 1)  # cyan: working towards it
+NONE = (0, 0, 0, 0)
 
 
 class MatchMeter(Widget):
@@ -41,10 +42,10 @@ class HoldRing(Widget):
     """A ring that closes as the hold progresses (0-1)."""
 
     progress = NumericProperty(0.0)
-    ring_color = ListProperty(ACCENT)
+    ring_color = ListProperty(NONE)
 
     def on_progress(self, _widget, progress: float) -> None:
-        self.ring_color = MET if progress >= 1.0 else ACCENT
+        self.ring_color = MET if progress >= 1.0 else ACCENT if progress > 0 else NONE  # no stray dot at 0
 
 
 class BreathingCircle(Widget):
