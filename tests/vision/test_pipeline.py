@@ -1,0 +1,67 @@
+"""One frame through detect -> follow -> align -> classify -> smooth."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from appliance.camera import Frame
+from appliance.errors import FrameError
+from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS
+from appliance.vision.images import read_image
+from appliance.vision.pipeline import VisionPipeline, check_frame
+from appliance.vision.preprocess import to_gray
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"  # tests/vision/ -> the folder beside the project
+SMOKE_MODEL = Path("/tmp/smoke/expression_int8.tflite")  # the untrained model while training runs
+MODEL = DEFAULT_MODEL if DEFAULT_MODEL.is_file() else SMOKE_MODEL
+needs_model = pytest.mark.skipif(not MODEL.is_file(), reason="no expression model file yet")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "a string",
+        Frame(np.zeros((32, 32, 3), np.uint8), 0.0),
+        Frame(np.zeros((32, 32), np.float64), 0.0),
+        Frame(np.zeros((8, 300), np.uint8), 0.0),
+    ],
+)
+def test_check_frame_refuses_what_the_pipeline_cannot_read(bad):
+    with pytest.raises(FrameError):
+        check_frame(bad)
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    if not MODEL.is_file():
+        pytest.skip("no expression model file yet")
+    return VisionPipeline(model_path=MODEL)
+
+
+def test_no_face_gives_an_observation_without_probabilities(pipeline):
+    observation = pipeline.observe(Frame(np.full((240, 320), 90, np.uint8), 12.5))
+    assert not observation.has_face and observation.timestamp == 12.5
+    assert observation.probabilities == {} and observation.smoothed == {}
+    assert set(observation.latency_ms) == {"detect", "total"} and observation.frame_size == (320, 240)
+
+
+@needs_model
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
+def test_a_face_is_read_and_smoothed_over_time(pipeline):
+    pipeline.reset()
+    rgb = read_image(SHARED / "fixtures" / "photos" / "obama.jpg")
+    gray = to_gray(rgb)
+    first = pipeline.observe(Frame(gray, 1.0, rgb))
+    assert first.has_face and 0.5 <= first.score <= 1
+    assert list(first.probabilities) == list(EXPRESSIONS) and first.smoothed == pytest.approx(first.probabilities)
+    x, y, w, h = first.face_box
+    assert 300 < x + w / 2 < 650 and w > 200
+    assert set(first.latency_ms) == {"detect", "align", "classify", "total"}
+    assert first.latency_ms["total"] >= first.latency_ms["detect"]
+    flipped = np.ascontiguousarray(gray[:, ::-1])  # the same face, mirrored: another reading, same place
+    second = pipeline.observe(Frame(flipped, 1.1))
+    assert second.has_face
+    for label in EXPRESSIONS:  # the smoothed value lies between the two readings
+        low, high = sorted((first.probabilities[label], second.probabilities[label]))
+        assert low - 1e-6 <= second.smoothed[label] <= high + 1e-6
