@@ -53,6 +53,7 @@ class VisionPipeline:
         self.classifier = ExpressionClassifier(model_path, num_threads=num_threads)
         self.tracker = FaceTracker()
         self.smoother = ProbabilitySmoother(time_constant=time_constant)
+        self.last_faces: list = []  # every face found in the last frame, followed or not
 
     def observe(self, frame: Frame) -> Observation:
         """Read one frame; raises FrameError for a frame of the wrong shape or type."""
@@ -63,7 +64,7 @@ class VisionPipeline:
         use_rgb = (
             not self.grey_only and isinstance(rgb, np.ndarray) and rgb.dtype == np.uint8 and rgb.shape[:2] == gray.shape
         )
-        faces = self.detector.detect(rgb if use_rgb else gray)
+        faces = self.last_faces = self.detector.detect(rgb if use_rgb else gray)
         face = self.tracker.update(faces, (width, height))
         detected = time.perf_counter()
         latency = {"detect": (detected - start) * 1000}

@@ -31,7 +31,7 @@ def test_bench_json_over_a_folder(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     ours = result["appliance"]
     assert result["frame_size"] == [320, 240] and result["threads"] == 1
-    assert ours["frames"] == 2 and ours["frames_with_face"] == 0  # 5 frames, 3 of them warm-up
+    assert ours["frames"] == 5 and ours["frames_with_face"] == 0 and ours["faces_per_frame"] == [0] * 5
     assert set(ours["latency_ms"]) == {"detect", "total"}
     assert ours["latency_ms"]["total"]["p95"] >= ours["latency_ms"]["total"]["p50"] > 0
     assert 0 < result["peak_rss_mb"] < 2000 and "fer" not in result
@@ -42,5 +42,8 @@ def test_bench_json_over_a_folder(tmp_path, capsys):
 def test_bench_counts_the_fixture_faces(capsys):
     main(["bench", "--source", str(SHARED / "fixtures" / "photos"), "--model", str(MODEL), "--json"])
     ours = json.loads(capsys.readouterr().out)["appliance"]
-    assert ours["frames"] == 5 and ours["frames_with_face"] == 5  # 8 photos, 3 warm-up
+    assert ours["frames"] == 8 and ours["frames_with_face"] == 8
+    # alex-lacamoire, biden, kit_with_rose (2), lin-manuel-miranda, obama-720p, obama, obama_partial_face,
+    # two_people (2)
+    assert ours["faces_per_frame"] == [1, 1, 2, 1, 1, 1, 1, 2]
     assert set(ours["latency_ms"]) == {"detect", "align", "classify", "total", "total_with_face"}
