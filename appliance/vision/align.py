@@ -31,7 +31,7 @@ def eye_angle(face: Face) -> float:
     return math.atan2(float(dy), float(dx))
 
 
-def crop_geometry(face: Face) -> tuple[tuple[float, float], float, float]:
+def crop_geometry(face: Face, *, framing_side: float = FRAMING_SIDE) -> tuple[tuple[float, float], float, float]:
     """(center, side, angle) of the levelled, FER-framed square for ``face``, in frame pixels."""
     angle = eye_angle(face)
     width = face.box[2]
@@ -39,10 +39,12 @@ def crop_geometry(face: Face) -> tuple[tuple[float, float], float, float]:
     cos_a, sin_a = math.cos(angle), math.sin(angle)
     dx, dy = FRAMING_DX * width, FRAMING_DY * width
     center = (cx + dx * cos_a - dy * sin_a, cy + dx * sin_a + dy * cos_a)
-    return center, FRAMING_SIDE * width, angle
+    return center, framing_side * width, angle
 
 
-def align_face(gray: np.ndarray, face: Face, *, size: int = FACE_SIZE) -> np.ndarray:
+def align_face(
+    gray: np.ndarray, face: Face, *, size: int = FACE_SIZE, framing_side: float = FRAMING_SIDE
+) -> np.ndarray:
     """The ``size`` x ``size`` uint8 crop of ``face``, eyes level, through preprocess.crop_face.
 
     For speed crop_face is given only the region around the face, box-averaged by a whole
@@ -50,7 +52,7 @@ def align_face(gray: np.ndarray, face: Face, *, size: int = FACE_SIZE) -> np.nda
     otherwise be supersampled at 288x288 points.  The result differs from calling crop_face
     on the whole frame by about a grey level (tests/vision/test_align.py checks it).
     """
-    center, side, angle = crop_geometry(face)
+    center, side, angle = crop_geometry(face, framing_side=framing_side)
     height, width = gray.shape
     reach = side * 0.75 + 2  # > half the square's diagonal (0.707 side), plus bilinear's neighbour
     x0, y0 = max(int(center[0] - reach), 0), max(int(center[1] - reach), 0)

@@ -1,6 +1,7 @@
 """Measure how FER2013's training crops frame a face, in units of what BlazeFace reports.
 
     python -m appliance.vision.calibrate_framing [--data ../shared/datasets/ferplus48.npz] [--count 3000]
+    python -m appliance.vision.calibrate_framing --check models/expression_int8.tflite [--count 2000]
 
 Each 48x48 training crop is upscaled 2x and put at the centre of a canvas 3x its size (edge
 pixels repeated outward, so the detector sees a whole face on a plausible background).  For each
@@ -8,6 +9,11 @@ face found, the crop's own centre and side are expressed relative to the eye mid
 distances along and across the eye line, and relative to the detector box.  The medians are the
 framing constants in appliance/vision/align.py; the spread (interquartile range / median) says
 which reference is more stable.  Numpy and the detector only; deterministic (first N train rows).
+
+``--check MODEL`` closes the loop on test crops: the model's accuracy on each crop as it is,
+against the same crop found by the detector on its canvas and cut by align_face, with the side
+scaled by 0.9-1.1 around the measured framing.  The measured framing should score about as well
+as the crops themselves, and no worse than the scaled ones.
 """
 
 from __future__ import annotations
@@ -79,11 +85,48 @@ def summarise(columns: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
     return out
 
 
+def check(model_path, data, count: int) -> dict:
+    from appliance.vision.align import FRAMING_SIDE, align_face
+    from appliance.vision.classifier import ExpressionClassifier
+
+    split = load_split("test", data, limit=count)
+    detector, classifier = FaceDetector(), ExpressionClassifier(model_path)
+    direct = np.array([classifier.probability_vector(crop).argmax() for crop in split.images])
+    scales = (0.9, 1.0, 1.1)
+    hits = {scale: [] for scale in scales}
+    found = []
+    measured = align.FRAMING_SIDE
+    try:
+        for crop, label in zip(split.images, split.labels, strict=True):
+            canvas, _, _ = place_on_canvas(crop)
+            faces = detector.detect(canvas)
+            found.append(bool(faces))
+            for scale in scales:
+                align.FRAMING_SIDE = measured * scale
+                if faces:
+                    hits[scale].append(
+                        classifier.probability_vector(align.align_face(canvas, faces[0])).argmax() == label
+                    )
+    finally:
+        align.FRAMING_SIDE = measured
+    found = np.array(found)
+    return {
+        "test_crops": len(split),
+        "faces_found": int(found.sum()),
+        "accuracy_crops_as_they_are": round(float((direct[found] == split.labels[found]).mean()), 4),
+        **{f"accuracy_detect_align_side_x{scale}": round(float(np.mean(hits[scale])), 4) for scale in scales},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="measure the FER2013 crop framing with BlazeFace")
     parser.add_argument("--data", default=DEFAULT_PATH)
     parser.add_argument("--count", type=int, default=3000)
+    parser.add_argument("--check", metavar="MODEL", help="check the framing with this expression model instead")
     args = parser.parse_args(argv)
+    if args.check:
+        print(json.dumps(check(args.check, args.data, args.count), indent=2))
+        return 0
     images = load_split("train", args.data, limit=args.count).images
     columns = measure(images, FaceDetector())
     found = len(next(iter(columns.values())))
