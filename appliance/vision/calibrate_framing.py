@@ -95,20 +95,14 @@ def check(model_path, data, count: int) -> dict:
     scales = (0.9, 1.0, 1.1)
     hits = {scale: [] for scale in scales}
     found = []
-    measured = align.FRAMING_SIDE
-    try:
-        for crop, label in zip(split.images, split.labels, strict=True):
-            canvas, _, _ = place_on_canvas(crop)
-            faces = detector.detect(canvas)
-            found.append(bool(faces))
-            for scale in scales:
-                align.FRAMING_SIDE = measured * scale
-                if faces:
-                    hits[scale].append(
-                        classifier.probability_vector(align.align_face(canvas, faces[0])).argmax() == label
-                    )
-    finally:
-        align.FRAMING_SIDE = measured
+    for crop, label in zip(split.images, split.labels, strict=True):
+        canvas, _, _ = place_on_canvas(crop)
+        faces = detector.detect(canvas)
+        found.append(bool(faces))
+        for scale in scales:
+            if faces:
+                aligned = align_face(canvas, faces[0], framing_side=FRAMING_SIDE * scale)
+                hits[scale].append(classifier.probability_vector(aligned).argmax() == label)
     found = np.array(found)
     return {
         "test_crops": len(split),
