@@ -63,7 +63,7 @@ def test_a_model_with_another_input_is_refused(tmp_path):
     if not detector.is_file():
         pytest.skip("the face detector model is not in models/ yet")
     shutil.copy(detector, tmp_path / "detector.tflite")
-    with pytest.raises(ModelError, match="expected \\(1, 48, 48, 1\\)"):
+    with pytest.raises(ModelError, match=r"has 1 inputs and 2 outputs, expected 1 and 1"):
         ExpressionClassifier(tmp_path / "detector.tflite")
 
 
