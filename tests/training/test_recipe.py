@@ -1,15 +1,21 @@
-"""A training smoke run: a few hundred rows, one epoch, int8 export, load and classify (about a minute)."""
+"""A training smoke run: a few hundred rows, one epoch, int8 export, load and classify.
 
+Training runs in a child process, as a user runs it: TensorFlow loaded into the test process
+crashes the Kivy window the UI tests open later (both bring their own GL-adjacent libraries).
+"""
+
+import importlib.util
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
+from appliance.training.recipe import choose_alpha, prior_shift
 from appliance.vision.classifier import EXPRESSIONS, ExpressionClassifier
 
-pytest.importorskip("tensorflow", reason="training needs the train extra (pip install -e '.[train]')")
-
-from appliance.training.recipe import choose_alpha, prior_shift, train  # noqa: E402
+has_tensorflow = importlib.util.find_spec("tensorflow") is not None
 
 COLUMNS = [*EXPRESSIONS, "unknown", "not_face"]
 
@@ -28,9 +34,12 @@ def synthetic_ferplus(path, rows=320, seed=0):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not has_tensorflow, reason="training needs the train extra (pip install -e '.[train]')")
 def test_one_epoch_trains_exports_int8_and_classifies(tmp_path):
     data = synthetic_ferplus(tmp_path / "ferplus.npz")
-    summary = train(out_dir=tmp_path / "out", data_path=data, epochs=1, batch_size=32, log=lambda _: None)
+    command = [sys.executable, "-m", "appliance.training", "--out", str(tmp_path / "out"), "--data", str(data)]
+    result = subprocess.run([*command, "--epochs", "1"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
     model = tmp_path / "out" / "expression_int8.tflite"
     assert model.stat().st_size <= 1_000_000
     classifier = ExpressionClassifier(model)
@@ -40,7 +49,8 @@ def test_one_epoch_trains_exports_int8_and_classifies(tmp_path):
     assert abs(sum(probabilities.values()) - 1) < 0.02
     assert ExpressionClassifier(tmp_path / "out" / "expression_float32.tflite").is_quantized is False
     saved = json.loads((tmp_path / "out" / "training.json").read_text())
-    assert saved["alpha"] == summary["alpha"] and len(saved["history"]) == 1
+    assert len(saved["history"]) == 1 and saved["alpha"] in [row["alpha"] for row in saved["calibration"]]
+    assert '"epoch": 1' in result.stdout
 
 
 def test_calibration_keeps_rare_classes_recalled_when_it_can():
