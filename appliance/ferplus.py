@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import ApplianceError
+from appliance.paths import PROJECT_DIR
 from appliance.vision.classifier import EXPRESSIONS
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "ferplus48.npz"
+DEFAULT_PATH = PROJECT_DIR.parent / "shared" / "datasets" / "ferplus48.npz"
 SPLITS = {"train": "Training", "validation": "PublicTest", "test": "PrivateTest"}
 
 

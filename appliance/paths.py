@@ -7,6 +7,12 @@ from pathlib import Path
 
 APP_NAME = "appliance"
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+"""The checkout the appliance runs from (it is installed editable, beside its models)."""
+
+MODELS_DIR = PROJECT_DIR / "models"
+"""The shipped TFLite models, their card and notices."""
+
 
 def _xdg(variable: str, fallback: str) -> Path:
     value = os.environ.get(variable)

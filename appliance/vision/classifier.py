@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import FrameError, ModelError
+from appliance.paths import MODELS_DIR
 from appliance.vision.litert import load_interpreter
 from appliance.vision.preprocess import FACE_SIZE, normalize_face
 
@@ -22,7 +23,6 @@ EXPRESSIONS = (
 )
 """The model's output contract: these labels, in this order."""
 
-MODELS_DIR = Path(__file__).resolve().parent.parent.parent / "models"
 DEFAULT_MODEL = MODELS_DIR / "expression_int8.tflite"
 
 

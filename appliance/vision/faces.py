@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import FrameError, ModelError
+from appliance.paths import MODELS_DIR
 from appliance.vision.litert import load_interpreter
 
-MODELS_DIR = Path(__file__).resolve().parent.parent.parent / "models"
 DEFAULT_DETECTOR = MODELS_DIR / "face_detection_short_range.tflite"
 
 INPUT_SIZE = 128

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from appliance.errors import FrameError, ModelError
+from appliance.paths import MODELS_DIR
 from appliance.vision import classifier as classifier_module
-from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, MODELS_DIR, ExpressionClassifier
+from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
 
 
 @pytest.fixture(scope="module")
