@@ -12,7 +12,14 @@ import sys
 import numpy as np
 import pytest
 
-from appliance.training.recipe import choose_alpha, prior_shift
+from appliance.training.recipe import (
+    ACCURACY_TOLERANCE,
+    MIN_RARE_RECALL,
+    choose_calibration,
+    pick_calibration,
+    prior_shift,
+    rare_boosts,
+)
 from appliance.vision.classifier import EXPRESSIONS, ExpressionClassifier
 
 has_tensorflow = importlib.util.find_spec("tensorflow") is not None
@@ -49,19 +56,60 @@ def test_one_epoch_trains_exports_int8_and_classifies(tmp_path):
     assert abs(sum(probabilities.values()) - 1) < 0.02
     assert ExpressionClassifier(tmp_path / "out" / "expression_float32.tflite").is_quantized is False
     saved = json.loads((tmp_path / "out" / "training.json").read_text())
-    assert len(saved["history"]) == 1 and saved["alpha"] in [row["alpha"] for row in saved["calibration"]]
+    assert len(saved["history"]) == 1 and saved["calibration"] in saved["calibration_table"]
     assert '"epoch": 1' in result.stdout
 
+    again = subprocess.run([*command, "--export-only"], capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "calibration on validation" in again.stdout
+    assert json.loads((tmp_path / "out" / "training.json").read_text())["history"] == saved["history"]
 
-def test_calibration_keeps_rare_classes_recalled_when_it_can():
+
+@pytest.mark.skipif(not has_tensorflow, reason="training needs the train extra (pip install -e '.[train]')")
+def test_export_only_without_weights_says_to_train_first(tmp_path):
+    command = [sys.executable, "-m", "appliance.training", "--out", str(tmp_path), "--export-only"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "no trained weights" in result.stderr and "Traceback" not in result.stderr
+
+
+def separable_logits(rows_per_class=10):
+    labels = np.repeat(np.arange(8), rows_per_class)
+    logits = np.full((len(labels), 8), -1.0)
+    logits[np.arange(len(labels)), labels] = 1.0
+    return logits, labels
+
+
+def test_rare_boost_is_the_smallest_that_recalls_half_of_the_rare_class():
+    logits, labels = separable_logits()
+    disgust = EXPRESSIONS.index("disgust")
+    logits[labels == disgust, 0] = 1.0 + np.linspace(0.05, 1.0, 10)  # disgust looks like neutral, by degrees
+    boosts = rare_boosts(logits, labels)
+    assert boosts[EXPRESSIONS.index("contempt")] == 0  # already recalled
+    # the fifth of ten disgust rows loses to neutral by 0.472: the grid's next step, 0.5, wins it
+    assert boosts[disgust] == pytest.approx(0.5)
+    recall = (logits + boosts).argmax(axis=1)[labels == disgust] == disgust
+    assert recall.mean() >= MIN_RARE_RECALL
+
+
+def test_calibration_boosts_rare_classes_without_shifting_the_others():
+    counts = np.full(8, 100.0)  # equal counts: no prior shift can help, only the boost
+    logits, labels = separable_logits()
+    logits[labels == EXPRESSIONS.index("contempt"), 0] = 1.5  # contempt looks like neutral
+    offsets, chosen, table = choose_calibration(logits, labels, counts)
+    assert chosen in table and chosen["rare_recall"] >= MIN_RARE_RECALL
+    predicted = (logits + offsets).argmax(axis=1)
+    assert (predicted[labels != EXPRESSIONS.index("contempt")] == labels[labels != EXPRESSIONS.index("contempt")]).all()
+    assert chosen["contempt_boost"] > 0 and chosen["disgust_boost"] == 0
+
+
+def test_calibration_keeps_what_rare_recall_it_can_when_none_is_enough():
     counts = np.array([1000, 800, 400, 400, 300, 20, 60, 20], float)
-    labels = np.repeat(np.arange(8), 10)
-    logits = np.full((80, 8), -1.0)
-    logits[np.arange(80), labels] = 1.0
-    logits[labels == 5, 0] = 1.5  # disgust looks like neutral unless the prior is shifted
-    alpha, table = choose_alpha(logits, labels, counts)
-    assert alpha < 0  # push toward rare classes
-    assert next(row for row in table if row["alpha"] == alpha)["rare_recall"] >= 0.5
+    logits, labels = separable_logits()
+    logits[labels == EXPRESSIONS.index("disgust"), 0] = 9.0  # beyond any boost on the grid
+    offsets, chosen, _ = choose_calibration(logits, labels, counts)
+    assert chosen["rare_recall"] < MIN_RARE_RECALL
+    assert np.isfinite(offsets).all()
 
 
 def test_prior_shift_is_zero_at_alpha_zero_and_favours_common_classes_above():
@@ -69,3 +117,22 @@ def test_prior_shift_is_zero_at_alpha_zero_and_favours_common_classes_above():
     assert np.allclose(prior_shift(0.0, counts), 0)
     shift = prior_shift(1.0, counts)
     assert shift[0] > shift[1] > shift[2]
+
+
+def calibration_row(accuracy, balanced_accuracy, rare_recall=MIN_RARE_RECALL):
+    return {"accuracy": accuracy, "balanced_accuracy": balanced_accuracy, "rare_recall": rare_recall}
+
+
+def test_pick_prefers_balance_on_the_accuracy_plateau_but_not_below_it():
+    table = [
+        calibration_row(0.80, 0.78),  # most balanced, but well below the best accuracy
+        calibration_row(0.84 - ACCURACY_TOLERANCE / 2, 0.74),  # on the plateau and the most balanced there
+        calibration_row(0.84, 0.70),  # the best accuracy
+        calibration_row(0.85, 0.75, rare_recall=MIN_RARE_RECALL - 0.1),  # loses a rare class
+    ]
+    assert pick_calibration(table) == 1
+
+
+def test_pick_keeps_the_most_rare_recall_when_no_row_has_enough():
+    table = [calibration_row(0.9, 0.6, 0.1), calibration_row(0.7, 0.6, 0.3), calibration_row(0.8, 0.6, 0.2)]
+    assert pick_calibration(table) == 1
