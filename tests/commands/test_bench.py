@@ -12,10 +12,8 @@ from appliance.commands.bench import format_report, parse_size
 from appliance.errors import ConfigError
 from appliance.vision.classifier import DEFAULT_MODEL
 
-SMOKE_MODEL = Path("/tmp/smoke/expression_int8.tflite")  # the untrained model while training runs
-MODEL = DEFAULT_MODEL if DEFAULT_MODEL.is_file() else SMOKE_MODEL
+MODEL = DEFAULT_MODEL
 SHARED = Path(__file__).resolve().parents[3] / "shared"  # tests/commands/ -> the folder beside the project
-pytestmark = pytest.mark.skipif(not MODEL.is_file(), reason="no expression model file yet")
 
 
 def test_parse_size():

@@ -13,9 +13,7 @@ from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS
 SHARED = Path(__file__).resolve().parents[3] / "shared"  # tests/commands/ -> the folder beside the project
 PHOTOS = SHARED / "fixtures" / "photos"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
-SMOKE_MODEL = Path("/tmp/smoke/expression_int8.tflite")  # the untrained model while training runs
-MODEL = DEFAULT_MODEL if DEFAULT_MODEL.is_file() else SMOKE_MODEL
-pytestmark = pytest.mark.skipif(not MODEL.is_file(), reason="no expression model file yet")
+MODEL = DEFAULT_MODEL
 
 
 def classify(capsys, *paths) -> list[dict]:

@@ -13,9 +13,7 @@ from appliance.vision.pipeline import VisionPipeline, check_frame
 from appliance.vision.preprocess import to_gray
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"  # tests/vision/ -> the folder beside the project
-SMOKE_MODEL = Path("/tmp/smoke/expression_int8.tflite")  # the untrained model while training runs
-MODEL = DEFAULT_MODEL if DEFAULT_MODEL.is_file() else SMOKE_MODEL
-needs_model = pytest.mark.skipif(not MODEL.is_file(), reason="no expression model file yet")
+MODEL = DEFAULT_MODEL
 
 
 @pytest.mark.parametrize(
@@ -34,8 +32,6 @@ def test_check_frame_refuses_what_the_pipeline_cannot_read(bad):
 
 @pytest.fixture(scope="module")
 def pipeline():
-    if not MODEL.is_file():
-        pytest.skip("no expression model file yet")
     return VisionPipeline(model_path=MODEL)
 
 
@@ -46,7 +42,6 @@ def test_no_face_gives_an_observation_without_probabilities(pipeline):
     assert set(observation.latency_ms) == {"detect", "total"} and observation.frame_size == (320, 240)
 
 
-@needs_model
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
 def test_a_face_is_read_and_smoothed_over_time(pipeline):
     pipeline.reset()

@@ -1,7 +1,6 @@
 """The vision worker thread: newest frame only, and it survives bad frames and failing sources."""
 
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -140,16 +139,12 @@ def test_a_finite_source_finishes_and_the_worker_stays_up():
         assert worker.is_source_finished and worker.is_running
 
 
-MODEL = Path("/tmp/smoke/expression_int8.tflite")
-
-
-@pytest.mark.skipif(not MODEL.is_file(), reason="no expression model file to build the real pipeline with")
 def test_the_real_pipeline_on_the_demo_clip_reports_a_face():
     from appliance.camera import open_source
-    from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS
+    from appliance.vision.classifier import EXPRESSIONS
     from appliance.vision.pipeline import VisionPipeline
 
-    pipeline = VisionPipeline(model_path=DEFAULT_MODEL if DEFAULT_MODEL.is_file() else MODEL)
+    pipeline = VisionPipeline()  # the shipped models
     with VisionWorker(pipeline, open_source("demo")) as worker:
         observation = worker.wait_for_observation(WAIT * 2, where=lambda o: o.has_face)
     assert observation is not None and observation.frame_size == (640, 360)
