@@ -54,6 +54,8 @@ def test_one_epoch_trains_exports_int8_and_classifies(tmp_path):
     probabilities = classifier.probabilities(np.full((48, 48), 100, np.uint8))
     assert list(probabilities) == list(EXPRESSIONS)
     assert abs(sum(probabilities.values()) - 1) < 0.02
+    face = np.random.default_rng(2).integers(0, 256, (48, 48), dtype=np.uint8)
+    assert np.array_equal(classifier.probability_vector(face), classifier.probability_vector(face[:, ::-1].copy()))
     assert ExpressionClassifier(tmp_path / "out" / "expression_float32.tflite").is_quantized is False
     saved = json.loads((tmp_path / "out" / "training.json").read_text())
     assert len(saved["history"]) == 1 and saved["calibration"] in saved["calibration_table"]

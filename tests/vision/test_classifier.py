@@ -24,6 +24,13 @@ def test_the_shipped_model_is_int8_small_and_gives_a_distribution(classifier):
     assert all(0 <= p <= 1 for p in probabilities.values())
 
 
+def test_the_shipped_model_reads_a_face_and_its_mirror_image_alike(classifier):
+    # the exported graph averages both; a camera that does or does not flip must not matter
+    face = np.random.default_rng(1).integers(0, 256, (48, 48), dtype=np.uint8)
+    assert np.array_equal(classifier.probability_vector(face), classifier.probability_vector(face[:, ::-1].copy()))
+    assert not np.array_equal(classifier.probability_vector(face), classifier.probability_vector(face.T.copy()))
+
+
 def test_the_runtime_normalises_with_the_shared_function(classifier, monkeypatch):
     calls = []
     real = classifier_module.normalize_face
