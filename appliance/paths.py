@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "appliance"
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-"""The checkout the appliance runs from (it is installed editable, beside its models)."""
+"""The checkout the appliance runs from, when it is installed editable (as the README does)."""
 
-MODELS_DIR = PROJECT_DIR / "models"
+
+def _models_dir() -> Path:
+    # An editable install runs beside the checkout's models/; a wheel puts them in the
+    # environment's share/ folder (pyproject's data-files).
+    checkout = PROJECT_DIR / "models"
+    return checkout if checkout.is_dir() else Path(sys.prefix) / "share" / APP_NAME / "models"
+
+
+MODELS_DIR = _models_dir()
 """The shipped TFLite models, their card and notices."""
 
 
