@@ -45,3 +45,15 @@ def test_splits_are_kept_apart_and_limit_applies(tmp_path):
 def test_a_missing_data_set_says_where_it_looked(tmp_path):
     with pytest.raises(ApplianceError, match="not at"):
         load_split("test", tmp_path / "nope.npz")
+
+
+def test_clear_majority_marks_the_rows_the_fer_plus_authors_test_on(tmp_path):
+    votes = [
+        [6, 4, 0, 0, 0, 0, 0, 0, 0, 0],  # 6 of 10: clear
+        [4, 3, 3, 0, 0, 0, 0, 0, 0, 0],  # 4 of 10: the crowd split
+        [4, 2, 1, 1, 1, 1, 0, 0, 0, 0],  # lone votes dropped: 4 of 6, clear
+        [3, 0, 0, 0, 0, 0, 0, 0, 3, 0],  # unknown votes count against the majority: 3 of 6 is not more than half
+        [1, 1, 1, 1, 1, 1, 1, 1, 1, 1],  # every vote is a lone vote: nothing left
+    ]
+    path = write_npz(tmp_path / "f.npz", votes, ["PrivateTest"] * 5)
+    assert load_split("test", path).clear_majority.tolist() == [True, False, True, False, False]

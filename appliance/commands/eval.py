@@ -20,18 +20,26 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def evaluate(classifier: ExpressionClassifier, images: np.ndarray, labels: np.ndarray) -> Metrics:
+def predict(classifier: ExpressionClassifier, images: np.ndarray) -> np.ndarray:
     """Each 48x48 FER+ image is a whole face crop, normalised as the runtime does."""
-    predicted = np.array([classifier.probability_vector(image).argmax() for image in images], dtype=np.int64)
-    return Metrics.from_predictions(labels, predicted)
+    return np.array([classifier.probability_vector(image).argmax() for image in images], dtype=np.int64)
 
 
 def run(args) -> int:
     split = load_split(args.split, args.data)
-    metrics = evaluate(ExpressionClassifier(args.model), split.images, split.labels)
+    predicted = predict(ExpressionClassifier(args.model), split.images)
+    metrics = Metrics.from_predictions(split.labels, predicted)
+    # Context, not the target: the FER+ authors' own figures count only rows with a clear majority.
+    clear = Metrics.from_predictions(split.labels[split.clear_majority], predicted[split.clear_majority])
+    clear_summary = {"accuracy": round(clear.accuracy, 4), "rows": int(clear.confusion.sum())}
     if args.json:
-        print(json.dumps({"model": str(args.model), "split": SPLITS[args.split], **metrics.to_dict()}, indent=1))
+        report = {"model": str(args.model), "split": SPLITS[args.split], **metrics.to_dict()}
+        print(json.dumps({**report, "clear_majority_rows": clear_summary}, indent=1))
     else:
         print(f"{args.model} on FER+ {SPLITS[args.split]} (majority label; unknown and not-face rows left out)\n")
         print(metrics.to_markdown())
+        print(
+            f"\nOn the FER+ authors' own test rows only (a clear majority once lone votes are dropped, "
+            f"{clear_summary['rows']} rows): accuracy {clear.accuracy:.4f}"
+        )
     return 0

@@ -1,0 +1,41 @@
+import json
+
+import numpy as np
+
+from appliance.cli import main
+from appliance.vision.classifier import ExpressionClassifier
+
+COLUMNS = ["neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt", "unknown", "not_face"]
+
+
+def ferplus_with_split_votes(path, rows=24):
+    """PrivateTest rows whose top vote is the label; every third one is a crowd split (4 of 10)."""
+    rng = np.random.default_rng(3)
+    labels = np.arange(rows) % 8
+    votes = np.zeros((rows, len(COLUMNS)), np.uint8)
+    votes[np.arange(rows), labels] = np.where(np.arange(rows) % 3 == 0, 4, 7)
+    votes[np.arange(rows), (labels + 1) % 8] += 3  # the runner-up
+    votes[np.arange(rows) % 3 == 0, 8] = 3
+    images = rng.integers(0, 256, (rows, 48, 48), dtype=np.uint8)
+    np.savez(path, images=images, votes=votes, vote_columns=np.array(COLUMNS), split=np.array(["PrivateTest"] * rows))
+    return images, labels
+
+
+def test_eval_reports_the_whole_split_and_the_fer_plus_authors_rows(tmp_path, capsys):
+    images, labels = ferplus_with_split_votes(tmp_path / "f.npz")
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+
+    classifier = ExpressionClassifier()
+    correct = np.array([classifier.probability_vector(image).argmax() for image in images]) == labels
+    clear = np.arange(len(labels)) % 3 != 0
+    assert report["rows"] == len(labels) and report["split"] == "PrivateTest"
+    assert report["accuracy"] == round(correct.mean(), 4)
+    assert report["clear_majority_rows"] == {"accuracy": round(correct[clear].mean(), 4), "rows": int(clear.sum())}
+
+
+def test_eval_markdown_names_both_figures(tmp_path, capsys):
+    ferplus_with_split_votes(tmp_path / "f.npz")
+    assert main(["eval", "--data", str(tmp_path / "f.npz")]) == 0
+    out = capsys.readouterr().out
+    assert "24 rows" in out and "FER+ authors' own test rows only" in out and "16 rows" in out
