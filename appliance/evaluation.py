@@ -19,8 +19,12 @@ class Metrics:
         return cls(np.bincount(labels * n + predicted, minlength=n * n).reshape(n, n))
 
     @property
+    def rows(self) -> int:
+        return int(self.confusion.sum())
+
+    @property
     def accuracy(self) -> float:
-        return float(np.trace(self.confusion) / max(1, self.confusion.sum()))
+        return float(np.trace(self.confusion) / max(1, self.rows))
 
     @property
     def recall(self) -> np.ndarray:
@@ -42,7 +46,7 @@ class Metrics:
         return {
             "accuracy": round(self.accuracy, 4),
             "balanced_accuracy": round(self.balanced_accuracy, 4),
-            "rows": int(self.confusion.sum()),
+            "rows": self.rows,
             "per_class": {
                 label: {
                     "precision": round(float(self.precision[i]), 4),
@@ -56,8 +60,7 @@ class Metrics:
 
     def to_markdown(self) -> str:
         lines = [
-            f"accuracy {self.accuracy:.4f}, balanced accuracy {self.balanced_accuracy:.4f}, "
-            f"{int(self.confusion.sum())} rows",
+            f"accuracy {self.accuracy:.4f}, balanced accuracy {self.balanced_accuracy:.4f}, {self.rows} rows",
             "",
             "| expression | precision | recall | support |",
             "|---|---:|---:|---:|",

@@ -8,7 +8,7 @@ def test_metrics_from_predictions():
     predicted = np.array([0, 0, 1, 1, 0, 7])
     metrics = Metrics.from_predictions(labels, predicted)
     assert metrics.confusion[0].tolist()[:2] == [2, 1]
-    assert metrics.accuracy == 4 / 6
+    assert metrics.rows == 6 and metrics.accuracy == 4 / 6
     assert metrics.recall_of("neutral") == 2 / 3
     assert metrics.recall_of("contempt") == 1.0
     assert metrics.precision[1] == 0.5

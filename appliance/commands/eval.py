@@ -31,7 +31,7 @@ def run(args) -> int:
     metrics = Metrics.from_predictions(split.labels, predicted)
     # Context, not the target: the FER+ authors' own figures count only rows with a clear majority.
     clear = Metrics.from_predictions(split.labels[split.clear_majority], predicted[split.clear_majority])
-    clear_summary = {"accuracy": round(clear.accuracy, 4), "rows": int(clear.confusion.sum())}
+    clear_summary = {"accuracy": round(clear.accuracy, 4), "rows": clear.rows}
     if args.json:
         report = {"model": str(args.model), "split": SPLITS[args.split], **metrics.to_dict()}
         print(json.dumps({**report, "clear_majority_rows": clear_summary}, indent=1))
