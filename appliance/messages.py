@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Command(enum.Enum):
@@ -24,8 +25,18 @@ class Command(enum.Enum):
 class Observation:
     """What the vision worker saw in one frame.
 
-    ``face_box`` is None when no face was found; then both probability maps
-    are empty.  Times are seconds on the monotonic clock of the frame source.
+    ``face_box`` is None when no face was found; then every map is empty.  Times are seconds
+    on the monotonic clock of the frame source.
+
+    ``probabilities`` and ``smoothed`` are the mirror's reading of the expression (the
+    appearance model fused with the face's geometry where landmarks are known);
+    ``appearance`` is the expression model's own output for this frame.  ``geometry`` holds
+    the raw measurements the features come from (size-normalised, pose-compensated; keys are
+    the vision package's business, opaque to the coach): a personal neutral face is a median
+    of these.  ``features`` are the named movements of ``appliance.vision.features.FEATURES``,
+    each 0 (the neutral face) to 1 (a strong, deliberate movement), relative to the neutral
+    named by ``neutral`` ("personal" or "population"; "" when no landmarks were read).
+    ``pose`` is the head's yaw, pitch and roll in degrees (0, 0, 0 facing the camera).
     """
 
     timestamp: float
@@ -35,6 +46,12 @@ class Observation:
     smoothed: Mapping[str, float] = field(default_factory=dict)  # over a short window, by label
     latency_ms: Mapping[str, float] = field(default_factory=dict)  # per stage, and "total"
     frame_size: tuple[int, int] = (0, 0)  # width, height
+    appearance: Mapping[str, float] = field(default_factory=dict)  # the expression model alone, by label
+    landmarks: Any = field(default=None, compare=False, repr=False)  # (N, 3) float32 x, y, z in frame pixels
+    pose: Mapping[str, float] = field(default_factory=dict)  # yaw, pitch, roll in degrees
+    geometry: Mapping[str, float] = field(default_factory=dict)  # raw measurements behind the features
+    features: Mapping[str, float] = field(default_factory=dict)  # by FEATURES name, 0-1 from the neutral
+    neutral: str = ""  # what the features are relative to: "personal", "population", or "" (none)
 
     @property
     def has_face(self) -> bool:
