@@ -109,6 +109,29 @@ def test_a_v1_database_migrates_and_keeps_its_rows(tmp_path):
         assert summary.streak_days == 2
 
 
+def test_a_migration_another_process_finished_first_is_not_run_twice(tmp_path, monkeypatch):
+    # The mirror and `history` may open a new database at the same moment: both read version 0
+    # before either takes the write lock.  The loser must find the work done, not redo it.
+    from appliance.history import schema
+
+    path = tmp_path / "raced.sqlite3"
+    winner = sqlite3.connect(path, isolation_level=None)
+    migrate(winner)
+    winner.close()
+    reads = []
+    real_version = schema.version
+
+    def stale_first_read(connection):
+        reads.append(1)
+        return 0 if len(reads) == 1 else real_version(connection)
+
+    monkeypatch.setattr(schema, "version", stale_first_read)
+    loser = sqlite3.connect(path, isolation_level=None)
+    assert migrate(loser) == 0  # it believed the file was new ...
+    assert real_version(loser) == LATEST  # ... and left it whole, with no "table already exists"
+    loser.close()
+
+
 def test_a_database_from_a_newer_appliance_is_left_alone(tmp_path):
     path = tmp_path / "new.sqlite3"
     connection = sqlite3.connect(path)

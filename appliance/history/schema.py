@@ -83,6 +83,9 @@ def migrate(connection: sqlite3.Connection, *, upto: int = LATEST) -> int:
         statements = [s.strip() for s in MIGRATIONS[number - 1].split(";") if _has_sql(s)]
         connection.execute("BEGIN IMMEDIATE")
         try:
+            if version(connection) >= number:  # another process (the mirror, `history`) migrated it meanwhile
+                connection.execute("COMMIT")
+                continue
             for statement in statements:
                 connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {number}")
