@@ -23,6 +23,9 @@ optional.  All keys, with their defaults::
     hold_time = 0.8        # seconds for a long press
     led = false            # a pin number to light an LED while the camera is in use
 
+    [display]
+    rotation = 0           # 0 | 90 | 180 | 270: a portrait monitor (90 or 270) or an upside-down one (180)
+
     [coach]                # passed through to the coach's own settings
 """
 
@@ -39,6 +42,7 @@ from appliance.paths import config_dir
 
 SOURCE_KINDS = ("auto", "camera", "demo", "webcam")
 GPIO_PINS = range(2, 28)  # the BCM pins on the 40-pin header
+ROTATIONS = (0, 90, 180, 270)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,11 @@ class ButtonSettings:
 
 
 @dataclass(frozen=True)
+class DisplaySettings:
+    rotation: int = 0  # degrees the picture is turned, so it reads upright on a turned monitor
+
+
+@dataclass(frozen=True)
 class Config:
     source: str = "auto"
     fullscreen: bool | str = "auto"
@@ -63,6 +72,7 @@ class Config:
     camera: CameraSettings = field(default_factory=CameraSettings)
     threads: int = 2
     buttons: ButtonSettings = field(default_factory=ButtonSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
     coach: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None  # the file it came from, if any
 
@@ -99,13 +109,15 @@ def load_config(path: Path | None = None) -> Config:
 def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     """Validate a settings table; ConfigError names the bad key, its value and what is allowed."""
     where = f" in {path}" if path else ""
-    _only(data, {"source", "fullscreen", "preview", "camera", "vision", "buttons", "coach"}, "", where)
+    _only(data, {"source", "fullscreen", "preview", "camera", "vision", "buttons", "display", "coach"}, "", where)
     camera = _table(data, "camera", where)
     _only(camera, {"width", "height", "fps"}, "camera.", where)
     vision = _table(data, "vision", where)
     _only(vision, {"threads"}, "vision.", where)
     buttons = _table(data, "buttons", where)
     _only(buttons, {*DEFAULT_PINS, "hold_time", "led"}, "buttons.", where)
+    display = _table(data, "display", where)
+    _only(display, {"rotation"}, "display.", where)
 
     defaults = Config()
     source = data.get("source", defaults.source)
@@ -128,6 +140,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         ),
         threads=_int(vision, "threads", range(1, 9), "vision.", where, defaults.threads),
         buttons=ButtonSettings(pins=pins, hold_time=_hold_time(buttons, where), led=led),
+        display=DisplaySettings(rotation=_rotation(display, where)),
         coach=dict(_table(data, "coach", where)),
         path=path,
     )
@@ -183,3 +196,10 @@ def _hold_time(buttons: dict[str, Any], where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.3 <= value <= 5.0:
         _bad("buttons.hold_time", value, "seconds from 0.3 to 5.0", where)
     return float(value)
+
+
+def _rotation(display: dict[str, Any], where: str) -> int:
+    value = display.get("rotation", 0)
+    if isinstance(value, bool) or value not in ROTATIONS:
+        _bad("display.rotation", value, "0, 90, 180 or 270 (degrees the picture is turned)", where)
+    return int(value)

@@ -71,3 +71,16 @@ def test_command_line_overrides_keep_unset_values():
     config = Config().with_overrides(source="demo", fullscreen=None)
     assert config.source == "demo" and config.fullscreen == "auto"
     assert Config(fullscreen=False).is_fullscreen is False
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_the_display_can_be_turned(rotation):
+    assert parse_config({"display": {"rotation": rotation}}).display.rotation == rotation
+    assert Config().display.rotation == 0
+
+
+@pytest.mark.parametrize("rotation", [45, "90", True, -90])
+def test_a_rotation_that_is_not_a_quarter_turn_is_named(rotation):
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"display": {"rotation": rotation}})
+    assert "display.rotation" in caught.value.describe() and "0, 90, 180 or 270" in caught.value.describe()

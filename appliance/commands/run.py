@@ -61,7 +61,10 @@ def run(args: argparse.Namespace) -> int:
     from appliance.ui.kivy_setup import configure_kivy
 
     configure_kivy(
-        fullscreen=config.is_fullscreen, size=_size(args.size), log_level="info" if args.verbose else "warning"
+        fullscreen=config.is_fullscreen,
+        size=_size(args.size),
+        rotation=config.display.rotation,
+        log_level="info" if args.verbose else "warning",
     )
     from appliance.ui.shell import MirrorShell
     from appliance.ui.vision_link import VisionLink

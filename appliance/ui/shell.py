@@ -49,7 +49,12 @@ class MirrorShell:
     ) -> None:
         self.config, self.coach, self.vision, self.history = config, coach, vision, history
         self.clock = clock
-        self.app = MirrorApp(on_command=self.command, on_start=self._started, on_stop=self._stopped)
+        self.app = MirrorApp(
+            on_command=self.command,
+            on_start=self._started,
+            on_stop=self._stopped,
+            quit_keys=not config.is_fullscreen,  # Ctrl+Q ends a dev window, never the appliance
+        )
         self.panel = SettingsPanel(config, getattr(vision, "name", "none"), preview=config.preview)
         self.controls = None
         self._pin_factory, self._use_gpio = pin_factory, use_gpio
