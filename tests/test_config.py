@@ -84,3 +84,27 @@ def test_a_rotation_that_is_not_a_quarter_turn_is_named(rotation):
     with pytest.raises(ConfigError) as caught:
         parse_config({"display": {"rotation": rotation}})
     assert "display.rotation" in caught.value.describe() and "0, 90, 180 or 270" in caught.value.describe()
+
+
+def test_presence_defaults_and_values():
+    assert Config().presence.off_after_s == 300 and Config().presence.power == "auto"
+    presence = parse_config({"presence": {"off_after_s": 0, "power": "cec"}}).presence
+    assert presence.off_after_s == 0 and presence.power == "cec"
+    assert parse_config({"presence": {"off_after_s": 42.5}}).presence.off_after_s == 42.5
+
+
+@pytest.mark.parametrize(
+    ("presence", "words"),
+    [
+        ({"off_after_s": -1}, ["presence.off_after_s", "-1", "0 (never)"]),
+        ({"off_after_s": 3}, ["presence.off_after_s", "3", "at least 10"]),
+        ({"off_after_s": "5m"}, ["presence.off_after_s", "'5m'"]),
+        ({"power": "hdmi"}, ["presence.power", "'hdmi'", '"cec"', '"overlay"']),
+        ({"sensor": "pir"}, ["presence.sensor", "known keys"]),
+    ],
+)
+def test_bad_presence_values_are_named(presence, words):
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"presence": presence})
+    for word in words:
+        assert word in caught.value.describe()

@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         rotation=config.display.rotation,
         log_level="info" if args.verbose else "warning",
     )
+    from appliance.display.power import choose_power
     from appliance.ui.shell import MirrorShell
     from appliance.ui.vision_link import VisionLink
 
@@ -75,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         vision=VisionLink(config, model_path=args.model),
         history=history,
         use_gpio=not args.no_gpio,
+        power=lambda overlay: choose_power(config.presence.power, overlay=overlay),
     )
     if steps is not None:
         from appliance.ui.scripted import ScriptRunner
