@@ -2,8 +2,9 @@
 
 The black overlay goes up (or down) at once on the caller's thread, so the picture goes dark even
 if a backend fails; the backend's command (cec-ctl or ddcutil can take a second or more) runs on
-a thread of its own, which first picks the backend (``choose``: probing runs commands too).
-Requests that pile up collapse to the newest.
+a thread of its own, which first picks the backend (``choose``: probing runs commands too), but
+only ``probe_after`` seconds after ``start`` or at the first "off", whichever comes first, so the
+probing does not compete with the mirror's own start.  Requests that pile up collapse to the newest.
 """
 
 from __future__ import annotations
@@ -34,14 +35,16 @@ class ScreenSwitch:
         self._wanted = True
         self._changed = threading.Condition()
         self._stopping = False
+        self._probe_after = 0.0
         self._thread: threading.Thread | None = None
 
     @property
     def is_on(self) -> bool:
         return self._wanted
 
-    def start(self) -> None:
+    def start(self, *, probe_after: float = 0.0) -> None:
         self._stopping = False
+        self._probe_after = probe_after
         self._thread = threading.Thread(target=self._run, name="screen-switch", daemon=True)
         self._thread.start()
 
@@ -62,6 +65,10 @@ class ScreenSwitch:
             self._thread = None
 
     def _run(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._wanted or self._stopping, self._probe_after)
+            if self._stopping:
+                return  # never switched off: nothing to probe or undo
         backend, self.reasons = self._choose()
         self.backend = backend
         for reason in self.reasons:

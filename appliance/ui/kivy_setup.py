@@ -5,6 +5,8 @@ Kivy reads these once, when ``kivy.core.window`` is first imported, so ``run`` c
 
 - vsync: without it SDL's KMSDRM backend flips pages asynchronously, which garbles the picture
   on some Pi 4/5 kernels; Kivy's SDL2 window passes ``graphics.vsync`` to SDL_GL_SetSwapInterval.
+  Off-screen rendering (tests, scripted screenshots) has no display to wait for: there a swap
+  interval only slows the UI loop (measured: the scripted runs' timing slipped), so it is left unset.
 - rotation: Kivy turns the picture in its GL projection, so it works with any SDL video driver
   (KMSDRM has no rotation of its own) and ``Window.size`` (what the layout uses) is the turned size.
 - fullscreen (the appliance): no cursor, and Escape does not quit; the app ignores Ctrl+Q too.
@@ -20,9 +22,14 @@ WINDOW_SIZE = (540, 960)  # a portrait mirror that fits a laptop screen
 
 
 def kivy_settings(
-    *, fullscreen: bool, size: tuple[int, int] = WINDOW_SIZE, rotation: int = 0, log_level: str = "warning"
+    *,
+    fullscreen: bool,
+    size: tuple[int, int] = WINDOW_SIZE,
+    rotation: int = 0,
+    log_level: str = "warning",
+    video_driver: str | None = None,
 ) -> dict[tuple[str, str], str]:
-    """Kivy's Config values for the mirror, as {(section, key): value}."""
+    """Kivy's Config values for the mirror, as {(section, key): value}; ``video_driver`` is $SDL_VIDEODRIVER."""
     width, height = size
     if rotation in (90, 270):  # a dev window stands for the turned monitor: the content keeps ``size``
         width, height = height, width
@@ -34,7 +41,7 @@ def kivy_settings(
         ("graphics", "width"): str(width),
         ("graphics", "height"): str(height),
         ("graphics", "rotation"): str(rotation),
-        ("graphics", "vsync"): "1",
+        ("graphics", "vsync"): "" if video_driver == "offscreen" else "1",
         ("graphics", "maxfps"): "60",
         ("input", "mouse"): "mouse,disable_multitouch",
     }
@@ -52,7 +59,13 @@ def configure_kivy(
     logging.getLogger("kivy").addFilter(_no_optional_tracebacks)
     from kivy.config import Config
 
-    settings = kivy_settings(fullscreen=fullscreen, size=size, rotation=rotation, log_level=log_level)
+    settings = kivy_settings(
+        fullscreen=fullscreen,
+        size=size,
+        rotation=rotation,
+        log_level=log_level,
+        video_driver=os.environ.get("SDL_VIDEODRIVER"),
+    )
     for (section, key), value in settings.items():
         Config.set(section, key, value)
 

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 TICK_HZ = 30
 STICKY = 24 * 3600.0  # a notice that stays until the problem is gone
 ASLEEP_FPS = 3.0  # vision's rate while the display is off: a face still wakes it within a second
+POWER_PROBE_AFTER_S = 8.0  # pick the display power backend once the mirror is up (or at the first "off")
 
 
 def overlay_only(overlay):
@@ -222,7 +223,7 @@ class MirrorShell:
     def _started(self, app: MirrorApp) -> None:
         app.mirror.set_preview(self.panel.preview)
         self.presence = Presence(off_after_s=self.config.presence.off_after_s, now=self.clock())
-        self.screen.start()
+        self.screen.start(probe_after=POWER_PROBE_AFTER_S)
         if self._use_gpio:
             buttons = self.config.buttons
             options = {"pins": buttons.pins, "led_pin": buttons.led, "hold_time": buttons.hold_time}

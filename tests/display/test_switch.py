@@ -76,3 +76,23 @@ def test_the_overlay_backend_runs_no_command():
     assert until(lambda: switch.backend is not None and not switch.backend.is_on)
     switch.stop()
     assert shown == [True] and switch.switched == []
+
+
+def test_the_backend_is_probed_late_or_at_the_first_off():
+    probed = []
+
+    def choose():
+        probed.append(time.monotonic())
+        return RecordingPower(), []
+
+    switch = ScreenSwitch(choose, overlay=lambda _: None)
+    switch.start(probe_after=30.0)
+    time.sleep(0.1)
+    assert probed == []  # the mirror is starting: leave it the CPU
+    switch.set(False)
+    assert until(lambda: probed and switch.backend is not None and not switch.backend.is_on)
+    switch.stop()
+    quiet = ScreenSwitch(choose, overlay=lambda _: None)
+    quiet.start(probe_after=30.0)
+    quiet.stop()  # never switched off: nothing probed, and stop does not wait 30 s
+    assert len(probed) == 1
