@@ -46,13 +46,11 @@ def check_display(config: Config, *, root: Path = Path("/"), environ: Mapping[st
     driver = environ.get("SDL_VIDEODRIVER") or (
         "wayland" if environ.get("WAYLAND_DISPLAY") else "x11" if environ.get("DISPLAY") else "kmsdrm"
     )
-    settings = kivy_settings(
-        fullscreen=config.is_fullscreen, rotation=config.display.rotation, video_driver=environ.get("SDL_VIDEODRIVER")
-    )
+    settings = kivy_settings(fullscreen=config.is_fullscreen, rotation=config.display.rotation)
     monitors = connected_monitors(root)
     facts = [
         f"SDL video driver {driver}{'' if environ.get('SDL_VIDEODRIVER') else ' (SDL picks it)'}",
-        f"vsync {settings[('graphics', 'vsync')] or 'unset (off-screen)'}",
+        f"vsync {settings[('graphics', 'vsync')]}",
         f"rotation {config.display.rotation}",
         "fullscreen" if config.is_fullscreen else "windowed",
     ]

@@ -5,8 +5,6 @@ Kivy reads these once, when ``kivy.core.window`` is first imported, so ``run`` c
 
 - vsync: without it SDL's KMSDRM backend flips pages asynchronously, which garbles the picture
   on some Pi 4/5 kernels; Kivy's SDL2 window passes ``graphics.vsync`` to SDL_GL_SetSwapInterval.
-  Off-screen rendering (tests, scripted screenshots) has no display to wait for: there a swap
-  interval only slows the UI loop (measured: the scripted runs' timing slipped), so it is left unset.
 - rotation: Kivy turns the picture in its GL projection, so it works with any SDL video driver
   (KMSDRM has no rotation of its own) and ``Window.size`` (what the layout uses) is the turned size.
 - fullscreen (the appliance): no cursor, and Escape does not quit; the app ignores Ctrl+Q too.
@@ -22,14 +20,9 @@ WINDOW_SIZE = (540, 960)  # a portrait mirror that fits a laptop screen
 
 
 def kivy_settings(
-    *,
-    fullscreen: bool,
-    size: tuple[int, int] = WINDOW_SIZE,
-    rotation: int = 0,
-    log_level: str = "warning",
-    video_driver: str | None = None,
+    *, fullscreen: bool, size: tuple[int, int] = WINDOW_SIZE, rotation: int = 0, log_level: str = "warning"
 ) -> dict[tuple[str, str], str]:
-    """Kivy's Config values for the mirror, as {(section, key): value}; ``video_driver`` is $SDL_VIDEODRIVER."""
+    """Kivy's Config values for the mirror, as {(section, key): value}."""
     width, height = size
     if rotation in (90, 270):  # a dev window stands for the turned monitor: the content keeps ``size``
         width, height = height, width
@@ -41,7 +34,7 @@ def kivy_settings(
         ("graphics", "width"): str(width),
         ("graphics", "height"): str(height),
         ("graphics", "rotation"): str(rotation),
-        ("graphics", "vsync"): "" if video_driver == "offscreen" else "1",
+        ("graphics", "vsync"): "1",
         ("graphics", "maxfps"): "60",
         ("input", "mouse"): "mouse,disable_multitouch",
     }
@@ -59,13 +52,7 @@ def configure_kivy(
     logging.getLogger("kivy").addFilter(_no_optional_tracebacks)
     from kivy.config import Config
 
-    settings = kivy_settings(
-        fullscreen=fullscreen,
-        size=size,
-        rotation=rotation,
-        log_level=log_level,
-        video_driver=os.environ.get("SDL_VIDEODRIVER"),
-    )
+    settings = kivy_settings(fullscreen=fullscreen, size=size, rotation=rotation, log_level=log_level)
     for (section, key), value in settings.items():
         Config.set(section, key, value)
 

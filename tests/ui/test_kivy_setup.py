@@ -16,14 +16,9 @@ from appliance.ui.kivy_setup import kivy_settings
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("driver", [None, "kmsdrm", "x11", "wayland"])
-def test_vsync_is_on_for_every_real_display(driver):
+def test_vsync_is_always_on():
     for fullscreen in (True, False):
-        assert kivy_settings(fullscreen=fullscreen, video_driver=driver)[("graphics", "vsync")] == "1"
-
-
-def test_offscreen_rendering_leaves_vsync_unset():
-    assert kivy_settings(fullscreen=False, video_driver="offscreen")[("graphics", "vsync")] == ""
+        assert kivy_settings(fullscreen=fullscreen)[("graphics", "vsync")] == "1"
 
 
 def test_fullscreen_hides_the_cursor_and_escape_does_not_quit():
@@ -84,7 +79,7 @@ def _probe(fullscreen: bool, rotation: int) -> dict:
 def test_a_portrait_monitor_lays_out_on_the_turned_size():
     window = _probe(fullscreen=True, rotation=270)
     width, height = window["system"]  # the display's own (landscape) mode
-    assert window["rotation"] == 270 and window["vsync"] == "" and window["cursor"] is False
+    assert window["rotation"] == 270 and window["vsync"] == "1" and window["cursor"] is False
     assert window["size"] == [height, width] == window["child"]
 
 
