@@ -18,7 +18,7 @@ from appliance import __version__
 from appliance.errors import ApplianceError
 from appliance.paths import state_dir
 
-COMMANDS = ("run", "classify", "eval", "bench", "drills", "history")
+COMMANDS = ("run", "classify", "eval", "bench", "drills", "history", "doctor", "config")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,6 +23,13 @@ optional.  All keys, with their defaults::
     hold_time = 0.8        # seconds for a long press
     led = false            # a pin number to light an LED while the camera is in use
 
+    [display]
+    rotation = 0           # 0 | 90 | 180 | 270: a portrait monitor (90 or 270) or an upside-down one (180)
+
+    [presence]             # the screen sleeps when no one is at the mirror
+    off_after_s = 300      # seconds without a face before the display goes off; 0 = never
+    power = "auto"         # auto | kms | vcgencmd | wlr-randr | cec | ddc | overlay (see display/power.py)
+
     [coach]                # passed through to the coach's own settings
 """
 
@@ -34,11 +41,13 @@ from pathlib import Path
 from typing import Any
 
 from appliance.controls import DEFAULT_PINS
+from appliance.display.power import POWER_KINDS
 from appliance.errors import ConfigError
 from appliance.paths import config_dir
 
 SOURCE_KINDS = ("auto", "camera", "demo", "webcam")
 GPIO_PINS = range(2, 28)  # the BCM pins on the 40-pin header
+ROTATIONS = (0, 90, 180, 270)
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,17 @@ class ButtonSettings:
 
 
 @dataclass(frozen=True)
+class DisplaySettings:
+    rotation: int = 0  # degrees the picture is turned, so it reads upright on a turned monitor
+
+
+@dataclass(frozen=True)
+class PresenceSettings:
+    off_after_s: float = 300.0  # 0: the display never goes off by itself
+    power: str = "auto"
+
+
+@dataclass(frozen=True)
 class Config:
     source: str = "auto"
     fullscreen: bool | str = "auto"
@@ -63,6 +83,8 @@ class Config:
     camera: CameraSettings = field(default_factory=CameraSettings)
     threads: int = 2
     buttons: ButtonSettings = field(default_factory=ButtonSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
+    presence: PresenceSettings = field(default_factory=PresenceSettings)
     coach: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None  # the file it came from, if any
 
@@ -99,13 +121,22 @@ def load_config(path: Path | None = None) -> Config:
 def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     """Validate a settings table; ConfigError names the bad key, its value and what is allowed."""
     where = f" in {path}" if path else ""
-    _only(data, {"source", "fullscreen", "preview", "camera", "vision", "buttons", "coach"}, "", where)
+    _only(
+        data,
+        {"source", "fullscreen", "preview", "camera", "vision", "buttons", "display", "presence", "coach"},
+        "",
+        where,
+    )
     camera = _table(data, "camera", where)
     _only(camera, {"width", "height", "fps"}, "camera.", where)
     vision = _table(data, "vision", where)
     _only(vision, {"threads"}, "vision.", where)
     buttons = _table(data, "buttons", where)
     _only(buttons, {*DEFAULT_PINS, "hold_time", "led"}, "buttons.", where)
+    display = _table(data, "display", where)
+    _only(display, {"rotation"}, "display.", where)
+    presence = _table(data, "presence", where)
+    _only(presence, {"off_after_s", "power"}, "presence.", where)
 
     defaults = Config()
     source = data.get("source", defaults.source)
@@ -128,6 +159,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         ),
         threads=_int(vision, "threads", range(1, 9), "vision.", where, defaults.threads),
         buttons=ButtonSettings(pins=pins, hold_time=_hold_time(buttons, where), led=led),
+        display=DisplaySettings(rotation=_rotation(display, where)),
+        presence=_presence(presence, where),
         coach=dict(_table(data, "coach", where)),
         path=path,
     )
@@ -183,3 +216,22 @@ def _hold_time(buttons: dict[str, Any], where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.3 <= value <= 5.0:
         _bad("buttons.hold_time", value, "seconds from 0.3 to 5.0", where)
     return float(value)
+
+
+def _rotation(display: dict[str, Any], where: str) -> int:
+    value = display.get("rotation", 0)
+    if isinstance(value, bool) or value not in ROTATIONS:
+        _bad("display.rotation", value, "0, 90, 180 or 270 (degrees the picture is turned)", where)
+    return int(value)
+
+
+def _presence(presence: dict[str, Any], where: str) -> PresenceSettings:
+    off_after = presence.get("off_after_s", 300)
+    if isinstance(off_after, bool) or not isinstance(off_after, int | float) or not 0 <= off_after <= 86400:
+        _bad("presence.off_after_s", off_after, "seconds from 0 (never) to 86400; 10 or more is sensible", where)
+    if 0 < off_after < 10:
+        _bad("presence.off_after_s", off_after, "0 (never) or at least 10 seconds", where)
+    power = presence.get("power", "auto")
+    if power not in POWER_KINDS:
+        _bad("presence.power", power, ", ".join(f'"{kind}"' for kind in POWER_KINDS), where)
+    return PresenceSettings(off_after_s=float(off_after), power=power)

@@ -71,3 +71,40 @@ def test_command_line_overrides_keep_unset_values():
     config = Config().with_overrides(source="demo", fullscreen=None)
     assert config.source == "demo" and config.fullscreen == "auto"
     assert Config(fullscreen=False).is_fullscreen is False
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_the_display_can_be_turned(rotation):
+    assert parse_config({"display": {"rotation": rotation}}).display.rotation == rotation
+    assert Config().display.rotation == 0
+
+
+@pytest.mark.parametrize("rotation", [45, "90", True, -90])
+def test_a_rotation_that_is_not_a_quarter_turn_is_named(rotation):
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"display": {"rotation": rotation}})
+    assert "display.rotation" in caught.value.describe() and "0, 90, 180 or 270" in caught.value.describe()
+
+
+def test_presence_defaults_and_values():
+    assert Config().presence.off_after_s == 300 and Config().presence.power == "auto"
+    presence = parse_config({"presence": {"off_after_s": 0, "power": "cec"}}).presence
+    assert presence.off_after_s == 0 and presence.power == "cec"
+    assert parse_config({"presence": {"off_after_s": 42.5}}).presence.off_after_s == 42.5
+
+
+@pytest.mark.parametrize(
+    ("presence", "words"),
+    [
+        ({"off_after_s": -1}, ["presence.off_after_s", "-1", "0 (never)"]),
+        ({"off_after_s": 3}, ["presence.off_after_s", "3", "at least 10"]),
+        ({"off_after_s": "5m"}, ["presence.off_after_s", "'5m'"]),
+        ({"power": "hdmi"}, ["presence.power", "'hdmi'", '"cec"', '"overlay"']),
+        ({"sensor": "pir"}, ["presence.sensor", "known keys"]),
+    ],
+)
+def test_bad_presence_values_are_named(presence, words):
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"presence": presence})
+    for word in words:
+        assert word in caught.value.describe()

@@ -61,8 +61,12 @@ def run(args: argparse.Namespace) -> int:
     from appliance.ui.kivy_setup import configure_kivy
 
     configure_kivy(
-        fullscreen=config.is_fullscreen, size=_size(args.size), log_level="info" if args.verbose else "warning"
+        fullscreen=config.is_fullscreen,
+        size=_size(args.size),
+        rotation=config.display.rotation,
+        log_level="info" if args.verbose else "warning",
     )
+    from appliance.display.power import choose_power
     from appliance.ui.shell import MirrorShell
     from appliance.ui.vision_link import VisionLink
 
@@ -72,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         vision=VisionLink(config, model_path=args.model),
         history=history,
         use_gpio=not args.no_gpio,
+        power=lambda overlay: choose_power(config.presence.power, overlay=overlay),
     )
     if steps is not None:
         from appliance.ui.scripted import ScriptRunner

@@ -121,12 +121,26 @@ _KEY_NAMES: dict[int, str] | None = None
 
 
 class MirrorApp(App):
-    """Fullscreen on the Pi, windowed on a dev machine; keys map to the buttons' commands."""
+    """Fullscreen on the Pi, windowed on a dev machine; keys map to the buttons' commands.
+
+    Only a windowed (dev) run quits on Ctrl+Q: the appliance has no keyboard user to quit it,
+    and a stray key on a plugged-in keyboard must not leave the mirror dead (systemd stops it
+    with SIGTERM, which the shell handles).
+    """
 
     title = "Expression mirror"
 
-    def __init__(self, *, on_command: Callable[[Command], None], on_start=None, on_stop=None, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        on_command: Callable[[Command], None],
+        on_start=None,
+        on_stop=None,
+        quit_keys: bool = True,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
+        self.quit_keys = quit_keys
         self._on_command = on_command
         self._start_hooks = [on_start] if on_start else []
         self._stop_hooks = [on_stop] if on_stop else []
@@ -159,7 +173,8 @@ class MirrorApp(App):
     def _on_key_down(self, _window, key: int, _scancode, _codepoint, modifiers) -> bool:
         name = key_name(key)
         if name == "q" and "ctrl" in modifiers:
-            self.stop()
+            if self.quit_keys:
+                self.stop()
             return True
         command = command_for_key(name)
         if command is None:

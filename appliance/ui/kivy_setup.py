@@ -1,7 +1,13 @@
-"""Configure Kivy before anything imports it: window mode, no argv parsing, quiet files.
+"""Configure Kivy before anything imports it: window mode, vsync, rotation, no argv parsing, quiet files.
 
 Kivy reads these once, when ``kivy.core.window`` is first imported, so ``run`` calls
-``configure_kivy`` before it imports the UI.
+``configure_kivy`` before it imports the UI.  ``kivy_settings`` is the pure part (tested).
+
+- vsync: without it SDL's KMSDRM backend flips pages asynchronously, which garbles the picture
+  on some Pi 4/5 kernels; Kivy's SDL2 window passes ``graphics.vsync`` to SDL_GL_SetSwapInterval.
+- rotation: Kivy turns the picture in its GL projection, so it works with any SDL video driver
+  (KMSDRM has no rotation of its own) and ``Window.size`` (what the layout uses) is the turned size.
+- fullscreen (the appliance): no cursor, and Escape does not quit; the app ignores Ctrl+Q too.
 """
 
 from __future__ import annotations
@@ -13,7 +19,30 @@ import sys
 WINDOW_SIZE = (540, 960)  # a portrait mirror that fits a laptop screen
 
 
-def configure_kivy(*, fullscreen: bool, size: tuple[int, int] = WINDOW_SIZE, log_level: str = "warning") -> None:
+def kivy_settings(
+    *, fullscreen: bool, size: tuple[int, int] = WINDOW_SIZE, rotation: int = 0, log_level: str = "warning"
+) -> dict[tuple[str, str], str]:
+    """Kivy's Config values for the mirror, as {(section, key): value}."""
+    width, height = size
+    if rotation in (90, 270):  # a dev window stands for the turned monitor: the content keeps ``size``
+        width, height = height, width
+    return {
+        ("kivy", "log_level"): log_level,
+        ("kivy", "exit_on_escape"): "0" if fullscreen else "1",
+        ("graphics", "fullscreen"): "auto" if fullscreen else "0",
+        ("graphics", "show_cursor"): "0" if fullscreen else "1",
+        ("graphics", "width"): str(width),
+        ("graphics", "height"): str(height),
+        ("graphics", "rotation"): str(rotation),
+        ("graphics", "vsync"): "1",
+        ("graphics", "maxfps"): "60",
+        ("input", "mouse"): "mouse,disable_multitouch",
+    }
+
+
+def configure_kivy(
+    *, fullscreen: bool, size: tuple[int, int] = WINDOW_SIZE, rotation: int = 0, log_level: str = "warning"
+) -> None:
     if "kivy.core.window" in sys.modules:
         raise RuntimeError("configure_kivy must run before the Kivy window is created")
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # our CLI owns argv
@@ -23,14 +52,9 @@ def configure_kivy(*, fullscreen: bool, size: tuple[int, int] = WINDOW_SIZE, log
     logging.getLogger("kivy").addFilter(_no_optional_tracebacks)
     from kivy.config import Config
 
-    Config.set("kivy", "log_level", log_level)
-    Config.set("kivy", "exit_on_escape", "0" if fullscreen else "1")
-    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
-    Config.set("graphics", "show_cursor", "0" if fullscreen else "1")
-    Config.set("graphics", "width", str(size[0]))
-    Config.set("graphics", "height", str(size[1]))
-    Config.set("graphics", "maxfps", "60")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    settings = kivy_settings(fullscreen=fullscreen, size=size, rotation=rotation, log_level=log_level)
+    for (section, key), value in settings.items():
+        Config.set(section, key, value)
 
 
 def _no_optional_tracebacks(record: logging.LogRecord) -> bool:

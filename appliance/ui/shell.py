@@ -3,6 +3,7 @@
     vision worker (its thread) --Observation--> inbox --Clock--> coach.observe --View--> app
     buttons (gpiozero threads) --Command--> Clock --> coach.handle --View--> app
     Clock (30 Hz) --> coach.tick --View--> app;  coach events --> history
+    faces, presses, Clock --> presence --> screen switch (monitor off/on), vision slowed while off
 
 Everything that touches the coach or GL runs on Kivy's main thread; other threads only append
 to the inbox and schedule a Clock callback, so the UI never waits on inference.
@@ -21,9 +22,13 @@ from functools import partial
 
 from kivy.clock import Clock
 
+from appliance.coach.coach import AWAY
 from appliance.coach.view import NoticeKind, Screen, View
 from appliance.config import Config
 from appliance.controls import open_controls
+from appliance.display.power import OverlayPower
+from appliance.display.presence import Presence, Switch
+from appliance.display.switch import ScreenSwitch
 from appliance.errors import ApplianceError
 from appliance.messages import Command, Observation
 from appliance.ui.app import MirrorApp
@@ -33,6 +38,13 @@ from appliance.ui.settings_panel import SettingsPanel
 log = logging.getLogger(__name__)
 TICK_HZ = 30
 STICKY = 24 * 3600.0  # a notice that stays until the problem is gone
+ASLEEP_FPS = 3.0  # vision's rate while the display is off: a face still wakes it within a second
+POWER_PROBE_AFTER_S = 8.0  # pick the display power backend once the mirror is up (or at the first "off")
+
+
+def overlay_only(overlay):
+    """The default display power: the black overlay (``run`` passes the configured backends)."""
+    return OverlayPower(overlay), []
 
 
 class MirrorShell:
@@ -46,10 +58,19 @@ class MirrorShell:
         pin_factory=None,
         use_gpio: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        power=overlay_only,
     ) -> None:
+        """``power(overlay) -> (backend, reasons)`` picks how the monitor is switched off (on a thread)."""
         self.config, self.coach, self.vision, self.history = config, coach, vision, history
         self.clock = clock
-        self.app = MirrorApp(on_command=self.command, on_start=self._started, on_stop=self._stopped)
+        self.presence = Presence(off_after_s=config.presence.off_after_s, now=clock())
+        self.screen = ScreenSwitch(lambda: power(self._overlay), overlay=self._overlay, clock=clock)
+        self.app = MirrorApp(
+            on_command=self.command,
+            on_start=self._started,
+            on_stop=self._stopped,
+            quit_keys=not config.is_fullscreen,  # Ctrl+Q ends a dev window, never the appliance
+        )
         self.panel = SettingsPanel(config, getattr(vision, "name", "none"), preview=config.preview)
         self.controls = None
         self._pin_factory, self._use_gpio = pin_factory, use_gpio
@@ -92,11 +113,11 @@ class MirrorShell:
 
     # ------------------------------------------------------------- main thread
     def command(self, command: Command) -> None:
-        if self.screen_off:  # any button wakes the mirror; that press does nothing else
+        if self.presence.press(now=self.clock()):  # any button wakes the mirror; that press does nothing else
             self._set_screen_off(False)
             return
         if command is Command.SCREEN:
-            self._set_screen_off(True)
+            self._switch(self.presence.turn_off(now=self.clock()), by_hand=True)
             return
         if self.panel.is_open:
             self._settings_command(command)
@@ -122,6 +143,7 @@ class MirrorShell:
         self._camera_led(True)  # frames are arriving: the camera is in use
         view = None
         for observation in observations:
+            self._switch(self.presence.saw(face=observation.has_face, now=self.clock()))
             view = self.coach.observe(observation, self.clock())
             self.observations += 1
         if view is not None:
@@ -132,6 +154,7 @@ class MirrorShell:
                 self.app.mirror.preview.show_frame(gray)
 
     def _tick(self, _dt) -> None:
+        self._switch(self.presence.tick(self.clock()))
         self._show(self.coach.tick(self.clock()))
 
     def _show(self, view: View) -> None:
@@ -173,14 +196,34 @@ class MirrorShell:
             self.controls.camera_in_use(on)
         self._led_on = on
 
-    def _set_screen_off(self, off: bool) -> None:
+    def _switch(self, switch: Switch, *, by_hand: bool = False) -> None:
+        if switch is not Switch.STAY:
+            self._set_screen_off(switch is Switch.OFF, by_hand=by_hand)
+
+    def _set_screen_off(self, off: bool, *, by_hand: bool = False) -> None:
+        """The display off (the overlay at once, the monitor on the switch's thread) or on again."""
+        if off == self.screen_off:
+            return
         self.screen_off = off
+        log.info("display %s", "off" if off else "on")
+        if off and self.coach.session is not None and not self.coach.paused:
+            # The session waits, its time stopped; a face resumes an AWAY pause (the coach's rule).
+            self.coach.pause("Paused." if by_hand else AWAY)
+        set_rate = getattr(self.vision, "set_rate", None)
+        if set_rate is not None:
+            set_rate(ASLEEP_FPS if off else None)
+        self.screen.set(not off)
+        self._show(self.coach.tick(self.clock()))
+
+    def _overlay(self, black: bool) -> None:
         if self.app.mirror is not None:
-            self.app.mirror.screen_off = off
+            self.app.mirror.screen_off = black
 
     # ------------------------------------------------------------- life cycle
     def _started(self, app: MirrorApp) -> None:
         app.mirror.set_preview(self.panel.preview)
+        self.presence = Presence(off_after_s=self.config.presence.off_after_s, now=self.clock())
+        self.screen.start(probe_after=POWER_PROBE_AFTER_S)
         if self._use_gpio:
             buttons = self.config.buttons
             options = {"pins": buttons.pins, "led_pin": buttons.led, "hold_time": buttons.hold_time}
@@ -224,6 +267,7 @@ class MirrorShell:
             timer.cancel()
         if self.vision is not None:
             self.vision.stop()
+        self.screen.stop()  # the monitor back on, so the next start is seen
         self._camera_led(False)
         if self.controls is not None:
             self.controls.close()

@@ -3,6 +3,7 @@
 ``start(publish, on_error)`` opens the source and, on a thread of its own (loading models takes
 a moment the UI must not wait for), builds the pipeline and starts the worker, whose thread calls
 ``publish(observation)``; a failure there (a missing model) goes to ``on_error(error)``.
+``set_rate(fps)`` slows the worker while the display is off (None: full speed).
 ``problem()`` says, in words, why no observations are arriving (a camera that failed and is
 being retried), or "" when all is well.
 """
@@ -61,6 +62,7 @@ class VisionLink:
         self._stopped = False
         self._starter: threading.Thread | None = None
         self._reniced = False
+        self._rate: float | None = None
 
     def start(self, publish, on_error=None) -> None:
         from appliance.vision.pipeline import VisionPipeline  # litert loads here, not at import
@@ -87,11 +89,18 @@ class VisionLink:
                     return
                 self._last_seen = time.monotonic()
                 self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen)
+                self.worker.set_rate(self._rate)
                 self.worker.start()
 
         self._stopped = False
         self._starter = threading.Thread(target=build_and_start, name="vision-start", daemon=True)
         self._starter.start()
+
+    def set_rate(self, fps: float | None) -> None:
+        with self._lock:
+            self._rate = fps
+            if self.worker is not None:
+                self.worker.set_rate(fps)
 
     def _seen(self, observation) -> None:
         if not self._reniced:  # runs on the worker thread: when the CPU is short, the UI thread goes first

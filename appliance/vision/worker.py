@@ -4,12 +4,15 @@ Two daemon threads: a reader keeps the newest frame from the source in a one-fra
 (overwriting any frame not yet taken: stale frames are dropped, nothing queues up), and the
 worker takes it, runs the pipeline and publishes the Observation to ``when_observation`` and
 ``latest``.  Frames can also be pushed with ``submit`` (then no source is needed).
+``set_rate(fps)`` slows the worker (the display is off: a few frames a second still notice a
+face); ``set_rate(None)`` is full speed again at once.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from appliance.camera.base import Backoff, EndOfStream, FrameSource
 from appliance.errors import ApplianceError, FrameError
@@ -87,6 +90,9 @@ class VisionWorker:
         self._latest: Observation | None = None
         self._threads: list[threading.Thread] = []
         self._source_done = threading.Event()
+        self._interval = 0.0  # seconds between frames worked on; 0 is as fast as frames come
+        self._next_due = 0.0
+        self._rate_changed = threading.Event()
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -104,6 +110,7 @@ class VisionWorker:
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         self._slot.close()  # wake the worker
+        self._rate_changed.set()
         for thread in self._threads:
             thread.join(timeout)
         self._threads = []
@@ -128,6 +135,18 @@ class VisionWorker:
     def frames_dropped(self) -> int:
         return self._slot.dropped
 
+    def set_rate(self, fps: float | None) -> None:
+        """Work on at most ``fps`` frames a second (None: every frame); any thread."""
+        if fps is not None and fps <= 0:
+            raise ValueError(f"fps must be above 0, got {fps}")
+        self._interval = 0.0 if fps is None else 1.0 / fps
+        self._next_due = min(self._next_due, time.monotonic() + self._interval)
+        self._rate_changed.set()  # cut a slow wait short
+
+    @property
+    def rate(self) -> float | None:
+        return None if not self._interval else 1.0 / self._interval
+
     # -- observations ------------------------------------------------------------------------
     @property
     def latest(self) -> Observation | None:
@@ -150,9 +169,15 @@ class VisionWorker:
     # -- threads -----------------------------------------------------------------------------
     def _work(self) -> None:
         while not self._stop.is_set():
+            delay = self._next_due - time.monotonic()
+            if delay > 0:  # slowed down: the reader keeps the slot fresh meanwhile
+                self._rate_changed.wait(delay)
+                self._rate_changed.clear()
+                continue
             frame = self._slot.take(timeout=0.5)
             if frame is None:
                 continue
+            self._next_due = time.monotonic() + self._interval
             try:
                 observation = self.pipeline.observe(frame)
             except FrameError as error:

@@ -207,3 +207,22 @@ def test_a_failing_camera_is_said_on_the_mirror_and_the_led_goes_out(window):
         shell._stopped(shell.app)
         shell.app.release()
         window.remove_widget(root)
+
+
+@pytest.mark.parametrize(("fullscreen", "quits"), [(False, True), (True, False)])
+def test_ctrl_q_quits_only_a_dev_window(window, monkeypatch, fullscreen, quits):
+    from kivy.core.window import Keyboard
+
+    from appliance.ui.shell import MirrorShell
+
+    shell = MirrorShell(Config(fullscreen=fullscreen), coach=SpyCoach(), use_gpio=False)
+    stops: list[bool] = []
+    monkeypatch.setattr(shell.app, "stop", lambda *_: stops.append(True))
+    root = shell.app.build()
+    try:
+        assert window.dispatch("on_key_down", Keyboard.keycodes["q"], 0, "q", ["ctrl"])
+        assert stops == ([True] if quits else [])
+        assert shell.coach.handled == []  # never a command either
+    finally:
+        shell.app.release()
+    del root

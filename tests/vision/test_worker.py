@@ -151,3 +151,39 @@ def test_the_real_pipeline_on_the_demo_clip_reports_a_face():
     assert list(observation.smoothed) == list(EXPRESSIONS)
     assert sum(observation.probabilities.values()) == pytest.approx(1, abs=1e-3)
     assert set(observation.latency_ms) == {"detect", "align", "classify", "total"}
+
+
+def test_a_slowed_worker_waits_its_interval_then_takes_the_newest_frame():
+    import time
+
+    pipeline = FakePipeline()
+    with VisionWorker(pipeline) as worker:
+        worker.set_rate(2.0)  # one frame each 0.5 s
+        assert worker.rate == 2.0
+        worker.submit(frame(0))
+        assert worker.wait_for_observation(WAIT) is not None
+        first = time.monotonic()
+        for i in range(1, 6):
+            worker.submit(frame(i))
+        time.sleep(0.2)
+        assert pipeline.seen == [0]  # not due yet
+        assert worker.wait_for_observation(WAIT, where=lambda o: o.timestamp == 5.0) is not None
+        assert time.monotonic() - first >= 0.45
+    assert pipeline.seen == [0, 5]
+
+
+def test_full_speed_again_cuts_a_slow_wait_short():
+    import time
+
+    pipeline = FakePipeline()
+    with VisionWorker(pipeline) as worker:
+        worker.set_rate(0.1)  # one frame each 10 s
+        worker.submit(frame(0))
+        assert worker.wait_for_observation(WAIT) is not None
+        worker.submit(frame(1))
+        start = time.monotonic()
+        worker.set_rate(None)
+        assert worker.wait_for_observation(WAIT, where=lambda o: o.timestamp == 1.0) is not None
+        assert time.monotonic() - start < 5.0 and worker.rate is None
+    with pytest.raises(ValueError, match="fps"):
+        worker.set_rate(0)

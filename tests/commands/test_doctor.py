@@ -1,0 +1,65 @@
+"""``doctor`` and ``config check`` on the command line: output, JSON and exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from appliance import cli
+from appliance.doctor import Check
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def test_config_check_says_ok(tmp_path, capsys):
+    path = tmp_path / "config.toml"
+    path.write_text('source = "demo"\n[presence]\npower = "cec"\n')
+    assert cli.main(["config", "check", str(path)]) == 0
+    assert capsys.readouterr().out == f"ok: {path}\n"
+
+
+def test_config_check_names_key_value_and_what_is_allowed(tmp_path, capsys):
+    path = tmp_path / "config.toml"
+    path.write_text('[presence]\npower = "hdmi"\n')
+    assert cli.main(["config", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "presence.power = 'hdmi'" in err and '"cec"' in err and str(path) in err
+
+
+def test_config_check_without_a_file_uses_the_defaults(capsys):
+    assert cli.main(["config", "check"]) == 0
+    assert "the defaults apply" in capsys.readouterr().out
+
+
+def test_doctor_exit_status_and_json(monkeypatch, capsys):
+    import appliance.doctor.checks as checks
+    from appliance.config import Config
+
+    results = [Check("camera", True, "fine"), Check("clock", True, "2026")]
+    monkeypatch.setattr(checks, "run_checks", lambda path: (results, Config()))
+    assert cli.main(["doctor", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [r.as_dict() for r in results]
+    results.append(Check("gpio", False, "no GPIO"))
+    assert cli.main(["doctor"]) == 1
+    assert "FAIL  gpio          no GPIO" in capsys.readouterr().out
+
+
+def test_doctor_on_this_machine_reports_every_check_as_json():
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "appliance", "doctor", "--json"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    checks = json.loads(done.stdout)
+    names = [check["name"] for check in checks]
+    assert names == ["camera", "models", "display", "display power", "gpio", "config", "storage", "clock"]
+    assert all(set(check) == {"name", "ok", "detail"} and check["detail"] for check in checks)
+    assert done.returncode == (0 if all(check["ok"] for check in checks) else 1)
+    assert "Traceback" not in done.stderr
