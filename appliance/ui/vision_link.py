@@ -61,6 +61,8 @@ class VisionLink:
         self._stopped = False
         self._starter: threading.Thread | None = None
         self._reniced = False
+        self.pipeline = None  # once built (on the start thread)
+        self._neutral: tuple[dict[str, float] | None, str] = (None, "population")
 
     def start(self, publish, on_error=None) -> None:
         from appliance.vision.pipeline import VisionPipeline  # litert loads here, not at import
@@ -85,6 +87,10 @@ class VisionLink:
             with self._lock:
                 if self._stopped:
                     return
+                self.pipeline = pipeline
+                geometry, kind = self._neutral
+                if geometry is not None:  # a neutral face chosen before the pipeline was ready
+                    pipeline.set_neutral(geometry, kind=kind)
                 self._last_seen = time.monotonic()
                 self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen)
                 self.worker.start()
@@ -92,6 +98,15 @@ class VisionLink:
         self._stopped = False
         self._starter = threading.Thread(target=build_and_start, name="vision-start", daemon=True)
         self._starter.start()
+
+    def set_neutral(self, geometry, *, kind: str = "personal") -> None:
+        """The neutral face the features are read against (None: the population's); kept for a pipeline
+        still being built, handed to a running one at once (its swap is thread-safe)."""
+        with self._lock:
+            self._neutral = (dict(geometry) if geometry is not None else None, kind)
+            pipeline = self.pipeline
+        if pipeline is not None:
+            pipeline.set_neutral(self._neutral[0], kind=kind)
 
     def _seen(self, observation) -> None:
         if not self._reniced:  # runs on the worker thread: when the CPU is short, the UI thread goes first
