@@ -84,7 +84,7 @@ class Attempt:
         if self.outcome is not None:
             return
         self.last_observation = observation
-        self.motion.observe(observation)
+        self.motion.observe(observation, self.elapsed_s)
         self.unreadable = self.target.unreadable(observation)
         value = self.target.match(observation, self.settings.full_match_at)
         self.reading = self.target.reading(observation) if value is not None else None

@@ -23,13 +23,13 @@ class RangeTracker:
         self.best: dict[str, float] = {}  # feature -> best sustained amplitude so far
         self._window: deque[tuple[float, Mapping[str, float]]] = deque()
 
-    def observe(self, observation: Observation) -> None:
+    def observe(self, observation: Observation, now: float) -> None:
+        """``now``: seconds on the caller's clock (the attempt's performing time)."""
         if observation.neutral != "personal" or not observation.features:
             self._window.clear()  # a gap (no face, no landmarks, another reference) breaks the moment
             return
-        now = observation.timestamp
         if self._window and now < self._window[-1][0]:
-            self._window.clear()  # the source's clock went back (a looping clip): start over
+            self._window.clear()
         self._window.append((now, observation.features))
         while len(self._window) > 1 and self._window[1][0] <= now - self.sustain_s:
             self._window.popleft()
