@@ -25,6 +25,8 @@ class HistoryLink:
     def record(self, events) -> None:
         """Store each event (StorageError if one cannot be saved), then refresh what the coach shows."""
         self.store.record_all(events)
+        if any(isinstance(event, NeutralCalibrated) for event in events):
+            self.neutral = self.store.latest_neutral()
         if any(isinstance(event, REFRESH_ON) for event in events):
             self.refresh()
 
