@@ -93,26 +93,17 @@ def menu_window(count: int, index: int, rows: int) -> tuple[int, int]:
     return first, first + rows
 
 
-BAR_CELLS = 6
-
-
-def bar(value: float, cells: int = BAR_CELLS) -> str:
-    """A text bar for 0-1: "▮▮▮▯▯▯"."""
-    filled = max(0, min(cells, round(value * cells)))
-    return "▮" * filled + "▯" * (cells - filled)
-
-
 def range_lines(ranges, neutral_day: str, per_line: int = 2) -> str:
-    """The progress screen's range of motion: each feature's best this week as a bar, and its trend."""
+    """The progress screen's range of motion: each feature's best this week and its trend, in words
+    (the mirror's font has no block or arrow glyphs; a chart comes with the charts)."""
     if not neutral_day:
         return "Range of motion: calibrate your resting face in settings to start measuring it."
     if not ranges:
         return "Range of motion: practise a feature drill to start measuring it."
-    arrows = {"up": "↑", "down": "↓", "flat": "→"}
     cells = []
     for row in ranges:
-        figure = f"{bar(row.recent_best)} {row.recent_best:.2f}" if row.recent_best is not None else "not this week"
-        cells.append(f"{row.title} {figure} {arrows.get(row.direction, '')}")
+        figure = f"{row.recent_best:.2f} {trend_word(row.direction)}" if row.recent_best is not None else "-"
+        cells.append(f"{row.title} {figure}")
     lines = ["   ".join(cells[i : i + per_line]) for i in range(0, len(cells), per_line)]
     return "Range of motion, best this week\n" + "\n".join(lines)
 

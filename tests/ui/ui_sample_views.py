@@ -157,6 +157,6 @@ WORDS = {
     Screen.BREAK: ["Breathe in", "Slowly through your nose", "0:42", "breath 2 of 4"],
     Screen.PAUSED: ["Paused", "The drill waits for you"],
     Screen.SUMMARY: ["Session done", "5 drills", "Same time tomorrow"],
-    Screen.PROGRESS: ["6 days in a row", "Happiness  78%  rising", "brow raise ▮▮▮▯▯▯ 0.52 ↑"],
+    Screen.PROGRESS: ["6 days in a row", "Happiness  78%  rising", "brow raise 0.52 rising", "smile 0.70 steady"],
     Screen.CALIBRATE: ["Your resting face", "You moved: hold still", "select: try again"],
 }
