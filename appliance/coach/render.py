@@ -265,6 +265,7 @@ def result_view(coach: Coach, attempt: Attempt) -> ResultView:
         tip=tip,
         steps=tuple(StepResult(cue, score) for cue, score in attempt.step_scores),
         is_last=last,
+        isolation=attempt.isolation,
     )
 
 

@@ -97,6 +97,7 @@ class ResultView:
     tip: str = ""  # one thing to try next time
     steps: tuple[StepResult, ...] = ()  # role-play: per-step scores
     is_last: bool = False  # the last drill of the routine
+    isolation: int | None = None  # feature drills: mean isolation 0-100 while trying (None: not read)
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,8 @@ class ResultScreen(MirrorScreen):
         parts = [f"best match {result.best_match}%", text.held(result.held_s, result.hold_required_s)]
         if result.time_to_target_s is not None:
             parts.append(f"on target after {result.time_to_target_s:.1f} s")
+        if result.isolation is not None:
+            parts.append(f"isolation {result.isolation}%")
         if result.steps:
             parts.append("steps " + " · ".join(str(step.score) for step in result.steps))
         self.figures = " · ".join(part for part in parts if part)

@@ -26,7 +26,7 @@ def test_a_full_isolated_hold_scores_100_and_stores_isolation_and_amplitude():
     assert view.live.feature == "brow_raise" and view.live.amplitude == pytest.approx(0.6)
     assert view.live.full_at == 0.6 and view.live.isolation == 1.0 and view.live.is_met
     view = driver.show(2.1, BROWS_UP)
-    assert view.screen is Screen.RESULT and view.result.score == 100
+    assert view.screen is Screen.RESULT and view.result.score == 100 and view.result.isolation == 100
     event = finished(driver)
     assert event.isolation == 100 and event.amplitude == pytest.approx(0.6)
 
