@@ -17,6 +17,7 @@ from appliance.coach.settings import CoachSettings
 from appliance.coach.targets import Target
 from appliance.messages import Observation
 
+UNJUDGED_LIMIT_S = 8.0  # a face that cannot be judged for this long skips the drill
 ISOLATION_FROM = 0.3  # share of full_at from which a frame's isolation counts in the attempt's mean
 
 
@@ -50,6 +51,7 @@ class Attempt:
         self.last_observation: Observation | None = None
         self.reading: FeatureReading | None = None  # the features behind the match (feature targets)
         self.unreadable = ""  # why the face in view cannot be judged (no landmarks for a feature drill)
+        self.unjudged_s = 0.0  # continuous time a face was in view but could not be judged
         self.best_amplitude: float | None = None  # the target feature's highest value
         self._isolation_sum, self._isolation_n = 0.0, 0
         self.motion = RangeTracker()
@@ -102,6 +104,17 @@ class Attempt:
         if was_met and not self.met:
             self._end_hold()
 
+    def _unjudged(self, dt: float, has_face: bool) -> bool:
+        """A face that cannot be judged (no landmarks): the hold and the timer wait, and after
+        ``UNJUDGED_LIMIT_S`` of it in a row the drill is skipped, so a routine never sticks on it."""
+        if not (has_face and self.unreadable):
+            self.unjudged_s = 0.0
+            return False
+        self.unjudged_s += dt
+        if self.unjudged_s >= UNJUDGED_LIMIT_S:
+            self.finish(Outcome("skipped", self.unreadable.split(",")[0] + ": skipped, not scored."))
+        return True
+
     def _note_reading(self, reading: FeatureReading | None) -> None:
         if reading is None or not reading.feature:
             return
@@ -119,7 +132,7 @@ class Attempt:
         if self.outcome is not None or dt <= 0:
             return
         self.elapsed_s += dt
-        if not has_face or self.unreadable:
+        if self._unjudged(dt, has_face) or not has_face:
             return
         self.face_s += dt
         if self.met:
@@ -193,7 +206,7 @@ class RoleplayAttempt(Attempt):
         if self.outcome is not None or dt <= 0:
             return
         self.elapsed_s += dt
-        if not has_face or self.unreadable:
+        if self._unjudged(dt, has_face) or not has_face:
             return
         self.face_s += dt
         if self.met:

@@ -34,7 +34,7 @@ from appliance.vision.features import FEATURES, POSE
 DEFAULT_TOLERANCE = 0.15
 NO_FEATURES = (
     "I can see your face but cannot read its features (no landmarks), so this drill cannot be "
-    "judged here: press next to skip it."
+    "judged here: press next to skip it (it skips itself in a few seconds)."
 )
 
 

@@ -58,13 +58,17 @@ def test_losing_isolation_breaks_the_hold():
     assert driver.show(2.5, BROWS_UP).screen is Screen.DRILL  # 2.5 s again is not 3 s
 
 
-def test_without_landmarks_the_hold_and_the_timer_wait_and_the_mirror_says_why():
+def test_without_landmarks_the_hold_and_the_timer_wait_the_mirror_says_why_then_skips():
     driver = start_drill("eyebrows_up")
     driver.show(2.0, face(neutral=0.9))
-    view = driver.show(30.0, face(neutral=0.9))  # longer than the perform limit: nothing to judge, no clock
+    view = driver.show(7.5, face(neutral=0.9))
     assert view.screen is Screen.DRILL and view.live.has_face and view.live.match == 0
     assert "cannot read its features" in view.live.tip
-    assert driver.coach.attempt.face_s == 0.0
+    assert driver.coach.attempt.face_s == 0.0  # the perform limit does not run
+    view = driver.show(0.6, face(neutral=0.9))
+    assert view.screen is Screen.RESULT and view.result.outcome == "skipped"
+    assert view.result.reason == "I can see your face but cannot read its features (no landmarks): skipped, not scored."
+    assert finished(driver).outcome == "skipped"
 
 
 def test_features_read_against_an_average_face_say_so_on_the_drill_screen():
