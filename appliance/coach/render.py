@@ -56,6 +56,7 @@ CALIBRATE_WORDS = {
     "collecting": "Relax and hold still, breathing normally...",
     "saved": "Saved: your features are now read against your own resting face.",
 }
+CALIBRATE_NO_FACE = "I can't see your face: step in front of the mirror. The count waits for you."
 NEUTRAL_HINT = "Features read against an average face: calibrate your resting face in settings."
 EXPRESSION_ONLY = "No landmarks here: this look is read from the expression alone."
 
@@ -125,7 +126,7 @@ def view(coach: Coach) -> View:
         fields.update(timer_s=max(0.0, coach.result_left) if coach.settings.result_s > 0 else None)
     elif screen is Screen.CALIBRATE:
         calibration = coach.calibration
-        fields.update(title="Your resting face", calibration=calibration_view(calibration))
+        fields.update(title="Your resting face", calibration=calibration_view(calibration, coach.has_face()))
         fields.update(buttons=CALIBRATE_BUTTONS[calibration.state])
         fields.update(timer_s=calibration.seconds_left if calibration.state == "collecting" else None)
     elif screen is Screen.BREAK:
@@ -135,10 +136,12 @@ def view(coach: Coach) -> View:
     return View(**fields)
 
 
-def calibration_view(calibration: Calibration) -> CalibrationView:
+def calibration_view(calibration: Calibration, has_face: bool) -> CalibrationView:
     state, seconds = calibration.state, calibration.limits.seconds
     if state == "refused":
         words = calibration.verdict.message
+    elif state == "collecting" and not has_face:
+        words = CALIBRATE_NO_FACE
     else:
         words = CALIBRATE_WORDS["first" if state == "ready" and calibration.first_time else state].format(s=seconds)
     return CalibrationView(state, words, calibration.seconds_left, calibration.progress, calibration.first_time)

@@ -7,6 +7,7 @@ from coach_fakes import face, features_face, make_driver
 
 from appliance.coach.calibration import FACE_MOVED, LOST, MOVED, NO_LANDMARKS, TURNED, judge, sample
 from appliance.coach.events import NeutralCalibrated, SessionStarted
+from appliance.coach.render import CALIBRATE_NO_FACE
 from appliance.coach.view import Screen
 from appliance.messages import Command
 
@@ -124,5 +125,6 @@ def test_losing_the_face_stops_the_count_and_in_the_end_refuses():
     driver = make_driver()
     driver.coach.calibrate(driver.t)
     driver.press(Command.SELECT)
-    view = driver.show(16.0, None)  # a camera with no frames: no face
+    assert driver.show(2.0, None).calibration.words == CALIBRATE_NO_FACE
+    view = driver.show(14.0, None)  # a camera with no frames: no face
     assert view.calibration.phase == "refused" and view.calibration.words == LOST.format(seconds=5)
