@@ -91,3 +91,22 @@ def test_the_summary_carries_range_and_the_neutral_day(tmp_path):
     view = summary.progress_view()
     assert view.ranges == summary.range_of_motion and view.neutral_day == summary.neutral_day
     assert json.loads(json.dumps(summary.as_dict()))["range_of_motion"][0]["feature"] == "brow_raise"
+
+
+def test_a_migration_another_process_finished_first_is_not_run_twice(tmp_path, monkeypatch):
+    """Two processes opening a new history at once (the mirror and ``history``): the second one read
+    the version before the first one's migration committed; under the write lock it must look again."""
+    import appliance.history.schema as schema
+
+    path = tmp_path / "h.sqlite3"
+    HistoryStore(path).close()  # the first process has migrated to the latest version
+    real_version, stale = schema.version, [0]
+
+    def version_read_before_the_lock(connection):
+        return stale.pop() if stale else real_version(connection)
+
+    monkeypatch.setattr(schema, "version", version_read_before_the_lock)
+    connection = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(connection)  # the old code ran V1 again here: "table sessions already exists"
+    assert real_version(connection) == schema.LATEST
+    connection.close()
