@@ -9,6 +9,7 @@ being retried), or "" when all is well.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 from appliance.camera import Frame, FrameSource, open_source
 from appliance.config import Config
 
+log = logging.getLogger(__name__)
 WORKER_NICENESS = 5
 
 
@@ -90,7 +92,7 @@ class VisionLink:
                 self.pipeline = pipeline
                 geometry, kind = self._neutral
                 if geometry is not None:  # a neutral face chosen before the pipeline was ready
-                    pipeline.set_neutral(geometry, kind=kind)
+                    _hand_over(pipeline, geometry, kind)
                 self._last_seen = time.monotonic()
                 self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen)
                 self.worker.start()
@@ -106,7 +108,7 @@ class VisionLink:
             self._neutral = (dict(geometry) if geometry is not None else None, kind)
             pipeline = self.pipeline
         if pipeline is not None:
-            pipeline.set_neutral(self._neutral[0], kind=kind)
+            _hand_over(pipeline, self._neutral[0], kind)
 
     def _seen(self, observation) -> None:
         if not self._reniced:  # runs on the worker thread: when the CPU is short, the UI thread goes first
@@ -134,3 +136,12 @@ class VisionLink:
             worker, self.worker = self.worker, None
         if worker is not None:
             worker.stop()
+
+
+def _hand_over(pipeline, geometry, kind: str) -> None:
+    """``pipeline.set_neutral``; a neutral face it refuses (a stored one from another model version, say)
+    leaves the one it had and is logged: it must never keep the camera from starting."""
+    try:
+        pipeline.set_neutral(geometry, kind=kind)
+    except Exception as error:  # the pipeline's own validation: whatever it raises, vision goes on
+        log.error("the vision pipeline refused the %s neutral face: %s", kind, error)

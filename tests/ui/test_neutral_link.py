@@ -62,6 +62,25 @@ def test_the_vision_link_hands_the_neutral_to_the_pipeline_before_and_after_it_i
     link.stop()
 
 
+def test_a_neutral_the_pipeline_refuses_never_keeps_vision_from_starting(monkeypatch, caplog):
+    class PickyPipeline(FakePipeline):
+        def set_neutral(self, geometry, *, kind="personal") -> None:
+            raise ValueError("geometry keys do not match this landmark model")
+
+    started = []
+    monkeypatch.setattr("appliance.vision.pipeline.VisionPipeline", PickyPipeline)
+    monkeypatch.setattr("appliance.vision.worker.VisionWorker", FakeWorker)
+    monkeypatch.setattr(FakeWorker, "start", lambda self: started.append(self))
+    monkeypatch.setattr("appliance.ui.vision_link.open_source", lambda *args, **kwargs: FakeSource())
+    link = VisionLink(Config())
+    link.set_neutral({"old_key": 1.0})
+    link.start(lambda observation: None)
+    link._starter.join(5)
+    assert started and "refused the personal neutral face" in caplog.text
+    link.set_neutral(GEOMETRY)  # on the main thread too: logged, not raised
+    link.stop()
+
+
 class RecordingVision:
     name = "fake"
 
