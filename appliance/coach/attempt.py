@@ -10,10 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from appliance.coach.catalogue import Drill, Step
+from appliance.coach.features import FeatureReading
+from appliance.coach.motion import RangeTracker
 from appliance.coach.scoring import attempt_score, roleplay_score
 from appliance.coach.settings import CoachSettings
 from appliance.coach.targets import Target
 from appliance.messages import Observation
+
+UNJUDGED_LIMIT_S = 8.0  # a face that cannot be judged for this long skips the drill
+ISOLATION_FROM = 0.3  # share of full_at from which a frame's isolation counts in the attempt's mean
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,12 @@ class Attempt:
         self.time_to_target_s: float | None = None
         self.outcome: Outcome | None = None
         self.last_observation: Observation | None = None
+        self.reading: FeatureReading | None = None  # the features behind the match (feature targets)
+        self.unreadable = ""  # why the face in view cannot be judged (no landmarks for a feature drill)
+        self.unjudged_s = 0.0  # continuous time a face was in view but could not be judged
+        self.best_amplitude: float | None = None  # the target feature's highest value
+        self._isolation_sum, self._isolation_n = 0.0, 0
+        self.motion = RangeTracker()
 
     # --- what the UI shows
     @property
@@ -75,11 +86,15 @@ class Attempt:
         if self.outcome is not None:
             return
         self.last_observation = observation
+        self.motion.observe(observation, self.elapsed_s)
+        self.unreadable = self.target.unreadable(observation)
         value = self.target.match(observation, self.settings.full_match_at)
+        self.reading = self.target.reading(observation) if value is not None else None
         if value is None:
             self.smoothed = {}
-            return  # no face: the hold pauses where it is
+            return  # no face, or nothing to judge it by: the hold pauses where it is
         self.smoothed = dict(observation.smoothed)
+        self._note_reading(self.reading)
         self.match = value
         if value > self.best_match:
             self.best_match, self.time_to_best_s = value, self.elapsed_s
@@ -89,11 +104,35 @@ class Attempt:
         if was_met and not self.met:
             self._end_hold()
 
+    def _unjudged(self, dt: float, has_face: bool) -> bool:
+        """A face that cannot be judged (no landmarks): the hold and the timer wait, and after
+        ``UNJUDGED_LIMIT_S`` of it in a row the drill is skipped, so a routine never sticks on it."""
+        if not (has_face and self.unreadable):
+            self.unjudged_s = 0.0
+            return False
+        self.unjudged_s += dt
+        if self.unjudged_s >= UNJUDGED_LIMIT_S:
+            self.finish(Outcome("skipped", self.unreadable.split(",")[0] + ": skipped, not scored."))
+        return True
+
+    def _note_reading(self, reading: FeatureReading | None) -> None:
+        if reading is None or not reading.feature:
+            return
+        self.best_amplitude = max(self.best_amplitude or 0.0, reading.amplitude)
+        if reading.amplitude >= ISOLATION_FROM * reading.full_at:  # isolation counts while they are trying
+            self._isolation_sum += reading.isolation
+            self._isolation_n += 1
+
+    @property
+    def isolation(self) -> int | None:
+        """Mean isolation 0-100 over the frames the target feature was at least 30% of full; None if never."""
+        return round(100 * self._isolation_sum / self._isolation_n) if self._isolation_n else None
+
     def advance(self, dt: float, has_face: bool) -> None:
         if self.outcome is not None or dt <= 0:
             return
         self.elapsed_s += dt
-        if not has_face:
+        if self._unjudged(dt, has_face) or not has_face:
             return
         self.face_s += dt
         if self.met:
@@ -167,7 +206,7 @@ class RoleplayAttempt(Attempt):
         if self.outcome is not None or dt <= 0:
             return
         self.elapsed_s += dt
-        if not has_face:
+        if self._unjudged(dt, has_face) or not has_face:
             return
         self.face_s += dt
         if self.met:

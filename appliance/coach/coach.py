@@ -23,6 +23,7 @@ from appliance.coach.scoring import dominant, is_relaxed
 from appliance.coach.view import MenuItem, NoticeKind, ProgressView, Screen, View
 from appliance.messages import Command, Observation
 
+SAVED_SHOWN_S = 3.0  # the "saved" message stays this long, then the practice goes on
 AWAY = "No one at the mirror, so the session is paused. Step in front of it to carry on."
 
 
@@ -50,6 +51,8 @@ class Coach(Flow):
             self.recent.append((now, dict(observation.smoothed)))
             while self.recent and self.recent[0][0] < now - 2 * self.settings.rising_window_s:
                 self.recent.popleft()
+        if self.screen is Screen.CALIBRATE and self.calibration is not None:
+            self.calibration.observe(observation)
         if not self.paused and self.screen is Screen.DRILL and self.attempt is not None:
             self.attempt.observe(observation)
         if not self.paused and self.screen is Screen.BREAK and self.rest is not None:
@@ -57,6 +60,13 @@ class Coach(Flow):
             judged = is_relaxed(observation, self.settings.relaxed_neutral_min) if phase.check else None
             self.rest.relaxed = judged
             self.rest.label = dominant(observation.smoothed) if observation.has_face else ""
+        return self.view
+
+    def calibrate(self, now: float) -> View:
+        """Settings' "recalibrate my resting face": the calibration screen (from home, no session)."""
+        self._advance(now)
+        if self.session is None:
+            self.start_calibration()
         return self.view
 
     def tick(self, now: float) -> View:
@@ -89,6 +99,8 @@ class Coach(Flow):
             self._notice_from = self.now
         if self.notice and self.now >= self._notice_from + self._notice_s:
             self.notice, self.notice_kind = "", NoticeKind.NONE
+        if self.screen is Screen.CALIBRATE and self.calibration is not None and dt > 0.0:
+            return self._advance_calibration(dt)
         if self.paused or dt == 0.0 or self.session is None:
             return
         if self.now - self._last_face_at > self.settings.away_s:
@@ -110,6 +122,13 @@ class Coach(Flow):
             if self.rest.elapsed_s >= self.rest.script.duration_s:
                 self.finish_break(completed=True)
         self._watch_cap()
+
+    def _advance_calibration(self, dt: float) -> None:
+        verdict = self.calibration.advance(dt, self.has_face())
+        if verdict is not None and verdict.accepted:
+            self.calibrated(verdict)
+        if self.calibration.state == "saved" and self.calibration.shown_s >= SAVED_SHOWN_S:
+            self.finish_calibration()
 
     def _advance_drill(self, dt: float) -> None:
         face = self.has_face()

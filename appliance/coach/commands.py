@@ -20,6 +20,8 @@ def dispatch(coach: Coach, command: Command) -> None:
         return _paused(coach, command)
     if coach.screen in MENU_SCREENS:
         return _menu(coach, command)
+    if coach.screen is Screen.CALIBRATE:
+        return _calibrate(coach, command)
     if coach.screen in (Screen.PROGRESS, Screen.SUMMARY):
         if command in (Command.SELECT, Command.BACK, Command.END, Command.NEXT):
             coach.screen, coach.menu_key = Screen.HOME, "home"
@@ -71,6 +73,16 @@ def _menu(coach: Coach, command: Command) -> None:
             coach.start_plan(coach.plan_for(f"drill:{key}"))
         else:
             coach.start_plan(coach.plan_for(key))
+
+
+def _calibrate(coach: Coach, command: Command) -> None:
+    state = coach.calibration.state
+    if command is Command.SELECT and state in ("ready", "refused"):
+        coach.calibration.begin()
+    elif (command is Command.SELECT and state == "saved") or command is Command.NEXT:
+        coach.finish_calibration()  # NEXT is "later": on to the practice it was offered before (or home)
+    elif command in (Command.BACK, Command.END):
+        coach.finish_calibration(go_on=False)
 
 
 def _prepare(coach: Coach, command: Command) -> None:

@@ -35,6 +35,9 @@ class AttemptFinished:
     reason: str
     at: float  # when it ended
     wall_time: float
+    isolation: int | None = None  # feature targets: mean isolation 0-100 while trying (None: not read)
+    amplitude: float | None = None  # feature targets: the target feature's best value 0-1
+    feature_best: tuple[tuple[str, float], ...] = ()  # (feature, best held value) against the personal neutral
 
 
 @dataclass(frozen=True)
@@ -60,4 +63,16 @@ class SessionEnded:
     wall_time: float
 
 
-Event = SessionStarted | AttemptFinished | BreakFinished | SessionEnded
+@dataclass(frozen=True)
+class NeutralCalibrated:
+    """A personal neutral face: the per-key median of ``Observation.geometry`` over calm frames."""
+
+    geometry: tuple[tuple[str, float], ...]  # (key, median), sorted by key
+    frames: int  # observations it is the median of
+    yaw: float  # median head pose while it was taken, degrees
+    pitch: float
+    at: float
+    wall_time: float
+
+
+Event = SessionStarted | AttemptFinished | BreakFinished | SessionEnded | NeutralCalibrated

@@ -12,8 +12,9 @@ from datetime import date
 
 from appliance.coach import render
 from appliance.coach.attempt import Attempt, Outcome, start_attempt
+from appliance.coach.calibration import Calibration, CalibrationLimits, Verdict
 from appliance.coach.catalogue import Catalogue, load_catalogue
-from appliance.coach.events import BreakFinished, Event, SessionEnded, SessionStarted
+from appliance.coach.events import BreakFinished, Event, NeutralCalibrated, SessionEnded, SessionStarted
 from appliance.coach.guard import Guard
 from appliance.coach.routines import Plan, break_plan, free_plan, routine_plan, todays_plan
 from appliance.coach.session import BreakRun, Session
@@ -59,6 +60,11 @@ class Flow:
         self.notice, self.notice_kind = "", NoticeKind.NONE
         self._notice_from: float | None = None  # None: shown from the next moment the coach sees the clock
         self._notice_s = 0.0
+        self.calibration: Calibration | None = None
+        self._after_calibration: Plan | None = None  # the practice the first-time offer put off
+        self._offered_calibration = False  # the first-time offer comes once per run
+        self.neutral_geometry: Mapping[str, float] | None = None  # the personal neutral face in use
+        self.neutral_day = ""  # when it was taken ("" : the population neutral)
 
     @property
     def now(self) -> float:
@@ -91,6 +97,11 @@ class Flow:
         return routine_plan(self.catalogue, key, self.settings)
 
     def start_plan(self, plan: Plan) -> None:
+        """Start practising ``plan``; the first time features are read against an average face, the
+        mirror first offers to learn this person's resting face."""
+        if self._should_offer_calibration(plan):
+            self._offered_calibration, self._after_calibration = True, plan
+            return self.start_calibration(first_time=True)
         self._sessions += 1
         self.session = Session(self._sessions, plan)
         self.guard = Guard(self.settings)
@@ -125,6 +136,37 @@ class Flow:
     def repeat_item(self, step: int = 0) -> None:
         self.session.index = max(0, self.session.index + step)
         self.start_item()
+
+    # ------------------------------------------------------------------ the personal neutral face
+    def _should_offer_calibration(self, plan: Plan) -> bool:
+        seen = self.last_observation
+        reads_features = seen is not None and seen.neutral == "population"  # landmarks, but no own neutral
+        has_drills = any(item.startswith("drill:") for item in plan.items)
+        return reads_features and has_drills and not self.neutral_day and not self._offered_calibration
+
+    def start_calibration(self, *, first_time: bool = False) -> None:
+        limits = CalibrationLimits(seconds=self.settings.calibration_s, give_up_s=3 * self.settings.calibration_s)
+        self.calibration = Calibration(limits, first_time=first_time)
+        self.screen = Screen.CALIBRATE
+
+    def calibrated(self, verdict: Verdict) -> None:
+        """An accepted calibration: use it, and ask the shell to store it and hand it to vision."""
+        self.set_personal_neutral(verdict.geometry, self.today().isoformat())
+        geometry = tuple(sorted((key, round(value, 6)) for key, value in verdict.geometry.items()))
+        self._emit(NeutralCalibrated(geometry, verdict.frames, round(verdict.yaw, 2), round(verdict.pitch, 2),
+                                     self.now, self._wall_clock()))  # fmt: skip
+
+    def set_personal_neutral(self, geometry: Mapping[str, float] | None, day: str = "") -> None:
+        """The stored neutral face in use (None: the population neutral), e.g. loaded at start-up."""
+        self.neutral_geometry = dict(geometry) if geometry else None
+        self.neutral_day = day if geometry else ""
+
+    def finish_calibration(self, *, go_on: bool = True) -> None:
+        """Leave the calibration: on to the practice it was offered before (if ``go_on``), else home."""
+        plan, self._after_calibration, self.calibration = self._after_calibration, None, None
+        if plan is not None and go_on:
+            return self.start_plan(plan)
+        self.screen, self.menu_key, self.menu_index = Screen.HOME, "home", 0
 
     # ------------------------------------------------------------------ attempts
     def perform(self) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from appliance.coach.attempt import Attempt
 from appliance.coach.breaks import BreakPosition, position
+from appliance.coach.calibration import Calibration
 from appliance.coach.events import AttemptFinished
+from appliance.coach.features import lagging_side
 from appliance.coach.scoring import dominant, intensity, probabilities_in_order
 from appliance.coach.session import BreakRun, Session
 from appliance.coach.tips import TipContext, choose_tip
 from appliance.coach.view import (
     BreakView,
+    CalibrationView,
     DrillView,
     LiveView,
     MenuItem,
@@ -36,7 +40,25 @@ BUTTONS = {
     Screen.PAUSED: "pause: resume · end: finish the session",
     Screen.SUMMARY: "select: home",
     Screen.PROGRESS: "back: home",
+    Screen.CALIBRATE: "select: start · next: later · back: home",
 }
+CALIBRATE_BUTTONS = {
+    "ready": "select: start · next: later · back: home",
+    "collecting": "next: skip for now · back: home",
+    "saved": "select: carry on",
+    "refused": "select: try again · next: later · back: home",
+}
+CALIBRATE_WORDS = {
+    "first": "Before your first practice: relax your face and look straight into the mirror for {s:g} seconds, "
+    "so the mirror reads small movements against your own resting face, not an average one.",
+    "ready": "Relax your face and look straight into the mirror: brow smooth, jaw loose, lips softly closed. "
+    "Hold still for {s:g} seconds.",
+    "collecting": "Relax and hold still, breathing normally...",
+    "saved": "Saved: your features are now read against your own resting face.",
+}
+CALIBRATE_NO_FACE = "I can't see your face: step in front of the mirror. The count waits for you."
+NEUTRAL_HINT = "Features read against an average face: calibrate your resting face in settings."
+EXPRESSION_ONLY = "No landmarks here: this look is read from the expression alone."
 
 
 def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
@@ -102,11 +124,27 @@ def view(coach: Coach) -> View:
         drill = coach.catalogue.drill(session.item.partition(":")[2])
         fields.update(title=f"{drill.title}: result", drill=_drill_view(drill, None), result=coach.result)
         fields.update(timer_s=max(0.0, coach.result_left) if coach.settings.result_s > 0 else None)
+    elif screen is Screen.CALIBRATE:
+        calibration = coach.calibration
+        fields.update(title="Your resting face", calibration=calibration_view(calibration, coach.has_face()))
+        fields.update(buttons=CALIBRATE_BUTTONS[calibration.state])
+        fields.update(timer_s=calibration.seconds_left if calibration.state == "collecting" else None)
     elif screen is Screen.BREAK:
         rest = coach.rest
         fields.update(title=rest.script.title, relaxation=_break_view(coach, rest))
         fields.update(timer_s=max(0.0, rest.script.duration_s - rest.elapsed_s))
     return View(**fields)
+
+
+def calibration_view(calibration: Calibration, has_face: bool) -> CalibrationView:
+    state, seconds = calibration.state, calibration.limits.seconds
+    if state == "refused":
+        words = calibration.verdict.message
+    elif state == "collecting" and not has_face:
+        words = CALIBRATE_NO_FACE
+    else:
+        words = CALIBRATE_WORDS["first" if state == "ready" and calibration.first_time else state].format(s=seconds)
+    return CalibrationView(state, words, calibration.seconds_left, calibration.progress, calibration.first_time)
 
 
 def _drill_view(drill, attempt: Attempt | None) -> DrillView:
@@ -130,12 +168,33 @@ def _presence(coach: Coach) -> LiveView:
     return LiveView(has_face=face, no_face_message="" if face else "Step in front of the mirror.")
 
 
+def tip_context(coach: Coach, attempt: Attempt, smoothed, earlier) -> TipContext:
+    target_label = attempt.target.labels[0] if attempt.target.labels else ""
+    seen = attempt.last_observation
+    features = dict(seen.features) if seen is not None and attempt.reading is not None else {}
+    side = lagging_side(seen.geometry, coach.neutral_geometry) if features else ""
+    return TipContext(attempt.drill.id, attempt.drill.kind, target_label, smoothed, earlier, attempt.match,
+                      attempt.met, attempt.reading, features, side)  # fmt: skip
+
+
+def _reading_note(coach: Coach, attempt: Attempt, face: bool) -> str:
+    """What the features are read against, or that a look has no features to read."""
+    seen = attempt.last_observation
+    if not face or seen is None:
+        return ""
+    if attempt.reading is not None and seen.neutral == "population":
+        return NEUTRAL_HINT
+    if attempt.reading is None and not seen.features and getattr(attempt.target, "kind", "") == "look":
+        return EXPRESSION_ONLY
+    return ""
+
+
 def _live_view(coach: Coach, attempt: Attempt) -> LiveView:
     face = coach.has_face()
     smoothed = attempt.smoothed if face else {}
-    target_label = attempt.target.labels[0] if attempt.target.labels else ""
-    context = TipContext(attempt.drill.id, attempt.drill.kind, target_label, smoothed, coach.earlier_smoothed(),
-                         attempt.match, attempt.met)  # fmt: skip
+    context = tip_context(coach, attempt, smoothed, coach.earlier_smoothed())
+    reading = attempt.reading if face else None
+    tip = attempt.unreadable or choose_tip(coach.catalogue.tips, context) if face else ""
     return LiveView(
         match=round(attempt.match) if face else 0,
         threshold=attempt.threshold,
@@ -144,12 +203,17 @@ def _live_view(coach: Coach, attempt: Attempt) -> LiveView:
         held_s=attempt.held_s,
         hold_required_s=attempt.hold_required_s,
         best_match=round(attempt.best_match),
-        tip=choose_tip(coach.catalogue.tips, context) if face else "",
+        tip=tip,
         has_face=face,
         no_face_message="" if face else NO_FACE,
         expression=dominant(smoothed),
         intensity=intensity(smoothed),
         probabilities=probabilities_in_order(smoothed),
+        feature=reading.feature if reading is not None else "",
+        amplitude=round(reading.amplitude, 3) if reading is not None and reading.feature else None,
+        full_at=reading.full_at if reading is not None else 0.0,
+        isolation=round(reading.isolation, 3) if reading is not None else None,
+        neutral_hint=_reading_note(coach, attempt, face),
     )
 
 
@@ -187,9 +251,8 @@ def result_view(coach: Coach, attempt: Attempt) -> ResultView:
     outcome, session = attempt.outcome, coach.session
     tip = ""
     if outcome.kind != "completed" and attempt.smoothed:
-        label = attempt.target.labels[0] if attempt.target.labels else ""
-        context = TipContext(attempt.drill.id, attempt.drill.kind, label, attempt.smoothed, {}, attempt.match, False)
-        tip = choose_tip(coach.catalogue.tips, context)
+        context = tip_context(coach, attempt, attempt.smoothed, {})
+        tip = choose_tip(coach.catalogue.tips, replace(context, met=False))
     last = session.index + 1 >= len(session.plan.items) or bool(session.cap_reason)
     return ResultView(
         drill_id=attempt.drill.id,
@@ -205,6 +268,7 @@ def result_view(coach: Coach, attempt: Attempt) -> ResultView:
         tip=tip,
         steps=tuple(StepResult(cue, score) for cue, score in attempt.step_scores),
         is_last=last,
+        isolation=attempt.isolation,
     )
 
 
@@ -226,6 +290,9 @@ def attempt_event(coach: Coach, attempt: Attempt) -> AttemptFinished:
         reason=outcome.reason,
         at=coach.now,
         wall_time=coach._wall_clock(),
+        isolation=attempt.isolation,
+        amplitude=round(attempt.best_amplitude, 3) if attempt.best_amplitude is not None else None,
+        feature_best=attempt.motion.bests(),
     )
 
 

@@ -35,6 +35,7 @@ class CoachSettings:
     rising_window_s: float = 1.0  # tips: a label is "rising" if it grew over this window
     notice_s: float = 6.0  # how long a banner stays up
     today_count: int = 6  # drills in "today's practice"
+    calibration_s: float = 5.0  # "relax for a few seconds": face time the personal neutral face is taken over
     morning_routine: tuple[str, ...] = ()  # items like "drill:happiness", "break:box_breathing"; () = catalogue's
 
     def __post_init__(self) -> None:
@@ -43,7 +44,7 @@ class CoachSettings:
             if isinstance(value, float | int) and not isinstance(value, bool) and not math.isfinite(value):
                 raise _bad(spec.name, value, "a finite number")
         positive = ("prepare_s", "hold_s", "full_match_at", "perform_limit_s", "face_timeout_s", "away_s")
-        positive += ("session_cap_min",)
+        positive += ("session_cap_min", "calibration_s")
         positive += ("break_after_active_min", "strong_hold_max_s", "rising_window_s", "notice_s")
         for name in positive:
             if not getattr(self, name) > 0:

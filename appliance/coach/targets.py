@@ -1,9 +1,10 @@
 """What a drill aims at, and how close a face is to it.
 
-A target is pluggable: anything with ``labels``, ``describe()`` and
-``match(observation, full_at)``.  Today every target reads the expression
-model's smoothed probabilities; a later issue registers landmark targets for
-single features under their own ``type`` in ``TARGET_TYPES``.
+A target is pluggable: anything with ``labels``, ``describe()``, ``as_data()``,
+``match(observation, full_at)``, ``reading(observation)`` and ``unreadable(observation)``,
+registered under its ``type`` in ``TARGET_TYPES``: ``"mixture"`` reads the expression
+model's smoothed probabilities; ``"features"`` and ``"look"`` read the named features
+(``feature_targets.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from appliance.coach.features import FeatureReading
 from appliance.errors import ConfigError
 from appliance.messages import Observation
 from appliance.vision.classifier import EXPRESSIONS
@@ -23,8 +25,16 @@ class Target(Protocol):
 
     def describe(self) -> str: ...
 
+    def as_data(self) -> dict: ...  # the catalogue entry it was read from (normalised)
+
     def match(self, observation: Observation, full_at: float) -> float | None:
         """0-100, or None when this target cannot judge the observation (no face)."""
+
+    def reading(self, observation: Observation) -> FeatureReading | None:
+        """The features behind the match (None for a target that does not read them)."""
+
+    def unreadable(self, observation: Observation) -> str:
+        """Why a face in view cannot be judged, in words ("" when it can, or there is no face)."""
 
 
 @dataclass(frozen=True)
@@ -63,11 +73,20 @@ class MixtureTarget:
             return self.weights[0][0]
         return " + ".join(f"{label} {round(weight * 100)}%" for label, weight in self.weights)
 
+    def as_data(self) -> dict:
+        return {"type": "mixture", "weights": {label: round(weight, 4) for label, weight in self.weights}}
+
     def match(self, observation: Observation, full_at: float) -> float | None:
         if not observation.has_face or not observation.smoothed:
             return None
         overlap = sum(min(float(observation.smoothed.get(label, 0.0)), weight) for label, weight in self.weights)
         return 100.0 * min(1.0, overlap / full_at)
+
+    def reading(self, observation: Observation) -> FeatureReading | None:
+        return None
+
+    def unreadable(self, observation: Observation) -> str:
+        return ""
 
 
 TARGET_TYPES: dict[str, Callable[[Mapping], Target]] = {"mixture": MixtureTarget.from_data}
@@ -78,3 +97,13 @@ def target_from_data(data: Mapping) -> Target:
     if kind not in TARGET_TYPES:
         raise ConfigError(f"unknown target type {kind!r}", hint=f"use one of {sorted(TARGET_TYPES)}")
     return TARGET_TYPES[kind](data)
+
+
+def _register_feature_targets() -> None:
+    from appliance.coach.feature_targets import FeatureTarget  # it builds on MixtureTarget, defined above
+
+    TARGET_TYPES["features"] = FeatureTarget.from_data
+    TARGET_TYPES["look"] = FeatureTarget.from_data
+
+
+_register_feature_targets()

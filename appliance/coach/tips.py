@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from appliance.coach.catalogue import Tip
+from appliance.coach.features import PARTS, FeatureReading, title
 from appliance.coach.scoring import dominant, intensity
 
 RISING_MIN = 0.2  # a label must be at least this probable to count as rising
@@ -23,6 +24,9 @@ class TipContext:
     earlier: Mapping[str, float]  # smoothed probabilities about a second ago ({} if unknown)
     match: float
     met: bool
+    reading: FeatureReading | None = None  # feature targets: the features behind the match
+    features: Mapping[str, float] = field(default_factory=dict)  # the named features now ({} : not read)
+    lagging: str = ""  # "left" | "right": the mouth corner that moved less ("" : unknown or even)
 
 
 def _rising(context: TipContext, label: str) -> bool:
@@ -31,9 +35,24 @@ def _rising(context: TipContext, label: str) -> bool:
     return now >= RISING_MIN and now - before >= RISING_BY
 
 
+def _is(value: str, wanted) -> bool:
+    """A reading's name against a condition: a name, "any" (some name), or "" / false (none)."""
+    if wanted == "any" or wanted is True:
+        return bool(value)
+    return value == (wanted or "")
+
+
 def _holds(condition: str, wanted, context: TipContext) -> bool:
     probability = context.smoothed.get
+    feature = context.features.get
+    reading = context.reading
     checks = {
+        "reads_features": lambda: (reading is not None) == wanted,
+        "missing": lambda: reading is not None and _is(reading.missing, wanted),
+        "loud": lambda: reading is not None and _is(reading.loud, wanted),
+        "pose_off": lambda: reading is not None and _is(reading.pose_off, wanted),
+        "feature_above": lambda: bool(context.features) and all(float(feature(k, 0.0)) > v for k, v in wanted.items()),
+        "feature_below": lambda: bool(context.features) and all(float(feature(k, 0.0)) < v for k, v in wanted.items()),
         "target": lambda: context.target_label == wanted,
         "drills": lambda: context.drill_id in wanted,
         "kinds": lambda: context.kind in wanted,
@@ -53,17 +72,34 @@ def _holds(condition: str, wanted, context: TipContext) -> bool:
     return checks[condition]()
 
 
+class _Words(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _words(context: TipContext) -> _Words:
+    """What a tip's {placeholders} say: {part} the target's, {loud_part} the restless feature's place,
+    {missing} the wanted feature not there yet, {corner} "The left corner" or "One corner"."""
+    reading = context.reading
+    words = _Words(corner=f"The {context.lagging} corner" if context.lagging else "One corner")
+    if reading is not None:
+        words.update(part=PARTS.get(reading.feature, "face"), loud_part=PARTS.get(reading.loud, "face"),
+                     loud=title(reading.loud), missing=title(reading.missing))  # fmt: skip
+    return words
+
+
 def choose_tip(tips: Sequence[Tip], context: TipContext) -> str:
     """The first tip whose conditions all hold ("" when none does or there is no face)."""
-    if not context.smoothed:
+    if not context.smoothed and context.reading is None:
         return ""
     for tip in tips:
         if all(_holds(name, wanted, context) for name, wanted in tip.when.items() if name != "comment"):
-            return tip.text
+            return tip.text.format_map(_words(context))
     return ""
 
 
 KNOWN_CONDITIONS = (
     "target", "drills", "kinds", "met", "dominant", "not_dominant", "rising", "above", "below",
-    "match_below", "match_above", "intensity_above", "intensity_below",
+    "match_below", "match_above", "intensity_above", "intensity_below", "reads_features", "missing", "loud",
+    "pose_off", "feature_above", "feature_below",
 )  # fmt: skip

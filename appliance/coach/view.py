@@ -21,6 +21,7 @@ class Screen(enum.StrEnum):
     PAUSED = "paused"  # anything paused; ``paused_screen`` says what resumes
     SUMMARY = "summary"  # the session has ended
     PROGRESS = "progress"  # streaks and trends from history
+    CALIBRATE = "calibrate"  # "relax for a few seconds": the personal neutral face
 
 
 class NoticeKind(enum.StrEnum):
@@ -43,7 +44,7 @@ class DrillView:
     title: str
     kind: str  # "expression" | "headshot" | "feature" | "roleplay"
     cue: str  # how to make it (for a role-play: the current step's cue)
-    targets: tuple[str, ...] = ()  # model labels the target asks for, strongest first
+    targets: tuple[str, ...] = ()  # model labels the target asks for, strongest first (feature names for features)
     target_text: str = ""  # e.g. "happiness 60% + neutral 40%"
     why: str = ""  # one line on why this drill matters
     step_index: int = 0  # role-play: the current step, 0-based
@@ -68,6 +69,11 @@ class LiveView:
     expression: str = ""  # the dominant label now ("" without a face)
     intensity: float = 0.0  # 0-1: how far from neutral the face is
     probabilities: tuple[tuple[str, float], ...] = ()  # smoothed, by label, in model order
+    feature: str = ""  # feature targets: the target feature ("" for other targets)
+    amplitude: float | None = None  # that feature's value now, 0-1 (the meter shows it against full_at)
+    full_at: float = 0.0  # the amplitude that counts as full
+    isolation: float | None = None  # 0-1: 1 while the other features stay calm
+    neutral_hint: str = ""  # e.g. features read against an average face: calibrate in settings
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class ResultView:
     tip: str = ""  # one thing to try next time
     steps: tuple[StepResult, ...] = ()  # role-play: per-step scores
     is_last: bool = False  # the last drill of the routine
+    isolation: int | None = None  # feature drills: mean isolation 0-100 while trying (None: not read)
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,27 @@ class BreakView:
 
 
 @dataclass(frozen=True)
+class CalibrationView:
+    phase: str  # "ready" | "collecting" | "saved" | "refused"
+    words: str  # what to do now, or why it was refused
+    seconds_left: float = 0.0  # collecting
+    progress: float = 0.0  # 0-1 of the collection
+    first_time: bool = False  # offered before a first practice (else from settings)
+
+
+@dataclass(frozen=True)
+class RangeView:
+    """One feature's range of motion: its best amplitude (0-1) held for a moment, by day and week."""
+
+    feature: str
+    title: str
+    recent_best: float | None  # best of the last 7 days (None: not practised lately)
+    weeks: tuple[float | None, ...] = ()  # best per week, oldest first, this week last (None: no data)
+    direction: str = "flat"  # this week against the weeks before: "up" | "down" | "flat"
+    days: int = 0  # days with a record
+
+
+@dataclass(frozen=True)
 class TrendView:
     label: str  # drill id or model label
     title: str
@@ -133,6 +161,8 @@ class ProgressView:
     minutes_today: float = 0.0
     trends: tuple[TrendView, ...] = ()
     message: str = ""  # e.g. "No practice yet: start with the morning routine."
+    ranges: tuple[RangeView, ...] = ()  # range of motion per feature (features with records only)
+    neutral_day: str = ""  # when the personal neutral face was taken ("" : an average face is used)
 
 
 @dataclass(frozen=True)
@@ -159,6 +189,7 @@ class View:
     relaxation: BreakView | None = None  # BREAK
     progress: ProgressView | None = None  # PROGRESS
     summary: SummaryView | None = None  # SUMMARY
+    calibration: CalibrationView | None = None  # CALIBRATE
     countdown_s: float | None = None  # PREPARE: seconds until perform starts
     timer_s: float | None = None  # seconds left in the current phase (perform limit, result, break)
     paused_screen: Screen | None = None  # PAUSED: the screen that resumes

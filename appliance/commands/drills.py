@@ -28,7 +28,7 @@ def run(args) -> int:
 
 
 def _target(target) -> dict:
-    return {"type": "mixture", "weights": {label: round(weight, 4) for label, weight in target.weights}}
+    return target.as_data()
 
 
 def _drill(drill: Drill) -> dict:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from appliance.coach.catalogue import load_catalogue
 from appliance.history import HistoryStore, HistorySummary, default_path, summarize
+from appliance.history.summary import RANGE_WEEKS
 
 NOTHING_YET = "No practice recorded yet. Stand at the mirror and start the morning routine: a little every day."
 ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
@@ -54,6 +55,14 @@ def as_text(summary: HistorySummary) -> str:
         unfinished = "" if row.ended else " (did not finish)"
         figures = f"{row.attempts:>3} attempts, {average}, {row.minutes:g} min{unfinished}"
         lines.append(f"  {row.day}  {row.title:<22} {figures}")
+    lines += ["", f"Range of motion (best held amplitude 0-1 per week, the last {RANGE_WEEKS}, this week last)"]
+    if not summary.neutral_day:
+        lines.append("  not measured yet: calibrate your resting face (settings on the mirror) to start it")
+    elif not summary.range_of_motion:
+        lines.append(f"  resting face calibrated {summary.neutral_day}; no feature drill since")
+    for row in summary.range_of_motion:
+        weeks = " ".join(f"{value:.2f}" if value is not None else "  - " for value in row.weeks)
+        lines.append(f"  {row.title:<20} {weeks}  {ARROWS[row.direction]}")
     lines += ["", "Trends (mean of the last 5 scores, and of the 5 before)"]
     for trend in summary.trends:
         before = f"{trend.previous:>3}" if trend.previous is not None else "  -"

@@ -63,7 +63,29 @@ CREATE INDEX attempts_by_day ON attempts(day);
 CREATE INDEX breaks_by_day ON breaks(day);
 """
 
-MIGRATIONS = (V1, V2)
+# v3: personal neutral faces (every calibration kept; the latest is used), each feature's best
+# amplitude per day (range of motion), and the feature drills' isolation and amplitude.
+V3 = """
+CREATE TABLE neutral_faces (
+    id INTEGER PRIMARY KEY,
+    created_at REAL NOT NULL,          -- seconds since the epoch
+    day TEXT NOT NULL,
+    geometry TEXT NOT NULL,            -- JSON {key: median}: the per-key median of Observation.geometry
+    frames INTEGER NOT NULL DEFAULT 0,
+    yaw REAL NOT NULL DEFAULT 0,
+    pitch REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE feature_range (
+    day TEXT NOT NULL,
+    feature TEXT NOT NULL,
+    best REAL NOT NULL,                -- best amplitude held for a moment, against the personal neutral
+    PRIMARY KEY (day, feature)
+);
+ALTER TABLE attempts ADD COLUMN isolation INTEGER;
+ALTER TABLE attempts ADD COLUMN amplitude REAL;
+"""
+
+MIGRATIONS = (V1, V2, V3)
 LATEST = len(MIGRATIONS)
 
 
@@ -82,6 +104,9 @@ def migrate(connection: sqlite3.Connection, *, upto: int = LATEST) -> int:
     for number in range(found + 1, upto + 1):
         statements = [s.strip() for s in MIGRATIONS[number - 1].split(";") if _has_sql(s)]
         connection.execute("BEGIN IMMEDIATE")
+        if version(connection) >= number:  # another process migrated while this one waited for the lock
+            connection.execute("COMMIT")
+            continue
         try:
             if version(connection) >= number:  # another process (the mirror, `history`) migrated it meanwhile
                 connection.execute("COMMIT")

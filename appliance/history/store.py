@@ -7,15 +7,26 @@ deleted) and a fresh database started; ``warning`` then says so for the UI.
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from appliance.coach.events import AttemptFinished, BreakFinished, Event, SessionEnded, SessionStarted
+from appliance.coach.events import (
+    AttemptFinished,
+    BreakFinished,
+    Event,
+    NeutralCalibrated,
+    SessionEnded,
+    SessionStarted,
+)
 from appliance.errors import StorageError
 from appliance.history.schema import migrate
 from appliance.paths import data_dir
 
+log = logging.getLogger(__name__)
 FILE_NAME = "history.sqlite3"
 RECENT_SCORES = 10  # per drill, for today's practice
 
@@ -27,6 +38,16 @@ def default_path() -> Path:
 def day_of(wall_time: float) -> str:
     """The local calendar day of a timestamp: streaks follow the user's days, not UTC's."""
     return date.fromtimestamp(wall_time).isoformat()
+
+
+@dataclass(frozen=True)
+class StoredNeutral:
+    """A personal neutral face as stored: its geometry and when it was taken."""
+
+    geometry: dict[str, float]
+    created_at: float
+    day: str
+    frames: int
 
 
 class HistoryStore:
@@ -135,12 +156,24 @@ class HistoryStore:
             started = event.wall_time - event.duration_s
             execute(
                 "INSERT INTO attempts (session_id, drill_id, kind, labels, outcome, score, best_match, held_s,"
-                " hold_required_s, time_to_best_s, time_to_target_s, reason, started_at, ended_at, day)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " hold_required_s, time_to_best_s, time_to_target_s, reason, started_at, ended_at, day,"
+                " isolation, amplitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (self._session_id(event.session, started), event.drill_id, event.kind, ",".join(event.labels),
                  event.outcome, event.score, event.best_match, event.held_s, event.hold_required_s,
                  event.time_to_best_s, event.time_to_target_s, event.reason, started, event.wall_time,
-                 day_of(event.wall_time)),
+                 day_of(event.wall_time), event.isolation, event.amplitude),
+            )  # fmt: skip
+            for feature, best in event.feature_best:  # each feature's best of the day: the higher one stays
+                execute(
+                    "INSERT INTO feature_range (day, feature, best) VALUES (?, ?, ?)"
+                    " ON CONFLICT (day, feature) DO UPDATE SET best = max(best, excluded.best)",
+                    (day_of(event.wall_time), feature, float(best)),
+                )
+        elif isinstance(event, NeutralCalibrated):
+            execute(
+                "INSERT INTO neutral_faces (created_at, day, geometry, frames, yaw, pitch) VALUES (?, ?, ?, ?, ?, ?)",
+                (event.wall_time, day_of(event.wall_time), json.dumps(dict(event.geometry)), event.frames,
+                 event.yaw, event.pitch),
             )  # fmt: skip
         elif isinstance(event, BreakFinished):
             started = event.wall_time - event.duration_s
@@ -176,12 +209,34 @@ class HistoryStore:
             scores.setdefault(drill_id, []).append(float(score))
         return scores
 
+    def latest_neutral(self) -> StoredNeutral | None:
+        """The newest personal neutral face (None: never calibrated).  A row that does not read as
+        {key: number} is skipped for the one before it, so one bad row never loses calibration."""
+        rows = self.connection.execute(
+            "SELECT geometry, created_at, day, frames FROM neutral_faces ORDER BY created_at DESC, id DESC"
+        )
+        for text, created_at, day, frames in rows:
+            try:
+                geometry = {str(key): float(value) for key, value in json.loads(text).items()}
+            except (ValueError, TypeError, AttributeError) as error:
+                log.warning("skipping a stored neutral face from %s that cannot be read: %s", day, error)
+                continue
+            if geometry:
+                return StoredNeutral(geometry, float(created_at), day, int(frames))
+        return None
+
+    def feature_range(self, since: str = "") -> list[tuple[str, str, float]]:
+        """(day, feature, best) from ``since`` (an ISO day; "" for all), oldest first."""
+        return self.connection.execute(
+            "SELECT day, feature, best FROM feature_range WHERE day >= ? ORDER BY day, feature", (since,)
+        ).fetchall()
+
     def rows(self, table: str) -> list[sqlite3.Row]:
-        if table not in ("sessions", "attempts", "breaks"):
+        if table not in ("sessions", "attempts", "breaks", "neutral_faces", "feature_range"):
             raise ValueError(table)
         self.connection.row_factory = sqlite3.Row
         try:
-            return self.connection.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+            return self.connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
         finally:
             self.connection.row_factory = None
 

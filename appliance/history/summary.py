@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from appliance.coach.view import ProgressView, TrendView
+from appliance.coach.features import title as feature_title
+from appliance.coach.view import ProgressView, RangeView, TrendView
 from appliance.history.store import HistoryStore
+from appliance.vision.features import FEATURES
 
 TREND_WINDOW = 5  # attempts in "recent" and in "previous"
 TREND_STEP = 3  # points of change before a trend counts as up or down
 RECENT_SESSIONS = 10
+RANGE_WEEKS = 6  # weeks of range of motion the progress screen and the CLI show
+RANGE_STEP = 0.05  # change of a week's best against the weeks before that counts as up or down
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class HistorySummary:
     minutes_today: float
     trends: tuple[TrendView, ...]
     recent_sessions: tuple[SessionRow, ...]
+    range_of_motion: tuple[RangeView, ...] = ()  # per feature with records, in FEATURES order
+    neutral_day: str = ""  # when the personal neutral face in use was taken ("" : never)
 
     @property
     def is_empty(self) -> bool:
@@ -44,7 +50,8 @@ class HistorySummary:
         if not self.is_empty and not self.practiced_today:
             message = "Not practised yet today: a few minutes keeps the streak going."
         return ProgressView(self.streak_days, self.best_streak_days, self.sessions, self.attempts,
-                            self.practiced_today, self.minutes_today, self.trends, message)  # fmt: skip
+                            self.practiced_today, self.minutes_today, self.trends, message,
+                            self.range_of_motion, self.neutral_day)  # fmt: skip
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -77,6 +84,35 @@ def trend(label: str, title: str, scores: list[int]) -> TrendView:
     return TrendView(label, title, recent_mean, previous, len(scores), direction)
 
 
+def range_of_motion(rows: list[tuple[str, str, float]], today: date, weeks: int = RANGE_WEEKS) -> tuple[RangeView, ...]:
+    """Each feature's best amplitude per week (the last ``weeks``, this week last), from (day, feature, best) rows.
+
+    A "week" is 7 days ending today, so today's practice always lands in the last one; the recent
+    best is that week's.  The direction compares it with the best of the weeks before.
+    """
+    by_feature: dict[str, list[tuple[date, float]]] = {}
+    for day, feature, best in rows:
+        by_feature.setdefault(feature, []).append((date.fromisoformat(day), float(best)))
+    views = []
+    for feature in [f for f in FEATURES if f in by_feature] + sorted(set(by_feature) - set(FEATURES)):
+        buckets: list[float | None] = [None] * weeks
+        for day, best in by_feature[feature]:
+            back = (today - day).days // 7
+            if 0 <= back < weeks:
+                slot = weeks - 1 - back
+                buckets[slot] = max(best, buckets[slot] or 0.0)
+        recent, before = buckets[-1], [value for value in buckets[:-1] if value is not None]
+        direction = "flat"
+        if recent is not None and before and recent - max(before) >= RANGE_STEP:
+            direction = "up"
+        elif recent is not None and before and max(before) - recent >= RANGE_STEP:
+            direction = "down"
+        rounded = tuple(round(value, 3) if value is not None else None for value in buckets)
+        views.append(RangeView(feature, feature_title(feature), rounded[-1], rounded, direction,
+                               len(by_feature[feature])))  # fmt: skip
+    return tuple(views)
+
+
 def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = None) -> HistorySummary:
     """What the history says as of ``today``; ``titles`` names drills (default: their ids), in display order."""
     db = store.connection
@@ -106,5 +142,9 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
                    ended is not None)
         for day, title, plan, active, ended, count, mean in rows
     )  # fmt: skip
+    first_day = (today - timedelta(days=7 * RANGE_WEEKS - 1)).isoformat()
+    ranges = range_of_motion(store.feature_range(first_day), today)
+    neutral = store.latest_neutral()
     return HistorySummary(current, best, len(days), sessions, attempts, today in days,
-                          round(seconds_today / 60, 1), trends, recent)  # fmt: skip
+                          round(seconds_today / 60, 1), trends, recent, ranges,
+                          neutral.day if neutral is not None else "")  # fmt: skip

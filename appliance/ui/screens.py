@@ -98,6 +98,7 @@ class PrepareScreen(DrillInfo):
 
 
 class DrillScreen(DrillInfo):
+    hint = StringProperty("")  # what the features are read against
     match = NumericProperty(0)
     threshold = NumericProperty(0)
     is_met = BooleanProperty(False)
@@ -114,10 +115,15 @@ class DrillScreen(DrillInfo):
         self.timer = text.seconds(view.timer_s)
         if live is None:
             return
-        self.match, self.threshold, self.is_met = live.match, live.threshold, live.is_met  # canvas: every frame
+        meter = live.match
+        if live.amplitude is not None and live.full_at:  # a feature drill: the meter shows the feature itself
+            meter = min(100, round(100 * live.amplitude / live.full_at))
+        self.match, self.threshold, self.is_met = meter, live.threshold, live.is_met  # canvas: every frame
         self.hold = live.hold_progress
-        self.tip = live.tip
-        if live.has_face:
+        self.tip, self.hint = live.tip, live.neutral_hint
+        if live.has_face and live.amplitude is not None:
+            seen = text.feature_line(live)
+        elif live.has_face:
             seen = f"match {live.match}%" + (f" · {live.expression}" if live.expression else "")
         else:
             seen = live.no_face_message or "No face in view: step in front of the mirror"
@@ -143,6 +149,8 @@ class ResultScreen(MirrorScreen):
         parts = [f"best match {result.best_match}%", text.held(result.held_s, result.hold_required_s)]
         if result.time_to_target_s is not None:
             parts.append(f"on target after {result.time_to_target_s:.1f} s")
+        if result.isolation is not None:
+            parts.append(f"isolation {result.isolation}%")
         if result.steps:
             parts.append("steps " + " · ".join(str(step.score) for step in result.steps))
         self.figures = " · ".join(part for part in parts if part)
@@ -208,6 +216,7 @@ class ProgressScreen(MirrorScreen):
     figures = StringProperty("")
     days = ListProperty([])
     trends = ListProperty([])
+    ranges = StringProperty("")  # range of motion per feature, as text bars
     message = StringProperty("")
 
     def render(self, view: View) -> None:
@@ -221,7 +230,24 @@ class ProgressScreen(MirrorScreen):
         )
         self.days = calendar_days(progress.streak_days, progress.practiced_today)
         self.trends = list(progress.trends[:5])  # the bottom band holds five rows at a readable size
+        self.ranges = text.range_lines(progress.ranges, progress.neutral_day)
         self.message = progress.message
+
+
+class CalibrateScreen(MirrorScreen):
+    """ "Relax for a few seconds": the words, a countdown while collecting, or why it was refused."""
+
+    words = StringProperty("")
+    countdown = StringProperty("")
+    state = StringProperty("")
+    progress = NumericProperty(0.0)
+
+    def render(self, view: View) -> None:
+        calibration = view.calibration
+        if calibration is None:
+            return
+        self.words, self.state, self.progress = calibration.words, calibration.phase, calibration.progress
+        self.countdown = text.seconds(calibration.seconds_left) if calibration.phase == "collecting" else ""
 
 
 class SettingsScreen(MirrorScreen):
@@ -241,5 +267,6 @@ SCREEN_CLASSES = {
     Screen.PAUSED: PausedScreen,
     Screen.SUMMARY: SummaryScreen,
     Screen.PROGRESS: ProgressScreen,
+    Screen.CALIBRATE: CalibrateScreen,
 }
 SETTINGS = "settings"

@@ -18,6 +18,7 @@ class SettingsPanel:
     preview: bool = False
     index: int = 0
     is_open: bool = False
+    neutral_day: str = ""  # when the personal neutral face was taken ("" : an average face is used)
 
     def rows(self) -> list[MenuItem]:
         pins = self.config.buttons.pins
@@ -28,12 +29,20 @@ class SettingsPanel:
                 "preview", f"Camera preview: {'on' if self.preview else 'off'}", "a small picture to find your place"
             ),
             MenuItem("source", f"Camera: {self.source_name}", "--source, or source in config.toml"),
+            MenuItem(
+                "neutral",
+                "Recalibrate my resting face" if self.neutral_day else "Calibrate my resting face",
+                f"taken {self.neutral_day}: features read against your own face"
+                if self.neutral_day
+                else "features read against an average face until you do",
+            ),
             MenuItem("buttons", f"Long press: {self.config.buttons.hold_time:.1f} s", f"{wiring} · {led}"),
             MenuItem("file", "Settings file", str(self.config.path or default_path())),
         ]
 
     def handle(self, command: Command) -> str | None:
-        """Apply a command; returns "close" when the panel is left, "preview" when it toggled."""
+        """Apply a command; returns "close" when the panel is left, "preview" when it toggled,
+        "calibrate" when the resting face is to be (re)calibrated (the panel closes)."""
         count = len(self.rows())
         if command is Command.NEXT:
             self.index = (self.index + 1) % count
@@ -42,6 +51,9 @@ class SettingsPanel:
         elif command is Command.SELECT and self.rows()[self.index].key == "preview":
             self.preview = not self.preview
             return "preview"
+        elif command is Command.SELECT and self.rows()[self.index].key == "neutral":
+            self.is_open = False
+            return "calibrate"
         elif command in (Command.BACK, Command.END):
             self.is_open = False
             return "close"

@@ -23,6 +23,7 @@ from functools import partial
 from kivy.clock import Clock
 
 from appliance.coach.coach import AWAY
+from appliance.coach.events import NeutralCalibrated
 from appliance.coach.view import NoticeKind, Screen, View
 from appliance.config import Config
 from appliance.controls import open_controls
@@ -168,6 +169,9 @@ class MirrorShell:
             listener(view)
 
     def _store(self, events) -> None:
+        for event in events:  # a new resting face is used at once, saved or not
+            if isinstance(event, NeutralCalibrated) and self.vision is not None:
+                self.vision.set_neutral(dict(event.geometry), kind="personal")
         if not events or self.history is None:
             return
         try:
@@ -180,12 +184,15 @@ class MirrorShell:
         outcome = self.panel.handle(command)
         if outcome == "preview" and self.app.mirror is not None:
             self.app.mirror.set_preview(self.panel.preview)
-        if outcome == "close":
+        if outcome == "calibrate":  # "recalibrate my resting face": the coach's calibration screen
+            self._show(self.coach.calibrate(self.clock()))
+        elif outcome == "close":
             self._show(self.coach.tick(self.clock()))
         else:
             self._show_settings()
 
     def _show_settings(self) -> None:
+        self.panel.neutral_day = getattr(self.coach, "neutral_day", "")
         if self.app.mirror is not None:
             self.app.mirror.show_settings(self.panel.rows(), self.panel.index, SETTINGS_BUTTONS)
         for listener in self.listeners:
@@ -234,6 +241,9 @@ class MirrorShell:
                 log.info("%s", reason)
         self._show(self.coach.tick(self.clock()))
         self._timers = [Clock.schedule_interval(self._tick, 1.0 / TICK_HZ)]
+        neutral = self.history.latest_neutral() if hasattr(self.history, "latest_neutral") else None
+        if self.vision is not None and neutral is not None:  # the stored resting face, before the first frame
+            self.vision.set_neutral(neutral.geometry, kind="personal")
         if self.vision is not None:
             Clock.schedule_once(self._start_vision)  # after the first frame: the mirror shows at once
             self._timers.append(Clock.schedule_interval(self._check_vision, 1.0))

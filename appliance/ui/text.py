@@ -91,3 +91,28 @@ def menu_window(count: int, index: int, rows: int) -> tuple[int, int]:
         return 0, count
     first = min(max(0, index - rows // 2), count - rows)
     return first, first + rows
+
+
+def range_lines(ranges, neutral_day: str, per_line: int = 2) -> str:
+    """The progress screen's range of motion: each feature's best this week and its trend, in words
+    (the mirror's font has no block or arrow glyphs; a chart comes with the charts)."""
+    if not neutral_day:
+        return "Range of motion: calibrate your resting face in settings to start measuring it."
+    if not ranges:
+        return "Range of motion: practise a feature drill to start measuring it."
+    cells = []
+    for row in ranges:
+        figure = f"{row.recent_best:.2f} {trend_word(row.direction)}" if row.recent_best is not None else "-"
+        cells.append(f"{row.title} {figure}")
+    lines = ["   ".join(cells[i : i + per_line]) for i in range(0, len(cells), per_line)]
+    return "Range of motion, best this week\n" + "\n".join(lines)
+
+
+def feature_line(live) -> str:
+    """The drill screen's live reading of a feature target: amplitude against full, isolation, match."""
+    share = min(100, round(100 * live.amplitude / live.full_at)) if live.full_at else 0
+    parts = [f"{live.feature.replace('_', ' ')} {share}%"]
+    if live.isolation is not None:
+        parts.append(f"isolation {round(100 * live.isolation)}%")
+    parts.append(f"match {live.match}%")
+    return " · ".join(parts)

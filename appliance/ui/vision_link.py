@@ -10,6 +10,7 @@ being retried), or "" when all is well.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 from appliance.camera import Frame, FrameSource, open_source
 from appliance.config import Config
 
+log = logging.getLogger(__name__)
 WORKER_NICENESS = 5
 
 
@@ -63,6 +65,8 @@ class VisionLink:
         self._starter: threading.Thread | None = None
         self._reniced = False
         self._rate: float | None = None
+        self.pipeline = None  # once built (on the start thread)
+        self._neutral: tuple[dict[str, float] | None, str] = (None, "population")
 
     def start(self, publish, on_error=None) -> None:
         from appliance.vision.pipeline import VisionPipeline  # litert loads here, not at import
@@ -87,6 +91,10 @@ class VisionLink:
             with self._lock:
                 if self._stopped:
                     return
+                self.pipeline = pipeline
+                geometry, kind = self._neutral
+                if geometry is not None:  # a neutral face chosen before the pipeline was ready
+                    _hand_over(pipeline, geometry, kind)
                 self._last_seen = time.monotonic()
                 self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen)
                 self.worker.set_rate(self._rate)
@@ -101,6 +109,15 @@ class VisionLink:
             self._rate = fps
             if self.worker is not None:
                 self.worker.set_rate(fps)
+
+    def set_neutral(self, geometry, *, kind: str = "personal") -> None:
+        """The neutral face the features are read against (None: the population's); kept for a pipeline
+        still being built, handed to a running one at once (its swap is thread-safe)."""
+        with self._lock:
+            self._neutral = (dict(geometry) if geometry is not None else None, kind)
+            pipeline = self.pipeline
+        if pipeline is not None:
+            _hand_over(pipeline, self._neutral[0], kind)
 
     def _seen(self, observation) -> None:
         if not self._reniced:  # runs on the worker thread: when the CPU is short, the UI thread goes first
@@ -128,3 +145,12 @@ class VisionLink:
             worker, self.worker = self.worker, None
         if worker is not None:
             worker.stop()
+
+
+def _hand_over(pipeline, geometry, kind: str) -> None:
+    """``pipeline.set_neutral``; a neutral face it refuses (a stored one from another model version, say)
+    leaves the one it had and is logged: it must never keep the camera from starting."""
+    try:
+        pipeline.set_neutral(geometry, kind=kind)
+    except Exception as error:  # the pipeline's own validation: whatever it raises, vision goes on
+        log.error("the vision pipeline refused the %s neutral face: %s", kind, error)

@@ -6,6 +6,7 @@ from appliance.coach.coach import Coach
 from appliance.coach.settings import CoachSettings
 from appliance.messages import Command, Observation
 from appliance.vision.classifier import EXPRESSIONS
+from appliance.vision.features import FEATURES
 
 
 def face(t: float = 0.0, **probabilities: float) -> Observation:
@@ -54,3 +55,16 @@ def make_driver(**settings) -> Driver:
     defaults = dict(prepare_s=2.0, result_s=0.0)
     defaults.update(settings)
     return Driver(Coach(CoachSettings(**defaults), wall_clock=lambda: 1_750_000_000.0))
+
+
+def features_face(t: float = 0.0, *, neutral: str = "personal", pose=None, geometry=None, box=(10, 10, 100, 100),
+                  smoothed=None, **features: float) -> Observation:  # fmt: skip
+    """A face with landmarks: the named features given (the rest 0), a pose (default facing the mirror)."""
+    values = {name: features.get(name, 0.0) for name in FEATURES}
+    probabilities = smoothed if smoothed is not None else {label: 1.0 / len(EXPRESSIONS) for label in EXPRESSIONS}
+    return Observation(
+        timestamp=t, face_box=box, score=0.9, probabilities=probabilities, smoothed=probabilities,
+        pose=pose if pose is not None else {"yaw": 0.0, "pitch": 0.0, "roll": 0.0},
+        geometry=geometry if geometry is not None else {"brow_gap": 0.4, "mouth_width": 0.9},
+        features=values, neutral=neutral,
+    )  # fmt: skip

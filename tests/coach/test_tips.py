@@ -48,3 +48,32 @@ def test_every_tip_uses_known_conditions_and_there_is_a_fallback():
 
 def test_no_face_no_tip():
     assert tip("happiness", {}) == ""
+
+
+def feature_tip(drill_id, lagging="", **features):
+    from coach_fakes import features_face
+
+    drill = load_catalogue().drill(drill_id)
+    seen = features_face(**features)
+    reading = drill.target.reading(seen)
+    match = drill.target.match(seen, 0.8)
+    context = TipContext(drill.id, drill.kind, drill.labels[0], seen.smoothed, {}, match, match >= 60, reading,
+                         dict(seen.features), lagging)  # fmt: skip
+    return choose_tip(TIPS, context)
+
+
+def test_feature_tips_name_the_place_that_should_stay_still():
+    assert feature_tip("eyebrows_up", brow_raise=0.6, jaw_drop=0.5) == "Only the brows: keep your jaw still."
+    assert feature_tip("smize", eye_narrow=0.5, smile=0.5) == "Only the eyes: keep your mouth still."
+    assert feature_tip("jaw_drop", jaw_drop=0.1) == "Let the jaw hang lower, lips loose."
+
+
+def test_looks_say_what_the_head_should_do():
+    assert feature_tip("contemplative_look") == "Tilt your head a little, as if listening to an idea."
+    assert feature_tip("serious_look", pose={"yaw": 15.0, "pitch": 0.0, "roll": 0.0}).startswith("Eyes level")
+
+
+def test_a_lagging_corner_is_named_when_known():
+    assert feature_tip("cheeky_smile", "right", smile=0.3, asymmetry=0.5) == (
+        "The right corner lags: lift both corners evenly."
+    )

@@ -2,7 +2,7 @@ import json
 from datetime import datetime
 
 from appliance.cli import main
-from appliance.coach.events import AttemptFinished, SessionEnded, SessionStarted
+from appliance.coach.events import AttemptFinished, NeutralCalibrated, SessionEnded, SessionStarted
 from appliance.history import HistoryStore, default_path
 
 
@@ -57,3 +57,22 @@ def test_a_damaged_history_is_reported_and_set_aside(tmp_path, capsys):
     assert "warning: The practice history could not be read" in captured.err
     assert "No practice recorded yet" in captured.out
     assert len(list(tmp_path.glob("h.sqlite3.corrupt-*"))) == 1
+
+
+def test_history_shows_range_of_motion_in_text_and_json(tmp_path, capsys):
+    path = tmp_path / "h.sqlite3"
+    fill(path)
+    main(["history", "--db", str(path)])
+    assert "calibrate your resting face" in capsys.readouterr().out  # not measured before calibration
+    wall = datetime.now().replace(hour=12, minute=0, second=0, microsecond=0).timestamp()
+    with HistoryStore(path) as store:
+        store.record(NeutralCalibrated((("brow_gap", 0.4),), 40, 0.0, 0.0, 0.0, wall))
+        store.record(AttemptFinished(1, "eyebrows_up", "feature", ("brow_raise",), "completed", 90, 90, 3.0, 3.0, 1.0,
+                                     1.0, 4.0, "", 0.0, wall + 5, 95, 0.6, (("brow_raise", 0.58),)))  # fmt: skip
+    assert main(["history", "--db", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (brows,) = data["range_of_motion"]
+    assert (brows["feature"], brows["recent_best"], brows["weeks"][-1]) == ("brow_raise", 0.58, 0.58)
+    assert data["neutral_day"] == datetime.now().date().isoformat()
+    main(["history", "--db", str(path)])
+    assert "brow raise" in capsys.readouterr().out

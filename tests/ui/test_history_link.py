@@ -28,3 +28,16 @@ def test_a_history_that_cannot_be_opened_is_a_warning_not_a_crash(tmp_path, monk
     history, warning = open_history(Coach())
     assert history is None
     assert "not being saved" in warning
+
+
+def test_the_latest_neutral_face_is_loaded_into_the_coach_and_a_new_one_refreshes_the_progress(tmp_path):
+    from appliance.coach.events import NeutralCalibrated
+
+    with HistoryStore(tmp_path / "history.db") as store:
+        store.record(NeutralCalibrated((("brow_gap", 0.4),), 40, 0.0, 0.0, 0.0, 1_750_000_000.0))
+    coach = Coach()
+    link = HistoryLink(coach, HistoryStore(tmp_path / "history.db"))
+    assert coach.neutral_geometry == {"brow_gap": 0.4} and coach.neutral_day
+    assert link.latest_neutral().geometry == {"brow_gap": 0.4}
+    assert coach.progress.neutral_day == coach.neutral_day
+    link.close()

@@ -50,3 +50,15 @@ def test_long_menus_show_a_window_around_the_selection():
     assert text.menu_window(20, 0, 5) == (0, 5)
     assert text.menu_window(20, 10, 5) == (8, 13)
     assert text.menu_window(20, 19, 5) == (15, 20)
+
+
+def test_range_of_motion_lines_say_what_to_do_before_there_is_any():
+    from appliance.coach.view import LiveView, RangeView
+    from appliance.ui import text
+
+    assert "calibrate your resting face" in text.range_lines((), "")
+    assert "practise a feature drill" in text.range_lines((), "2026-11-01")
+    rows = (RangeView("brow_raise", "brow raise", 0.52, direction="up"), RangeView("smile", "smile", None))
+    assert text.range_lines(rows, "2026-11-01").splitlines()[1] == "brow raise 0.52 rising   smile -"
+    live = LiveView(match=50, feature="brow_raise", amplitude=0.45, full_at=0.6, isolation=0.667)
+    assert text.feature_line(live) == "brow raise 75% · isolation 67% · match 50%"

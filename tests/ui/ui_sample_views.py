@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from appliance.coach.view import (
     BreakView,
+    CalibrationView,
     DrillView,
     LiveView,
     MenuItem,
     ProgressView,
+    RangeView,
     ResultView,
     Screen,
     SummaryView,
@@ -131,7 +133,18 @@ VIEWS = {
                 TrendView("happiness", "Happiness", 78, 65, 12, "up"),
                 TrendView("surprise", "Surprise", 60, 62, 9, "flat"),
             ),
+            ranges=(
+                RangeView("brow_raise", "brow raise", 0.52, (None, 0.31, 0.4, None, 0.45, 0.52), "up", 9),
+                RangeView("smile", "smile", 0.7, (0.7, 0.72, None, None, None, 0.7), "flat", 4),
+            ),
+            neutral_day="2026-11-02",
         ),
+    ),
+    Screen.CALIBRATE: View(
+        screen=Screen.CALIBRATE,
+        title="Your resting face",
+        calibration=CalibrationView("refused", "You moved: hold still, head and face, for the whole 5 seconds."),
+        buttons="select: try again · next: later · back: home",
     ),
 }
 
@@ -144,5 +157,6 @@ WORDS = {
     Screen.BREAK: ["Breathe in", "Slowly through your nose", "0:42", "breath 2 of 4"],
     Screen.PAUSED: ["Paused", "The drill waits for you"],
     Screen.SUMMARY: ["Session done", "5 drills", "Same time tomorrow"],
-    Screen.PROGRESS: ["6 days in a row", "Happiness  78%  rising"],
+    Screen.PROGRESS: ["6 days in a row", "Happiness  78%  rising", "brow raise 0.52 rising", "smile 0.70 steady"],
+    Screen.CALIBRATE: ["Your resting face", "You moved: hold still", "select: try again"],
 }

@@ -1,0 +1,172 @@
+"""The personal neutral face: "relax for a few seconds", then a robust baseline or a clear refusal.
+
+``Calibration`` collects each observation's geometry, pose, features and face box while the
+person relaxes (time counts only with a face in view), then ``judge`` takes the per-key median
+of the geometry, after checking that they held still and faced the mirror:
+
+- the face box centre stays within ``max_shift`` face widths of its median (90% of frames);
+- every feature (read against the population neutral) spreads less than ``max_feature_spread``
+  between its 10th and 90th percentile: no smile, frown or talking on the way (a blink is
+  shorter than 10% of five seconds, so it does not count);
+- every geometry key spreads less than ``max_geometry_spread`` of its size (at least
+  ``GEOMETRY_FLOOR``), the same measure for what the features do not name;
+- yaw and pitch stay within ``max_turn_deg`` (median) and spread less than ``max_pose_spread_deg``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from appliance.messages import Observation
+
+GEOMETRY_FLOOR = 0.1  # geometry is size-normalised: below this a key's spread is judged against 0.1
+MOVED = "You moved: hold still, head and face, for the whole {seconds:g} seconds, and try again."
+FACE_MOVED = "Your face moved: let it rest (no smile, no talking) for {seconds:g} seconds, and try again."
+TURNED = "Turn to face the mirror: look straight into it with your head level, and try again."
+LOST = "I lost sight of your face: stay in front of the mirror for the whole {seconds:g} seconds."
+NO_LANDMARKS = (
+    "I can see your face but cannot read its landmarks here, so there is nothing to calibrate: "
+    "features stay read against an average face."
+)
+
+
+@dataclass(frozen=True)
+class CalibrationLimits:
+    seconds: float = 5.0  # time with a face in view to collect
+    give_up_s: float = 15.0  # without enough face time by then, refuse
+    min_frames: int = 10
+    max_shift: float = 0.15  # face widths
+    max_feature_spread: float = 0.2
+    max_geometry_spread: float = 0.25  # of the key's median size
+    max_turn_deg: float = 12.0
+    max_pose_spread_deg: float = 8.0
+
+
+@dataclass(frozen=True)
+class Sample:
+    geometry: Mapping[str, float]
+    pose: Mapping[str, float]
+    features: Mapping[str, float]
+    centre: tuple[float, float]  # face box centre, pixels
+    width: float  # face box width, pixels
+
+
+@dataclass(frozen=True)
+class Verdict:
+    geometry: dict[str, float] = field(default_factory=dict)  # the neutral face, or {} when refused
+    message: str = ""  # why it was refused ("" when accepted)
+    yaw: float = 0.0
+    pitch: float = 0.0
+    frames: int = 0
+
+    @property
+    def accepted(self) -> bool:
+        return bool(self.geometry) and not self.message
+
+
+def sample(observation: Observation) -> Sample | None:
+    """What calibration keeps of an observation (None without a face)."""
+    if not observation.has_face:
+        return None
+    x, y, w, h = observation.face_box
+    return Sample(dict(observation.geometry), dict(observation.pose), dict(observation.features),
+                  (x + w / 2, y + h / 2), float(w))  # fmt: skip
+
+
+def _spread(values: list[float]) -> float:
+    """The 10th-90th percentile range: a blink or one bad frame does not count as moving."""
+    if len(values) < 2:
+        return 0.0
+    deciles = statistics.quantiles(values, n=10, method="inclusive")
+    return deciles[-1] - deciles[0]
+
+
+def _share_within(values: list[float], limit: float) -> float:
+    return sum(value <= limit for value in values) / len(values)
+
+
+def judge(samples: list[Sample], limits: CalibrationLimits = CalibrationLimits()) -> Verdict:
+    """The neutral face from the samples of a calibration, or why not (in words a user can act on)."""
+    seconds = limits.seconds
+    if len(samples) < limits.min_frames:
+        return Verdict(message=LOST.format(seconds=seconds))
+    read = [s for s in samples if s.geometry]
+    if len(read) < max(limits.min_frames, len(samples) // 2):
+        return Verdict(message=NO_LANDMARKS)
+    yaw = statistics.median(float(s.pose.get("yaw", 0.0)) for s in read)
+    pitch = statistics.median(float(s.pose.get("pitch", 0.0)) for s in read)
+    if abs(yaw) > limits.max_turn_deg or abs(pitch) > limits.max_turn_deg:
+        return Verdict(message=TURNED, yaw=yaw, pitch=pitch)
+    for angle in ("yaw", "pitch", "roll"):
+        if _spread([float(s.pose.get(angle, 0.0)) for s in read]) > limits.max_pose_spread_deg:
+            return Verdict(message=MOVED.format(seconds=seconds), yaw=yaw, pitch=pitch)
+    cx = statistics.median(s.centre[0] for s in read)
+    cy = statistics.median(s.centre[1] for s in read)
+    width = statistics.median(s.width for s in read)
+    shifts = [((s.centre[0] - cx) ** 2 + (s.centre[1] - cy) ** 2) ** 0.5 / width for s in read]
+    if _share_within(shifts, limits.max_shift) < 0.9:
+        return Verdict(message=MOVED.format(seconds=seconds), yaw=yaw, pitch=pitch)
+    for name in {name for s in read for name in s.features}:
+        if _spread([float(s.features.get(name, 0.0)) for s in read]) > limits.max_feature_spread:
+            return Verdict(message=FACE_MOVED.format(seconds=seconds), yaw=yaw, pitch=pitch)
+    keys = sorted({key for s in read for key in s.geometry})
+    geometry: dict[str, float] = {}
+    for key in keys:
+        values = [float(s.geometry[key]) for s in read if key in s.geometry]
+        middle = statistics.median(values)
+        if _spread(values) > limits.max_geometry_spread * max(abs(middle), GEOMETRY_FLOOR):
+            return Verdict(message=FACE_MOVED.format(seconds=seconds), yaw=yaw, pitch=pitch)
+        geometry[key] = middle
+    return Verdict(geometry, "", yaw, pitch, len(read))
+
+
+class Calibration:
+    """One run of "relax for a few seconds": ready -> collecting -> saved | refused (retry -> collecting)."""
+
+    def __init__(self, limits: CalibrationLimits = CalibrationLimits(), *, first_time: bool = False) -> None:
+        self.limits = limits
+        self.first_time = first_time  # offered before a first practice (else: from settings)
+        self.state = "ready"  # "ready" | "collecting" | "saved" | "refused"
+        self.samples: list[Sample] = []
+        self.face_s = 0.0
+        self.elapsed_s = 0.0
+        self.verdict: Verdict | None = None
+        self.shown_s = 0.0  # time the saved message has been up
+
+    def begin(self) -> None:
+        self.state, self.samples, self.face_s, self.elapsed_s, self.verdict = "collecting", [], 0.0, 0.0, None
+
+    def observe(self, observation: Observation) -> None:
+        if self.state == "collecting":
+            kept = sample(observation)
+            if kept is not None:
+                self.samples.append(kept)
+
+    def advance(self, dt: float, has_face: bool) -> Verdict | None:
+        """Time passing; returns the verdict at the moment collection ends."""
+        if self.state == "saved":
+            self.shown_s += dt
+        if self.state != "collecting":
+            return None
+        self.elapsed_s += dt
+        self.face_s += dt if has_face else 0.0
+        if self.face_s >= self.limits.seconds:
+            return self._finish(judge(self.samples, self.limits))
+        if self.elapsed_s >= self.limits.give_up_s:
+            return self._finish(Verdict(message=LOST.format(seconds=self.limits.seconds)))
+        return None
+
+    def _finish(self, verdict: Verdict) -> Verdict:
+        self.verdict = verdict
+        self.state = "saved" if verdict.accepted else "refused"
+        return verdict
+
+    @property
+    def progress(self) -> float:
+        return min(1.0, self.face_s / self.limits.seconds) if self.state == "collecting" else 0.0
+
+    @property
+    def seconds_left(self) -> float:
+        return max(0.0, self.limits.seconds - self.face_s) if self.state == "collecting" else 0.0

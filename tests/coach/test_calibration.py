@@ -1,0 +1,130 @@
+"""The personal neutral face: refused for a moving or turned face, accepted (a median) for a still one."""
+
+from datetime import date
+
+import pytest
+from coach_fakes import face, features_face, make_driver
+
+from appliance.coach.calibration import FACE_MOVED, LOST, MOVED, NO_LANDMARKS, TURNED, judge, sample
+from appliance.coach.events import NeutralCalibrated, SessionStarted
+from appliance.coach.render import CALIBRATE_NO_FACE
+from appliance.coach.view import Screen
+from appliance.messages import Command
+
+STILL = features_face(neutral="population", geometry={"brow_gap": 0.40, "mouth_width": 0.90})
+
+
+def samples(count=50, **changes):
+    """``count`` samples of a still face; ``changes`` maps a frame index to an observation."""
+    return [sample(changes.get(f"f{i}", STILL)) for i in range(count)]
+
+
+def test_a_still_face_gives_the_median_geometry():
+    wobble = [features_face(geometry={"brow_gap": 0.40 + 0.002 * (i % 5), "mouth_width": 0.9}) for i in range(50)]
+    verdict = judge([sample(o) for o in wobble])
+    assert verdict.accepted and verdict.frames == 50
+    assert verdict.geometry == {"brow_gap": pytest.approx(0.404), "mouth_width": pytest.approx(0.9)}
+
+
+def test_a_blink_or_one_bad_frame_is_not_moving():
+    blink = features_face(eye_narrow=0.9, geometry={"brow_gap": 0.4, "mouth_width": 0.9, "eye_open": 0.05})
+    verdict = judge(samples(f10=blink, f11=blink))
+    assert verdict.accepted
+
+
+def test_a_moving_head_is_refused():
+    moved = [features_face(box=(10 + 2 * i, 10, 100, 100)) for i in range(50)]  # drifts a face width in 50 frames
+    assert judge([sample(o) for o in moved]).message == MOVED.format(seconds=5)
+    nodding = [features_face(pose={"yaw": 0.0, "pitch": (-8.0, 8.0)[i % 2], "roll": 0.0}) for i in range(50)]
+    assert judge([sample(o) for o in nodding]).message == MOVED.format(seconds=5)
+
+
+def test_a_moving_face_is_refused():
+    talking = [features_face(jaw_drop=0.4 * (i % 3 == 0)) for i in range(50)]
+    assert judge([sample(o) for o in talking]).message == FACE_MOVED.format(seconds=5)
+    smiling = [features_face(geometry={"brow_gap": 0.4, "mouth_width": 0.9 + 0.3 * (i > 25)}) for i in range(50)]
+    assert judge([sample(o) for o in smiling]).message == FACE_MOVED.format(seconds=5)
+
+
+@pytest.mark.parametrize("pose", [{"yaw": 20.0, "pitch": 0.0}, {"yaw": 0.0, "pitch": -15.0}])
+def test_a_turned_face_is_refused(pose):
+    turned = features_face(pose=pose | {"roll": 0.0})
+    verdict = judge([sample(turned)] * 50)
+    assert not verdict.accepted and verdict.message == TURNED
+
+
+def test_too_few_frames_or_no_landmarks_are_refused_with_their_reason():
+    assert judge(samples(5)).message == LOST.format(seconds=5)
+    assert judge([sample(face(neutral=0.9))] * 50).message == NO_LANDMARKS
+
+
+def calibrating(driver):
+    """From home, start the morning routine while vision reads features against the population neutral."""
+    driver.show(0.5, STILL)
+    return driver.press(Command.SELECT)
+
+
+def test_the_first_practice_offers_calibration_and_a_still_face_is_kept():
+    driver = make_driver()
+    view = calibrating(driver)
+    assert view.screen is Screen.CALIBRATE and view.calibration.first_time and view.calibration.phase == "ready"
+    assert "Before your first practice" in view.calibration.words
+    view = driver.press(Command.SELECT)
+    assert view.calibration.phase == "collecting" and view.timer_s == pytest.approx(5.0)
+    view = driver.show(5.1, STILL)
+    assert view.calibration.phase == "saved"
+    saved = [e for e in driver.coach.drain_events() if isinstance(e, NeutralCalibrated)]
+    assert len(saved) == 1 and dict(saved[0].geometry) == {"brow_gap": 0.4, "mouth_width": 0.9}
+    assert driver.coach.neutral_day == date.fromtimestamp(1_750_000_000.0).isoformat()  # the wall clock's day
+    driver.show(3.0, STILL)
+    assert driver.coach.view.screen in (Screen.BREAK, Screen.PREPARE)  # the routine goes on
+    assert any(isinstance(e, SessionStarted) for e in driver.coach.drain_events())
+
+
+def test_a_turned_face_is_refused_and_may_try_again():
+    driver = make_driver()
+    calibrating(driver)
+    driver.press(Command.SELECT)
+    view = driver.show(5.1, features_face(neutral="population", pose={"yaw": 25.0, "pitch": 0.0, "roll": 0.0}))
+    assert view.calibration.phase == "refused" and view.calibration.words == TURNED
+    assert "try again" in view.buttons
+    assert not any(isinstance(e, NeutralCalibrated) for e in driver.coach.drain_events())
+    driver.press(Command.SELECT)  # try again, facing the mirror
+    assert driver.show(5.1, STILL).calibration.phase == "saved"
+
+
+def test_later_skips_to_the_practice_and_the_offer_comes_once():
+    driver = make_driver()
+    calibrating(driver)
+    view = driver.press(Command.NEXT)
+    assert view.screen in (Screen.BREAK, Screen.PREPARE) and driver.coach.neutral_day == ""
+    driver.press(Command.END, Command.SELECT)  # summary, home
+    assert driver.press(Command.SELECT).screen is not Screen.CALIBRATE
+
+
+def test_no_offer_with_a_stored_neutral_or_without_landmarks():
+    driver = make_driver()
+    driver.coach.set_personal_neutral({"brow_gap": 0.4}, "2025-06-01")
+    assert calibrating(driver).screen is not Screen.CALIBRATE
+    driver = make_driver()
+    driver.show(0.5, face(neutral=0.9))  # the expression model only: nothing to calibrate
+    assert driver.press(Command.SELECT).screen is not Screen.CALIBRATE
+
+
+def test_settings_recalibrate_then_back_goes_home():
+    driver = make_driver()
+    view = driver.coach.calibrate(driver.t)
+    assert view.screen is Screen.CALIBRATE and not view.calibration.first_time
+    driver.press(Command.SELECT)
+    driver.show(2.0, STILL)
+    assert driver.press(Command.BACK).screen is Screen.HOME  # stopped: nothing saved
+    assert driver.coach.drain_events() == []
+
+
+def test_losing_the_face_stops_the_count_and_in_the_end_refuses():
+    driver = make_driver()
+    driver.coach.calibrate(driver.t)
+    driver.press(Command.SELECT)
+    assert driver.show(2.0, None).calibration.words == CALIBRATE_NO_FACE
+    view = driver.show(14.0, None)  # a camera with no frames: no face
+    assert view.calibration.phase == "refused" and view.calibration.words == LOST.format(seconds=5)
