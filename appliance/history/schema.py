@@ -104,9 +104,6 @@ def migrate(connection: sqlite3.Connection, *, upto: int = LATEST) -> int:
     for number in range(found + 1, upto + 1):
         statements = [s.strip() for s in MIGRATIONS[number - 1].split(";") if _has_sql(s)]
         connection.execute("BEGIN IMMEDIATE")
-        if version(connection) >= number:  # another process migrated while this one waited for the lock
-            connection.execute("COMMIT")
-            continue
         try:
             if version(connection) >= number:  # another process (the mirror, `history`) migrated it meanwhile
                 connection.execute("COMMIT")
