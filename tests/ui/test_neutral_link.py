@@ -41,6 +41,9 @@ class FakeWorker:
     def stop(self) -> None:
         pass
 
+    def set_rate(self, fps) -> None:  # the display's presence slows vision while the screen is off
+        pass
+
 
 class FakeSource:
     name = "fake"
