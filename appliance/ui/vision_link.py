@@ -67,7 +67,14 @@ class VisionLink:
         from appliance.vision.worker import VisionWorker
 
         camera = self.config.camera
-        inner = open_source(self.config.source, size=(camera.width, camera.height), fps=camera.fps, loop=True)
+        inner = open_source(
+            self.config.source,
+            size=(camera.width, camera.height),
+            fps=camera.fps,
+            loop=True,
+            exposure_value=camera.exposure_value,
+            brightness=camera.brightness,
+        )
         self.source = KeepLatest(inner)
         self.name = inner.name
         self._publish = publish
@@ -105,10 +112,12 @@ class VisionLink:
             return ""
         if self.worker.is_source_finished:
             return f"the {self.name} source has no more frames"
+        if self.worker.source_failure is not None:
+            return f"No camera picture: {str(self.worker.source_failure).splitlines()[0]}"
         error = self.worker.last_error
         if error is not None and time.monotonic() - self._last_seen > self.silence_s:
             return f"No camera picture: {str(error).splitlines()[0]}"
-        return ""
+        return self.source.inner.notice if self.source is not None else ""
 
     def latest_gray(self):
         return self.source.latest_gray if self.source is not None else None
