@@ -44,6 +44,13 @@ class CameraBroken(CameraError):
     """
 
     retryable = False
+    needs_new_process = False
+
+
+class CameraWedged(CameraBroken):
+    """The camera did not let go after a stall: only a new process (systemd restarts it) can open it."""
+
+    needs_new_process = True
 
 
 def _picamera2_class():
@@ -146,7 +153,7 @@ class PiCameraSource(FrameSource):
 
     def _open(self) -> None:
         if self.is_wedged:
-            raise CameraBroken(
+            raise CameraWedged(
                 f"camera {self.camera_num} did not stop after a stall and cannot be opened again in this process",
                 hint="the appliance restarts itself (systemd watchdog); if this repeats, check the ribbon cable",
             )
