@@ -23,18 +23,18 @@ if [ ! -x "$VENV/bin/python" ]; then
         echo "note: pip could not be upgraded (offline?); using the venv's own pip" >&2
 fi
 
-install_stamp() {  # what the install in $VENV was made from: pyproject's hash and the extras
-    printf '%s %s\n' "$(sha256sum pyproject.toml | cut -d' ' -f1)" "$1"
-}
-
 install_appliance() {  # extras, e.g. "[dev,train]"; a no-op when nothing changed since the last install
-    local stamp="$VENV/.appliance-install" want
-    want=$(install_stamp "$1")
-    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    # The stamp has a line "HASH EXTRAS" per install made from this pyproject.toml; the plain
+    # install ("") is part of every install with extras.
+    local stamp="$VENV/.appliance-install" hash want
+    hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    want="$hash $1"
+    if [ -f "$stamp" ] && { grep -qxF "$want" "$stamp" || { [ -z "$1" ] && grep -q "^$hash " "$stamp"; }; }; then
         return 0
     fi
     if "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".$1"; then
-        echo "$want" >"$stamp"
+        { grep "^$hash " "$stamp" 2>/dev/null || true; echo "$want"; } | sort -u >"$stamp.new"
+        mv "$stamp.new" "$stamp"
         return 0
     fi
     if "$VENV/bin/python" -c 'import appliance, numpy, kivy' 2>/dev/null; then

@@ -75,3 +75,26 @@ def test_offline_first_install_is_a_clear_error(project):
     calls, result = start(project, pip_rc=1, import_rc=1)
     assert len(calls) == 1 and result.returncode == 2 and "started" not in result.stdout
     assert "could not be installed" in result.stderr and "what to do:" in result.stderr
+
+
+def start_with(project, extras, **answers):
+    venv = project / ".venv"
+    (venv / "pip_rc").write_text(str(answers.get("pip_rc", 0)))
+    (venv / "import_rc").write_text("0")
+    (venv / "calls.log").write_text("")
+    subprocess.run(
+        ["bash", "-c", f'source scripts/_venv.sh; install_appliance "{extras}"'],
+        cwd=project,
+        env={**os.environ, "VENV": ".venv"},
+        check=True,
+        capture_output=True,
+    )
+    return [line for line in (venv / "calls.log").read_text().splitlines() if "pip install" in line]
+
+
+def test_the_test_install_covers_the_mirror_and_each_extras_set_is_remembered(project):
+    assert len(start_with(project, "[dev,train]")) == 1
+    assert start_with(project, "", pip_rc=1) == []  # scripts/mirror after scripts/test: offline is fine
+    assert start_with(project, "[dev,train]") == []
+    assert len(start_with(project, "[webcam]")) == 1
+    assert start_with(project, "[dev,train]") == [] and start_with(project, "[webcam]") == []
