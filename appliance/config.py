@@ -11,6 +11,9 @@ optional.  All keys, with their defaults::
     width = 640
     height = 480
     fps = 30
+    exposure_value = 0.0   # exposure compensation in stops, -8.0 to 8.0 (libcamera ExposureValue):
+                           # a camera behind a two-way mirror sees a dark picture; try 1.0 or 2.0
+    brightness = 0.0       # -1.0 to 1.0 (libcamera Brightness), added after exposure
 
     [vision]
     threads = 2            # inference threads
@@ -55,6 +58,8 @@ class CameraSettings:
     width: int = 640
     height: int = 480
     fps: int = 30
+    exposure_value: float = 0.0
+    brightness: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         where,
     )
     camera = _table(data, "camera", where)
-    _only(camera, {"width", "height", "fps"}, "camera.", where)
+    _only(camera, {"width", "height", "fps", "exposure_value", "brightness"}, "camera.", where)
     vision = _table(data, "vision", where)
     _only(vision, {"threads"}, "vision.", where)
     buttons = _table(data, "buttons", where)
@@ -156,6 +161,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
             width=_int(camera, "width", range(64, 4097), "camera.", where, 640),
             height=_int(camera, "height", range(48, 3073), "camera.", where, 480),
             fps=_int(camera, "fps", range(1, 121), "camera.", where, 30),
+            exposure_value=_float(camera, "exposure_value", (-8.0, 8.0), "camera.", where, 0.0),
+            brightness=_float(camera, "brightness", (-1.0, 1.0), "camera.", where, 0.0),
         ),
         threads=_int(vision, "threads", range(1, 9), "vision.", where, defaults.threads),
         buttons=ButtonSettings(pins=pins, hold_time=_hold_time(buttons, where), led=led),
@@ -188,6 +195,14 @@ def _int(table: dict[str, Any], key: str, allowed: range, prefix: str, where: st
     if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
         _bad(prefix + key, value, f"a whole number from {allowed.start} to {allowed.stop - 1}", where)
     return value
+
+
+def _float(table: dict[str, Any], key: str, limits: tuple[float, float], prefix: str, where: str, default: float):
+    value = table.get(key, default)
+    low, high = limits
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        _bad(prefix + key, value, f"a number from {low:g} to {high:g}", where)
+    return float(value)
 
 
 def _bool(table: dict[str, Any], key: str, default: bool, where: str) -> bool:

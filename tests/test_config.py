@@ -45,6 +45,9 @@ def test_the_file_in_the_config_dir_is_read(tmp_path, monkeypatch):
         ({"colour": "red"}, ["colour", "known keys"]),
         ({"camera": {"size": 3}}, ["camera.size", "width"]),
         ({"source": ""}, ["source", "demo"]),
+        ({"camera": {"exposure_value": 9}}, ["camera.exposure_value", "9", "-8 to 8"]),
+        ({"camera": {"brightness": "dark"}}, ["camera.brightness", "'dark'", "-1 to 1"]),
+        ({"camera": {"brightness": True}}, ["camera.brightness", "True"]),
     ],
 )
 def test_bad_values_are_named_with_what_is_allowed(data, words):
@@ -53,6 +56,13 @@ def test_bad_values_are_named_with_what_is_allowed(data, words):
     text = caught.value.describe()
     for word in words:
         assert word in text
+
+
+def test_camera_exposure_and_brightness_for_a_camera_behind_glass():
+    config = parse_config({"camera": {"exposure_value": 1.5, "brightness": -0.25}})
+    assert config.camera.exposure_value == 1.5 and config.camera.brightness == -0.25
+    assert parse_config({"camera": {"exposure_value": 2}}).camera.exposure_value == 2.0
+    assert parse_config({}).camera.exposure_value == 0.0
 
 
 def test_broken_toml_names_the_file(tmp_path):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from appliance.camera.base import FrameSource
 from appliance.errors import CameraError
+
+log = logging.getLogger(__name__)
 
 SOURCES_HELP = (
     "auto (the Pi camera if present, else the demo clip), camera, demo, webcam[:N], or a video file or image folder"
@@ -19,25 +22,34 @@ def open_source(
     fps: float = 30.0,
     loop: bool = False,
     realtime: bool = True,
+    **camera_controls: float,
 ) -> FrameSource:
     """A (not yet started) source for ``spec``.
 
     ``size`` and ``fps`` apply to cameras; ``loop`` and ``realtime`` (paced at the recording's
-    own rate) to videos and folders.  The demo always loops in real time.
+    own rate) to videos and folders; ``camera_controls`` (exposure_value, brightness) to the Pi
+    camera.  The demo always loops in real time.
     """
     spec = (spec or "auto").strip()
+    notice = ""
     if spec == "auto":
         from appliance.camera.picamera import camera_available
 
-        spec = "camera" if camera_available() else "demo"
+        try:
+            spec = "camera" if camera_available() else "demo"
+        except CameraError as error:  # picamera2 installed but broken: the demo, and the user is told
+            log.error("the Pi camera cannot be used, so the demo clip runs instead: %s", error.describe())
+            spec, notice = "demo", f"Pi camera unusable, showing the demo clip: {error}"
     if spec == "camera":
         from appliance.camera.picamera import PiCameraSource
 
-        return PiCameraSource(size=size, fps=fps)
+        return PiCameraSource(size=size, fps=fps, **camera_controls)
     if spec == "demo":
         from appliance.camera.demo import demo_source
 
-        return demo_source()
+        source = demo_source()
+        source.notice = notice
+        return source
     if spec == "webcam" or spec.startswith("webcam:"):
         from appliance.camera.webcam import WebcamSource
 

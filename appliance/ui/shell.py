@@ -32,6 +32,7 @@ from appliance.display.presence import Presence, Switch
 from appliance.display.switch import ScreenSwitch
 from appliance.errors import ApplianceError
 from appliance.messages import Command, Observation
+from appliance.systemd_notify import SystemdNotifier
 from appliance.ui.app import MirrorApp
 from appliance.ui.settings_panel import BUTTONS as SETTINGS_BUTTONS
 from appliance.ui.settings_panel import SettingsPanel
@@ -60,10 +61,14 @@ class MirrorShell:
         use_gpio: bool = True,
         clock: Callable[[], float] = time.monotonic,
         power=overlay_only,
+        notifier: SystemdNotifier | None = None,
     ) -> None:
         """``power(overlay) -> (backend, reasons)`` picks how the monitor is switched off (on a thread)."""
         self.config, self.coach, self.vision, self.history = config, coach, vision, history
         self.clock = clock
+        self.notifier = notifier or SystemdNotifier.from_environment()
+        self.is_ready = False  # the first screen has been drawn (and systemd told)
+        self._unhealthy_said = False
         self.presence = Presence(off_after_s=config.presence.off_after_s, now=clock())
         self.screen = ScreenSwitch(lambda: power(self._overlay), overlay=self._overlay, clock=clock)
         self.app = MirrorApp(
@@ -244,6 +249,9 @@ class MirrorShell:
         neutral = self.history.latest_neutral() if hasattr(self.history, "latest_neutral") else None
         if self.vision is not None and neutral is not None:  # the stored resting face, before the first frame
             self.vision.set_neutral(neutral.geometry, kind="personal")
+        self._when_drawn(self._ready)
+        if self.notifier.watchdog_interval > 0:
+            self._timers.append(Clock.schedule_interval(self._liveness, self.notifier.watchdog_interval))
         if self.vision is not None:
             Clock.schedule_once(self._start_vision)  # after the first frame: the mirror shows at once
             self._timers.append(Clock.schedule_interval(self._check_vision, 1.0))
@@ -252,6 +260,37 @@ class MirrorShell:
 
     def when_started(self, callback: Callable[[], None]) -> None:
         self._when_started.append(callback)
+
+    def _when_drawn(self, callback: Callable[[], None]) -> None:
+        """``callback()`` once, after the next frame has been drawn and flipped to the screen."""
+        from kivy.core.window import Window
+
+        def flipped(*_args) -> None:
+            Window.unbind(on_flip=flipped)
+            callback()
+
+        Window.bind(on_flip=flipped)
+        Window.canvas.ask_update()
+
+    def _ready(self) -> None:
+        self.is_ready = True
+        self.notifier.ready(f"showing the mirror (source {getattr(self.vision, 'name', 'none')})")
+
+    def _liveness(self, _dt=None) -> None:  # (a Kivy interval callback returning False would be cancelled)
+        """On the UI thread (so a hung UI loop stops the pings): WATCHDOG=1 while vision is healthy.
+
+        When it is not, the pings stop and systemd restarts the appliance after WatchdogSec.  Before
+        the first screen is drawn, systemd's TimeoutStartSec applies instead (WatchdogSec starts at READY).
+        """
+        if not self.is_ready:
+            return
+        healthy = self.vision is None or self.vision.is_healthy()
+        if healthy:
+            self._unhealthy_said = False
+            self.notifier.watchdog()
+        elif not self._unhealthy_said:
+            self._unhealthy_said = True
+            log.error("vision neither delivers frames nor reports why: no watchdog ping, systemd will restart")
 
     def _check_vision(self, _dt) -> None:
         """Say on the mirror why no observations arrive (a camera being retried), and clear it when they do."""
@@ -265,6 +304,7 @@ class MirrorShell:
             self.coach.notify(problem, NoticeKind.WARNING, seconds=STICKY)
         else:
             self.coach.notify("", NoticeKind.NONE, seconds=0)
+        self.notifier.status(problem or "showing the mirror")
 
     def _start_vision(self, _dt=None) -> None:
         try:
@@ -273,6 +313,7 @@ class MirrorShell:
             self.warn(error)
 
     def _stopped(self, _app) -> None:
+        self.notifier.stopping()
         for timer in getattr(self, "_timers", []):
             timer.cancel()
         if self.vision is not None:

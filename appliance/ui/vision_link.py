@@ -5,7 +5,8 @@ a moment the UI must not wait for), builds the pipeline and starts the worker, w
 ``publish(observation)``; a failure there (a missing model) goes to ``on_error(error)``.
 ``set_rate(fps)`` slows the worker while the display is off (None: full speed).
 ``problem()`` says, in words, why no observations are arriving (a camera that failed and is
-being retried), or "" when all is well.
+being retried), or "" when all is well; ``is_healthy()`` whether vision is either delivering
+frames or reporting why not (the shell pings systemd's watchdog only while it is).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from appliance.config import Config
 
 log = logging.getLogger(__name__)
 WORKER_NICENESS = 5
+HEARTBEAT_LIMIT_S = 10.0  # the worker thread goes round at least every 0.5 s plus one inference
+STALLS_BEFORE_RESTART = 2  # hung reads in a row, each restarted in-process, before the process is
+STARTUP_LIMIT_S = 120.0  # loading the models takes seconds; this long means it hung
 
 
 def lower_thread_priority(steps: int) -> None:
@@ -67,15 +71,14 @@ class VisionLink:
         self._rate: float | None = None
         self.pipeline = None  # once built (on the start thread)
         self._neutral: tuple[dict[str, float] | None, str] = (None, "population")
+        self._started_at = time.monotonic()
 
     def start(self, publish, on_error=None) -> None:
         from appliance.vision.pipeline import VisionPipeline  # litert loads here, not at import
         from appliance.vision.worker import VisionWorker
 
-        camera = self.config.camera
-        inner = open_source(self.config.source, size=(camera.width, camera.height), fps=camera.fps, loop=True)
-        self.source = KeepLatest(inner)
-        self.name = inner.name
+        self.source = self._open_source()
+        self.name = self.source.name
         self._publish = publish
         options = {"num_threads": self.config.threads}
         if self.model_path is not None:
@@ -96,11 +99,12 @@ class VisionLink:
                 if geometry is not None:  # a neutral face chosen before the pipeline was ready
                     _hand_over(pipeline, geometry, kind)
                 self._last_seen = time.monotonic()
-                self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen)
+                self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen, reopen=self._open_source)
                 self.worker.set_rate(self._rate)
                 self.worker.start()
 
         self._stopped = False
+        self._started_at = time.monotonic()
         self._starter = threading.Thread(target=build_and_start, name="vision-start", daemon=True)
         self._starter.start()
 
@@ -119,6 +123,38 @@ class VisionLink:
         if pipeline is not None:
             _hand_over(pipeline, self._neutral[0], kind)
 
+    def _open_source(self) -> KeepLatest:
+        """A new source for the configured spec (at start, and again after a read hung)."""
+        camera = self.config.camera
+        inner = open_source(
+            self.config.source,
+            size=(camera.width, camera.height),
+            fps=camera.fps,
+            loop=True,
+            exposure_value=camera.exposure_value,
+            brightness=camera.brightness,
+        )
+        self.source = KeepLatest(inner)
+        return self.source
+
+    def is_healthy(self) -> bool:
+        """True while vision delivers frames or reports why not (the systemd watchdog's question).
+
+        False when the worker thread stopped going round (a hung pipeline), when restarting a hung
+        source did not help twice in a row, when the camera cannot be released without a new
+        process, or when the models have not loaded after ``STARTUP_LIMIT_S``.
+        """
+        worker = self.worker
+        now = time.monotonic()
+        if worker is None:
+            starting = self._starter is not None and self._starter.is_alive()
+            return not (starting and now - self._started_at > STARTUP_LIMIT_S)
+        if now - worker.heartbeat > HEARTBEAT_LIMIT_S:
+            return False
+        if worker.source_failure is not None:
+            return not getattr(worker.source_failure, "needs_new_process", False)
+        return worker.stalls_in_a_row < STALLS_BEFORE_RESTART
+
     def _seen(self, observation) -> None:
         if not self._reniced:  # runs on the worker thread: when the CPU is short, the UI thread goes first
             self._reniced = True
@@ -131,10 +167,12 @@ class VisionLink:
             return ""
         if self.worker.is_source_finished:
             return f"the {self.name} source has no more frames"
+        if self.worker.source_failure is not None:
+            return f"No camera picture: {str(self.worker.source_failure).splitlines()[0]}"
         error = self.worker.last_error
         if error is not None and time.monotonic() - self._last_seen > self.silence_s:
             return f"No camera picture: {str(error).splitlines()[0]}"
-        return ""
+        return self.source.inner.notice if self.source is not None else ""
 
     def latest_gray(self):
         return self.source.latest_gray if self.source is not None else None

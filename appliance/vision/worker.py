@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from appliance.camera.base import Backoff, EndOfStream, FrameSource
-from appliance.errors import ApplianceError, FrameError
+from appliance.errors import ApplianceError, CameraError, FrameError
 from appliance.messages import Observation
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,13 @@ class VisionWorker:
     each Observation; keep it short (hand over to the UI with Clock / @mainthread).  A bad
     frame or a failing callback is logged and skipped; a source error is logged and the
     source restarted after ``backoff`` delays.  ``last_error`` keeps the latest problem.
+
+    A source whose read hangs past ``read_timeout + stall_margin`` (a driver that ignores its
+    timeout) is noticed by the worker thread: reported like any source error, its reader thread
+    abandoned, and reading resumed on a new reader with ``reopen()``'s new source (or, without
+    ``reopen``, the same source stopped and started again).  ``heartbeat`` proves the worker
+    thread itself is alive; a source error that cannot heal (``retryable = False``) ends reading
+    and stays in ``source_failure``.
     """
 
     def __init__(
@@ -77,12 +85,21 @@ class VisionWorker:
         when_error=None,
         backoff: Backoff | None = None,
         read_timeout: float = 2.0,
+        stall_margin: float = 5.0,
+        reopen: Callable[[], FrameSource] | None = None,
     ) -> None:
         self.pipeline, self.source = pipeline, source
         self.when_observation, self.when_error = when_observation, when_error
         self.backoff = backoff or Backoff()
-        self.read_timeout = read_timeout
+        self.read_timeout, self.stall_margin, self.reopen = read_timeout, stall_margin, reopen
+        self.stalls = 0  # reads that hung past read_timeout + stall_margin
+        self.stalls_in_a_row = 0  # since the last frame
+        self.heartbeat = time.monotonic()  # when the worker thread last went round its loop
+        self._generation = 0  # the current reader's number; a reader abandoned in a hung read has an older one
+        self._busy_since: float | None = None  # when the current reader entered start()/read()
+        self._restarting_source = False
         self.last_error: BaseException | None = None
+        self.source_failure: BaseException | None = None  # an error that ended the source for good
         self.frames_processed = self.bad_frames = self.source_restarts = 0
         self._slot = LatestFrame()
         self._stop = threading.Event()
@@ -101,11 +118,16 @@ class VisionWorker:
         self._stop.clear()
         self._slot.open()
         self._source_done.clear()
+        self.heartbeat = time.monotonic()
         self._threads = [threading.Thread(target=self._work, name="vision-worker", daemon=True)]
+        self._threads[0].start()
         if self.source is not None:
-            self._threads.append(threading.Thread(target=self._read_source, name="vision-reader", daemon=True))
-        for thread in self._threads:
-            thread.start()
+            self._start_reader()
+
+    def _start_reader(self) -> None:
+        reader = threading.Thread(target=self._read_source, args=(self._generation,), name="vision-reader", daemon=True)
+        self._threads.append(reader)
+        reader.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
@@ -169,6 +191,8 @@ class VisionWorker:
     # -- threads -----------------------------------------------------------------------------
     def _work(self) -> None:
         while not self._stop.is_set():
+            self.heartbeat = time.monotonic()
+            self._check_reader()
             delay = self._next_due - time.monotonic()
             if delay > 0:  # slowed down: the reader keeps the slot fresh meanwhile
                 self._rate_changed.wait(delay)
@@ -197,27 +221,89 @@ class VisionWorker:
                 except Exception as error:
                     self._note(error, "when_observation raised", traceback=True)
 
-    def _read_source(self) -> None:
+    def _read_source(self, generation: int) -> None:
         source = self.source
         while not self._stop.is_set():
+            self._busy_since = time.monotonic()
             try:
+                if generation > 0 and self._restarting_source:  # after a hang: release the old state first
+                    self._restarting_source = False
+                    source.stop()
                 source.start()
                 frame = source.read(self.read_timeout)
             except EndOfStream:
+                if self._abandoned(generation, source):
+                    return
                 log.info("%s has no more frames", source.name)
                 self._source_done.set()
                 break
             except Exception as error:  # CameraError, or anything a driver throws
+                if self._abandoned(generation, source):
+                    return
+                self._busy_since = None
                 self._note(error, f"the {source.name} source failed")
                 source.stop()
+                if getattr(error, "retryable", True) is False:  # e.g. a broken picamera2: retrying cannot heal it
+                    log.error("not retrying %s: it cannot work until the problem is fixed", source.name)
+                    self.source_failure = error
+                    return
                 delay = self.backoff.next_delay()
                 self.source_restarts += 1
                 log.info("restarting %s in %.1f s", source.name, delay)
                 self._stop.wait(delay)
                 continue
+            if self._abandoned(generation, source):
+                return
+            self._busy_since = None
+            self.stalls_in_a_row = 0
             self.backoff.reset()
             self._slot.put(frame)
+        self._busy_since = None
         source.stop()
+
+    def _abandoned(self, generation: int, source: FrameSource) -> bool:
+        """True for a reader given up in a hung read that has now come back: it leaves quietly."""
+        if generation == self._generation:
+            return False
+        log.info("a reader of %s given up earlier has returned; it ends", source.name)
+        if source is not self.source:
+            try:
+                source.stop()
+            except Exception:
+                log.debug("stopping an abandoned source failed", exc_info=True)
+        return True
+
+    def _check_reader(self) -> None:
+        """On the worker thread: a reader stuck in start()/read() too long is abandoned and replaced."""
+        since = self._busy_since
+        if since is None or self.source is None or self._stop.is_set() or self.is_source_finished:
+            return
+        stuck = time.monotonic() - since
+        if stuck <= self.read_timeout + self.stall_margin:
+            return
+        name = self.source.name
+        self._generation += 1  # the stuck reader, should it ever return, sees it was given up
+        self._busy_since = None
+        self._threads = [thread for thread in self._threads if thread.name != "vision-reader"]
+        self.stalls += 1
+        self.stalls_in_a_row += 1
+        self.source_restarts += 1
+        self._note(
+            CameraError(
+                f"the {name} source hung: no frame and no error for {stuck:.0f} s (its timeout is "
+                f"{self.read_timeout:g} s); it is being restarted",
+                hint="if this repeats, check the camera's cable and the journal for driver errors",
+            ),
+            "a source read hung",
+        )
+        if self.reopen is not None:
+            try:
+                self.source = self.reopen()
+            except Exception as error:
+                self._note(error, "the source could not be made again")
+        else:
+            self._restarting_source = True
+        self._start_reader()
 
     def _note(self, error: BaseException, what: str, *, traceback: bool = False) -> None:
         self.last_error = error

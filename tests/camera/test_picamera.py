@@ -1,12 +1,16 @@
 """The Pi camera backend against a fake picamera2 module injected through sys.modules."""
 
+import os
 import sys
+import threading
+import time
 import types
 
 import numpy as np
 import pytest
 
-from appliance.camera.picamera import PiCameraSource, camera_available, y_plane
+from appliance.camera import picamera
+from appliance.camera.picamera import CameraBroken, PiCameraSource, camera_available, y_plane
 from appliance.errors import CameraError
 
 
@@ -15,11 +19,19 @@ class FakeRig:
 
     def __init__(self, *, stride=0):
         self.present = True
+        self.busy = False  # another process holds the camera
+        self.stall = False  # requests never complete (a loose ribbon cable)
+        self.has_flush = True  # picamera2 0.3.20+ has cancel_all_and_flush
         self.stride = stride
         self.configs, self.events = [], []
+        self.unblock = threading.Event()  # lets a stop() stuck behind a queued job finish (test teardown)
 
 
 def fake_picamera2(rig: FakeRig) -> types.ModuleType:
+    """Behaves like picamera2 0.3.x where it matters (picamera2/picamera2.py): the constructor opens
+    a notification pipe before it looks the camera up and registers with the camera manager before
+    it acquires it; a capture that times out leaves its job queued, and stop() waits behind it."""
+
     class FakeRequest:
         def __init__(self, camera):
             self.camera, self.released = camera, False
@@ -42,14 +54,35 @@ def fake_picamera2(rig: FakeRig) -> types.ModuleType:
     def camera_lores(camera):
         return camera.config["lores"]["size"]
 
+    class CameraManager:
+        def __init__(self):
+            self.cameras = {}
+
+        def add(self, index, camera):
+            self.cameras[index] = camera
+
+        def cleanup(self, index):
+            del self.cameras[index]
+
     class Picamera2:
+        _cm = CameraManager()
+
         @staticmethod
         def global_camera_info():
             return [{"Model": "imx708", "Num": 0}] if rig.present else []
 
         def __init__(self, camera_num=0):
-            if not rig.present:
-                raise IndexError("list index out of range")
+            self.notifyme_r, self.notifyme_w = os.pipe2(os.O_NONBLOCK)
+            self.notifymeread = os.fdopen(self.notifyme_r, "rb")
+            self.is_open = False
+            camera_num = self.global_camera_info()[camera_num]["Num"]  # IndexError when absent
+            self._cm.add(camera_num, self)
+            self.camera_idx = camera_num
+            self._job_list = []
+            self.started = False
+            if rig.busy:
+                raise RuntimeError("Camera __init__ sequence did not complete.")
+            self.is_open = True
             self.config = None
 
         def create_video_configuration(self, main, lores, controls):
@@ -63,27 +96,60 @@ def fake_picamera2(rig: FakeRig) -> types.ModuleType:
             return self.config
 
         def start(self):
+            self.started = True
             rig.events.append("start")
 
         def capture_request(self, wait=None):
-            if not rig.present:
+            if rig.stall or not rig.present:
+                self._job_list.append("capture")  # the job stays queued after the timeout
                 raise TimeoutError("no frame")
             return FakeRequest(self)
 
         def stop(self):
+            if not self.started:
+                return
+            if self._job_list:  # the stop job waits behind the stuck capture, for ever on a real Pi
+                rig.events.append("stop blocked")
+                rig.unblock.wait()
+            self.started = False
             rig.events.append("stop")
 
         def close(self):
+            if not self.is_open:
+                return
+            self.stop()
+            self._cm.cleanup(self.camera_idx)
+            self.is_open = False
+            self.notifymeread.close()
+            os.close(self.notifyme_w)
             rig.events.append("close")
 
+    if rig.has_flush:
+
+        def cancel_all_and_flush(self):
+            rig.events.append("flush")
+            self._job_list = []
+
+        Picamera2.cancel_all_and_flush = cancel_all_and_flush
+
     return types.SimpleNamespace(Picamera2=Picamera2)
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_import_state(monkeypatch):
+    monkeypatch.setattr(picamera, "_import_failure", None)
 
 
 @pytest.fixture
 def rig(monkeypatch):
     rig = FakeRig(stride=704)  # 640 wide lores rows padded to 704 bytes
     monkeypatch.setitem(sys.modules, "picamera2", fake_picamera2(rig))
-    return rig
+    yield rig
+    rig.unblock.set()
 
 
 def test_asks_for_a_main_stream_and_a_yuv420_lores_stream(rig):
@@ -155,3 +221,117 @@ def test_auto_picks_the_pi_camera_when_one_is_present(rig):
     assert isinstance(open_source("auto"), PiCameraSource)
     rig.present = False
     assert open_source("auto").name == "demo"
+
+
+NUMPY_ABI_ERROR = "numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, got 88"
+
+
+@pytest.fixture
+def broken_picamera2(tmp_path, monkeypatch):
+    """A picamera2 whose import fails as on a Pi where pip's numpy 2 shadows apt's numpy 1.24
+    (picamera2/request.py imports simplejpeg, built against apt's numpy)."""
+    package = tmp_path / "picamera2"
+    package.mkdir()
+    counter = "pathlib.Path(__file__).with_name('imports').open('a').write('x')"
+    (package / "__init__.py").write_text(f"import pathlib\n{counter}\nraise ValueError({NUMPY_ABI_ERROR!r})\n")
+    monkeypatch.delitem(sys.modules, "picamera2", raising=False)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return package / "imports"
+
+
+def test_the_numpy_abi_failure_is_named_with_its_fix_and_never_retried(broken_picamera2):
+    with pytest.raises(CameraBroken, match="numpy does not match") as caught:
+        PiCameraSource().start()
+    assert "numpy.dtype size changed" in str(caught.value) and "numpy<2" in caught.value.hint
+    assert caught.value.retryable is False
+    with pytest.raises(CameraBroken):  # camera_available does not swallow it
+        camera_available()
+    assert broken_picamera2.read_text() == "x"  # imported once: the failure is remembered
+
+
+def test_auto_with_a_broken_picamera2_runs_the_demo_and_says_why(broken_picamera2, caplog):
+    from appliance.camera import open_source
+
+    source = open_source("auto")
+    assert source.name == "demo"
+    assert "Pi camera" in source.notice and "numpy" in source.notice
+    assert "numpy does not match" in caplog.text
+
+
+def test_another_import_failure_is_reported_too(tmp_path, monkeypatch):
+    (tmp_path / "picamera2").mkdir()
+    (tmp_path / "picamera2" / "__init__.py").write_text("import libcamera_helper_that_is_missing\n")
+    monkeypatch.delitem(sys.modules, "picamera2", raising=False)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(CameraBroken, match="installed but cannot be imported") as caught:
+        camera_available()
+    assert "apt install --reinstall python3-picamera2" in caught.value.hint
+
+
+def test_a_busy_camera_is_an_error_and_retries_leak_no_file_descriptors(rig):
+    rig.busy = True
+    source = PiCameraSource()
+    with pytest.raises(CameraError, match="could not be opened.*did not complete"):
+        source.start()
+    before = open_fds()
+    for _ in range(30):
+        with pytest.raises(CameraError):
+            source.start()
+    assert open_fds() == before
+    manager = sys.modules["picamera2"].Picamera2._cm
+    assert manager.cameras == {}  # the half-built cameras were unregistered
+    rig.busy = False
+    source.start()
+    assert source.read().index == 0
+    source.stop()
+    assert open_fds() == before
+
+
+def test_a_missing_camera_is_retried_without_leaking(rig):
+    rig.present = False
+    source = PiCameraSource()
+    before = open_fds()
+    for _ in range(30):
+        with pytest.raises(CameraError, match="lists 0 camera"):
+            source.start()
+    assert open_fds() == before
+
+
+def test_after_a_stall_the_queued_job_is_flushed_so_stop_returns(rig):
+    source = PiCameraSource(stop_timeout=2.0)
+    source.start()
+    rig.stall = True
+    with pytest.raises(CameraError, match="no frame"):
+        source.read(timeout=0.05)
+    source.stop()
+    assert rig.events == ["start", "flush", "stop", "close"]
+    assert not source.is_wedged
+    rig.stall = False
+    source.start()  # the camera was released: it opens again
+    source.stop()
+
+
+def test_without_cancel_all_and_flush_a_stuck_stop_is_bounded_and_the_camera_marked_wedged(monkeypatch):
+    rig = FakeRig()
+    rig.has_flush = False  # picamera2 older than 0.3.20
+    monkeypatch.setitem(sys.modules, "picamera2", fake_picamera2(rig))
+    try:
+        source = PiCameraSource(stop_timeout=0.2)
+        source.start()
+        rig.stall = True
+        with pytest.raises(CameraError):
+            source.read(timeout=0.05)
+        started = time.monotonic()
+        source.stop()
+        assert time.monotonic() - started < 1.0
+        assert "stop blocked" in rig.events and source.is_wedged
+        with pytest.raises(CameraBroken, match="did not stop"):
+            source.start()
+    finally:
+        rig.unblock.set()
+
+
+def test_exposure_and_brightness_are_sent_as_libcamera_controls(rig):
+    with PiCameraSource(fps=20, exposure_value=1.5, brightness=0.2):
+        pass
+    assert rig.configs[0]["controls"] == {"FrameRate": 20.0, "ExposureValue": 1.5, "Brightness": 0.2}

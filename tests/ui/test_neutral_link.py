@@ -32,7 +32,7 @@ class FakePipeline:
 
 
 class FakeWorker:
-    def __init__(self, pipeline, source, when_observation) -> None:
+    def __init__(self, pipeline, source, when_observation, reopen=None) -> None:
         self.pipeline = pipeline
 
     def start(self) -> None:

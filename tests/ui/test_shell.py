@@ -126,6 +126,7 @@ class FakeVision:
 
     def __init__(self, count: int) -> None:
         self.count, self.thread = count, None
+        self.healthy = True
 
     def start(self, publish, on_error) -> None:
         import threading
@@ -142,6 +143,9 @@ class FakeVision:
 
     def problem(self) -> str:
         return ""
+
+    def is_healthy(self) -> bool:
+        return self.healthy
 
     def latest_gray(self):
         import numpy as np
@@ -226,3 +230,50 @@ def test_ctrl_q_quits_only_a_dev_window(window, monkeypatch, fullscreen, quits):
     finally:
         shell.app.release()
     del root
+
+
+def test_systemd_hears_ready_after_the_first_draw_and_watchdog_pings_only_while_vision_is_healthy(window, tmp_path):
+    import socket
+
+    from appliance.systemd_notify import SystemdNotifier
+    from appliance.ui.shell import MirrorShell
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(tmp_path / "notify"))
+    listener.setblocking(False)
+
+    def received() -> list[bytes]:
+        messages = []
+        while True:
+            try:
+                messages.append(listener.recv(4096))
+            except BlockingIOError:
+                return messages
+
+    vision = FakeVision(5)
+    notifier = SystemdNotifier(str(tmp_path / "notify"), watchdog_usec=200_000)  # a ping every 0.1 s
+    shell = MirrorShell(Config(), coach=SpyCoach(), vision=vision, use_gpio=False, notifier=notifier)
+    root = shell.app.build()
+    window.add_widget(root)
+    try:
+        shell._started(shell.app)
+        assert not shell.is_ready and received() == []  # nothing drawn yet
+        assert wait_until(lambda: shell.is_ready)
+        settle(0.35)
+        messages = received()
+        assert messages[0].startswith(b"READY=1")
+        assert messages.count(b"WATCHDOG=1") >= 2
+        vision.healthy = False  # e.g. the worker thread hung in inference
+        settle(0.15)
+        received()
+        settle(0.35)
+        assert b"WATCHDOG=1" not in received()
+        vision.healthy = True
+        settle(0.35)
+        assert b"WATCHDOG=1" in received()
+    finally:
+        shell._stopped(shell.app)
+        shell.app.release()
+        window.remove_widget(root)
+        listener.close()
+    assert notifier.enabled

@@ -1,6 +1,7 @@
 """The vision worker thread: newest frame only, and it survives bad frames and failing sources."""
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -187,3 +188,103 @@ def test_full_speed_again_cuts_a_slow_wait_short():
         assert time.monotonic() - start < 5.0 and worker.rate is None
     with pytest.raises(ValueError, match="fps"):
         worker.set_rate(0)
+
+
+class HangingSource(FrameSource):
+    """Gives frames until ``hang`` is set; then a read blocks, ignoring its timeout, until ``release``."""
+
+    def __init__(self, name="hanging"):
+        super().__init__()
+        self.name = name
+        self.hang, self.release, self.hung = threading.Event(), threading.Event(), threading.Event()
+        self.count, self.starts, self.stops = 0, 0, 0
+
+    def _open(self):
+        self.starts += 1
+
+    def _read(self, timeout):
+        if self.hang.is_set():
+            self.hung.set()
+            self.release.wait()
+        self.count += 1
+        return frame(self.count)
+
+    def _close(self):
+        self.stops += 1
+
+
+def test_a_read_that_hangs_past_its_timeout_is_reported_and_the_source_made_again():
+    first, second = HangingSource("first"), HangingSource("second")
+    made = []
+    errors = []
+
+    def reopen():
+        made.append(second)
+        return second
+
+    worker = VisionWorker(
+        FakePipeline(), first, read_timeout=0.05, stall_margin=0.2, reopen=reopen, when_error=errors.append
+    )
+    try:
+        with worker:
+            assert worker.wait_for_observation(WAIT) is not None
+            first.hang.set()
+            assert first.hung.wait(WAIT)
+            # the replacement delivers: observations carry on from the second source's frames
+            assert worker.wait_for_observation(WAIT, where=lambda o: second.count >= 3) is not None
+            assert worker.stalls == 1 and worker.source is second and worker.is_running
+            assert "hung" in str(errors[0]) and "restarted" in str(errors[0])
+            assert worker.stalls_in_a_row == 0  # frames flow again
+            first.release.set()  # the abandoned reader returns at last: it stops its old source and leaves
+            deadline = time.monotonic() + WAIT
+            while first.stops == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert first.stops == 1 and second.is_open
+    finally:
+        first.release.set()
+
+
+def test_without_reopen_a_hung_source_is_stopped_and_started_again():
+    source = HangingSource()
+    with VisionWorker(FakePipeline(), source, read_timeout=0.05, stall_margin=0.1) as worker:
+        assert worker.wait_for_observation(WAIT) is not None
+        source.hang.set()
+        assert source.hung.wait(WAIT)
+        deadline = time.monotonic() + WAIT
+        while worker.stalls < 2 and time.monotonic() < deadline:  # the second reader hangs too
+            time.sleep(0.01)
+        assert worker.stalls >= 2 and worker.stalls_in_a_row >= 2 and source.stops >= 1
+        source.release.set()
+
+
+class BrokenSource(FrameSource):
+    name = "broken"
+
+    def __init__(self):
+        super().__init__()
+        self.starts = 0
+
+    def _open(self):
+        self.starts += 1
+        error = CameraError("picamera2 is installed but cannot be imported")
+        error.retryable = False
+        raise error
+
+    def _read(self, timeout):
+        raise AssertionError("never opened")
+
+    def _close(self):
+        pass
+
+
+def test_an_error_that_cannot_heal_is_reported_once_and_not_retried():
+    source = BrokenSource()
+    errors = []
+    with VisionWorker(FakePipeline(), source, backoff=Backoff(initial=0.001), when_error=errors.append) as worker:
+        deadline = time.monotonic() + WAIT
+        while worker.source_failure is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)
+        assert source.starts == 1 and len(errors) == 1 and worker.source_restarts == 0
+        assert "cannot be imported" in str(worker.source_failure)
+        assert time.monotonic() - worker.heartbeat < 1.0  # the worker thread itself keeps going
