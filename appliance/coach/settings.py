@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from appliance.coach.difficulty import LEVELS
 from appliance.errors import ConfigError
 
 
@@ -36,6 +37,7 @@ class CoachSettings:
     notice_s: float = 6.0  # how long a banner stays up
     today_count: int = 6  # drills in "today's practice"
     morning_routine: tuple[str, ...] = ()  # items like "drill:happiness", "break:box_breathing"; () = catalogue's
+    difficulty: str = "normal"  # easy | normal | hard: scales match_threshold and hold_s (difficulty.py)
 
     def __post_init__(self) -> None:
         for spec in fields(self):
@@ -65,6 +67,8 @@ class CoachSettings:
         for name in ("forced_break", "quick_break"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 raise _bad(name, getattr(self, name), "a break id (see `python -m appliance drills`)")
+        if self.difficulty not in LEVELS:
+            raise _bad("difficulty", self.difficulty, " or ".join(f'"{level}"' for level in LEVELS))
         for item in self.morning_routine:
             if not isinstance(item, str) or item.partition(":")[0] not in ("drill", "break"):
                 raise _bad("morning_routine", item, 'items like "drill:happiness" or "break:box_breathing"')

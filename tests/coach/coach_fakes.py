@@ -54,3 +54,10 @@ def make_driver(**settings) -> Driver:
     defaults = dict(prepare_s=2.0, result_s=0.0)
     defaults.update(settings)
     return Driver(Coach(CoachSettings(**defaults), wall_clock=lambda: 1_750_000_000.0))
+
+
+def choose_drill(driver: Driver, drill_id: str):
+    """From home, through "Choose a drill", start ``drill_id``; the view after the last press."""
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT)
+    keys = [item.key for item in driver.coach.view.menu]
+    return driver.press(*[Command.NEXT] * keys.index(drill_id), Command.SELECT)
