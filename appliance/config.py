@@ -23,7 +23,18 @@ optional.  All keys, with their defaults::
     hold_time = 0.8        # seconds for a long press
     led = false            # a pin number to light an LED while the camera is in use
 
-    [coach]                # passed through to the coach's own settings
+    [coach]                # passed through to the coach's own settings (appliance/coach/settings.py)
+    difficulty = "normal"  # easy | normal | hard (also on the mirror's settings screen)
+
+    [sound]                # tones for breaks and results, spoken break cues (appliance/coach/cues.py)
+    enabled = true
+    volume = 50            # 0 (silent) to 100
+    voice = true           # speak break cues with espeak-ng, if it is installed
+    quiet_from = "21:00"   # silent from this local time...
+    quiet_until = "07:00"  # ...until this one ("" and "" for no quiet hours)
+
+A choice made on the mirror's settings screen (difficulty, sound) is kept in the data
+directory (appliance/preferences.py) and wins until the same key is changed in this file.
 """
 
 from __future__ import annotations
@@ -33,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from appliance.coach.cues import SoundSettings
 from appliance.controls import DEFAULT_PINS
 from appliance.errors import ConfigError
 from appliance.paths import config_dir
@@ -64,6 +76,7 @@ class Config:
     threads: int = 2
     buttons: ButtonSettings = field(default_factory=ButtonSettings)
     coach: dict[str, Any] = field(default_factory=dict)
+    sound: SoundSettings = field(default_factory=SoundSettings)
     path: Path | None = None  # the file it came from, if any
 
     @property
@@ -99,7 +112,7 @@ def load_config(path: Path | None = None) -> Config:
 def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     """Validate a settings table; ConfigError names the bad key, its value and what is allowed."""
     where = f" in {path}" if path else ""
-    _only(data, {"source", "fullscreen", "preview", "camera", "vision", "buttons", "coach"}, "", where)
+    _only(data, {"source", "fullscreen", "preview", "camera", "vision", "buttons", "coach", "sound"}, "", where)
     camera = _table(data, "camera", where)
     _only(camera, {"width", "height", "fps"}, "camera.", where)
     vision = _table(data, "vision", where)
@@ -129,6 +142,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         threads=_int(vision, "threads", range(1, 9), "vision.", where, defaults.threads),
         buttons=ButtonSettings(pins=pins, hold_time=_hold_time(buttons, where), led=led),
         coach=dict(_table(data, "coach", where)),
+        sound=_sound(data, where),
         path=path,
     )
 
@@ -169,6 +183,13 @@ def _fullscreen(data: dict[str, Any], where: str) -> bool | str:
     if value != "auto" and not isinstance(value, bool):
         _bad("fullscreen", value, 'true, false or "auto"', where)
     return value
+
+
+def _sound(data: dict[str, Any], where: str) -> SoundSettings:
+    try:
+        return SoundSettings.from_mapping(_table(data, "sound", where))
+    except ConfigError as error:
+        raise ConfigError(f"{error}{where}", hint=error.hint) from None
 
 
 def is_raspberry_pi() -> bool:

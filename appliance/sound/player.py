@@ -28,6 +28,11 @@ class KivySink:
         self._sounds: dict[Cue, object] = {}
         self._failed: set[Cue] = set()
 
+    def preload(self) -> None:
+        """Load every tone now (at start-up), so the first cue does not wait on a file."""
+        for cue in self._files:
+            self._sound(cue)
+
     def play(self, cue: Cue, volume: float) -> None:
         sound = self._sound(cue)
         if sound is None:

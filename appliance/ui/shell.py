@@ -46,11 +46,14 @@ class MirrorShell:
         pin_factory=None,
         use_gpio: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        preferences=None,
     ) -> None:
         self.config, self.coach, self.vision, self.history = config, coach, vision, history
         self.clock = clock
         self.app = MirrorApp(on_command=self.command, on_start=self._started, on_stop=self._stopped)
-        self.panel = SettingsPanel(config, getattr(vision, "name", "none"), preview=config.preview)
+        self.panel = SettingsPanel(
+            config, getattr(vision, "name", "none"), preview=config.preview, preferences=preferences
+        )
         self.controls = None
         self._pin_factory, self._use_gpio = pin_factory, use_gpio
         self._inbox: deque[Observation] = deque()
