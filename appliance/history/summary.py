@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from appliance.coach.view import ProgressView, TrendView
+from appliance.coach.view import ProgressView, SeriesView, TrendView
 from appliance.history.store import HistoryStore
 
 TREND_WINDOW = 5  # attempts in "recent" and in "previous"
 TREND_STEP = 3  # points of change before a trend counts as up or down
 RECENT_SESSIONS = 10
+CHART_WEEKS = 4  # the progress screen's calendar and line charts; their queries read no further back
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class HistorySummary:
     minutes_today: float
     trends: tuple[TrendView, ...]
     recent_sessions: tuple[SessionRow, ...]
+    today: str = ""
+    practice_days_shown: tuple[str, ...] = ()  # days with practice in the last CHART_WEEKS weeks
+    week_minutes: tuple[tuple[str, float], ...] = ()  # the last 7 days, oldest first
+    series: tuple[SeriesView, ...] = ()  # per drill: its daily mean score over the last CHART_WEEKS weeks
 
     @property
     def is_empty(self) -> bool:
@@ -44,7 +49,8 @@ class HistorySummary:
         if not self.is_empty and not self.practiced_today:
             message = "Not practised yet today: a few minutes keeps the streak going."
         return ProgressView(self.streak_days, self.best_streak_days, self.sessions, self.attempts,
-                            self.practiced_today, self.minutes_today, self.trends, message)  # fmt: skip
+                            self.practiced_today, self.minutes_today, self.trends, message, self.today,
+                            self.practice_days_shown, self.week_minutes, self.series)  # fmt: skip
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -106,5 +112,36 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
                    ended is not None)
         for day, title, plan, active, ended, count, mean in rows
     )  # fmt: skip
+    first = today - timedelta(days=CHART_WEEKS * 7 - 1)
     return HistorySummary(current, best, len(days), sessions, attempts, today in days,
-                          round(seconds_today / 60, 1), trends, recent)  # fmt: skip
+                          round(seconds_today / 60, 1), trends, recent, today.isoformat(),
+                          tuple(sorted(d.isoformat() for d in days if first <= d <= today)),
+                          week_minutes(store, today), daily_series(store, first, today, titles))  # fmt: skip
+
+
+def week_minutes(store: HistoryStore, today: date) -> tuple[tuple[str, float], ...]:
+    """Minutes of practice (pauses excluded) on each of the last 7 days, oldest first; 0 for a day without."""
+    first = today - timedelta(days=6)
+    rows = store.connection.execute(
+        "SELECT day, COALESCE(SUM(active_s), 0) FROM sessions WHERE day BETWEEN ? AND ? GROUP BY day",
+        (first.isoformat(), today.isoformat()),
+    )
+    seconds = dict(rows)
+    days = [(first + timedelta(days=n)).isoformat() for n in range(7)]
+    return tuple((day, round(seconds.get(day, 0.0) / 60, 1)) for day in days)
+
+
+def daily_series(store: HistoryStore, first: date, last: date, titles: dict[str, str] | None = None):
+    """Each drill's mean score per practice day from ``first`` to ``last``; most practice days first."""
+    rows = store.connection.execute(
+        "SELECT drill_id, day, AVG(score) FROM attempts WHERE outcome != 'skipped' AND day BETWEEN ? AND ?"
+        " GROUP BY drill_id, day ORDER BY day",
+        (first.isoformat(), last.isoformat()),
+    )
+    points: dict[str, list[tuple[str, float]]] = {}
+    for drill_id, day, mean in rows:
+        points.setdefault(drill_id, []).append((day, round(mean, 1)))
+    titles = titles or {}
+    order = {drill_id: n for n, drill_id in enumerate(titles)}
+    ranked = sorted(points, key=lambda d: (-len(points[d]), order.get(d, len(order)), d))
+    return tuple(SeriesView(d, titles.get(d, d), tuple(points[d])) for d in ranked)

@@ -10,6 +10,7 @@ from appliance.coach.view import (
     ProgressView,
     ResultView,
     Screen,
+    SeriesView,
     SummaryView,
     TrendView,
     View,
@@ -131,6 +132,31 @@ VIEWS = {
                 TrendView("happiness", "Happiness", 78, 65, 12, "up"),
                 TrendView("surprise", "Surprise", 60, 62, 9, "flat"),
             ),
+            today="2026-11-28",
+            practice_days=(
+                "2026-11-20",
+                "2026-11-23",
+                "2026-11-24",
+                "2026-11-25",
+                "2026-11-26",
+                "2026-11-27",
+                "2026-11-28",
+            ),  # fmt: skip
+            week_minutes=(
+                ("2026-11-22", 0.0),
+                ("2026-11-23", 12.0),
+                ("2026-11-24", 9.5),
+                ("2026-11-25", 20.0),
+                ("2026-11-26", 14.0),
+                ("2026-11-27", 7.0),
+                ("2026-11-28", 8.0),
+            ),  # fmt: skip
+            series=(
+                SeriesView(
+                    "happiness", "Happiness", (("2026-11-20", 55.0), ("2026-11-24", 64.0), ("2026-11-28", 80.0))
+                ),
+                SeriesView("surprise", "Surprise", (("2026-11-23", 60.0), ("2026-11-27", 58.0))),
+            ),
         ),
     ),
 }
@@ -144,5 +170,5 @@ WORDS = {
     Screen.BREAK: ["Breathe in", "Slowly through your nose", "0:42", "breath 2 of 4"],
     Screen.PAUSED: ["Paused", "The drill waits for you"],
     Screen.SUMMARY: ["Session done", "5 drills", "Same time tomorrow"],
-    Screen.PROGRESS: ["6 days in a row", "Happiness  78%  rising"],
+    Screen.PROGRESS: ["6 days in a row", "Happiness  78%  rising  ·  1 of 2", "this week 70 min"],
 }
