@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Ellipse, Line, Rectangle
 from kivy.properties import DictProperty, ListProperty, NumericProperty, StringProperty
@@ -101,15 +102,18 @@ def draw_text(text: str, font_size: float, x: float, y: float, anchor: str = "ce
 
 
 class Drawn(Widget):
-    """A widget that redraws itself whenever its size, position or listed properties change."""
+    """A widget that redraws itself once per frame after its size, position or listed properties change
+    (a screen setting six properties in a row draws once, not six times)."""
 
     u = NumericProperty(6.0)  # theme.u: 1% of the width
     redraw_on: tuple[str, ...] = ()
 
     def __init__(self, **kwargs) -> None:
+        self._trigger = Clock.create_trigger(self._redraw, -1)  # before this frame is drawn
         super().__init__(**kwargs)
-        self.bind(pos=self._redraw, size=self._redraw, u=self._redraw)
-        self.bind(**{name: self._redraw for name in self.redraw_on})
+        self.bind(pos=self._trigger, size=self._trigger, u=self._trigger)
+        self.bind(**{name: self._trigger for name in self.redraw_on})
+        self._trigger()
 
     def _redraw(self, *_args) -> None:
         self.canvas.clear()
@@ -183,7 +187,8 @@ class WeekMinutes(Drawn):
                 height = max(self.u, room * value / scale)
                 Color(*(TODAY if is_today else ACCENT))
                 Rectangle(pos=(centre - column * 0.3, base), size=(column * 0.6, height))
-                draw_text(f"{value:.0f}", font, centre, base + height + font * 0.7, bold=True)
+                figure = f"{value:.0f}" if value >= 1 else "<1"
+                draw_text(figure, font, centre, base + height + font * 0.7, bold=True)
 
 
 class LineChart(Drawn):
