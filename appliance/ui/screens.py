@@ -222,6 +222,7 @@ class ProgressScreen(MirrorScreen):
     week_minutes = ListProperty([])
     series = DictProperty({})
     highlight = StringProperty("")
+    unit_max = NumericProperty(100)
     chart_title = StringProperty("")
     message = StringProperty("")
 
@@ -239,8 +240,10 @@ class ProgressScreen(MirrorScreen):
         self.today, self.first_day = today.isoformat(), (today - dt.timedelta(days=CHART_DAYS - 1)).isoformat()
         self.practice_days = list(progress.practice_days)
         self.week_minutes = [list(pair) for pair in progress.week_minutes]
-        self.series = {series.title: list(series.points) for series in progress.series}
         picked = progress.series[progress.series_index] if progress.series else None
+        unit = picked.unit if picked else "%"  # only series of the picked one's unit share its scale
+        self.series = {series.title: list(series.points) for series in progress.series if series.unit == unit}
+        self.unit_max = 100 if unit == "%" else 0  # 0: the chart scales to the values (a feature's amplitude)
         self.highlight = picked.title if picked else ""
         self.chart_title = text.chart_title(picked, progress.trends, progress.series_index, len(progress.series))
         self.message = progress.message or ("" if picked else "Scores appear here once you have practised a drill.")

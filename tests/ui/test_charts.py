@@ -109,3 +109,25 @@ def test_the_progress_screen_draws_history_in_the_bands_and_keeps_the_centre_dar
     assert region.size and (line.mean() > 0.0005) == (days > 0), f"series drawn: {line.mean():.4f}"
     if days == 60:
         assert line.mean() > 0.02, "sixty days should draw a whole line, not dots"
+
+
+def test_a_feature_series_is_charted_on_its_own_scale_without_the_scores(mirror, tmp_path):
+    from dataclasses import replace
+
+    from appliance.coach.view import SeriesView
+
+    progress = progress_from_history(tmp_path, 10)
+    days = [day for day, _ in progress.series[0].points]
+    brows = SeriesView("brow_raise", "Brow raise", tuple((d, 0.1 + 0.02 * n) for n, d in enumerate(days)), "mm/eye")
+    progress = replace(progress, series=(brows, *progress.series), series_index=0)
+    mirror.show(View(screen=Screen.PROGRESS, progress=progress))
+    settle()
+    screen = mirror.manager.current_screen
+    chart = next(child for child in screen.walk() if type(child).__name__ == "LineChart")
+    assert list(chart.series) == ["Brow raise"] and chart.unit_max == 0
+    assert screen.chart_title.startswith("Brow raise")
+    rgb = shot(tmp_path, "feature")
+    height = rgb.shape[0]
+    region = rgb[height - int(chart.top) : height - int(chart.y), int(chart.x) : int(chart.right)]
+    rows = np.flatnonzero(((region[..., 2] > 200) & (region[..., 0] < 140)).any(axis=1))
+    assert rows.size and (rows.max() - rows.min()) > 0.4 * region.shape[0]  # it climbs, not a flat row at 0
