@@ -43,23 +43,28 @@ class ScriptRunner:
     def start(self) -> None:
         """Run the steps in turn (call once the app has started).
 
-        Each step is scheduled only after the one before has been recorded, at its time from the
-        start: a stalled frame (a model loading, a slow screenshot) delays the steps after it
-        instead of firing them in a burst, so every screenshot shows its own step.
+        Each step is scheduled only after the one before has been recorded, and the time between
+        steps is kept: a stalled frame (a model loading, a slow screenshot) delays every step after
+        it by as much, instead of firing them in a burst or cutting a countdown short, so each
+        screenshot shows its own step.
         """
-        self._started = time.monotonic()
+        self._started, self._lag = time.monotonic(), 0.0
         self._schedule(0)
+
+    def _elapsed(self) -> float:
+        return time.monotonic() - self._started
 
     def _schedule(self, index: int) -> None:
         if index < len(self.steps):
             step = self.steps[index]
-            wait = max(0.0, step.at - (time.monotonic() - self._started))
+            wait = max(0.0, step.at + self._lag - self._elapsed())
             Clock.schedule_once(lambda _dt: self._run(index, step), wait)
 
     def _run(self, index: int, step: Step) -> None:
-        if time.monotonic() - self._started < step.at - 0.02:  # Kivy's clock counts from its last frame: early
+        if self._elapsed() < step.at + self._lag - 0.02:  # Kivy's clock counts from its last frame: early
             self._schedule(index)
             return
+        self._lag = max(self._lag, self._elapsed() - step.at - 0.05)  # late: the steps after it move too
         if step.command is not None:
             log.info("script line %d: %s", step.line, step.command.value)
             self.shell.command(step.command)
