@@ -33,7 +33,18 @@ optional.  All keys, with their defaults::
     off_after_s = 300      # seconds without a face before the display goes off; 0 = never
     power = "auto"         # auto | kms | vcgencmd | wlr-randr | cec | ddc | overlay (see display/power.py)
 
-    [coach]                # passed through to the coach's own settings
+    [coach]                # passed through to the coach's own settings (appliance/coach/settings.py)
+    difficulty = "normal"  # easy | normal | hard (also on the mirror's settings screen)
+
+    [sound]                # tones for breaks and results, spoken break cues (appliance/coach/cues.py)
+    enabled = true
+    volume = 50            # 0 (silent) to 100
+    voice = true           # speak break cues with espeak-ng, if it is installed
+    quiet_from = "21:00"   # silent from this local time...
+    quiet_until = "07:00"  # ...until this one ("" and "" for no quiet hours)
+
+A choice made on the mirror's settings screen (difficulty, sound) is kept in the data
+directory (appliance/preferences.py) and wins until the same key is changed in this file.
 """
 
 from __future__ import annotations
@@ -43,6 +54,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from appliance.coach.cues import SoundSettings
 from appliance.controls import DEFAULT_PINS
 from appliance.display.power import POWER_KINDS
 from appliance.errors import ConfigError
@@ -91,6 +103,7 @@ class Config:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     presence: PresenceSettings = field(default_factory=PresenceSettings)
     coach: dict[str, Any] = field(default_factory=dict)
+    sound: SoundSettings = field(default_factory=SoundSettings)
     path: Path | None = None  # the file it came from, if any
 
     @property
@@ -128,7 +141,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     where = f" in {path}" if path else ""
     _only(
         data,
-        {"source", "fullscreen", "preview", "camera", "vision", "buttons", "display", "presence", "coach"},
+        {"source", "fullscreen", "preview", "camera", "vision", "buttons", "display", "presence", "coach", "sound"},
         "",
         where,
     )
@@ -169,6 +182,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         display=DisplaySettings(rotation=_rotation(display, where)),
         presence=_presence(presence, where),
         coach=dict(_table(data, "coach", where)),
+        sound=_sound(data, where),
         path=path,
     )
 
@@ -217,6 +231,13 @@ def _fullscreen(data: dict[str, Any], where: str) -> bool | str:
     if value != "auto" and not isinstance(value, bool):
         _bad("fullscreen", value, 'true, false or "auto"', where)
     return value
+
+
+def _sound(data: dict[str, Any], where: str) -> SoundSettings:
+    try:
+        return SoundSettings.from_mapping(_table(data, "sound", where))
+    except ConfigError as error:
+        raise ConfigError(f"{error}{where}", hint=error.hint) from None
 
 
 def is_raspberry_pi() -> bool:

@@ -37,5 +37,10 @@ def shared() -> Path:
 def _user_dirs(tmp_path_factory, monkeypatch):
     """Keep every test's history, settings and logs out of the real home directory."""
     home = tmp_path_factory.mktemp("home")
-    for variable, folder in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):
+    for variable, folder in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
         monkeypatch.setenv(variable, str(home / folder))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from appliance.coach.catalogue import Drill, Step
+from appliance.coach.difficulty import hold_for, threshold_for
 from appliance.coach.features import FeatureReading
 from appliance.coach.motion import RangeTracker
 from appliance.coach.scoring import attempt_score, roleplay_score
@@ -33,8 +34,8 @@ class Attempt:
     def __init__(self, drill: Drill, settings: CoachSettings) -> None:
         self.drill = drill
         self.settings = settings
-        self._hold_s = drill.hold_s or settings.hold_s
-        self.threshold = drill.threshold or settings.match_threshold
+        self._hold_s = hold_for(drill.hold_s or settings.hold_s, settings.difficulty)
+        self.threshold = threshold_for(drill.threshold or settings.match_threshold, settings.difficulty)
         self.elapsed_s = 0.0  # performing, pauses excluded
         self.face_s = 0.0  # performing with a face in view
         self.match: float = 0.0

@@ -13,6 +13,7 @@ Time moves only in ``_advance``, which does nothing while paused, so pauses neve
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from appliance.coach import render
 from appliance.coach.attempt import Outcome
@@ -81,6 +82,10 @@ class Coach(Flow):
     def set_history(self, progress: ProgressView, scores: Mapping[str, Sequence[float]]) -> None:
         """What history knows: the progress screen, and each drill's past scores (oldest first)."""
         self.progress, self._scores = progress, scores
+
+    def set_difficulty(self, level: str) -> None:
+        """Easy, normal or hard from the next attempt on (one under way keeps what it started with)."""
+        self.settings = replace(self.settings, difficulty=level)
 
     def menu_items(self) -> tuple[MenuItem, ...]:
         return render.menu_items(self)

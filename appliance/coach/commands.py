@@ -22,6 +22,8 @@ def dispatch(coach: Coach, command: Command) -> None:
         return _menu(coach, command)
     if coach.screen is Screen.CALIBRATE:
         return _calibrate(coach, command)
+    if coach.screen is Screen.PROGRESS and _turn_chart(coach, command):
+        return None
     if coach.screen in (Screen.PROGRESS, Screen.SUMMARY):
         if command in (Command.SELECT, Command.BACK, Command.END, Command.NEXT):
             coach.screen, coach.menu_key = Screen.HOME, "home"
@@ -41,6 +43,15 @@ def dispatch(coach: Coach, command: Command) -> None:
     elif coach.screen is Screen.BREAK:
         _break(coach, command)
     return None
+
+
+def _turn_chart(coach: Coach, command: Command) -> bool:
+    """Next / previous show another chart on the progress screen (with one chart or none, next goes home)."""
+    count = len(coach.progress.series)
+    if command not in (Command.NEXT, Command.PREVIOUS) or count < 2:
+        return False
+    coach.progress_index = (coach.progress_index + (1 if command is Command.NEXT else -1)) % count
+    return True
 
 
 def _paused(coach: Coach, command: Command) -> None:
@@ -66,7 +77,7 @@ def _menu(coach: Coach, command: Command) -> None:
         if coach.menu_key == "home" and key in ("drills", "breaks"):
             coach.screen, coach.menu_key, coach.menu_index = Screen.CHOOSE, key, 0
         elif coach.menu_key == "home" and key == "progress":
-            coach.screen = Screen.PROGRESS
+            coach.screen, coach.progress_index = Screen.PROGRESS, 0
         elif coach.menu_key == "breaks":
             coach.start_plan(coach.plan_for(f"break:{key}"))
         elif coach.menu_key == "drills":

@@ -52,6 +52,7 @@ class Flow:
         self.rest: BreakRun | None = None
         self.summary = None
         self.progress = ProgressView(message="No practice yet: start with the morning routine.")
+        self.progress_index = 0  # the progress screen's chart, picked with next / previous
         self._scores: Mapping[str, Sequence[float]] = {}
         self.last_observation: Observation | None = None
         self._last_observation_at = 0.0

@@ -39,7 +39,7 @@ BUTTONS = {
     Screen.BREAK: "next: end the break · previous: restart it · pause",
     Screen.PAUSED: "pause: resume · end: finish the session",
     Screen.SUMMARY: "select: home",
-    Screen.PROGRESS: "back: home",
+    Screen.PROGRESS: "next/previous: another chart · back: home",
     Screen.CALIBRATE: "select: start · next: later · back: home",
 }
 CALIBRATE_BUTTONS = {
@@ -109,7 +109,9 @@ def view(coach: Coach) -> View:
         titles = {"home": "Expression mirror", "drills": "Choose a drill", "breaks": "Choose a break"}
         fields.update(title=titles[coach.menu_key], menu=menu_items(coach), menu_index=coach.menu_index)
     elif screen is Screen.PROGRESS:
-        fields.update(title="Your progress", progress=coach.progress)
+        count = len(coach.progress.series)
+        progress = replace(coach.progress, series_index=coach.progress_index % count) if count else coach.progress
+        fields.update(title="Your progress", progress=progress)
     elif screen is Screen.SUMMARY:
         fields.update(title="Session complete", summary=coach.summary)
     elif screen is Screen.PREPARE:

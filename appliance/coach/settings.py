@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from appliance.coach.difficulty import LEVELS
 from appliance.errors import ConfigError
 
 
@@ -37,6 +38,7 @@ class CoachSettings:
     today_count: int = 6  # drills in "today's practice"
     calibration_s: float = 5.0  # "relax for a few seconds": face time the personal neutral face is taken over
     morning_routine: tuple[str, ...] = ()  # items like "drill:happiness", "break:box_breathing"; () = catalogue's
+    difficulty: str = "normal"  # easy | normal | hard: scales match_threshold and hold_s (difficulty.py)
 
     def __post_init__(self) -> None:
         for spec in fields(self):
@@ -66,6 +68,8 @@ class CoachSettings:
         for name in ("forced_break", "quick_break"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 raise _bad(name, getattr(self, name), "a break id (see `python -m appliance drills`)")
+        if self.difficulty not in LEVELS:
+            raise _bad("difficulty", self.difficulty, " or ".join(f'"{level}"' for level in LEVELS))
         for item in self.morning_routine:
             if not isinstance(item, str) or item.partition(":")[0] not in ("drill", "break"):
                 raise _bad("morning_routine", item, 'items like "drill:happiness" or "break:box_breathing"')

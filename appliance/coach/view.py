@@ -152,6 +152,16 @@ class TrendView:
 
 
 @dataclass(frozen=True)
+class SeriesView:
+    """One named series over days for a line chart: a drill's daily mean score, or a feature's range of motion."""
+
+    label: str  # drill id or feature name
+    title: str
+    points: tuple[tuple[str, float], ...] = ()  # (ISO day, value), oldest first; days without practice are absent
+    unit: str = "%"  # "%" for scores 0-100; anything else is scaled to its own largest value
+
+
+@dataclass(frozen=True)
 class ProgressView:
     streak_days: int = 0
     best_streak_days: int = 0
@@ -163,6 +173,11 @@ class ProgressView:
     message: str = ""  # e.g. "No practice yet: start with the morning routine."
     ranges: tuple[RangeView, ...] = ()  # range of motion per feature (features with records only)
     neutral_day: str = ""  # when the personal neutral face was taken ("" : an average face is used)
+    today: str = ""  # the ISO day the figures are as of ("": the UI's own date)
+    practice_days: tuple[str, ...] = ()  # ISO days with any practice in the calendar's weeks
+    week_minutes: tuple[tuple[str, float], ...] = ()  # the last 7 days as (ISO day, minutes), oldest first
+    series: tuple[SeriesView, ...] = ()  # line charts over the calendar's weeks, most practised first
+    series_index: int = 0  # the chart picked with next / previous
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,11 @@ def run(args: argparse.Namespace) -> int:
         from appliance.errors import ConfigError
 
         raise ConfigError("--screenshots needs --script", hint="give the timed steps with --script FILE")
-    coach = _build_coach(config)
+    from appliance.preferences import Preferences
+
+    preferences = Preferences(config)  # what was chosen on the mirror's settings screen
+    coach = _build_coach(config, preferences.difficulty)
+    preferences.when_changed.append(lambda chosen: coach.set_difficulty(chosen.difficulty))
     history = _open_history(coach)
 
     from appliance.ui.kivy_setup import configure_kivy
@@ -68,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from appliance.display.power import choose_power
     from appliance.ui.shell import MirrorShell
+    from appliance.ui.sound_link import open_sound
     from appliance.ui.vision_link import VisionLink
 
     shell = MirrorShell(
@@ -77,7 +82,11 @@ def run(args: argparse.Namespace) -> int:
         history=history,
         use_gpio=not args.no_gpio,
         power=lambda overlay: choose_power(config.presence.power, overlay=overlay),
+        preferences=preferences,
     )
+    sound = open_sound(preferences)
+    shell.listeners.append(sound.cues.update)
+    shell.when_started(lambda: shell.later(1.0, sound.sink.preload))  # after the mirror shows
     if steps is not None:
         from appliance.ui.scripted import ScriptRunner
 
@@ -85,16 +94,19 @@ def run(args: argparse.Namespace) -> int:
         shell.when_started(lambda: runner.start())
     log.info("mirror starting: source %s, %s", config.source, "fullscreen" if config.is_fullscreen else "windowed")
     shell.run()
+    sound.close()
+    preferences.wait()
     if history is not None and hasattr(history, "close"):
         history.close()
     return 0
 
 
-def _build_coach(config):
+def _build_coach(config, difficulty: str):
     from appliance.coach.coach import Coach
     from appliance.coach.settings import CoachSettings
 
-    return Coach(CoachSettings.from_mapping(config.coach))
+    CoachSettings.from_mapping(config.coach)  # a bad value in config.toml is named, even one a choice overrides
+    return Coach(CoachSettings.from_mapping({**config.coach, "difficulty": difficulty}))
 
 
 def _open_history(coach):

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from appliance.coach.features import title as feature_title
-from appliance.coach.view import ProgressView, RangeView, TrendView
+from appliance.coach.view import ProgressView, RangeView, SeriesView, TrendView
 from appliance.history.store import HistoryStore
 from appliance.vision.features import FEATURES
 
@@ -15,6 +15,7 @@ TREND_STEP = 3  # points of change before a trend counts as up or down
 RECENT_SESSIONS = 10
 RANGE_WEEKS = 6  # weeks of range of motion the progress screen and the CLI show
 RANGE_STEP = 0.05  # change of a week's best against the weeks before that counts as up or down
+CHART_WEEKS = 4  # the progress screen's calendar and line charts; their queries read no further back
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ class HistorySummary:
     recent_sessions: tuple[SessionRow, ...]
     range_of_motion: tuple[RangeView, ...] = ()  # per feature with records, in FEATURES order
     neutral_day: str = ""  # when the personal neutral face in use was taken ("" : never)
+    today: str = ""
+    practice_days_shown: tuple[str, ...] = ()  # days with practice in the last CHART_WEEKS weeks
+    week_minutes: tuple[tuple[str, float], ...] = ()  # the last 7 days, oldest first
+    series: tuple[SeriesView, ...] = ()  # per drill: its daily mean score over the last CHART_WEEKS weeks
 
     @property
     def is_empty(self) -> bool:
@@ -51,7 +56,8 @@ class HistorySummary:
             message = "Not practised yet today: a few minutes keeps the streak going."
         return ProgressView(self.streak_days, self.best_streak_days, self.sessions, self.attempts,
                             self.practiced_today, self.minutes_today, self.trends, message,
-                            self.range_of_motion, self.neutral_day)  # fmt: skip
+                            self.range_of_motion, self.neutral_day, self.today,
+                            self.practice_days_shown, self.week_minutes, self.series)  # fmt: skip
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -134,7 +140,10 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
         "SELECT s.day, s.title, s.plan, s.active_s, s.ended_at,"
         " (SELECT COUNT(*) FROM attempts a WHERE a.session_id = s.id),"
         " (SELECT AVG(score) FROM attempts a WHERE a.session_id = s.id AND a.outcome != 'skipped')"
-        " FROM sessions s ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
+        # The last sessions first, then their counts: counting for every session before the LIMIT took
+        # 3 s on three years of history (attempts has no session index), on the UI thread after each drill.
+        " FROM (SELECT * FROM sessions ORDER BY started_at DESC, id DESC LIMIT ?) s"
+        " ORDER BY s.started_at DESC, s.id DESC",
         (RECENT_SESSIONS,),
     ).fetchall()
     recent = tuple(
@@ -145,6 +154,37 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
     first_day = (today - timedelta(days=7 * RANGE_WEEKS - 1)).isoformat()
     ranges = range_of_motion(store.feature_range(first_day), today)
     neutral = store.latest_neutral()
+    first = today - timedelta(days=CHART_WEEKS * 7 - 1)
     return HistorySummary(current, best, len(days), sessions, attempts, today in days,
                           round(seconds_today / 60, 1), trends, recent, ranges,
-                          neutral.day if neutral is not None else "")  # fmt: skip
+                          neutral.day if neutral is not None else "", today.isoformat(),
+                          tuple(sorted(d.isoformat() for d in days if first <= d <= today)),
+                          week_minutes(store, today), daily_series(store, first, today, titles))  # fmt: skip
+
+
+def week_minutes(store: HistoryStore, today: date) -> tuple[tuple[str, float], ...]:
+    """Minutes of practice (pauses excluded) on each of the last 7 days, oldest first; 0 for a day without."""
+    first = today - timedelta(days=6)
+    rows = store.connection.execute(
+        "SELECT day, COALESCE(SUM(active_s), 0) FROM sessions WHERE day BETWEEN ? AND ? GROUP BY day",
+        (first.isoformat(), today.isoformat()),
+    )
+    seconds = dict(rows)
+    days = [(first + timedelta(days=n)).isoformat() for n in range(7)]
+    return tuple((day, round(seconds.get(day, 0.0) / 60, 1)) for day in days)
+
+
+def daily_series(store: HistoryStore, first: date, last: date, titles: dict[str, str] | None = None):
+    """Each drill's mean score per practice day from ``first`` to ``last``; most practice days first."""
+    rows = store.connection.execute(
+        "SELECT drill_id, day, AVG(score) FROM attempts WHERE outcome != 'skipped' AND day BETWEEN ? AND ?"
+        " GROUP BY drill_id, day ORDER BY day",
+        (first.isoformat(), last.isoformat()),
+    )
+    points: dict[str, list[tuple[str, float]]] = {}
+    for drill_id, day, mean in rows:
+        points.setdefault(drill_id, []).append((day, round(mean, 1)))
+    titles = titles or {}
+    order = {drill_id: n for n, drill_id in enumerate(titles)}
+    ranked = sorted(points, key=lambda d: (-len(points[d]), order.get(d, len(order)), d))
+    return tuple(SeriesView(d, titles.get(d, d), tuple(points[d])) for d in ranked)

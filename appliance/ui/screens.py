@@ -9,13 +9,21 @@ import datetime as dt
 import time
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    DictProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.screenmanager import Screen as KivyScreen
 
 from appliance.coach.view import Screen, View
 from appliance.ui import text
-from appliance.ui.charts import calendar_days
 from appliance.ui.widgets import MenuList  # noqa: F401  (the .kv rules use it)
+
+CHART_DAYS = 28  # the line charts' span: the calendar's four weeks (history.summary.CHART_WEEKS)
 
 
 class MirrorScreen(KivyScreen):
@@ -212,26 +220,43 @@ class SummaryScreen(MirrorScreen):
 
 
 class ProgressScreen(MirrorScreen):
+    """Top band: streak, calendar, the week's minutes.  Bottom band: one line chart, next / previous for another."""
+
     streak = StringProperty("")
     figures = StringProperty("")
-    days = ListProperty([])
-    trends = ListProperty([])
-    ranges = StringProperty("")  # range of motion per feature, as text bars
+    ranges = StringProperty("")  # range of motion per feature, as text lines
+    today = StringProperty("")
+    first_day = StringProperty("")
+    practice_days = ListProperty([])
+    week_minutes = ListProperty([])
+    series = DictProperty({})
+    highlight = StringProperty("")
+    unit_max = NumericProperty(100)
+    chart_title = StringProperty("")
     message = StringProperty("")
 
     def render(self, view: View) -> None:
         progress = view.progress
         if progress is None:
             return
+        today = dt.date.fromisoformat(progress.today) if progress.today else dt.date.today()
         self.streak = text.streak(progress.streak_days)
+        week = sum(minutes for _, minutes in progress.week_minutes)
         self.figures = (
             f"best {text.count(progress.best_streak_days, 'day')} · {text.count(progress.sessions, 'session')}"
-            f" · today {progress.minutes_today:.0f} min"
+            f" · this week {week:.0f} min"
         )
-        self.days = calendar_days(progress.streak_days, progress.practiced_today)
-        self.trends = list(progress.trends[:5])  # the bottom band holds five rows at a readable size
         self.ranges = text.range_lines(progress.ranges, progress.neutral_day)
-        self.message = progress.message
+        self.today, self.first_day = today.isoformat(), (today - dt.timedelta(days=CHART_DAYS - 1)).isoformat()
+        self.practice_days = list(progress.practice_days)
+        self.week_minutes = [list(pair) for pair in progress.week_minutes]
+        picked = progress.series[progress.series_index] if progress.series else None
+        unit = picked.unit if picked else "%"  # only series of the picked one's unit share its scale
+        self.series = {series.title: list(series.points) for series in progress.series if series.unit == unit}
+        self.unit_max = 100 if unit == "%" else 0  # 0: the chart scales to the values (a feature's amplitude)
+        self.highlight = picked.title if picked else ""
+        self.chart_title = text.chart_title(picked, progress.trends, progress.series_index, len(progress.series))
+        self.message = progress.message or ("" if picked else "Scores appear here once you have practised a drill.")
 
 
 class CalibrateScreen(MirrorScreen):

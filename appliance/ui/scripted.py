@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -18,6 +19,7 @@ from appliance.ui.script import Step, shot_name
 
 log = logging.getLogger(__name__)
 SETTLE_S = 0.35  # let the screen render (and the easing animations finish) before the shot
+SETTLE_FRAMES = 4
 
 
 def visible_texts(widget) -> list[str]:
@@ -32,25 +34,53 @@ class ScriptRunner:
     def __init__(self, shell, steps: list[Step], screenshots: Path | None) -> None:
         self.shell, self.steps, self.folder = shell, steps, screenshots
         self.done = 0
+        self._screen = ""  # the screen at the last record, to notice one that changed by itself
         self.records: list[dict] = []
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / "steps.jsonl").write_text("")
 
     def start(self) -> None:
-        """Schedule every step (call once the app has started)."""
-        for index, step in enumerate(self.steps):
-            Clock.schedule_once(lambda _dt, i=index, s=step: self._run(i, s), step.at)
+        """Run the steps in turn (call once the app has started).
+
+        Each step is scheduled only after the one before has been recorded, and the time between
+        steps is kept: a stalled frame (a model loading, a slow screenshot) delays every step after
+        it by as much, instead of firing them in a burst or cutting a countdown short, so each
+        screenshot shows its own step.
+        """
+        self._started, self._lag = time.monotonic(), 0.0
+        self._schedule(0)
+
+    def _elapsed(self) -> float:
+        return time.monotonic() - self._started
+
+    def _schedule(self, index: int) -> None:
+        if index < len(self.steps):
+            step = self.steps[index]
+            wait = max(0.0, step.at + self._lag - self._elapsed())
+            Clock.schedule_once(lambda _dt: self._run(index, step), wait)
 
     def _run(self, index: int, step: Step) -> None:
+        if self._elapsed() < step.at + self._lag - 0.02:  # Kivy's clock counts from its last frame: early
+            self._schedule(index)
+            return
+        self._lag = max(self._lag, self._elapsed() - step.at - 0.05)  # late: the steps after it move too
         if step.command is not None:
             log.info("script line %d: %s", step.line, step.command.value)
             self.shell.command(step.command)
+        self._frames, self._settled = Clock.frames_displayed, time.monotonic() + SETTLE_S
         Clock.schedule_once(lambda _dt: self._record(index, step), SETTLE_S)
 
     def _record(self, index: int, step: Step) -> None:
+        # A slow first frame of a screen (its text textures being made) can leave the previous screen
+        # in the framebuffer: wait for the settle time and a few frames actually drawn since the command.
         mirror = self.shell.app.mirror
         screen = mirror.manager.current
+        if screen != self._screen:  # the screen changed by itself (a drill's time ran out)
+            self._screen, self._frames = screen, Clock.frames_displayed
+        if Clock.frames_displayed - self._frames < SETTLE_FRAMES or time.monotonic() < self._settled:
+            Clock.schedule_once(lambda _dt: self._record(index, step), 0)
+            return
         record = {
             "step": index + 1,
             "at": step.at,
@@ -75,6 +105,7 @@ class ScriptRunner:
                 out.write(json.dumps(record) + "\n")
         self.records.append(record)
         self.done += 1
+        self._schedule(index + 1)
         if self.done == len(self.steps):
             log.info("script done: %d steps", self.done)
             self.shell.app.stop()

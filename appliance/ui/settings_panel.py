@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from appliance.coach.difficulty import DIFFICULTIES, next_level
 from appliance.coach.view import MenuItem
 from appliance.config import Config, default_path
 from appliance.messages import Command
+from appliance.preferences import Preferences
+
+VOLUMES = (10, 25, 50, 75, 100)  # SELECT on the volume row steps through these (then wraps)
 
 BUTTONS = "next: move · select: change · back: leave"
 
@@ -19,8 +23,29 @@ class SettingsPanel:
     index: int = 0
     is_open: bool = False
     neutral_day: str = ""  # when the personal neutral face was taken ("" : an average face is used)
+    preferences: Preferences | None = None  # the choices kept across restarts; None: nothing to change here
 
     def rows(self) -> list[MenuItem]:
+        return self._choice_rows() + self._info_rows()
+
+    def _choice_rows(self) -> list[MenuItem]:
+        prefs = self.preferences
+        if prefs is None:
+            return []
+        level, sound = prefs.difficulty, prefs.sound
+        quiet = f"silent {sound.quiet_from}-{sound.quiet_until}" if sound.quiet_from else "no quiet hours"
+        if not prefs.voice_engine:
+            voice = MenuItem("voice", "Spoken cues: no speech engine", "install espeak-ng for spoken break cues")
+        else:
+            voice = MenuItem("voice", f"Spoken cues: {_on(sound.voice)}", "the break's words, for closed eyes")
+        return [
+            MenuItem("difficulty", f"Difficulty: {level}", DIFFICULTIES[level].about),
+            MenuItem("sound", f"Sound: {_on(sound.enabled)}", f"tones for breaks and results · {quiet}"),
+            MenuItem("volume", f"Volume: {sound.volume}%", "select: louder, then back to quiet"),
+            voice,
+        ]
+
+    def _info_rows(self) -> list[MenuItem]:
         pins = self.config.buttons.pins
         wiring = " · ".join(f"{name} GPIO{pin}" for name, pin in pins.items())
         led = f"LED GPIO{self.config.buttons.led}" if self.config.buttons.led is not None else "no LED"
@@ -54,7 +79,28 @@ class SettingsPanel:
         elif command is Command.SELECT and self.rows()[self.index].key == "neutral":
             self.is_open = False
             return "calibrate"
+        elif command is Command.SELECT and self.preferences is not None:
+            return self._choose(self.rows()[self.index].key, self.preferences)
         elif command in (Command.BACK, Command.END):
             self.is_open = False
             return "close"
         return None
+
+    def _choose(self, key: str, prefs: Preferences) -> str | None:
+        """SELECT on a choice row: the next value, kept across restarts."""
+        sound = prefs.sound
+        if key == "difficulty":
+            prefs.choose("coach.difficulty", next_level(prefs.difficulty))
+        elif key == "sound":
+            prefs.choose("sound.enabled", not sound.enabled)
+        elif key == "volume":
+            prefs.choose("sound.volume", next((v for v in VOLUMES if v > sound.volume), VOLUMES[0]))
+        elif key == "voice" and prefs.voice_engine:
+            prefs.choose("sound.voice", not sound.voice)
+        else:
+            return None
+        return key
+
+
+def _on(flag: bool) -> str:
+    return "on" if flag else "off"

@@ -62,6 +62,7 @@ class MirrorShell:
         clock: Callable[[], float] = time.monotonic,
         power=overlay_only,
         notifier: SystemdNotifier | None = None,
+        preferences=None,
     ) -> None:
         """``power(overlay) -> (backend, reasons)`` picks how the monitor is switched off (on a thread)."""
         self.config, self.coach, self.vision, self.history = config, coach, vision, history
@@ -77,7 +78,9 @@ class MirrorShell:
             on_stop=self._stopped,
             quit_keys=not config.is_fullscreen,  # Ctrl+Q ends a dev window, never the appliance
         )
-        self.panel = SettingsPanel(config, getattr(vision, "name", "none"), preview=config.preview)
+        self.panel = SettingsPanel(
+            config, getattr(vision, "name", "none"), preview=config.preview, preferences=preferences
+        )
         self.controls = None
         self._pin_factory, self._use_gpio = pin_factory, use_gpio
         self._inbox: deque[Observation] = deque()

@@ -73,6 +73,15 @@ def trend_word(direction: str) -> str:
     return {"up": "rising", "down": "falling"}.get(direction, "steady")
 
 
+def chart_title(series, trends, index: int, count: int) -> str:
+    """The line chart's headline: "Happiness  78%  rising  ·  1 of 5" (the trend over the last attempts)."""
+    if series is None:
+        return ""
+    trend = next((t for t in trends if t.label == series.label), None)
+    figures = f"  {trend.recent}%  {trend_word(trend.direction)}" if trend is not None else ""
+    return f"{series.title}{figures}" + (f"  ·  {index + 1} of {count}" if count > 1 else "")
+
+
 PAUSED_WHAT = {
     Screen.DRILL: "The drill",
     Screen.PREPARE: "The drill",

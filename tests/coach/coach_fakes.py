@@ -68,3 +68,10 @@ def features_face(t: float = 0.0, *, neutral: str = "personal", pose=None, geome
         geometry=geometry if geometry is not None else {"brow_gap": 0.4, "mouth_width": 0.9},
         features=values, neutral=neutral,
     )  # fmt: skip
+
+
+def choose_drill(driver: Driver, drill_id: str):
+    """From home, through "Choose a drill", start ``drill_id``; the view after the last press."""
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT)
+    keys = [item.key for item in driver.coach.view.menu]
+    return driver.press(*[Command.NEXT] * keys.index(drill_id), Command.SELECT)

@@ -7,7 +7,7 @@ from coach_fakes import face, make_driver, no_face
 
 from appliance.coach.events import AttemptFinished, BreakFinished, SessionEnded
 from appliance.coach.routines import todays_plan
-from appliance.coach.view import NoticeKind, ProgressView, Screen
+from appliance.coach.view import NoticeKind, ProgressView, Screen, SeriesView
 from appliance.messages import Command
 
 CALM = face(neutral=0.8)
@@ -198,3 +198,18 @@ def test_end_while_paused_in_a_break_records_the_break_unfinished():
     rest = [e for e in events if isinstance(e, BreakFinished)][0]
     assert not rest.completed and rest.duration_s == pytest.approx(3.0, abs=0.11)
     assert isinstance(events[-1], SessionEnded) and events[-1].reason == "You ended the session."
+
+
+def test_next_and_previous_turn_the_progress_charts_and_back_goes_home():
+    driver = make_driver()
+    series = tuple(SeriesView(label, label.title(), (("2026-11-20", 50.0),)) for label in ("fear", "anger", "joy"))
+    driver.coach.set_history(ProgressView(series=series), {})
+    driver.press(Command.PREVIOUS, Command.SELECT)  # "Your progress" is the last item on home
+    assert driver.coach.view.progress.series_index == 0
+    assert driver.press(Command.NEXT).progress.series_index == 1
+    assert driver.press(Command.PREVIOUS, Command.PREVIOUS).progress.series_index == 2
+    assert "another chart" in driver.coach.view.buttons
+    assert driver.press(Command.BACK).screen is Screen.HOME
+    assert driver.press(Command.SELECT).progress.series_index == 0  # home keeps its place; the first chart again
+    driver.coach.set_history(ProgressView(series=series[:1]), {})
+    assert driver.press(Command.NEXT).screen is Screen.HOME  # one chart: next leaves, as before

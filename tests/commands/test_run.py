@@ -117,3 +117,19 @@ def _sessions() -> list:
         return []
     with HistoryStore(default_path()) as store:
         return store.rows("sessions")
+
+
+def test_a_difficulty_chosen_with_the_buttons_survives_a_restart(tmp_path):
+    from appliance.preferences import default_path as preferences_path
+
+    # BACK on home opens settings; the first row is the difficulty; SELECT steps normal -> hard.
+    (tmp_path / "first").mkdir()
+    (tmp_path / "again").mkdir()
+    done, records = run_mirror(tmp_path / "first", "1.0 back\n1.8 select\n2.6 shot chosen\n", "--source", "demo")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Difficulty: hard" in " ".join(records[-1]["texts"])
+    assert '"value": "hard"' in preferences_path().read_text()
+    done, records = run_mirror(tmp_path / "again", "1.0 back\n2.0 shot settings\n", "--source", "demo")
+    assert done.returncode == 0, done.stderr[-2000:]
+    texts = " ".join(records[-1]["texts"])
+    assert "Difficulty: hard" in texts and "Sound: on" in texts and "Volume: 50%" in texts

@@ -6,7 +6,6 @@ import datetime as dt
 
 from appliance.coach.view import Screen, View
 from appliance.ui import text
-from appliance.ui.charts import calendar_days
 
 
 def test_greeting_follows_the_hour():
@@ -37,12 +36,14 @@ def test_streak_and_routine_lines():
     assert text.paused_line(View(screen=Screen.PAUSED, paused_screen=Screen.BREAK)) == "The break waits for you"
 
 
-def test_calendar_lights_the_streak_ending_today_or_yesterday():
-    days = calendar_days(3, practiced_today=True, weeks=1)
-    assert days == [False, False, False, False, True, True, True]
-    days = calendar_days(2, practiced_today=False, weeks=1)
-    assert days == [False, False, False, False, True, True, False]
-    assert calendar_days(40, practiced_today=True, weeks=1) == [True] * 7
+def test_the_chart_title_names_the_series_its_trend_and_which_chart_of_how_many():
+    from appliance.coach.view import SeriesView, TrendView
+
+    series = SeriesView("happiness", "Happiness", (("2026-11-28", 70.0),))
+    trends = (TrendView("happiness", "Happiness", 78, 65, 12, "up"),)
+    assert text.chart_title(series, trends, 0, 3) == "Happiness  78%  rising  ·  1 of 3"
+    assert text.chart_title(series, (), 0, 1) == "Happiness"
+    assert text.chart_title(None, trends, 0, 0) == ""
 
 
 def test_long_menus_show_a_window_around_the_selection():

@@ -12,6 +12,7 @@ from appliance.coach.view import (
     RangeView,
     ResultView,
     Screen,
+    SeriesView,
     SummaryView,
     TrendView,
     View,
@@ -138,6 +139,31 @@ VIEWS = {
                 RangeView("smile", "smile", 0.7, (0.7, 0.72, None, None, None, 0.7), "flat", 4),
             ),
             neutral_day="2026-11-02",
+            today="2026-11-28",
+            practice_days=(
+                "2026-11-20",
+                "2026-11-23",
+                "2026-11-24",
+                "2026-11-25",
+                "2026-11-26",
+                "2026-11-27",
+                "2026-11-28",
+            ),  # fmt: skip
+            week_minutes=(
+                ("2026-11-22", 0.0),
+                ("2026-11-23", 12.0),
+                ("2026-11-24", 9.5),
+                ("2026-11-25", 20.0),
+                ("2026-11-26", 14.0),
+                ("2026-11-27", 7.0),
+                ("2026-11-28", 8.0),
+            ),  # fmt: skip
+            series=(
+                SeriesView(
+                    "happiness", "Happiness", (("2026-11-20", 55.0), ("2026-11-24", 64.0), ("2026-11-28", 80.0))
+                ),
+                SeriesView("surprise", "Surprise", (("2026-11-23", 60.0), ("2026-11-27", 58.0))),
+            ),
         ),
     ),
     Screen.CALIBRATE: View(
@@ -157,6 +183,11 @@ WORDS = {
     Screen.BREAK: ["Breathe in", "Slowly through your nose", "0:42", "breath 2 of 4"],
     Screen.PAUSED: ["Paused", "The drill waits for you"],
     Screen.SUMMARY: ["Session done", "5 drills", "Same time tomorrow"],
-    Screen.PROGRESS: ["6 days in a row", "Happiness  78%  rising", "brow raise 0.52 rising", "smile 0.70 steady"],
+    Screen.PROGRESS: [
+        "6 days in a row",
+        "Happiness  78%  rising  ·  1 of 2",
+        "this week 70 min",
+        "brow raise 0.52 rising",
+    ],
     Screen.CALIBRATE: ["Your resting face", "You moved: hold still", "select: try again"],
 }

@@ -1,0 +1,122 @@
+"""Choices made with the buttons on the mirror's settings screen, kept across restarts.
+
+``$XDG_DATA_HOME/appliance/preferences.json`` holds, per key, the value chosen on the mirror and
+the value config.toml had at that moment::
+
+    {"coach.difficulty": {"value": "hard", "config": "normal"}, "sound.volume": {"value": 30, "config": 50}}
+
+A choice wins while config.toml still says what it said when the choice was made; once the file
+is edited for that key, the file wins (the newer decision counts either way).  One set of
+choices for the whole mirror for now; with profiles each person will get their own.
+
+Writes happen on a background thread (never on the UI thread), atomically (write, fsync,
+rename): a power cut leaves the old file or the new one.  An unreadable file is reported in the
+log and ignored; the next choice replaces it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from appliance.coach.cues import SoundSettings
+from appliance.coach.difficulty import LEVELS
+from appliance.config import Config
+from appliance.paths import data_dir
+
+log = logging.getLogger(__name__)
+FILE_NAME = "preferences.json"
+SOUND_KEYS = ("enabled", "volume", "voice")
+
+
+def default_path() -> Path:
+    return data_dir() / FILE_NAME
+
+
+def _valid(key: str, value: Any) -> bool:
+    if key == "coach.difficulty":
+        return value in LEVELS
+    if key == "sound.volume":
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100
+    return key in ("sound.enabled", "sound.voice") and isinstance(value, bool)
+
+
+class Preferences:
+    def __init__(self, config: Config, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self._configured = {"coach.difficulty": config.coach.get("difficulty", "normal")}
+        self._configured.update({f"sound.{name}": getattr(config.sound, name) for name in SOUND_KEYS})
+        self._sound = config.sound
+        self._chosen: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._writer: threading.Thread | None = None
+        self._latest = "{}"
+        self.voice_engine = ""  # the speech command found on this system ("" = none): what the screen can offer
+        self.when_changed: list = []  # callbacks(preferences) after each choice: apply it to the coach, the sound
+        for key, entry in self._read().items():
+            configured = self._configured.get(key)
+            if isinstance(entry, dict) and _valid(key, entry.get("value")) and entry.get("config") == configured:
+                self._chosen[key] = entry
+
+    def _read(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            log.warning("ignoring the mirror's saved choices in %s: %s", self.path, error)
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    # ------------------------------------------------------------------ reading
+    def value(self, key: str) -> Any:
+        entry = self._chosen.get(key)
+        return entry["value"] if entry is not None else self._configured[key]
+
+    @property
+    def difficulty(self) -> str:
+        return self.value("coach.difficulty")
+
+    @property
+    def sound(self) -> SoundSettings:
+        return replace(self._sound, **{name: self.value(f"sound.{name}") for name in SOUND_KEYS})
+
+    # ------------------------------------------------------------------ choosing
+    def choose(self, key: str, value: Any) -> None:
+        """Keep ``value`` for ``key`` (saved in the background)."""
+        if key not in self._configured or not _valid(key, value):
+            raise ValueError(f"not a preference: {key}={value!r}")
+        self._chosen[key] = {"value": value, "config": self._configured[key]}
+        with self._lock:
+            self._latest = json.dumps(self._chosen, indent=1, sort_keys=True)
+        self._writer = threading.Thread(target=self._write, name="preferences", daemon=True)
+        self._writer.start()
+        for callback in self.when_changed:
+            callback(self)
+
+    def wait(self, timeout: float = 5.0) -> None:
+        """Until the last choice is on disk (tests, and closing the mirror)."""
+        if self._writer is not None:
+            self._writer.join(timeout)
+
+    def _write(self) -> None:
+        with self._lock:  # every writer writes the latest choices, so the order they run in does not matter
+            temporary = None
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".preferences-", suffix=".tmp")
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(self._latest)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(temporary, self.path)
+            except OSError as error:
+                if temporary is not None:
+                    Path(temporary).unlink(missing_ok=True)
+                log.error("could not keep the mirror's settings in %s: %s (they apply until restart)", self.path, error)
