@@ -75,9 +75,10 @@ class VisionPipeline:
         landmarks: bool = True,
     ) -> None:
         self.num_threads, self.grey_only = num_threads, grey_only
+        # The expression model first: it is the one a user points to, so a bad path is said at once.
+        self.classifier = ExpressionClassifier(model_path, num_threads=num_threads)
         self.detector = FaceDetector(detector_path, num_threads=num_threads)
         self.mesh = FaceMesh(landmark_path, num_threads=num_threads) if landmarks else None
-        self.classifier = ExpressionClassifier(model_path, num_threads=num_threads)
         self.tracker = FaceTracker()
         self.smoother = ProbabilitySmoother(time_constant=time_constant)
         self.last_faces: list = []  # every face the detector found in its last run, or the followed one
