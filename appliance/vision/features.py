@@ -18,9 +18,11 @@ The canonical face, the population neutral and the scales come from FER+ *traini
 (``python -m appliance.vision.build_face_model``, stored in face_model.json): the canonical face
 and the population neutral are the median of the faces the crowd called neutral; each scale is
 the movement from that neutral reached by the most expressive tenth of the faces the crowd gave
-the expression that shows the feature most (happiness for smile, surprise for brow_raise, ...;
-the 90th percentile less the neutral faces' median).  The London set is never
-used for any of it.
+the expression that shows the feature most (surprise for brow_raise, ...; the 90th percentile
+less the neutral faces' median), except the smile's: its weights (:data:`WEIGHTS`) separate the
+faces the crowd split between happiness and neutral (subtle smiles) from faces all called
+neutral, and its scale puts :data:`SMILE_THRESHOLD` at half the typical subtle smile.  The
+London set is never used for any of it.
 """
 
 from __future__ import annotations
