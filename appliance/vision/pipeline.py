@@ -1,8 +1,20 @@
-"""One frame in, one Observation out: detect -> follow -> align -> classify -> smooth."""
+"""One frame in, one Observation out: detect or track -> landmarks -> align -> classify -> smooth,
+and from the landmarks the head pose and the named features.
+
+MediaPipe face-mesh style: BlazeFace finds the face once; then each frame's landmarks give the
+next frame's region of interest, and the detector runs again only when the landmark model says
+the face is gone (presence below MIN_PRESENCE) or the points leave the frame; it looks at once,
+in that frame.  While no face can be followed, it looks every SEARCH_PERIOD seconds after finding
+a face the mesh cannot read (someone turned away, likely to turn back) or while the FaceTracker
+still waits for a person it missed (its patience is then counted in these runs, about a second),
+every IDLE_SEARCH_PERIOD after finding nobody; its finding is held in between.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +24,24 @@ from appliance.errors import FrameError
 from appliance.messages import Observation
 from appliance.vision.align import align_face
 from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
-from appliance.vision.faces import DEFAULT_DETECTOR, FaceDetector
+from appliance.vision.faces import DEFAULT_DETECTOR, Face, FaceDetector
+from appliance.vision.features import features_from, is_geometry, measure
+from appliance.vision.landmarks import DEFAULT_LANDMARK_MODEL, MAX_OUTSIDE, MIN_PRESENCE, FaceMesh, Mesh, Roi
 from appliance.vision.smoothing import TIME_CONSTANT, ProbabilitySmoother
 from appliance.vision.tracking import FaceTracker
 
-STAGES = ("detect", "align", "classify", "total")
+SEARCH_PERIOD = 0.25
+"""Seconds to the next detector run after one that found a face the landmarks cannot follow (a
+face turned too far for the mesh): the person is there and may turn back within the smoothing's
+own time constant.  When tracking is lost the detector looks at once, in the same frame."""
+
+IDLE_SEARCH_PERIOD = 0.5
+"""Seconds to the next detector run after one that found nobody: someone stepping up to the
+mirror is found within half a second (they take longer than that to settle in front of it), and
+an empty mirror costs a detection twice a second, not 30 times."""
+
+STAGES = ("detect", "landmarks", "align", "classify", "features", "total")
+"""Latency keys; "detect" only on frames where the detector ran, the others on frames with a face."""
 
 
 def check_frame(frame) -> np.ndarray:
@@ -33,10 +58,14 @@ def check_frame(frame) -> np.ndarray:
 class VisionPipeline:
     """The vision path for one thread; interpreters are built once, here.
 
-    The detector reads the frame's colour pixels when the source gives them at the grey
-    image's size (BlazeFace was trained on colour: on the demo clip it finds the face in 80% of
-    frames from colour, 53% from grey), else the grey image.  The classifier always reads grey.
-    ``grey_only`` makes the detector ignore colour.
+    The detector and the landmark model read the frame's colour pixels when the source gives
+    them at the grey image's size (BlazeFace was trained on colour: on the demo clip it finds
+    the face in 80% of frames from colour, 53% from grey), else the grey image.  The classifier
+    always reads grey.  ``grey_only`` makes them ignore colour.  ``landmarks=False`` runs the
+    detector on every frame and reads no landmarks (the pipeline before the face mesh).
+
+    ``counters`` count frames, detector runs, frames followed by the landmarks alone and times
+    the face was lost.  :meth:`set_neutral` may be called from any thread.
     """
 
     def __init__(
@@ -44,16 +73,42 @@ class VisionPipeline:
         *,
         model_path: Path | str = DEFAULT_MODEL,
         detector_path: Path | str = DEFAULT_DETECTOR,
+        landmark_path: Path | str = DEFAULT_LANDMARK_MODEL,
         num_threads: int = 1,
         time_constant: float = TIME_CONSTANT,
         grey_only: bool = False,
+        landmarks: bool = True,
     ) -> None:
         self.num_threads, self.grey_only = num_threads, grey_only
-        self.detector = FaceDetector(detector_path, num_threads=num_threads)
+        # The expression model first: it is the one a user points to, so a bad path is said at once.
         self.classifier = ExpressionClassifier(model_path, num_threads=num_threads)
+        self.detector = FaceDetector(detector_path, num_threads=num_threads)
+        self.mesh = FaceMesh(landmark_path, num_threads=num_threads) if landmarks else None
         self.tracker = FaceTracker()
         self.smoother = ProbabilitySmoother(time_constant=time_constant)
-        self.last_faces: list = []  # every face found in the last frame, followed or not
+        self.last_faces: list = []  # every face the detector found in its last run, or the followed one
+        self.counters = dict.fromkeys(("frames", "detector_runs", "tracked", "lost"), 0)
+        self._roi: Roi | None = None  # where the landmarks say the face will be next: tracking
+        self._search: tuple[float, Face | None] | None = None  # last detector run while not tracking: time, face
+        self._neutral: tuple[Mapping[str, float] | None, str] = (None, "population")
+        self._neutral_lock = threading.Lock()
+
+    @property
+    def is_tracking(self) -> bool:
+        """Whether the next frame's face comes from the landmarks rather than the detector."""
+        return self._roi is not None
+
+    def set_neutral(self, geometry: Mapping[str, float] | None, *, kind: str = "personal") -> None:
+        """Measure features from this neutral face from the next frame on (None: the population's).
+
+        ``geometry`` is a geometry dict (a median of ``Observation.geometry`` over calm frames).
+        Safe from any thread: the pair is swapped whole.
+        """
+        if geometry is not None and not is_geometry(geometry):
+            raise ValueError("a neutral face must be a geometry dict with every key of features.GEOMETRY")
+        pair = (None, "population") if geometry is None else (dict(geometry), kind)
+        with self._neutral_lock:
+            self._neutral = pair
 
     def observe(self, frame: Frame) -> Observation:
         """Read one frame; raises FrameError for a frame of the wrong shape or type."""
@@ -64,13 +119,13 @@ class VisionPipeline:
         use_rgb = (
             not self.grey_only and isinstance(rgb, np.ndarray) and rgb.dtype == np.uint8 and rgb.shape[:2] == gray.shape
         )
-        faces = self.last_faces = self.detector.detect(rgb if use_rgb else gray)
-        face = self.tracker.update(faces, (width, height))
-        detected = time.perf_counter()
-        latency = {"detect": (detected - start) * 1000}
+        self.counters["frames"] += 1
+        latency: dict[str, float] = {}
+        face, mesh = self._locate(rgb if use_rgb else gray, (width, height), latency, frame.timestamp)
+        located = time.perf_counter()
         if face is None:
             self.smoother.reset()
-            latency["total"] = latency["detect"]
+            latency["total"] = (located - start) * 1000
             return Observation(timestamp=frame.timestamp, latency_ms=latency, frame_size=(width, height))
         if self.tracker.changed:
             self.smoother.reset()
@@ -78,19 +133,84 @@ class VisionPipeline:
         aligned = time.perf_counter()
         raw = self.classifier.probability_vector(crop)
         smoothed = self.smoother.update(raw, frame.timestamp)
+        classified = time.perf_counter()
+        reading = {}
+        if mesh is not None:
+            neutral, kind = self._neutral
+            geometry, pose = measure(mesh.points)
+            reading = dict(
+                landmarks=mesh.points,
+                pose=pose,
+                geometry=geometry,
+                features=features_from(geometry, neutral),
+                neutral=kind,
+            )
         done = time.perf_counter()
-        latency.update(align=(aligned - detected) * 1000, classify=(done - aligned) * 1000, total=(done - start) * 1000)
+        latency.update(align=(aligned - located) * 1000, classify=(classified - aligned) * 1000)
+        if mesh is not None:
+            latency["features"] = (done - classified) * 1000
+        latency["total"] = (done - start) * 1000
+        probabilities = dict(zip(EXPRESSIONS, raw.tolist(), strict=True))
         return Observation(
             timestamp=frame.timestamp,
             face_box=face.int_box(),
             score=face.score,
-            probabilities=dict(zip(EXPRESSIONS, raw.tolist(), strict=True)),
+            probabilities=probabilities,
             smoothed=dict(zip(EXPRESSIONS, smoothed.tolist(), strict=True)),
             latency_ms=latency,
             frame_size=(width, height),
+            appearance=dict(probabilities),
+            **reading,
         )
+
+    def _locate(self, image: np.ndarray, frame_size, latency: dict, now: float) -> tuple[Face | None, Mesh | None]:
+        """The face to read in this frame and its landmarks (None when they could not be read)."""
+        if self.mesh is not None and self._roi is not None:
+            began = time.perf_counter()
+            mesh = self.mesh.read(image, self._roi)
+            latency["landmarks"] = (time.perf_counter() - began) * 1000
+            if _holds_face(mesh, frame_size):
+                face = mesh.face()
+                self.tracker.follow(face)
+                self.last_faces = [face]
+                self._roi = Roi.from_landmarks(mesh.points)
+                self.counters["tracked"] += 1
+                return face, mesh
+            self._roi = None  # lost: the detector looks again, in this same frame
+            self._search = None
+            self.counters["lost"] += 1
+        # Someone is there, or was a moment ago (the tracker still waits for them): look again soon.
+        someone = self._search is not None and (self._search[1] is not None or self.tracker.is_waiting)
+        if (
+            self.mesh is not None
+            and self._search is not None
+            and 0 <= now - self._search[0] < (SEARCH_PERIOD if someone else IDLE_SEARCH_PERIOD)
+        ):
+            self.tracker.changed = False
+            return self._search[1], None  # between searches: what the last one found
+        began = time.perf_counter()
+        faces = self.last_faces = self.detector.detect(image)
+        face = self.tracker.update(faces, frame_size)  # continuity first: a passer-by does not take over
+        detected = time.perf_counter()
+        latency["detect"] = (detected - began) * 1000
+        self.counters["detector_runs"] += 1
+        if face is None or self.mesh is None:
+            self._search = (now, face)
+            return face, None
+        mesh = self.mesh.read(image, Roi.from_face(face))
+        latency["landmarks"] = latency.get("landmarks", 0.0) + (time.perf_counter() - detected) * 1000
+        if not _holds_face(mesh, frame_size):
+            self._search = (now, face)
+            return face, None  # a face the mesh cannot read (turned away): its expression is still read
+        self._roi, self._search = Roi.from_landmarks(mesh.points), None
+        return face, mesh
 
     def reset(self) -> None:
         """Forget the followed face and its history (a new session, a restarted source)."""
         self.tracker.reset()
         self.smoother.reset()
+        self._roi = self._search = None
+
+
+def _holds_face(mesh: Mesh, frame_size) -> bool:
+    return mesh.presence >= MIN_PRESENCE and mesh.outside_share(frame_size) <= MAX_OUTSIDE
