@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from appliance.vision.features import FEATURES
+from appliance.vision.features import FEATURES, corner_smiles, is_geometry
 
 ISOLATION_SPAN = 0.35  # a calm feature this far over its tolerance leaves no isolation at all
 POSE_SPAN_DEG = 10.0  # a pose this many degrees outside its bounds leaves no pose fit at all
@@ -109,24 +109,15 @@ def calm_list(spec, wanted: tuple[str, ...], tolerance: float) -> tuple[tuple[st
 def lagging_side(geometry: Mapping[str, float], neutral: Mapping[str, float] | None) -> str:
     """Which mouth corner moved less from the neutral face: "left", "right", or "" when unknown.
 
-    Reads geometry keys that name a corner and a side (``*corner*_left`` / ``*corner*_right``,
-    the person's left and right) if the vision package provides them; without them, or
-    without a personal neutral face, the side is unknown and the tip says "one corner".
+    Each corner's smile movement comes from the vision package's geometry (the person's left and
+    right).  Without a personal neutral face the sides carry the face's own shape, not a movement,
+    so the side is unknown and the tip says "one corner".
     """
-    if not neutral:
+    if not neutral or not is_geometry(geometry) or not is_geometry(neutral):
         return ""
-    moved = {"left": 0.0, "right": 0.0}
-    found = False
-    for key, value in geometry.items():
-        if "corner" not in key or key not in neutral:
-            continue
-        for side in moved:
-            if key.endswith("_" + side):
-                moved[side] += abs(float(value) - float(neutral[key]))
-                found = True
-    if not found:
+    right, left = corner_smiles(geometry, neutral)
+    if max(right, left) <= 0:  # neither corner moved up: nothing lags
         return ""
-    left, right = moved["left"], moved["right"]
     if left < LAG_SHARE * right:
         return "left"
     if right < LAG_SHARE * left:

@@ -210,10 +210,7 @@ def movements(
     d = {key: float(geometry[key]) - float(neutral[key]) for key in GEOMETRY}
     lift_r, lift_l = -d["corner_r_y"], -d["corner_l_y"]
     out_r, out_l = d["corner_r_x"], d["corner_l_x"]
-    smile_r, smile_l = (
-        lift + d["lips_y"] + w["smile_out"] * out + w["smile_lift"] * lift
-        for lift, out in ((lift_r, out_r), (lift_l, out_l))
-    )
+    smile_r, smile_l = corner_smiles(geometry, neutral, weights=w)
     brow = (d["brow_r"] + d["brow_l"]) / 2
     eyes = (d["eye_open_r"] + d["eye_open_l"]) / 2
     drop_r = d["corner_r_y"] - d["lips_y"]
@@ -236,6 +233,22 @@ def movements(
         "jaw_drop": d["chin"],
         "asymmetry": abs(smile_r - smile_l),
     }
+
+
+def corner_smiles(
+    geometry: Mapping[str, float], neutral: Mapping[str, float], *, weights: Mapping[str, float] | None = None
+) -> tuple[float, float]:
+    """Each mouth corner's smile movement from the neutral (the person's right, then left), in canonical
+    units: its lift against the lips' centre line plus the weighted outward movement and eye-line lift
+    (see :func:`movements`).  The coach names the corner that lags from it."""
+    w = WEIGHTS if weights is None else weights
+    lips = float(geometry["lips_y"]) - float(neutral["lips_y"])
+    smiles = []
+    for side in ("r", "l"):
+        lift = float(neutral[f"corner_{side}_y"]) - float(geometry[f"corner_{side}_y"])
+        out = float(geometry[f"corner_{side}_x"]) - float(neutral[f"corner_{side}_x"])
+        smiles.append(lift + lips + w["smile_out"] * out + w["smile_lift"] * lift)
+    return smiles[0], smiles[1]
 
 
 def features_from(

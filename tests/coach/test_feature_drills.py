@@ -8,6 +8,7 @@ from appliance.coach.events import AttemptFinished
 from appliance.coach.render import NEUTRAL_HINT
 from appliance.coach.view import Screen
 from appliance.messages import Command
+from appliance.vision.features import POPULATION_NEUTRAL
 
 BROWS_UP = features_face(brow_raise=0.6)  # eyebrows_up: full amplitude, everything else calm
 BROWS_HALF = features_face(brow_raise=0.45)  # 75% of full
@@ -87,17 +88,20 @@ def test_the_genuine_smile_says_the_eyes_are_missing():
     assert view.live.tip.startswith("Your eyes smile; now the mouth")
 
 
-def test_a_lagging_corner_is_named_when_the_geometry_has_sides():
+def test_a_lagging_corner_is_named_against_the_personal_neutral():
     driver = start_drill("cheeky_smile")
-    neutral = {"corner_lift_left": 0.10, "corner_lift_right": 0.10}
+    neutral = dict(POPULATION_NEUTRAL)
     driver.coach.set_personal_neutral(neutral, "2026-11-01")
     driver.show(2.0, REST)
-    lopsided = {"corner_lift_left": 0.12, "corner_lift_right": 0.30}  # the left corner barely moved
+    lopsided = dict(neutral, corner_r_y=neutral["corner_r_y"] - 0.05)  # the right corner lifted, the left did not
     view = driver.show(0.5, features_face(smile=0.3, asymmetry=0.5, geometry=lopsided))
     assert view.live.tip == "The left corner lags: lift both corners evenly."
+    mirrored = dict(neutral, corner_l_y=neutral["corner_l_y"] - 0.05)
+    view = driver.show(0.5, features_face(smile=0.3, asymmetry=0.5, geometry=mirrored))
+    assert view.live.tip == "The right corner lags: lift both corners evenly."
 
 
-def test_without_sides_in_the_geometry_one_corner_lags():
+def test_without_a_personal_neutral_one_corner_lags():
     driver = start_drill("cheeky_smile")
     driver.show(2.0, REST)
     view = driver.show(0.5, features_face(smile=0.3, asymmetry=0.5))
