@@ -92,7 +92,7 @@ def test_a_v1_database_migrates_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.sqlite3"
     make_v1(path)
     with HistoryStore(path) as store:
-        assert version(store.connection) == LATEST == 2
+        assert version(store.connection) == LATEST == 3
         (a,) = store.rows("attempts")
         assert (a["drill_id"], a["score"], a["best_match"], a["outcome"], a["day"]) == (
             "fear",
@@ -106,7 +106,8 @@ def test_a_v1_database_migrates_and_keeps_its_rows(tmp_path):
         store.record(attempt(session=1, drill="fear", score=50, wall=NOON + DAY))
         assert store.scores_by_drill() == {"fear": [42.0, 50.0]}
         summary = summarize(store, date(2026, 11, 22))
-        assert summary.streak_days == 2
+        assert summary.streak_days == 2 and summary.practice_days == 2
+        assert [(t.label, t.attempts) for t in summary.trends] == [("fear", 2)]  # counts carried over by v3
 
 
 def test_a_database_from_a_newer_appliance_is_left_alone(tmp_path):
@@ -209,3 +210,47 @@ def test_a_coached_session_is_stored_summarised_and_steers_todays_practice(tmp_p
     coach.set_history(summary.progress_view(), scores)
     plan = coach.plan_for("today")
     assert "drill:neutral" not in plan.items  # the one mastered drill is weighed least
+
+
+def steps_to_summarize(path, sessions, per_session=8):
+    """SQLite VM steps (in thousands) of one summary of ``sessions`` sessions spread over five days."""
+    with HistoryStore(path) as store:
+        store.connection.execute("BEGIN")
+        for number in range(1, sessions + 1):
+            wall = NOON - (number % 5) * DAY + number
+            store._write(SessionStarted(number, "morning", "Morning routine", 0.0, wall))
+            for i in range(per_session):
+                store._write(attempt(number, ("anger", "fear", "happiness")[i % 3], 50 + i, wall + i))
+        store.connection.execute("COMMIT")
+        steps = [0]
+
+        def count():
+            steps[0] += 1
+            return 0
+
+        store.connection.set_progress_handler(count, 1000)
+        summarize(store, date(2026, 11, 21))
+        store.scores_by_drill()
+        return steps[0]
+
+
+def test_a_summary_reads_what_it_shows_not_all_of_history(tmp_path):
+    small = steps_to_summarize(tmp_path / "small.sqlite3", 50)
+    large = steps_to_summarize(tmp_path / "large.sqlite3", 1000)  # 20 times the attempts, the same days
+    assert large <= 2 * small + 5, (small, large)
+
+
+def test_streaks_in_sql_match_the_rule():
+    import random
+
+    rng = random.Random(15)
+    today = date(2026, 11, 21)
+    connection = sqlite3.connect(":memory:")
+    migrate(connection)
+    from appliance.history.summary import stored_streaks
+
+    for _ in range(40):
+        days = {today - timedelta(days=rng.randint(-2, 40)) for _ in range(rng.randint(0, 30))}
+        connection.execute("DELETE FROM practice_days")
+        connection.executemany("INSERT INTO practice_days VALUES (?)", [(d.isoformat(),) for d in days])
+        assert stored_streaks(connection, today) == streaks({d for d in days if d <= today}, today), sorted(days)

@@ -165,15 +165,16 @@ class HistoryStore:
     # ------------------------------------------------------------------ reading
     def scores_by_drill(self, limit: int = RECENT_SCORES) -> dict[str, list[float]]:
         """Each drill's last ``limit`` scores, oldest first (skipped attempts are not scores)."""
-        rows = self.connection.execute(
-            "SELECT drill_id, score FROM (SELECT drill_id, score, ended_at, id, ROW_NUMBER() OVER"
-            " (PARTITION BY drill_id ORDER BY ended_at DESC, id DESC) AS n FROM attempts WHERE outcome != 'skipped')"
-            " WHERE n <= ? ORDER BY drill_id, ended_at, id",
-            (limit,),
-        ).fetchall()
+        db = self.connection
+        drills = [d for (d,) in db.execute("SELECT drill_id FROM drill_totals")]  # kept by a trigger (schema v3)
         scores: dict[str, list[float]] = {}
-        for drill_id, score in rows:
-            scores.setdefault(drill_id, []).append(float(score))
+        for drill_id in sorted(drills):  # one short index range each: the cost follows the drills, not the years
+            newest = db.execute(
+                "SELECT score FROM attempts WHERE drill_id = ? AND outcome != 'skipped'"
+                " ORDER BY ended_at DESC, id DESC LIMIT ?",
+                (drill_id, limit),
+            ).fetchall()
+            scores[drill_id] = [float(score) for (score,) in reversed(newest)]
         return scores
 
     def rows(self, table: str) -> list[sqlite3.Row]:

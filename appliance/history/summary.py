@@ -64,8 +64,26 @@ def streaks(days: set[date], today: date) -> tuple[int, int]:
     return current, best
 
 
-def trend(label: str, title: str, scores: list[int]) -> TrendView:
-    """Recent = mean of the last 5 scores; previous = mean of the 5 before (None until there are any)."""
+# Runs of consecutive days in SQL (a day minus its rank is the same all through a run): years of
+# days stay a few milliseconds; ``streaks`` is the same rule in Python, and the tests hold them equal.
+RUNS = """
+WITH ranked AS (SELECT day, julianday(day) - ROW_NUMBER() OVER (ORDER BY day) AS run
+                FROM practice_days WHERE day <= :today),
+     runs AS (SELECT MAX(day) AS last, COUNT(*) AS length FROM ranked GROUP BY run)
+SELECT COALESCE(MAX(length), 0), COALESCE(MAX(IIF(last IN (:today, date(:today, '-1 day')), length, 0)), 0)
+FROM runs
+"""
+
+
+def stored_streaks(db, today: date) -> tuple[int, int]:
+    """(current, best) as ``streaks`` counts them, from the practice_days table."""
+    best, current = db.execute(RUNS, {"today": today.isoformat()}).fetchone()
+    return current, best
+
+
+def trend(label: str, title: str, scores: list[float], attempts: int | None = None) -> TrendView:
+    """Recent = mean of the last 5 scores; previous = mean of the 5 before (None until there are any).
+    ``attempts``: how many scores there are in all (default: ``len(scores)``)."""
     recent, earlier = scores[-TREND_WINDOW:], scores[-2 * TREND_WINDOW : -TREND_WINDOW]
     recent_mean = round(sum(recent) / len(recent))
     previous = round(sum(earlier) / len(earlier)) if earlier else None
@@ -74,22 +92,20 @@ def trend(label: str, title: str, scores: list[int]) -> TrendView:
         direction = "up"
     elif previous is not None and previous - recent_mean >= TREND_STEP:
         direction = "down"
-    return TrendView(label, title, recent_mean, previous, len(scores), direction)
+    return TrendView(label, title, recent_mean, previous, len(scores) if attempts is None else attempts, direction)
 
 
 def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = None) -> HistorySummary:
     """What the history says as of ``today``; ``titles`` names drills (default: their ids), in display order."""
     db = store.connection
-    days = {date.fromisoformat(d) for (d,) in db.execute("SELECT day FROM attempts UNION SELECT day FROM breaks")}
-    current, best = streaks({d for d in days if d <= today}, today)
-    by_drill: dict[str, list[int]] = {}
-    for drill_id, score in db.execute(
-        "SELECT drill_id, score FROM attempts WHERE outcome != 'skipped' ORDER BY ended_at, id"
-    ):
-        by_drill.setdefault(drill_id, []).append(int(score))
+    current, best = stored_streaks(db, today)
+    (practice_days,) = db.execute("SELECT COUNT(*) FROM practice_days").fetchone()
+    practiced_today = db.execute("SELECT 1 FROM practice_days WHERE day = ?", (today.isoformat(),)).fetchone()
+    counts = dict(db.execute("SELECT drill_id, scored FROM drill_totals"))
+    recent_scores = store.scores_by_drill(2 * TREND_WINDOW)
     titles = titles or {}
-    order = [d for d in titles if d in by_drill] + sorted(d for d in by_drill if d not in titles)
-    trends = tuple(trend(d, titles.get(d, d), by_drill[d]) for d in order)
+    order = [d for d in titles if d in counts] + sorted(d for d in counts if d not in titles)
+    trends = tuple(trend(d, titles.get(d, d), recent_scores[d], counts[d]) for d in order)
     (sessions,) = db.execute("SELECT COUNT(*) FROM sessions").fetchone()
     (attempts,) = db.execute("SELECT COUNT(*) FROM attempts").fetchone()
     (seconds_today,) = db.execute("SELECT COALESCE(SUM(active_s), 0) FROM sessions WHERE day = ?",
@@ -106,5 +122,5 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
                    ended is not None)
         for day, title, plan, active, ended, count, mean in rows
     )  # fmt: skip
-    return HistorySummary(current, best, len(days), sessions, attempts, today in days,
+    return HistorySummary(current, best, practice_days, sessions, attempts, practiced_today is not None,
                           round(seconds_today / 60, 1), trends, recent)  # fmt: skip
