@@ -1,23 +1,83 @@
-"""The shell's history link: the coach's events are stored and its progress figures refreshed."""
+"""The shell's history link: events stored and progress refreshed on a writer thread, never the caller's."""
 
 from __future__ import annotations
 
+import threading
+
 from appliance.coach.coach import Coach
+from appliance.errors import StorageError
 from appliance.history import HistoryStore
 from appliance.messages import Command
 from appliance.ui.history_link import HistoryLink, open_history
 
 
+class Posted(list):
+    """Stands in for Kivy's Clock: what the writer hands back runs when the test says (the main thread)."""
+
+    def run(self) -> None:
+        while self:
+            self.pop(0)()
+
+
 def test_events_are_stored_and_the_progress_refreshed(tmp_path):
-    coach = Coach()
-    link = HistoryLink(coach, HistoryStore(tmp_path / "history.db"))
+    coach, posted = Coach(), Posted()
+    link = HistoryLink(coach, lambda: HistoryStore(tmp_path / "history.db"), post=posted.append)
+    assert link.flush(5)
+    posted.run()
     assert coach.progress.sessions == 0
     coach.handle(Command.SELECT, 0.0)  # the morning routine starts
     coach.tick(5.0)
     coach.handle(Command.END, 6.0)
     link.record(coach.drain_events())
-    assert len(link.store.rows("sessions")) == 1
+    assert link.flush(5)
+    assert coach.progress.sessions == 0  # nothing changes the coach until the main thread runs what was posted
+    posted.run()
     assert coach.progress.sessions == 1
+    link.close()
+    with HistoryStore(tmp_path / "history.db") as store:
+        assert len(store.rows("sessions")) == 1
+
+
+class SlowStore:
+    """A store whose every call waits for ``go`` (a worn SD card) and notes the thread it ran on."""
+
+    warning = ""
+    pending = 0
+
+    made: list[SlowStore] = []
+
+    def __init__(self, path):
+        self.real, self.go, self.threads = HistoryStore(path), threading.Event(), {threading.current_thread()}
+        self.connection = self.real.connection
+        SlowStore.made.append(self)
+
+    def record_all(self, events) -> None:
+        self.threads.add(threading.current_thread())
+        assert self.go.wait(10)
+        self.real.record_all(events)
+
+    def scores_by_drill(self, *args):
+        self.threads.add(threading.current_thread())
+        return self.real.scores_by_drill(*args)
+
+    def close(self) -> None:
+        self.real.close()
+
+
+def test_the_caller_never_waits_on_the_disk(tmp_path):
+    coach, posted = Coach(), Posted()
+    link = HistoryLink(coach, lambda: SlowStore(tmp_path / "history.db"), post=posted.append)
+    assert link.opened.wait(10)
+    coach.handle(Command.SELECT, 0.0)
+    coach.handle(Command.END, 1.0)
+    link.record(coach.drain_events())  # returns at once although the store is blocked
+    assert not link.flush(0.2)
+    store = SlowStore.made.pop()
+    store.go.set()
+    assert link.flush(5)
+    posted.run()
+    assert coach.progress.sessions == 1
+    assert threading.current_thread() not in store.threads and store.threads
     link.close()
 
 
@@ -25,6 +85,34 @@ def test_a_history_that_cannot_be_opened_is_a_warning_not_a_crash(tmp_path, monk
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
     monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
-    history, warning = open_history(Coach())
+    history, warning = open_history(Coach(), post=Posted().append)
     assert history is None
     assert "not being saved" in warning
+
+
+class FullStore(HistoryStore):
+    """The first save fails as on a full disk; the next one succeeds."""
+
+    failures = 1
+
+    def record(self, event) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise StorageError("could not save to the practice history: the disk is full", hint="free space")
+        super().record(event)
+
+
+def test_a_save_that_fails_is_shown_on_the_mirror_and_kept_for_later(tmp_path):
+    coach, posted = Coach(), Posted()
+    link = HistoryLink(coach, lambda: FullStore(tmp_path / "history.db"), post=posted.append)
+    coach.handle(Command.SELECT, 0.0)
+    link.record(coach.drain_events())
+    assert link.flush(5)
+    posted.run()
+    assert "disk is full" in coach.notice
+    coach.handle(Command.END, 1.0)
+    link.record(coach.drain_events())
+    link.close()
+    with HistoryStore(tmp_path / "history.db") as store:
+        (session,) = store.rows("sessions")
+        assert session["ended_at"] is not None  # the start that failed was saved with the end
