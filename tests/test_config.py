@@ -71,3 +71,11 @@ def test_command_line_overrides_keep_unset_values():
     config = Config().with_overrides(source="demo", fullscreen=None)
     assert config.source == "demo" and config.fullscreen == "auto"
     assert Config(fullscreen=False).is_fullscreen is False
+
+
+def test_a_file_that_is_not_utf8_says_so(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes('source = "d\xe9mo"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8") as error:
+        load_config(path)
+    assert "UTF-8" in error.value.hint and "permission" not in error.value.describe()

@@ -254,3 +254,37 @@ def test_streaks_in_sql_match_the_rule():
         connection.execute("DELETE FROM practice_days")
         connection.executemany("INSERT INTO practice_days VALUES (?)", [(d.isoformat(),) for d in days])
         assert stored_streaks(connection, today) == streaks({d for d in days if d <= today}, today), sorted(days)
+
+
+def test_a_full_disk_is_reported_as_a_full_disk(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        (pages,) = store.connection.execute("PRAGMA page_count").fetchone()
+        store.connection.execute(f"PRAGMA max_page_count = {pages}")  # no room for one more page
+        with pytest.raises(StorageError) as error:
+            for number in range(200):
+                store.record(SessionStarted(number, "morning", "x" * 2000, 0.0, NOON))
+    assert "the disk is full" in str(error.value) and "rollback" not in str(error.value)
+    assert "free some space" in error.value.hint
+
+
+def test_a_read_only_history_is_reported_as_read_only(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.connection.execute("PRAGMA query_only = ON")
+        with pytest.raises(StorageError, match="read-only") as error:
+            store.record(SessionStarted(1, "morning", "Morning routine", 0.0, NOON))
+    assert "disk space" not in error.value.describe()
+
+
+@pytest.mark.parametrize(("code", "said"), [(28, "disk is full"), (30, "read-only"), (13, "no permission")])
+def test_a_data_folder_that_cannot_be_made_says_why(tmp_path, monkeypatch, code, said):
+    import errno
+    import os
+    from pathlib import Path
+
+    def refuse(*_args, **_kwargs):
+        raise OSError(code, os.strerror(code))
+
+    assert code in (errno.ENOSPC, errno.EROFS, errno.EACCES)
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(StorageError, match=said):
+        HistoryStore(tmp_path / "data" / "h.sqlite3")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from appliance.camera.base import FrameSource
+from appliance.config import is_raspberry_pi
 from appliance.errors import CameraError
 
 SOURCES_HELP = (
-    "auto (the Pi camera if present, else the demo clip), camera, demo, webcam[:N], or a video file or image folder"
+    "auto (the Pi camera if present; else the demo clip, except on a Pi), camera, demo, webcam[:N],"
+    " or a video file or image folder"
 )
 
 
@@ -29,7 +31,16 @@ def open_source(
     if spec == "auto":
         from appliance.camera.picamera import camera_available
 
-        spec = "camera" if camera_available() else "demo"
+        if camera_available():
+            spec = "camera"
+        elif is_raspberry_pi():  # on the appliance, a stranger's face on the glass would be a lie
+            raise CameraError(
+                "No camera found.",
+                hint="check the camera's ribbon cable and that the camera is enabled, then restart;"
+                " --source demo plays the demo clip",
+            )
+        else:
+            spec = "demo"
     if spec == "camera":
         from appliance.camera.picamera import PiCameraSource
 

@@ -127,7 +127,9 @@ def _drill_view(drill, attempt: Attempt | None) -> DrillView:
 
 def _presence(coach: Coach) -> LiveView:
     face = coach.has_face()
-    return LiveView(has_face=face, no_face_message="" if face else "Step in front of the mirror.")
+    return LiveView(
+        has_face=face, no_face_message="" if face else (coach.vision_problem or "Step in front of the mirror.")
+    )
 
 
 def _live_view(coach: Coach, attempt: Attempt) -> LiveView:
@@ -146,7 +148,7 @@ def _live_view(coach: Coach, attempt: Attempt) -> LiveView:
         best_match=round(attempt.best_match),
         tip=choose_tip(coach.catalogue.tips, context) if face else "",
         has_face=face,
-        no_face_message="" if face else NO_FACE,
+        no_face_message="" if face else (coach.vision_problem or NO_FACE),
         expression=dominant(smoothed),
         intensity=intensity(smoothed),
         probabilities=probabilities_in_order(smoothed),

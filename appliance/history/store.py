@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from appliance.coach.events import AttemptFinished, BreakFinished, Event, SessionEnded, SessionStarted
-from appliance.errors import StorageError
+from appliance.errors import StorageError, storage_cause
 from appliance.history.schema import migrate
 from appliance.paths import data_dir
 
@@ -38,13 +38,17 @@ class HistoryStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StorageError(f"cannot create {self.path.parent}: {error}", hint="check the data directory") from None
+            cause, hint = storage_cause(error)
+            raise StorageError(f"cannot create the data folder {self.path.parent}: {cause or error}",
+                               hint=hint or "check the data directory") from None  # fmt: skip
         try:
             self.connection = self._open()
         except sqlite3.DatabaseError as error:
             if not _is_damage(error):
-                hint = "is another program using it? check the data directory's permissions and free space"
-                raise StorageError(f"cannot open the practice history {self.path}: {error}", hint=hint) from None
+                cause, hint = storage_cause(error)
+                hint = hint or "is another program using it? check the data directory's permissions and free space"
+                raise StorageError(f"cannot open the practice history {self.path}: {cause or error}",
+                                   hint=hint) from None  # fmt: skip
             moved = self._move_aside()
             self.warning = (
                 f"The practice history could not be read ({error}); it was moved aside to {moved.name} "
@@ -100,10 +104,13 @@ class HistoryStore:
                 self._write(event)
                 self.connection.execute("COMMIT")
             except BaseException:
-                self.connection.execute("ROLLBACK")
+                if self.connection.in_transaction:  # SQLite rolls back by itself on a full disk, for one
+                    self.connection.execute("ROLLBACK")
                 raise
         except sqlite3.Error as error:
-            raise StorageError(f"could not save to the practice history: {error}", hint="check disk space") from None
+            cause, hint = storage_cause(error)
+            raise StorageError(f"could not save to the practice history: {cause or error}",
+                               hint=hint or "check the data folder's free space and permissions") from None  # fmt: skip
 
     def record_all(self, events) -> None:
         """Store events in order.  If one cannot be saved, it and those after it wait and are tried

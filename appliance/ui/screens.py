@@ -25,7 +25,7 @@ class MirrorScreen(KivyScreen):
     routine = StringProperty("")
 
     def on_view(self, _screen, view: View) -> None:
-        self.notice = view.notice
+        self.notice = text.glass(view.notice)
         self.buttons = view.buttons
         self.routine = text.routine_line(view)
         self.render(view)

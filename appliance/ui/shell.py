@@ -24,11 +24,12 @@ from kivy.clock import Clock
 from appliance.coach.view import NoticeKind, Screen, View
 from appliance.config import Config
 from appliance.controls import open_controls
-from appliance.errors import ApplianceError
+from appliance.errors import ApplianceError, ModelError
 from appliance.messages import Command, Observation
 from appliance.ui.app import MirrorApp
 from appliance.ui.settings_panel import BUTTONS as SETTINGS_BUTTONS
 from appliance.ui.settings_panel import SettingsPanel
+from appliance.ui.text import glass
 
 log = logging.getLogger(__name__)
 TICK_HZ = 30
@@ -86,6 +87,8 @@ class MirrorShell:
 
         def show(_dt) -> None:
             self._camera_led(False)
+            if isinstance(error, ModelError):  # the drills say why no face is read, not "step in front"
+                self.coach.vision_problem = glass(f"No faces can be read: {error}")
             self.warn(error)
 
         Clock.schedule_once(show)
@@ -218,6 +221,8 @@ class MirrorShell:
             self.vision.start(self.post_observation, self.post_error)
         except ApplianceError as error:
             self.warn(error)
+        if self.app.mirror is not None:
+            self.app.mirror.set_demo(bool(getattr(self.vision, "is_demo", False)))
 
     def _stopped(self, _app) -> None:
         for timer in getattr(self, "_timers", []):

@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from appliance.coach.view import Screen, View
+
+
+GLASS_CHARS = 90  # a notice is one or two short lines on the glass; details go to the log
+
+
+def glass(message: str) -> str:
+    """``message`` as the glass shows it: its first line, file names without their folders, no errno
+    numbers, at most GLASS_CHARS (cut at a word).  The whole message is in the log."""
+    line = message.strip().splitlines()[0] if message.strip() else ""
+    line = re.sub(r"\[Errno \d+\]\s*", "", line)
+    line = re.sub(r"'?(?:~|\.{0,2})?/(?:[^\s/':]+/)+([^\s/':]+)'?", r"\1", line)  # /a/b/c.db -> c.db
+    if len(line) <= GLASS_CHARS:
+        return line
+    cut = line[: GLASS_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"
 
 
 def greeting(now: dt.datetime) -> str:

@@ -93,6 +93,11 @@ class VisionLink:
         self._starter = threading.Thread(target=build_and_start, name="vision-start", daemon=True)
         self._starter.start()
 
+    @property
+    def is_demo(self) -> bool:
+        """The picture is the embedded demo clip (someone else's face), not a camera."""
+        return self.source is not None and self.source.name == "demo"
+
     def _seen(self, observation) -> None:
         if not self._reniced:  # runs on the worker thread: when the CPU is short, the UI thread goes first
             self._reniced = True

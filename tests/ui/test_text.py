@@ -50,3 +50,14 @@ def test_long_menus_show_a_window_around_the_selection():
     assert text.menu_window(20, 0, 5) == (0, 5)
     assert text.menu_window(20, 10, 5) == (8, 13)
     assert text.menu_window(20, 19, 5) == (15, 20)
+
+
+def test_a_notice_on_the_glass_is_short_and_has_no_folders_or_errno():
+    raw = ("cannot create the data folder /home/pi/.local/share/appliance: [Errno 30] Read-only file system:"
+           " '/home/pi/.local/share/appliance'\n  what to do: check it")  # fmt: skip
+    shown = text.glass(raw)
+    assert "/home" not in shown and "Errno" not in shown and "what to do" not in shown
+    assert shown.startswith("cannot create the data folder appliance: Read-only file system")
+    long = text.glass("word " * 60)
+    assert len(long) <= text.GLASS_CHARS and long.endswith("…")
+    assert text.glass("") == ""
