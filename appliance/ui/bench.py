@@ -8,7 +8,8 @@ a drill, records the main loop's frame times there, and presses BREAK (a button 
 action: it acts on the release edge).  Latency is from the acting pin edge to the buffer flip
 after the coach handled the command (targets: frame p95 <= 33 ms, press <= 100 ms).
 With ``--history N`` the mirror saves into a history of N sessions (built in a temporary folder
-first), and the frames in which a save happened are counted apart (``frame_ms_save``).
+first), the frames in which a save happened are counted apart (``frame_ms_save``), and so is the
+time the UI thread spent handing events to the history (``history_ms_on_ui``).
 """
 
 from __future__ import annotations
@@ -75,8 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     store = shell._store
     state["saved"] = False
 
+    on_main_thread: list[float] = []  # what handing events to the history costs the UI thread
+
     def store_events(events) -> None:
+        start = time.perf_counter()
         store(events)
+        if events:
+            on_main_thread.append((time.perf_counter() - start) * 1000)
         state["saved"] = state["saved"] or bool(events)
 
     shell._store = store_events
@@ -162,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "frame_ms_drill": _stats(frames["drill"]),
         "frame_ms_home": _stats(frames["home"]),
         "frame_ms_save": _stats(frames["save"]),
+        "history_ms_on_ui": _stats(on_main_thread),
         "history_sessions": args.history,
         **{f"press_ms_{kind.split()[0]}": _stats(values) for kind, values in latencies.items()},
         "presses": args.presses,
