@@ -26,16 +26,17 @@ if TYPE_CHECKING:
     from appliance.coach.coach import Coach
 
 NO_FACE = "I can't see your face: step in front of the mirror. The hold is paused."
+# What to press, by button and press (see appliance.controls: a hold is a long press, 0.8 s).
 BUTTONS = {
-    Screen.HOME: "next/previous: choose · select: start · break: relax now",
-    Screen.CHOOSE: "next/previous: choose · select: start · back: home",
-    Screen.PREPARE: "select: start now · next: skip · pause · break",
-    Screen.DRILL: "next: skip · previous: restart · pause · break",
-    Screen.RESULT: "select: next · previous: try again · break",
-    Screen.BREAK: "next: end the break · previous: restart it · pause",
-    Screen.PAUSED: "pause: resume · end: finish the session",
-    Screen.SUMMARY: "select: home",
-    Screen.PROGRESS: "back: home",
+    Screen.HOME: "NEXT: choose (hold: back) · SELECT: start · BREAK: relax now",
+    Screen.CHOOSE: "NEXT: choose (hold: back) · SELECT: start · BACK: home",
+    Screen.PREPARE: "SELECT: start now · NEXT: skip · hold SELECT: pause · BREAK: relax",
+    Screen.DRILL: "NEXT: skip · hold NEXT: restart · hold SELECT: pause · BREAK: relax",
+    Screen.RESULT: "SELECT: next · hold NEXT: try again · BREAK: relax",
+    Screen.BREAK: "NEXT: end the break · hold NEXT: restart it · hold SELECT: pause",
+    Screen.PAUSED: "SELECT: resume · hold BACK: end the session",
+    Screen.SUMMARY: "SELECT: home",
+    Screen.PROGRESS: "BACK: home",
 }
 
 

@@ -3,7 +3,7 @@
     python -m appliance.ui.bench [--source demo] [--seconds 15] [--presses 12] [--model M] [--history N]
 
 Runs the real mirror (window, vision worker on the source, coach) with buttons on gpiozero's
-MockFactory.  A thread presses NEXT on the home menu (it acts on the press edge); then it starts
+MockFactory.  A thread presses NEXT on the home menu (it acts on release: a hold is PREVIOUS); then it starts
 a drill, records the main loop's frame times there, and presses BREAK (a button with a long
 action: it acts on the release edge).  Latency is from the acting pin edge to the buffer flip
 after the coach handled the command (targets: frame p95 <= 33 ms, press <= 100 ms).
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     vision = VisionLink(config, model_path=args.model)
     shell = MirrorShell(config, coach=coach, vision=vision, history=link, pin_factory=factory)
     frames: dict[str, list[float]] = {"home": [], "drill": [], "save": []}
-    latencies: dict[str, list[float]] = {"next (press)": [], "break (release)": [], "dot (press)": []}
+    latencies: dict[str, list[float]] = {"next (release)": [], "break (release)": [], "dot (press)": []}
     state = {"phase": "home", "last": None, "edge_at": None, "handled": False, "kind": ""}
     state.update(dot_at=None, flashed=False)  # the press dot of a release-acting button
     handle = shell.command
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     def presser() -> None:
         time.sleep(3.0)  # let the worker warm up
         for _ in range(args.presses):
-            press("next", "next (press)", on_release=False)
+            press("next", "next (release)", on_release=True)
             time.sleep(0.5)
         Clock.schedule_once(lambda _dt: to_drill())
 
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(3):
             press("break", "break (release)", on_release=True)
             time.sleep(1.0)
-            press("next", "next (press)", on_release=False)  # ends the break
+            press("next", "next (release)", on_release=True)  # ends the break
             time.sleep(1.0)
         Clock.schedule_once(lambda _dt: shell.app.stop())
 

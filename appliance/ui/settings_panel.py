@@ -8,7 +8,7 @@ from appliance.coach.view import MenuItem
 from appliance.config import Config, default_path
 from appliance.messages import Command
 
-BUTTONS = "next: move · select: change · back: leave"
+BUTTONS = "NEXT: move (hold: back) · SELECT: change · BACK: leave"
 
 
 @dataclass

@@ -198,3 +198,19 @@ def test_end_while_paused_in_a_break_records_the_break_unfinished():
     rest = [e for e in events if isinstance(e, BreakFinished)][0]
     assert not rest.completed and rest.duration_s == pytest.approx(3.0, abs=0.11)
     assert isinstance(events[-1], SessionEnded) and events[-1].reason == "You ended the session."
+
+
+def test_every_hint_names_a_button_and_a_press_that_exists():
+    import re
+
+    from appliance.coach.render import BUTTONS
+    from appliance.controls import BUTTON_ACTIONS
+    from appliance.ui.settings_panel import BUTTONS as SETTINGS
+
+    segment = re.compile(r"^(hold )?(NEXT|SELECT|BACK|BREAK): [a-z ]+( \(hold: [a-z ]+\))?$")
+    for hint in [*BUTTONS.values(), SETTINGS]:
+        for part in hint.split(" · "):
+            found = segment.match(part)
+            assert found, f"{part!r} in {hint!r} does not say which button to press"
+            held = found.group(1) or found.group(3)
+            assert not held or BUTTON_ACTIONS[found.group(2).lower()][1] is not None, part
