@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kivy.app import App
-from kivy.graphics.texture import Texture
 from kivy.factory import Factory
+from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty
 from kivy.uix.floatlayout import FloatLayout

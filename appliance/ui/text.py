@@ -7,7 +7,6 @@ import re
 
 from appliance.coach.view import Screen, View
 
-
 GLASS_CHARS = 90  # a notice is one or two short lines on the glass; details go to the log
 
 
