@@ -288,3 +288,25 @@ def test_a_data_folder_that_cannot_be_made_says_why(tmp_path, monkeypatch, code,
     monkeypatch.setattr(Path, "mkdir", refuse)
     with pytest.raises(StorageError, match=said):
         HistoryStore(tmp_path / "data" / "h.sqlite3")
+
+
+def test_a_day_counts_only_with_a_finished_attempt_or_a_break_with_a_face(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        # two days ago: a 3 s break with no one in front of the camera; yesterday: only a skipped drill
+        store.record(SessionStarted(1, "break:box", "Box breathing", 0.0, NOON - 2 * DAY))
+        store.record(BreakFinished(1, "box_breathing", False, "", False, 3.0, 0.0, 0.0, NOON - 2 * DAY + 3))
+        store.record(SessionEnded(1, "You went back home.", 3.0, 0, 0.0, NOON - 2 * DAY + 3))
+        store.record(SessionStarted(2, "morning", "Morning routine", 0.0, NOON - DAY))
+        store.record(attempt(2, "fear", 0, NOON - DAY + 5, outcome="skipped"))
+        store.record(SessionStarted(3, "morning", "Morning routine", 0.0, NOON - DAY + 60))  # nothing in it
+        store.record(SessionEnded(3, "You ended the session.", 1.0, 0, 0.0, NOON - DAY + 61))
+        summary = summarize(store, date(2026, 11, 21))
+        assert (summary.streak_days, summary.practice_days, summary.practiced_today) == (0, 0, False)
+        assert [row.attempts for row in summary.recent_sessions] == [1] and summary.sessions == 1
+        # today: a break run to its end with a relaxed face seen, and a missed drill: both count
+        store.record(SessionStarted(4, "morning", "Morning routine", 0.0, NOON))
+        store.record(BreakFinished(4, "box_breathing", False, "", True, 64.0, 30.0, 0.0, NOON + 64))
+        store.record(attempt(4, "fear", 12, NOON + 90, outcome="missed"))
+        summary = summarize(store, date(2026, 11, 21))
+    assert (summary.streak_days, summary.practice_days, summary.practiced_today) == (1, 1, True)
+    assert summary.sessions == 2

@@ -66,7 +66,11 @@ CREATE INDEX breaks_by_day ON breaks(day);
 # v3: the summaries read only what they show (at 4,000 sessions they took 5 s).  Recent sessions count
 # their attempts through an index on session_id; trends read each drill's last scores from an index;
 # the streak's days and each drill's attempt count are kept up to date by triggers, so a summary
-# reads a row a day and a row a drill instead of every attempt ever taken.
+# reads a row a day and a row a drill instead of every attempt ever taken.  A day counts for the streak
+# only with a finished attempt (completed or missed, not skipped or cut short) or a break that ran to
+# its end with a face seen: a break started by mistake in front of no one is not practice.  A session
+# is "filled" once it holds an attempt, or a break that ran to its end or saw a face; empty ones are
+# neither listed nor counted (counted as all sessions less the few empty ones, through a small index).
 V3 = """
 CREATE INDEX attempts_by_session ON attempts(session_id);
 CREATE INDEX breaks_by_session ON breaks(session_id);
@@ -80,12 +84,24 @@ CREATE TRIGGER attempts_total AFTER INSERT ON attempts WHEN NEW.outcome != 'skip
         ON CONFLICT (drill_id) DO UPDATE SET scored = scored + 1;
 END;
 CREATE TABLE practice_days (day TEXT PRIMARY KEY) WITHOUT ROWID;
-INSERT OR IGNORE INTO practice_days SELECT day FROM attempts UNION SELECT day FROM breaks;
-CREATE TRIGGER attempts_practice_day AFTER INSERT ON attempts BEGIN
+INSERT OR IGNORE INTO practice_days
+    SELECT day FROM attempts WHERE outcome IN ('completed', 'missed')
+    UNION SELECT day FROM breaks WHERE completed AND relaxed_s > 0;
+CREATE TRIGGER attempts_practice_day AFTER INSERT ON attempts WHEN NEW.outcome IN ('completed', 'missed') BEGIN
     INSERT OR IGNORE INTO practice_days (day) VALUES (NEW.day);
 END;
-CREATE TRIGGER breaks_practice_day AFTER INSERT ON breaks BEGIN
+CREATE TRIGGER breaks_practice_day AFTER INSERT ON breaks WHEN NEW.completed AND NEW.relaxed_s > 0 BEGIN
     INSERT OR IGNORE INTO practice_days (day) VALUES (NEW.day);
+END;
+ALTER TABLE sessions ADD COLUMN filled INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET filled = EXISTS (SELECT 1 FROM attempts a WHERE a.session_id = sessions.id)
+    OR EXISTS (SELECT 1 FROM breaks b WHERE b.session_id = sessions.id AND (b.completed OR b.relaxed_s > 0));
+CREATE INDEX sessions_empty ON sessions(id) WHERE NOT filled;
+CREATE TRIGGER attempts_fill_session AFTER INSERT ON attempts BEGIN
+    UPDATE sessions SET filled = 1 WHERE id = NEW.session_id AND NOT filled;
+END;
+CREATE TRIGGER breaks_fill_session AFTER INSERT ON breaks WHEN NEW.completed OR NEW.relaxed_s > 0 BEGIN
+    UPDATE sessions SET filled = 1 WHERE id = NEW.session_id AND NOT filled;
 END;
 """
 

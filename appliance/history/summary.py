@@ -106,7 +106,10 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
     titles = titles or {}
     order = [d for d in titles if d in counts] + sorted(d for d in counts if d not in titles)
     trends = tuple(trend(d, titles.get(d, d), recent_scores[d], counts[d]) for d in order)
-    (sessions,) = db.execute("SELECT COUNT(*) FROM sessions").fetchone()
+    # Sessions with something in them (schema v3's "filled"): all of them less the few empty ones.
+    (sessions,) = db.execute(
+        "SELECT (SELECT COUNT(*) FROM sessions) - COUNT(*) FROM sessions WHERE NOT filled"
+    ).fetchone()
     (attempts,) = db.execute("SELECT COUNT(*) FROM attempts").fetchone()
     (seconds_today,) = db.execute("SELECT COALESCE(SUM(active_s), 0) FROM sessions WHERE day = ?",
                                   (today.isoformat(),)).fetchone()  # fmt: skip
@@ -114,7 +117,7 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
         "SELECT s.day, s.title, s.plan, s.active_s, s.ended_at,"
         " (SELECT COUNT(*) FROM attempts a WHERE a.session_id = s.id),"
         " (SELECT AVG(score) FROM attempts a WHERE a.session_id = s.id AND a.outcome != 'skipped')"
-        " FROM sessions s ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
+        " FROM sessions s WHERE s.filled ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
         (RECENT_SESSIONS,),
     ).fetchall()
     recent = tuple(

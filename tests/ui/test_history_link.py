@@ -11,6 +11,22 @@ from appliance.messages import Command
 from appliance.ui.history_link import HistoryLink, open_history
 
 
+class CountingCoach(Coach):
+    """The real coach, counting the progress figures it was handed."""
+
+    refreshed = 0
+
+    def set_history(self, progress, scores) -> None:
+        self.refreshed += 1
+        super().set_history(progress, scores)
+
+
+def a_short_session(coach) -> None:
+    coach.handle(Command.SELECT, 0.0)  # the morning routine starts, then ends before its first drill
+    coach.tick(5.0)
+    coach.handle(Command.END, 6.0)
+
+
 class Posted(list):
     """Stands in for Kivy's Clock: what the writer hands back runs when the test says (the main thread)."""
 
@@ -20,19 +36,17 @@ class Posted(list):
 
 
 def test_events_are_stored_and_the_progress_refreshed(tmp_path):
-    coach, posted = Coach(), Posted()
+    coach, posted = CountingCoach(), Posted()
     link = HistoryLink(coach, lambda: HistoryStore(tmp_path / "history.db"), post=posted.append)
     assert link.flush(5)
     posted.run()
-    assert coach.progress.sessions == 0
-    coach.handle(Command.SELECT, 0.0)  # the morning routine starts
-    coach.tick(5.0)
-    coach.handle(Command.END, 6.0)
+    assert coach.refreshed == 1
+    a_short_session(coach)
     link.record(coach.drain_events())
     assert link.flush(5)
-    assert coach.progress.sessions == 0  # nothing changes the coach until the main thread runs what was posted
+    assert coach.refreshed == 1  # nothing changes the coach until the main thread runs what was posted
     posted.run()
-    assert coach.progress.sessions == 1
+    assert coach.refreshed == 2
     link.close()
     with HistoryStore(tmp_path / "history.db") as store:
         assert len(store.rows("sessions")) == 1
@@ -65,20 +79,21 @@ class SlowStore:
 
 
 def test_the_caller_never_waits_on_the_disk(tmp_path):
-    coach, posted = Coach(), Posted()
+    coach, posted = CountingCoach(), Posted()
     link = HistoryLink(coach, lambda: SlowStore(tmp_path / "history.db"), post=posted.append)
     assert link.opened.wait(10)
-    coach.handle(Command.SELECT, 0.0)
-    coach.handle(Command.END, 1.0)
+    a_short_session(coach)
     link.record(coach.drain_events())  # returns at once although the store is blocked
     assert not link.flush(0.2)
     store = SlowStore.made.pop()
     store.go.set()
     assert link.flush(5)
     posted.run()
-    assert coach.progress.sessions == 1
+    assert coach.refreshed == 2
     assert threading.current_thread() not in store.threads and store.threads
     link.close()
+    with HistoryStore(tmp_path / "history.db") as reopened:
+        assert len(reopened.rows("sessions")) == 1
 
 
 def test_a_history_that_cannot_be_opened_is_a_warning_not_a_crash(tmp_path, monkeypatch):
