@@ -27,10 +27,12 @@ OPEN_WAIT_S = 3.0  # at start-up, before the window shows: long enough for a lar
 NOT_SAVED = "Practice is not being saved"
 
 
-def _clock_post(action: Callable[[], None]) -> None:
+def clock_post():
+    """Hand an action to Kivy's main thread.  Resolved on the thread that builds the link, after
+    Kivy is configured: the writer thread must never be the first to import Kivy."""
     from kivy.clock import Clock
 
-    Clock.schedule_once(lambda _dt: action())
+    return lambda action: Clock.schedule_once(lambda _dt: action())
 
 
 class HistoryLink:
@@ -39,9 +41,9 @@ class HistoryLink:
         coach,
         open_store: Callable[[], HistoryStore] = HistoryStore,
         *,
-        post: Callable[[Callable[[], None]], None] = _clock_post,
+        post: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
-        self.coach, self._open_store, self._post = coach, open_store, post
+        self.coach, self._open_store, self._post = coach, open_store, post or clock_post()
         self.titles = {drill.id: drill.title for drill in coach.catalogue.drills}
         self.warning = ""  # a damaged file moved aside at opening
         self.failed = ""  # the history could not be opened: nothing is saved
