@@ -14,6 +14,23 @@ SOURCES_HELP = (
 )
 
 
+def source_argument(spec: str) -> str:
+    """``--source`` checked when the command line is read (argparse ``type``): a mistyped webcam
+    index or a missing file stops the command at once, before a window opens."""
+    import argparse
+
+    spec = spec.strip()
+    if spec in ("auto", "camera", "demo", "webcam"):
+        return spec
+    if spec.startswith("webcam:"):
+        if not spec.partition(":")[2].isdigit():
+            raise argparse.ArgumentTypeError(f"{spec!r}: the webcam index is not a number (use webcam or webcam:N)")
+        return spec
+    if not Path(spec).expanduser().exists():
+        raise argparse.ArgumentTypeError(f"{spec!r} is neither a source name nor an existing file or folder")
+    return spec
+
+
 def open_source(
     spec: str = "auto",
     *,
