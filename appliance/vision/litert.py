@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from appliance.errors import ModelError
+
+SUMS = "SHA256SUMS"  # beside the models, in sha256sum's format: "<hex>  <name>" a line
 
 
 def _interpreter_class():
@@ -29,6 +32,7 @@ def load_interpreter(path: Path | str, *, num_threads: int = 1, what: str = "mod
         raise ModelError(f"the {what} file {path} does not exist", hint=hint)
     if path.stat().st_size < 64:
         raise ModelError(f"the {what} file {path} is empty or truncated", hint=hint)
+    verify_checksum(path, what=what)
     with path.open("rb") as handle:
         header = handle.read(8)
     if header[4:8] != b"TFL3":
@@ -40,3 +44,35 @@ def load_interpreter(path: Path | str, *, num_threads: int = 1, what: str = "mod
     except (ValueError, RuntimeError) as error:
         raise ModelError(f"{path} is damaged or truncated: {error}", hint=hint) from None
     return interpreter
+
+
+def expected_checksums(folder: Path) -> dict[str, str]:
+    """File name -> SHA-256 from ``folder/SHA256SUMS`` ({} when there is none)."""
+    try:
+        text = (folder / SUMS).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    sums = {}
+    for line in text.splitlines():
+        digest, _, name = line.strip().partition(" ")
+        if digest and name:
+            sums[name.strip().lstrip("*")] = digest.lower()
+    return sums
+
+
+def verify_checksum(path: Path, *, what: str = "model") -> None:
+    """A model listed in the SHA256SUMS beside it must match it byte for byte: a flipped bit in a
+    model still loads and reads faces wrongly.  A model not listed (your own --model) is not checked."""
+    expected = expected_checksums(path.parent).get(path.name)
+    if expected is None:
+        return
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != expected:
+        raise ModelError(
+            f"the {what} file {path.name} is damaged: it does not match its checksum in {path.parent / SUMS}",
+            hint=f"reinstall the appliance to restore {path.name}; if you replaced it on purpose, "
+            f"update {SUMS} (cd {path.parent} && sha256sum *.tflite > {SUMS})",
+        )
