@@ -310,3 +310,29 @@ def test_a_day_counts_only_with_a_finished_attempt_or_a_break_with_a_face(tmp_pa
         summary = summarize(store, date(2026, 11, 21))
     assert (summary.streak_days, summary.practice_days, summary.practiced_today) == (1, 1, True)
     assert summary.sessions == 2
+
+
+def test_damaged_files_moved_aside_in_the_same_second_keep_their_own_names_and_are_logged(tmp_path, caplog):
+    import logging
+
+    import appliance.history.store as store_module
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 11, 21, 12, 0, 0, 123456)
+
+    path = tmp_path / "h.sqlite3"
+    with caplog.at_level(logging.WARNING, logger="appliance.history.store"):
+        for damage in (b"first damaged file " * 300, b"second damaged file " * 300):
+            path.write_bytes(damage)
+            store_module.datetime = Frozen
+            try:
+                HistoryStore(path).close()
+            finally:
+                store_module.datetime = datetime
+    asides = sorted(tmp_path.glob("h.sqlite3.corrupt-*"))
+    assert [p.name for p in asides] == ["h.sqlite3.corrupt-20261121-120000-123456",
+                                        "h.sqlite3.corrupt-20261121-120000-123456-2"]  # fmt: skip
+    assert {p.read_bytes()[:6] for p in asides} == {b"first ", b"second"}
+    assert sum("moved" in r.message and "aside" in r.message for r in caplog.records) >= 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -27,9 +26,7 @@ def run(args) -> int:
         print(json.dumps({"message": NOTHING_YET, "path": str(path)}) if args.json else NOTHING_YET)
         return 0
     titles = {drill.id: drill.title for drill in load_catalogue().drills}
-    with HistoryStore(path) as store:
-        if store.warning:
-            print(f"warning: {store.warning}", file=sys.stderr)
+    with HistoryStore(path, read_only=True) as store:  # a command that only looks never writes
         summary = summarize(store, date.today(), titles)
     if args.json:
         record = summary.as_dict() | {"path": str(path), "warning": store.warning}

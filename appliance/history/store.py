@@ -7,15 +7,17 @@ deleted) and a fresh database started; ``warning`` then says so for the UI.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
 from appliance.coach.events import AttemptFinished, BreakFinished, Event, SessionEnded, SessionStarted
 from appliance.errors import StorageError, storage_cause
-from appliance.history.schema import migrate
+from appliance.history.schema import LATEST, migrate, version
 from appliance.paths import data_dir
 
+log = logging.getLogger(__name__)
 FILE_NAME = "history.sqlite3"
 RECENT_SCORES = 10  # per drill, for today's practice
 
@@ -30,11 +32,17 @@ def day_of(wall_time: float) -> str:
 
 
 class HistoryStore:
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        """``read_only``: for commands that only look (``history``): nothing on disk is created,
+        migrated or moved; an older schema is brought up to date in a copy in memory, and a damaged
+        file is reported (StorageError) and left where it is."""
         self.path = Path(path) if path is not None else default_path()
         self.warning = ""  # set when a damaged file had to be moved aside
         self._sessions: dict[int, int] = {}  # the coach's session number -> sessions.id
         self._pending: list[Event] = []
+        if read_only:
+            self.connection = self._open_read_only()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -50,9 +58,9 @@ class HistoryStore:
                 raise StorageError(f"cannot open the practice history {self.path}: {cause or error}",
                                    hint=hint) from None  # fmt: skip
             moved = self._move_aside()
+            log.warning("the practice history %s could not be read (%s): moved aside to %s", self.path, error, moved)
             self.warning = (
-                f"The practice history could not be read ({error}); it was moved aside to {moved.name} "
-                "and a fresh history was started."
+                f"The practice history was damaged: it was moved aside to {moved.name} and a fresh history started."
             )
             self.connection = self._open()
 
@@ -71,14 +79,56 @@ class HistoryStore:
             raise
         return connection
 
+    def _open_read_only(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            raise StorageError(f"there is no practice history at {self.path}", hint="check the path")
+        # A running mirror keeps the -wal file: read alongside it.  Without one no one is writing, and
+        # "immutable" keeps SQLite from creating -wal and -shm files just to read.
+        mode = "ro" if Path(f"{self.path}-wal").exists() else "ro&immutable=1"
+        uri = f"{self.path.resolve().as_uri()}?mode={mode}"
+        try:
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5.0)
+            try:
+                verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+                if verdict != "ok":
+                    raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+                found = version(connection)
+                if found > LATEST:
+                    migrate(connection)  # raises: from a newer appliance
+                if found < LATEST:  # bring a copy up to date in memory; the file stays as it is
+                    memory = sqlite3.connect(":memory:", isolation_level=None)
+                    connection.backup(memory)
+                    connection.close()
+                    connection = memory
+                    migrate(connection)
+            except BaseException:
+                connection.close()
+                raise
+        except sqlite3.DatabaseError as error:
+            if _is_damage(error):
+                raise StorageError(
+                    f"the practice history {self.path} is damaged ({error})",
+                    hint="nothing was changed; the mirror moves it aside and starts a fresh one when it next starts",
+                ) from None
+            cause, hint = storage_cause(error)
+            raise StorageError(f"cannot read the practice history {self.path}: {cause or error}",
+                               hint=hint or "check the file's permissions") from None  # fmt: skip
+        return connection
+
     def _move_aside(self) -> Path:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        # To the microsecond, and never onto an earlier one: two damaged files in one second both stay.
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while any(Path(f"{target}{suffix}").exists() for suffix in ("", "-wal", "-shm")):
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
         try:
             for suffix in ("", "-wal", "-shm"):
                 source = Path(f"{self.path}{suffix}")
                 if source.exists():
                     source.replace(Path(f"{target}{suffix}"))
+                    log.warning("moved %s aside to %s", source, f"{target}{suffix}")
         except OSError as error:
             raise StorageError(
                 f"the practice history {self.path} is damaged and could not be moved aside: {error}",
