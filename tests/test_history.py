@@ -336,3 +336,25 @@ def test_damaged_files_moved_aside_in_the_same_second_keep_their_own_names_and_a
                                         "h.sqlite3.corrupt-20261121-120000-123456-2"]  # fmt: skip
     assert {p.read_bytes()[:6] for p in asides} == {b"first ", b"second"}
     assert sum("moved" in r.message and "aside" in r.message for r in caplog.records) >= 2
+
+
+def test_the_history_and_its_folder_are_private(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from appliance.history import default_path
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    os.umask(0o022)
+    with HistoryStore() as store:
+        store.record(SessionStarted(1, "morning", "Morning routine", 0.0, NOON))
+        files = [default_path(), *default_path().parent.glob("*-wal")]
+        assert len(files) == 2
+        modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+    assert set(modes.values()) == {0o600}, modes
+    assert stat.S_IMODE(default_path().parent.stat().st_mode) == 0o700
+    default_path().chmod(0o644)  # made by an older version: tightened when next opened
+    default_path().parent.chmod(0o755)
+    HistoryStore().close()
+    assert stat.S_IMODE(default_path().stat().st_mode) == 0o600
+    assert stat.S_IMODE(default_path().parent.stat().st_mode) == 0o700

@@ -8,6 +8,7 @@ deleted) and a fresh database started; ``warning`` then says so for the UI.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -44,7 +45,7 @@ class HistoryStore:
             self.connection = self._open_read_only()
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_private()
         except OSError as error:
             cause, hint = storage_cause(error)
             raise StorageError(f"cannot create the data folder {self.path.parent}: {cause or error}",
@@ -63,6 +64,22 @@ class HistoryStore:
                 f"The practice history was damaged: it was moved aside to {moved.name} and a fresh history started."
             )
             self.connection = self._open()
+
+    def _make_private(self) -> None:
+        """The folder 0700 and the file 0600: a practice history is nobody else's business.  SQLite
+        gives the -wal and -shm files the database's own mode.  Files made by older versions (0644)
+        are tightened too, in the appliance's own data folder."""
+        folder = self.path.parent
+        if not folder.is_dir():
+            folder.mkdir(mode=0o700, parents=True)
+        elif folder == data_dir() and folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        for suffix in ("", "-wal", "-shm"):
+            file = Path(f"{self.path}{suffix}")
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
 
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
