@@ -13,6 +13,7 @@ import threading
 
 from appliance.camera.base import Backoff, EndOfStream, FrameSource
 from appliance.errors import ApplianceError, FrameError
+from appliance.logthrottle import Throttle
 from appliance.messages import Observation
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class VisionWorker:
         self._latest: Observation | None = None
         self._threads: list[threading.Thread] = []
         self._source_done = threading.Event()
+        self._throttle = Throttle(log)  # a bad frame 30 times a second is one line, then a count
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -202,4 +204,4 @@ class VisionWorker:
             except Exception:
                 log.exception("when_error raised")
         detail = error.describe() if isinstance(error, ApplianceError) else f"{type(error).__name__}: {error}"
-        log.warning("%s: %s", what, detail, exc_info=traceback)
+        self._throttle.warning(what, "%s: %s", what, detail, exc_info=traceback)

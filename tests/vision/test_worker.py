@@ -151,3 +151,19 @@ def test_the_real_pipeline_on_the_demo_clip_reports_a_face():
     assert list(observation.smoothed) == list(EXPRESSIONS)
     assert sum(observation.probabilities.values()) == pytest.approx(1, abs=1e-3)
     assert set(observation.latency_ms) == {"detect", "align", "classify", "total"}
+
+
+def test_a_stream_of_bad_frames_is_logged_once_not_once_a_frame(caplog):
+    import logging
+    import queue
+
+    errors = queue.Queue()
+    with (
+        caplog.at_level(logging.WARNING, logger="appliance.vision.worker"),
+        VisionWorker(FakePipeline(), when_error=errors.put) as worker,
+    ):
+        for i in range(50):
+            worker.submit(frame(i, shape=(32, 32, 7)))
+            assert isinstance(errors.get(timeout=WAIT), FrameError)
+    assert worker.bad_frames == 50
+    assert len([r for r in caplog.records if "bad frame" in r.getMessage()]) == 1
