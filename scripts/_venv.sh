@@ -18,5 +18,15 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
 fi
 install_appliance() {  # extras, e.g. "[dev,train]"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".$1"
+    # The install is editable: code changes need no reinstall, only a changed pyproject.toml does.
+    # Skipping it when nothing changed makes the mirror start at once and keeps pip quiet.
+    local want
+    want="$1 $(cksum < pyproject.toml)"
+    if [ -f "$VENV/.appliance-installed" ] && grep -qxF -- "$want" "$VENV/.appliance-installed"; then
+        return 0
+    fi
+    # setuptools warns about editable installs on every build (a note for package authors, not users)
+    PYTHONWARNINGS="ignore:Editable installation" \
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".$1"
+    echo "$want" >> "$VENV/.appliance-installed"
 }

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import sys
+import tempfile
 from pathlib import Path
 
 from appliance.errors import ModelError
@@ -24,6 +28,32 @@ def _interpreter_class():
     return Interpreter
 
 
+CHATTER = (b"INFO: Created TensorFlow Lite XNNPACK delegate",)  # the runtime's C++ side, on every load
+
+
+@contextlib.contextmanager
+def _without_runtime_chatter():
+    """Keep the runtime's INFO lines off stderr: its C++ code writes to fd 2 directly, past Python's
+    logging and TF_CPP_MIN_LOG_LEVEL.  Whatever else it writes there is passed on, not lost."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real fd 2 (an embedded interpreter): nothing to keep quiet
+        yield
+        return
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            kept = [line for line in caught.read().splitlines(keepends=True) if not line.startswith(CHATTER)]
+            if kept:
+                os.write(2, b"".join(kept))
+
+
 def load_interpreter(path: Path | str, *, num_threads: int = 1, what: str = "model"):
     """Build and allocate an interpreter for ``path``; raise ModelError if it cannot be used."""
     path = Path(path)
@@ -39,8 +69,9 @@ def load_interpreter(path: Path | str, *, num_threads: int = 1, what: str = "mod
         raise ModelError(f"{path} is not a TFLite model (no TFL3 identifier)", hint=hint)
     interpreter_class = _interpreter_class()
     try:
-        interpreter = interpreter_class(model_path=str(path), num_threads=num_threads)
-        interpreter.allocate_tensors()
+        with _without_runtime_chatter():
+            interpreter = interpreter_class(model_path=str(path), num_threads=num_threads)
+            interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as error:
         raise ModelError(f"{path} is damaged or truncated: {error}", hint=hint) from None
     return interpreter
