@@ -40,6 +40,17 @@ BUTTONS = {
 }
 
 
+def _position(coach: Coach, session) -> int:
+    """Where the session is, from 1.  Free practice runs through every drill from the one picked, so
+    it counts in the catalogue's order: picking the 2nd of 20 drills says "2 of 20", not "1 of 20"."""
+    if session.plan.id != "drills":
+        return session.index + 1
+    ids = [drill.id for drill in coach.catalogue.drills]
+    first = session.plan.items[0].partition(":")[2]
+    start = ids.index(first) if first in ids else 0
+    return (start + session.index) % len(session.plan.items) + 1
+
+
 def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
     catalogue = coach.catalogue
     if coach.menu_key == "drills":
@@ -82,7 +93,7 @@ def view(coach: Coach) -> View:
         buttons=BUTTONS[shown],
     )
     if session is not None:
-        fields.update(routine_title=session.plan.title, routine_position=session.index + 1)
+        fields.update(routine_title=session.plan.title, routine_position=_position(coach, session))
         fields.update(routine_length=len(session.plan.items))
     if screen in (Screen.HOME, Screen.CHOOSE):
         titles = {"home": "Expression mirror", "drills": "Choose a drill", "breaks": "Choose a break"}

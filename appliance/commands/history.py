@@ -14,7 +14,12 @@ ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("history", help="your practice streak, sessions and trends")
+    parser = subparsers.add_parser(
+        "history",
+        help="your practice streak, sessions and trends",
+        description="Show your practice: the streak (days with a finished drill or a completed break), recent"
+        " sessions and how each expression is trending.  Only reads the history: nothing is changed on disk.",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument("--db", type=Path, default=None, help=f"history database (default: {default_path()})")
     parser.set_defaults(func=run)

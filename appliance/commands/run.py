@@ -1,4 +1,4 @@
-"""``python -m appliance run``: the mirror itself.
+"""python -m appliance run: the mirror itself.
 
 python -m appliance run                       # the Pi camera (else the demo clip); fullscreen on a Pi
 python -m appliance run --source demo --windowed

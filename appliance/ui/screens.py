@@ -139,7 +139,9 @@ class ResultScreen(MirrorScreen):
         result = view.result
         if result is None:
             return
-        self.outcome, self.title, self.score = text.outcome(result.outcome), result.title, str(result.score)
+        reached = result.time_to_target_s is not None
+        self.outcome, self.title = text.outcome_for(result.outcome, reached), result.title
+        self.score = str(result.score)
         parts = [f"best match {result.best_match}%", text.held(result.held_s, result.hold_required_s)]
         if result.time_to_target_s is not None:
             parts.append(f"on target after {result.time_to_target_s:.1f} s")
@@ -196,10 +198,10 @@ class SummaryScreen(MirrorScreen):
             return
         self.headline = view.title or "Session done"
         parts = [text.count(summary.drills_done, "drill"), f"average {summary.average_score}"]
-        parts.append(f"{summary.minutes:.0f} min")
+        parts.append(text.minutes(summary.minutes))
         if summary.best_title:
             parts.append(f"best: {summary.best_title} {summary.best_score}")
-        self.figures = " · ".join(parts)
+        self.figures = " · ".join(part for part in parts if part)
         self.message = summary.message or summary.reason
 
 
@@ -217,7 +219,7 @@ class ProgressScreen(MirrorScreen):
         self.streak = text.streak(progress.streak_days)
         self.figures = (
             f"best {text.count(progress.best_streak_days, 'day')} · {text.count(progress.sessions, 'session')}"
-            f" · today {progress.minutes_today:.0f} min"
+            + (f" · today {text.minutes(progress.minutes_today)}" if progress.minutes_today > 0 else "")
         )
         self.days = calendar_days(progress.streak_days, progress.practiced_today)
         self.trends = list(progress.trends[:5])  # the bottom band holds five rows at a readable size

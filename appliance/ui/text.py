@@ -84,6 +84,21 @@ def outcome(word: str) -> str:
     }.get(word, word.replace("_", " ").capitalize())
 
 
+def minutes(value: float) -> str:
+    """A duration on the glass: "12 min", "under a minute" (never "0 min"), "" for none at all."""
+    if value <= 0:
+        return ""
+    return "under a minute" if value < 1 else f"{value:.0f} min"
+
+
+def outcome_for(word: str, reached: bool) -> str:
+    """The result's headline; a miss that did reach the target says so (beside "best match 100%",
+    "Not this time" read as a contradiction): it was the hold that fell short."""
+    if word == "missed" and reached:
+        return "Reached it, not held long enough"
+    return outcome(word)
+
+
 def trend_word(direction: str) -> str:
     return {"up": "rising", "down": "falling"}.get(direction, "steady")
 

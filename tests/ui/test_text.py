@@ -61,3 +61,10 @@ def test_a_notice_on_the_glass_is_short_and_has_no_folders_or_errno():
     long = text.glass("word " * 60)
     assert len(long) <= text.GLASS_CHARS and long.endswith("…")
     assert text.glass("") == ""
+
+
+def test_minutes_never_say_zero_and_a_reached_miss_says_what_fell_short():
+    assert text.minutes(0.4) == "under a minute" and text.minutes(12.2) == "12 min" and text.minutes(0) == ""
+    assert text.outcome_for("missed", reached=True) == "Reached it, not held long enough"
+    assert text.outcome_for("missed", reached=False) == "Not this time"
+    assert text.outcome_for("completed", reached=True) == "Well held"
