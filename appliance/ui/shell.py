@@ -219,7 +219,8 @@ class MirrorShell:
     def _start_vision(self, _dt=None) -> None:
         try:
             self.vision.start(self.post_observation, self.post_error)
-        except ApplianceError as error:
+        except ApplianceError as error:  # no camera, a missing video: the drills say so, not "step in front"
+            self.coach.vision_problem = glass(f"No faces can be read: {error}")
             self.warn(error)
         if self.app.mirror is not None:
             self.app.mirror.set_demo(bool(getattr(self.vision, "is_demo", False)))

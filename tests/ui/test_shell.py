@@ -252,3 +252,20 @@ def test_a_broken_model_is_named_on_the_drill_not_a_missing_face(window):
         assert "/opt/m" not in said
 
     _run_shell(window, BrokenModel(0), check)
+
+
+def test_no_camera_is_said_on_the_glass_and_by_the_drills(window):
+    from appliance.errors import CameraError
+
+    class NoCamera(FakeVision):
+        is_demo = False
+
+        def start(self, publish, on_error) -> None:
+            raise CameraError("No camera found.", hint="check the ribbon cable")
+
+    def check(shell, root) -> None:
+        assert wait_until(lambda: "No camera found" in shell.view.notice)
+        assert shell.coach.vision_problem == "No faces can be read: No camera found."
+        assert root.demo_badge.opacity == 0
+
+    _run_shell(window, NoCamera(0), check)
