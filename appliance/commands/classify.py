@@ -23,7 +23,16 @@ from appliance.vision.tracking import prominence
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("classify", help="read the expression and features of faces in image files")
+    parser = subparsers.add_parser(
+        "classify",
+        help="read the expression and features of faces in image files",
+        description="Find every face in each image (BlazeFace) and read its expression; one JSON line per file:"
+        " {path, faces: [{box, score, expression, probabilities, appearance, features, pose}]}, or {path, error}"
+        " for a file that cannot be"
+        " read (the others go on; the exit status is then 1).  Images up to 64 megapixels.",
+        epilog="examples: python -m appliance classify photo.jpg   |   --face-crop crop1.png crop2.png"
+        "   |   --neutral relaxed.jpg smiling.jpg",
+    )
     parser.add_argument("images", nargs="+", metavar="IMAGE")
     parser.add_argument(
         "--face-crop", action="store_true", help="each image is already a cropped face: skip face detection"

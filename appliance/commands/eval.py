@@ -12,7 +12,15 @@ from appliance.vision.classifier import DEFAULT_MODEL, ExpressionClassifier
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("eval", help="accuracy and confusion matrix of a model on FER+")
+    parser = subparsers.add_parser(
+        "eval",
+        help="accuracy and confusion matrix of a model on FER+ (developers)",
+        description="Reproduce the model card's tables: accuracy, per-class recall and the confusion matrix of an"
+        " expression model on a FER+ split.  Needs the FER+ data set (ferplus48.npz, built from FER2013 with the"
+        " FER+ crowd votes), which is not shipped: this command is for checking a model, and a user of the mirror"
+        " does not need it.",
+        epilog="example: python -m appliance eval --data ~/datasets/ferplus48.npz --split test",
+    )
     parser.add_argument("--model", default=DEFAULT_MODEL, help="expression model (.tflite)")
     parser.add_argument("--data", default=DEFAULT_PATH, help="ferplus48.npz")
     parser.add_argument("--split", default="test", choices=SPLITS, help="test is FER+ PrivateTest")

@@ -1,4 +1,4 @@
-"""``python -m appliance run``: the mirror itself.
+"""python -m appliance run: the mirror itself.
 
 python -m appliance run                       # the Pi camera (else the demo clip); fullscreen on a Pi
 python -m appliance run --source demo --windowed
@@ -11,7 +11,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from appliance.camera.factory import SOURCES_HELP
+from appliance.camera.factory import SOURCES_HELP, source_argument
 from appliance.config import load_config
 
 log = logging.getLogger("appliance.run")
@@ -19,7 +19,7 @@ log = logging.getLogger("appliance.run")
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("run", help="run the mirror", description=__doc__, formatter_class=_Raw)
-    parser.add_argument("--source", help=f"where frames come from: {SOURCES_HELP}")
+    parser.add_argument("--source", type=source_argument, help=f"where frames come from: {SOURCES_HELP}")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--windowed", dest="fullscreen", action="store_const", const=False, help="run in a window")
     mode.add_argument("--fullscreen", dest="fullscreen", action="store_const", const=True, help="run fullscreen")
@@ -60,7 +60,6 @@ def run(args: argparse.Namespace) -> int:
     preferences = Preferences(config)  # what was chosen on the mirror's settings screen
     coach = _build_coach(config, preferences.difficulty)
     preferences.when_changed.append(lambda chosen: coach.set_difficulty(chosen.difficulty))
-    history = _open_history(coach)
 
     from appliance.ui.kivy_setup import configure_kivy
 
@@ -71,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         log_level="info" if args.verbose else "warning",
     )
     from appliance.display.power import choose_power
+
+    history = _open_history(coach)  # after Kivy is set up: its writer thread hands results to Kivy's Clock
     from appliance.ui.shell import MirrorShell
     from appliance.ui.sound_link import open_sound
     from appliance.ui.vision_link import VisionLink

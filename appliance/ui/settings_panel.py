@@ -12,7 +12,7 @@ from appliance.preferences import Preferences
 
 VOLUMES = (10, 25, 50, 75, 100)  # SELECT on the volume row steps through these (then wraps)
 
-BUTTONS = "next: move · select: change · back: leave"
+BUTTONS = "NEXT: move (hold: back) · SELECT: change · BACK: leave"
 
 
 @dataclass
