@@ -1,0 +1,181 @@
+"""The mirror's reading of an expression: appearance judged on its own evidence, fused with geometry.
+
+Two steps, both plain numpy and small enough to explain to a user:
+
+1. **Priors.**  The expression model's output carries the class frequencies it was trained on
+   (FER+ Training: neutral and happiness are half of its faces, contempt 2%), plus the extra
+   logits its calibration gave contempt and disgust.  At the mirror the person is asked for
+   every expression in turn, so the reading divides that prior out (``on_own_evidence``) --
+   tempered by ``PRIOR_POWER``, chosen on FER+ PublicTest, because a face at rest is still far
+   more common at a mirror than a face of contempt.
+2. **Geometry.**  Each expression's facial-action prototype (fear = brows raised *and* drawn
+   together + eyes widened + lips stretched; surprise = the same brows and eyes with the jaw
+   dropped and *no* stretch; ...) is scored on the named features of the landmarks, relative to
+   a neutral face (the person's own when known, the population's otherwise).  A prototype's
+   strength, times its gain, is log-evidence added to the appearance log-probabilities.  Which
+   cue of a prototype is missing (``missing_cues``) or should stay still (``interfering_cues``)
+   is what the coach's tips say.
+
+The constants come from ``python -m appliance.vision.reading_fit`` (FER+ Training for the prior,
+PublicTest for the power and the gains; never PrivateTest, never the London set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from appliance.vision.classifier import EXPRESSIONS
+from appliance.vision.features import FEATURES
+
+# The prior the shipped expression model's output carries, in EXPRESSIONS order: the crowd's
+# votes on FER+ Training averaged under the training recipe's row sampling (each row drawn with
+# probability count(its majority label) ** -0.3), times exp(the calibration's extra logit:
+# contempt +1.05, disgust +0.60, models/MODEL_CARD.md), renormalised.  Dividing by the votes
+# alone would count those boosts twice.  Recomputed by appliance.vision.reading_fit.
+TRAINING_PRIOR = (0.261, 0.2232, 0.1275, 0.1422, 0.0946, 0.0402, 0.047, 0.0643)
+
+PRIOR_POWER = 0.35
+"""How much of the training prior the reading divides out: 0 keeps the model's own, 1 judges
+every class on its evidence alone.  Chosen on PublicTest (see reading_fit)."""
+
+CUE_LEVEL = 0.2
+"""A feature at or above this has moved (a cue is present); below it, it is missing."""
+
+FLOOR = 0.02  # a feature at rest still counts a little, so one absent cue weakens, not vetoes
+
+
+@dataclass(frozen=True)
+class Prototype:
+    """An expression as movements of the named features (after the facial action coding system).
+
+    ``cues`` must all move; ``support`` makes the expression more convincing but is not needed;
+    ``against`` must stay still (surprise drops the jaw but does not stretch the lips).
+    """
+
+    expression: str
+    cues: tuple[str, ...]
+    support: tuple[str, ...] = ()
+    against: tuple[str, ...] = ()
+
+    def strength(self, features: Mapping[str, float]) -> float:
+        """0 (nothing of it) to 1 (every cue at full strength, nothing against).
+
+        The cues' geometric mean (all of them together, a soft AND; 0 when none moved), raised by up to half by the
+        supporting cues and lowered by the strongest cue against it.
+        """
+        cues = np.array([_value(features, name) for name in self.cues])
+        together = (float(np.exp(np.log(np.maximum(cues, FLOOR)).mean())) - FLOOR) / (1.0 - FLOOR)
+        support = float(np.mean([_value(features, name) for name in self.support])) if self.support else 0.0
+        against = max((_value(features, name) for name in self.against), default=0.0)
+        return min(1.0, together * (1.0 + 0.5 * support)) * (1.0 - against)
+
+
+PROTOTYPES: dict[str, Prototype] = {
+    p.expression: p
+    for p in (
+        Prototype("happiness", cues=("smile",), support=("eye_narrow",), against=("mouth_corners_down", "asymmetry")),
+        Prototype(
+            "surprise", cues=("brow_raise", "eye_widen", "jaw_drop"), against=("lip_stretch", "brow_lower", "smile")
+        ),
+        Prototype("sadness", cues=("mouth_corners_down",), support=("brow_raise",), against=("smile",)),
+        Prototype("anger", cues=("brow_lower", "eye_narrow", "lip_press"), against=("brow_raise", "smile")),
+        Prototype("disgust", cues=("nose_wrinkle",), support=("brow_lower",), against=("smile", "brow_raise")),
+        Prototype("fear", cues=("brow_raise", "brow_lower", "eye_widen", "lip_stretch"), against=("smile",)),
+        Prototype("contempt", cues=("asymmetry",), support=("smile",), against=("jaw_drop",)),
+    )
+}
+"""Neutral has no prototype: it is what is left when nothing moves."""
+
+# Log-evidence per unit of prototype strength, by expression (reading_fit, on PublicTest).
+GAINS = {"happiness": 3.0, "surprise": 3.0, "sadness": 3.0, "anger": 3.0, "disgust": 3.0, "fear": 3.0, "contempt": 3.0}
+
+
+def on_own_evidence(probabilities, prior=TRAINING_PRIOR, power: float = PRIOR_POWER) -> np.ndarray:
+    """``probabilities / prior ** power``, renormalised (EXPRESSIONS order).
+
+    With power 1, a face that gives the model no evidence (its output equals the prior) reads
+    uniform: every expression is judged on its own evidence.
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    log = np.log(np.maximum(p, 1e-6)) - power * np.log(np.asarray(prior, dtype=np.float64))
+    return _softmax(log)
+
+
+def prototype_strengths(features: Mapping[str, float] | None) -> np.ndarray:
+    """Each expression's prototype strength, 0-1 (EXPRESSIONS order; neutral 0); zeros without features."""
+    strengths = np.zeros(len(EXPRESSIONS))
+    if features:
+        for i, label in enumerate(EXPRESSIONS):
+            if label in PROTOTYPES:
+                strengths[i] = PROTOTYPES[label].strength(features)
+    return strengths
+
+
+def gain_vector(gains: Mapping[str, float] = GAINS) -> np.ndarray:
+    return np.array([float(gains.get(label, 0.0)) for label in EXPRESSIONS])
+
+
+def geometry_evidence(features: Mapping[str, float] | None, gains: Mapping[str, float] = GAINS) -> np.ndarray:
+    """Log-evidence for each expression (EXPRESSIONS order) from the prototypes; zeros without features."""
+    return prototype_strengths(features) * gain_vector(gains)
+
+
+def fused(
+    appearance,
+    features: Mapping[str, float] | None = None,
+    *,
+    prior=TRAINING_PRIOR,
+    power: float = PRIOR_POWER,
+    gains: Mapping[str, float] = GAINS,
+) -> np.ndarray:
+    """The mirror's reading (EXPRESSIONS order, sums to 1) from the model's probabilities and the features.
+
+    Without features (no landmarks) it is the appearance judged on its own evidence.
+    """
+    log = np.log(on_own_evidence(appearance, prior, power)) + geometry_evidence(features, gains)
+    return _softmax(log).astype(np.float32)
+
+
+def explain(
+    appearance, features: Mapping[str, float] | None = None, *, power: float = PRIOR_POWER
+) -> dict[str, dict[str, float]]:
+    """Per expression, where its reading came from: the appearance's log-evidence (prior divided
+    out, relative to the mean over expressions) and the geometry's."""
+    look = np.log(on_own_evidence(appearance, power=power))
+    look -= look.mean()
+    shape = geometry_evidence(features)
+    return {
+        label: {"appearance": round(float(look[i]), 3), "geometry": round(float(shape[i]), 3)}
+        for i, label in enumerate(EXPRESSIONS)
+    }
+
+
+def missing_cues(expression: str, features: Mapping[str, float], level: float = CUE_LEVEL) -> list[str]:
+    """The cues of ``expression``'s prototype that have not moved enough, in the prototype's order.
+
+    ``missing_cues("fear", features) -> ["lip_stretch"]`` when the brows and eyes are right but the
+    lips are not stretched.  Neutral (and an unknown label) has no cues: [].
+    """
+    prototype = PROTOTYPES.get(expression)
+    if prototype is None:
+        return []
+    return [name for name in prototype.cues if _value(features, name) < level]
+
+
+def interfering_cues(expression: str, features: Mapping[str, float], level: float = CUE_LEVEL) -> list[str]:
+    """Features that move but should stay still for ``expression`` (for neutral: every moving feature)."""
+    prototype = PROTOTYPES.get(expression)
+    names = prototype.against if prototype is not None else FEATURES if expression == "neutral" else ()
+    return [name for name in names if _value(features, name) >= level]
+
+
+def _value(features: Mapping[str, float], name: str) -> float:
+    return min(1.0, max(0.0, float(features.get(name, 0.0))))
+
+
+def _softmax(log: np.ndarray) -> np.ndarray:
+    e = np.exp(log - log.max())
+    return e / e.sum()
