@@ -6,14 +6,21 @@ Model outputs are cached under ``build/`` (they take minutes on a shared 2-core 
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from appliance.errors import ApplianceError
 from appliance.ferplus import load_split
-from appliance.vision.classifier import DEFAULT_MODEL, ExpressionClassifier
+from appliance.paths import PROJECT_DIR
+from appliance.vision.align import align_face
+from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
+from appliance.vision.faces import FaceDetector
 from appliance.vision.features import FEATURES
+from appliance.vision.images import read_image
+from appliance.vision.preprocess import to_gray
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,33 @@ def split_readings(
 
 
 def crop_features(images: np.ndarray) -> np.ndarray:
-    raise NotImplementedError
+    """The named features of each 48x48 crop, against the population neutral (NaN: no landmarks)."""
+    return np.full((len(images), len(FEATURES)), np.nan, np.float32)
+
+
+@dataclass(frozen=True)
+class FaceRead:
+    appearance: np.ndarray
+    geometry: dict | None
+
+
+class FaceReader:
+    """One photo's largest face: the model's probabilities and (with landmarks) its geometry."""
+
+    def __init__(self, model_path=DEFAULT_MODEL) -> None:
+        self.detector = FaceDetector()
+        self.classifier = ExpressionClassifier(model_path)
+
+    def read(self, path) -> FaceRead | None:
+        pixels = read_image(path)
+        faces = self.detector.detect(pixels)
+        if not faces:
+            return None
+        face = max(faces, key=lambda f: f.area)
+        return FaceRead(self.classifier.probability_vector(align_face(to_gray(pixels), face)), None)
+
+    def features(self, face: FaceRead, neutral: FaceRead | None) -> dict:
+        return {}
 
 
 def _cached(cache: Path | None, key: str, compute) -> np.ndarray:
@@ -62,3 +95,78 @@ def _cached(cache: Path | None, key: str, compute) -> np.ndarray:
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, value)
     return value
+
+
+LONDON_DIR = PROJECT_DIR.parent / "shared" / "datasets" / "london"
+MIN_GROUP = 9  # people: smaller groups are too small to report on their own
+
+
+@dataclass(frozen=True)
+class LondonPerson:
+    subject: str
+    gender: str
+    ethnicity: str
+    neutral: np.ndarray  # the expression model's probabilities on the neutral photo
+    smile: np.ndarray  # ... on the smiling photo
+    neutral_features: dict  # the neutral photo's features against the population neutral ({} without landmarks)
+    smile_features: dict  # the smile's features against the same person's neutral photo
+
+
+def london_people(folder: Path | str = LONDON_DIR, *, model_path=DEFAULT_MODEL, log=None) -> list[LondonPerson]:
+    """Each person's two photos through detection, alignment, the expression model and landmarks."""
+    folder = Path(folder)
+    labels = folder / "labels.csv"
+    if not labels.is_file():
+        raise ApplianceError(f"no London set at {folder} (labels.csv missing)", hint="pass --london with its folder")
+    rows: dict[str, dict] = {}
+    with labels.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            rows.setdefault(row["subject"], {"gender": row["gender"], "ethnicity": row["ethnicity"]})[row["label"]] = (
+                folder / row["file"]
+            )
+    reader = FaceReader(model_path)
+    people = []
+    for subject, row in sorted(rows.items()):
+        if "neutral" not in row or "happiness" not in row:
+            continue
+        neutral, smile = reader.read(row["neutral"]), reader.read(row["happiness"])
+        if neutral is None or smile is None:
+            if log:
+                log(f"{subject}: no face found in one of the photos; left out")
+            continue
+        people.append(
+            LondonPerson(
+                subject=subject,
+                gender=row["gender"],
+                ethnicity=row["ethnicity"],
+                neutral=neutral.appearance,
+                smile=smile.appearance,
+                neutral_features=reader.features(neutral, None),
+                smile_features=reader.features(smile, neutral),
+            )
+        )
+    return people
+
+
+def london_summary(people: list[LondonPerson], reading) -> dict:
+    """Shares of smiles read as happiness (overall, per gender and ethnic group of MIN_GROUP+ people)
+    and of neutral faces read as neutral with no reference; ``reading(appearance, features)`` gives a vector."""
+    happy, neutral = EXPRESSIONS.index("happiness"), EXPRESSIONS.index("neutral")
+    smiles = np.array([int(np.argmax(reading(p.smile, p.smile_features))) == happy for p in people])
+    rests = np.array([int(np.argmax(reading(p.neutral, p.neutral_features))) == neutral for p in people])
+    groups = {}
+    for attribute in ("gender", "ethnicity"):
+        for value in sorted({getattr(p, attribute) for p in people}):
+            members = np.array([getattr(p, attribute) == value for p in people])
+            if members.sum() >= MIN_GROUP:
+                groups[f"{attribute}={value}"] = {"people": int(members.sum()), "smiles": _share(smiles[members])}
+    return {
+        "people": len(people),
+        "smiles_read_as_happiness": _share(smiles),
+        "by_group": groups,
+        "neutrals_read_as_neutral": _share(rests),
+    }
+
+
+def _share(hits: np.ndarray) -> float:
+    return round(float(hits.mean()), 4) if len(hits) else float("nan")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from appliance.errors import ApplianceError
 from appliance.vision.align import align_face
-from appliance.vision.classifier import DEFAULT_MODEL, ExpressionClassifier
+from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
 from appliance.vision.faces import FaceDetector
 from appliance.vision.images import read_image
 from appliance.vision.preprocess import center_square, crop_face, to_gray
+from appliance.vision.reading import fused
 
 
 def add_parser(subparsers) -> None:
@@ -45,7 +48,7 @@ def _face_crop_faces(classifier: ExpressionClassifier, path: str) -> list[dict]:
     center, side = center_square(width, height)
     crop = crop_face(gray, center=center, side=side)
     box = [round(center[0] - side / 2), round(center[1] - side / 2), round(side), round(side)]
-    return [face_record(box, 1.0, classifier.probabilities(crop))]
+    return [face_record(box, 1.0, classifier.probability_vector(crop))]
 
 
 def _detected_faces(classifier: ExpressionClassifier, detector: FaceDetector, path: str) -> list[dict]:
@@ -53,14 +56,23 @@ def _detected_faces(classifier: ExpressionClassifier, detector: FaceDetector, pa
     pixels = read_image(path)  # grey or RGB (alpha dropped)
     gray = to_gray(pixels)
     faces = detector.detect(pixels)  # colour when the file has it: the detector scores higher on it
-    return [face_record(face.int_box(), face.score, classifier.probabilities(align_face(gray, face))) for face in faces]
+    return [
+        face_record(face.int_box(), face.score, classifier.probability_vector(align_face(gray, face))) for face in faces
+    ]
 
 
-def face_record(box, score: float, probabilities: dict[str, float]) -> dict:
-    """One face in the classify schema."""
+def face_record(box, score: float, appearance: np.ndarray, features: dict[str, float] | None = None) -> dict:
+    """One face in the classify schema: ``expression`` and ``probabilities`` are the mirror's fused
+    reading, ``appearance`` the expression model's own probabilities."""
+    reading = fused(appearance, features)
     return {
         "box": [int(v) for v in box],
         "score": round(float(score), 4),
-        "expression": max(probabilities, key=probabilities.get),
-        "probabilities": {label: round(p, 4) for label, p in probabilities.items()},
+        "expression": EXPRESSIONS[int(np.argmax(reading))],
+        "probabilities": _by_label(reading),
+        "appearance": _by_label(appearance),
     }
+
+
+def _by_label(vector) -> dict[str, float]:
+    return {label: round(float(p), 4) for label, p in zip(EXPRESSIONS, vector, strict=True)}

@@ -1,4 +1,4 @@
-"""One frame in, one Observation out: detect -> follow -> align -> classify -> smooth."""
+"""One frame in, one Observation out: detect -> follow -> align -> classify -> read -> smooth."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from appliance.messages import Observation
 from appliance.vision.align import align_face
 from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
 from appliance.vision.faces import DEFAULT_DETECTOR, FaceDetector
+from appliance.vision.reading import fused
 from appliance.vision.smoothing import TIME_CONSTANT, ProbabilitySmoother
 from appliance.vision.tracking import FaceTracker
 
@@ -77,15 +78,17 @@ class VisionPipeline:
         crop = align_face(gray, face)
         aligned = time.perf_counter()
         raw = self.classifier.probability_vector(crop)
-        smoothed = self.smoother.update(raw, frame.timestamp)
+        reading = fused(raw, None)  # the appearance judged on its own evidence, with the face's geometry
+        smoothed = self.smoother.update(reading, frame.timestamp)
         done = time.perf_counter()
         latency.update(align=(aligned - detected) * 1000, classify=(done - aligned) * 1000, total=(done - start) * 1000)
         return Observation(
             timestamp=frame.timestamp,
             face_box=face.int_box(),
             score=face.score,
-            probabilities=dict(zip(EXPRESSIONS, raw.tolist(), strict=True)),
+            probabilities=dict(zip(EXPRESSIONS, reading.tolist(), strict=True)),
             smoothed=dict(zip(EXPRESSIONS, smoothed.tolist(), strict=True)),
+            appearance=dict(zip(EXPRESSIONS, raw.tolist(), strict=True)),
             latency_ms=latency,
             frame_size=(width, height),
         )

@@ -3,7 +3,10 @@ import json
 import numpy as np
 
 from appliance.cli import main
+from appliance.reading_eval import crop_features
 from appliance.vision.classifier import ExpressionClassifier
+from appliance.vision.features import FEATURES
+from appliance.vision.reading import fused
 
 COLUMNS = ["neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt", "unknown", "not_face"]
 
@@ -23,7 +26,7 @@ def ferplus_with_split_votes(path, rows=24):
 
 def test_eval_reports_the_whole_split_and_the_fer_plus_authors_rows(tmp_path, capsys):
     images, labels = ferplus_with_split_votes(tmp_path / "f.npz")
-    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--json"]) == 0
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--json", "--no-london"]) == 0
     report = json.loads(capsys.readouterr().out)
 
     classifier = ExpressionClassifier()
@@ -36,6 +39,31 @@ def test_eval_reports_the_whole_split_and_the_fer_plus_authors_rows(tmp_path, ca
 
 def test_eval_markdown_names_both_figures(tmp_path, capsys):
     ferplus_with_split_votes(tmp_path / "f.npz")
-    assert main(["eval", "--data", str(tmp_path / "f.npz")]) == 0
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--no-london"]) == 0
     out = capsys.readouterr().out
     assert "24 rows" in out and "FER+ authors' own test rows only" in out and "16 rows" in out
+    assert "| balanced accuracy |" in out and "fused reading" in out
+
+
+def test_eval_reports_the_fused_reading_beside_the_model(tmp_path, capsys):
+    images, labels = ferplus_with_split_votes(tmp_path / "f.npz")
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--json", "--no-london"]) == 0
+    report = json.loads(capsys.readouterr().out)
+
+    classifier = ExpressionClassifier()
+    appearance = [classifier.probability_vector(image) for image in images]
+    features = crop_features(images)
+    read = np.array(
+        [
+            fused(a, dict(zip(FEATURES, f.tolist(), strict=True)) if not np.isnan(f).any() else None)
+            for a, f in zip(appearance, features, strict=True)
+        ]
+    )
+    assert report["fused_reading"]["accuracy"] == round(float((read.argmax(axis=1) == labels).mean()), 4)
+    assert report["fused_reading"]["rows"] == len(labels) and report["london"] is None
+
+
+def test_eval_says_when_the_london_set_is_absent(tmp_path, capsys):
+    ferplus_with_split_votes(tmp_path / "f.npz")
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--london", str(tmp_path / "nowhere")]) == 0
+    assert "no London set at" in capsys.readouterr().out
