@@ -116,3 +116,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def fit_head(x: np.ndarray, labels: np.ndarray, *, l2: float = 1e-3, steps: int = 500, rate: float = 0.5):
+    """A multinomial logistic regression (plain numpy, full-batch gradient descent), every class
+    weighted equally (so its output carries no class prior).  Returns (weights, bias, mean, scale).
+
+    For comparison with the prototypes only: it is not what the mirror ships (see the model card).
+    """
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    z = (x - mean) / scale
+    n, k = len(labels), len(EXPRESSIONS)
+    counts = np.maximum(np.bincount(labels, minlength=k), 1)
+    row_weight = (n / (k * counts))[labels] / n
+    onehot = np.eye(k)[labels]
+    weights, bias = np.zeros((z.shape[1], k)), np.zeros(k)
+    for _ in range(steps):
+        logits = z @ weights + bias
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        grad = (p - onehot) * row_weight[:, None]
+        weights -= rate * (z.T @ grad + l2 * weights)
+        bias -= rate * grad.sum(axis=0)
+    return weights, bias, mean, scale
+
+
+def head_logits(x: np.ndarray, head) -> np.ndarray:
+    weights, bias, mean, scale = head
+    return ((x - mean) / scale) @ weights + bias
