@@ -18,7 +18,8 @@ from appliance import __version__
 from appliance.errors import ApplianceError
 from appliance.paths import state_dir
 
-COMMANDS = ("run", "classify", "eval", "bench", "drills", "history")
+# Modules in appliance/commands; each names its own command (eval_features is "eval-features").
+COMMANDS = ("run", "classify", "eval", "eval_features", "bench", "drills", "history")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,9 +18,11 @@ from appliance.paths import PROJECT_DIR
 from appliance.vision.align import align_face
 from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
 from appliance.vision.faces import FaceDetector
-from appliance.vision.features import FEATURES
+from appliance.vision.features import FEATURES, features_from, measure
 from appliance.vision.images import read_image
+from appliance.vision.landmarks import MIN_PRESENCE, FaceMesh
 from appliance.vision.preprocess import to_gray
+from appliance.vision.tracking import prominence
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,18 @@ def split_readings(
 
 
 def crop_features(images: np.ndarray) -> np.ndarray:
-    """The named features of each 48x48 crop, against the population neutral (NaN: no landmarks)."""
-    return np.full((len(images), len(FEATURES)), np.nan, np.float32)
+    """The named features of each 48x48 crop against the population neutral (NaN: no landmarks),
+    the crops upscaled into the face mesh's input exactly as the face model was built from them."""
+    from appliance.vision.build_face_model import read_crops
+
+    out = np.full((len(images), len(FEATURES)), np.nan, np.float32)
+    if len(images) == 0:
+        return out
+    shapes, kept = read_crops(FaceMesh(), images)
+    for row, shape in zip(kept, shapes, strict=True):
+        features = features_from(measure(shape)[0])
+        out[row] = [features[name] for name in FEATURES]
+    return out
 
 
 @dataclass(frozen=True)
@@ -67,22 +79,31 @@ class FaceRead:
 
 
 class FaceReader:
-    """One photo's largest face: the model's probabilities and (with landmarks) its geometry."""
+    """One photo's most prominent face: the model's probabilities and its geometry (None when the
+    landmarks could not be read), as ``classify`` reads a photo."""
 
     def __init__(self, model_path=DEFAULT_MODEL) -> None:
         self.detector = FaceDetector()
         self.classifier = ExpressionClassifier(model_path)
+        self.mesh = FaceMesh()
 
     def read(self, path) -> FaceRead | None:
         pixels = read_image(path)
         faces = self.detector.detect(pixels)
         if not faces:
             return None
-        face = max(faces, key=lambda f: f.area)
-        return FaceRead(self.classifier.probability_vector(align_face(to_gray(pixels), face)), None)
+        height, width = pixels.shape[:2]
+        face = max(faces, key=lambda f: prominence(f, (width, height)))
+        appearance = self.classifier.probability_vector(align_face(to_gray(pixels), face))
+        mesh = self.mesh.read_still(pixels, face)
+        return FaceRead(appearance, measure(mesh.points)[0] if mesh.presence >= MIN_PRESENCE else None)
 
-    def features(self, face: FaceRead, neutral: FaceRead | None) -> dict:
-        return {}
+    @staticmethod
+    def features(face: FaceRead, neutral: FaceRead | None) -> dict:
+        """``face``'s features against ``neutral``'s geometry (the population's when None); {} without landmarks."""
+        if face.geometry is None or (neutral is not None and neutral.geometry is None):
+            return {}
+        return features_from(face.geometry, None if neutral is None else neutral.geometry)
 
 
 def _cached(cache: Path | None, key: str, compute) -> np.ndarray:

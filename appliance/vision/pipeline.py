@@ -1,8 +1,17 @@
-"""One frame in, one Observation out: detect -> follow -> align -> classify -> read -> smooth."""
+"""One frame in, one Observation out: detect or track -> landmarks -> align -> classify -> read ->
+smooth, and from the landmarks the head pose and the named features; the reading fuses the
+expression model's probabilities with those features (``reading.fused``).
+
+MediaPipe face-mesh style: BlazeFace finds the face once; then each frame's landmarks give the
+next frame's region of interest, and the detector runs again only when the landmark model says
+the face is gone (presence below MIN_PRESENCE) or the points leave the frame.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +21,15 @@ from appliance.errors import FrameError
 from appliance.messages import Observation
 from appliance.vision.align import align_face
 from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
-from appliance.vision.faces import DEFAULT_DETECTOR, FaceDetector
+from appliance.vision.faces import DEFAULT_DETECTOR, Face, FaceDetector
+from appliance.vision.features import features_from, is_geometry, measure
+from appliance.vision.landmarks import DEFAULT_LANDMARK_MODEL, MAX_OUTSIDE, MIN_PRESENCE, FaceMesh, Mesh, Roi
 from appliance.vision.reading import fused
 from appliance.vision.smoothing import TIME_CONSTANT, ProbabilitySmoother
 from appliance.vision.tracking import FaceTracker
 
-STAGES = ("detect", "align", "classify", "total")
+STAGES = ("detect", "landmarks", "align", "classify", "features", "total")
+"""Latency keys; "detect" only on frames where the detector ran, the others on frames with a face."""
 
 
 def check_frame(frame) -> np.ndarray:
@@ -34,10 +46,14 @@ def check_frame(frame) -> np.ndarray:
 class VisionPipeline:
     """The vision path for one thread; interpreters are built once, here.
 
-    The detector reads the frame's colour pixels when the source gives them at the grey
-    image's size (BlazeFace was trained on colour: on the demo clip it finds the face in 80% of
-    frames from colour, 53% from grey), else the grey image.  The classifier always reads grey.
-    ``grey_only`` makes the detector ignore colour.
+    The detector and the landmark model read the frame's colour pixels when the source gives
+    them at the grey image's size (BlazeFace was trained on colour: on the demo clip it finds
+    the face in 80% of frames from colour, 53% from grey), else the grey image.  The classifier
+    always reads grey.  ``grey_only`` makes them ignore colour.  ``landmarks=False`` runs the
+    detector on every frame and reads no landmarks (the pipeline before the face mesh).
+
+    ``counters`` count frames, detector runs, frames followed by the landmarks alone and times
+    the face was lost.  :meth:`set_neutral` may be called from any thread.
     """
 
     def __init__(
@@ -45,16 +61,40 @@ class VisionPipeline:
         *,
         model_path: Path | str = DEFAULT_MODEL,
         detector_path: Path | str = DEFAULT_DETECTOR,
+        landmark_path: Path | str = DEFAULT_LANDMARK_MODEL,
         num_threads: int = 1,
         time_constant: float = TIME_CONSTANT,
         grey_only: bool = False,
+        landmarks: bool = True,
     ) -> None:
         self.num_threads, self.grey_only = num_threads, grey_only
         self.detector = FaceDetector(detector_path, num_threads=num_threads)
+        self.mesh = FaceMesh(landmark_path, num_threads=num_threads) if landmarks else None
         self.classifier = ExpressionClassifier(model_path, num_threads=num_threads)
         self.tracker = FaceTracker()
         self.smoother = ProbabilitySmoother(time_constant=time_constant)
-        self.last_faces: list = []  # every face found in the last frame, followed or not
+        self.last_faces: list = []  # every face the detector found in its last run, or the followed one
+        self.counters = dict.fromkeys(("frames", "detector_runs", "tracked", "lost"), 0)
+        self._roi: Roi | None = None  # where the landmarks say the face will be next: tracking
+        self._neutral: tuple[Mapping[str, float] | None, str] = (None, "population")
+        self._neutral_lock = threading.Lock()
+
+    @property
+    def is_tracking(self) -> bool:
+        """Whether the next frame's face comes from the landmarks rather than the detector."""
+        return self._roi is not None
+
+    def set_neutral(self, geometry: Mapping[str, float] | None, *, kind: str = "personal") -> None:
+        """Measure features from this neutral face from the next frame on (None: the population's).
+
+        ``geometry`` is a geometry dict (a median of ``Observation.geometry`` over calm frames).
+        Safe from any thread: the pair is swapped whole.
+        """
+        if geometry is not None and not is_geometry(geometry):
+            raise ValueError("a neutral face must be a geometry dict with every key of features.GEOMETRY")
+        pair = (None, "population") if geometry is None else (dict(geometry), kind)
+        with self._neutral_lock:
+            self._neutral = pair
 
     def observe(self, frame: Frame) -> Observation:
         """Read one frame; raises FrameError for a frame of the wrong shape or type."""
@@ -65,35 +105,87 @@ class VisionPipeline:
         use_rgb = (
             not self.grey_only and isinstance(rgb, np.ndarray) and rgb.dtype == np.uint8 and rgb.shape[:2] == gray.shape
         )
-        faces = self.last_faces = self.detector.detect(rgb if use_rgb else gray)
-        face = self.tracker.update(faces, (width, height))
-        detected = time.perf_counter()
-        latency = {"detect": (detected - start) * 1000}
+        self.counters["frames"] += 1
+        latency: dict[str, float] = {}
+        face, mesh = self._locate(rgb if use_rgb else gray, (width, height), latency)
+        located = time.perf_counter()
         if face is None:
             self.smoother.reset()
-            latency["total"] = latency["detect"]
+            latency["total"] = (located - start) * 1000
             return Observation(timestamp=frame.timestamp, latency_ms=latency, frame_size=(width, height))
         if self.tracker.changed:
             self.smoother.reset()
         crop = align_face(gray, face)
         aligned = time.perf_counter()
         raw = self.classifier.probability_vector(crop)
-        reading = fused(raw, None)  # the appearance judged on its own evidence, with the face's geometry
+        classified = time.perf_counter()
+        measured = {}
+        if mesh is not None:
+            neutral, kind = self._neutral
+            geometry, pose = measure(mesh.points)
+            measured = dict(
+                landmarks=mesh.points,
+                pose=pose,
+                geometry=geometry,
+                features=features_from(geometry, neutral),
+                neutral=kind,
+            )
+        # The mirror's reading: the appearance judged on its own evidence, fused with the geometry.
+        reading = fused(raw, measured.get("features"))
         smoothed = self.smoother.update(reading, frame.timestamp)
         done = time.perf_counter()
-        latency.update(align=(aligned - detected) * 1000, classify=(done - aligned) * 1000, total=(done - start) * 1000)
+        latency.update(align=(aligned - located) * 1000, classify=(classified - aligned) * 1000)
+        if mesh is not None:
+            latency["features"] = (done - classified) * 1000
+        latency["total"] = (done - start) * 1000
         return Observation(
             timestamp=frame.timestamp,
             face_box=face.int_box(),
             score=face.score,
             probabilities=dict(zip(EXPRESSIONS, reading.tolist(), strict=True)),
             smoothed=dict(zip(EXPRESSIONS, smoothed.tolist(), strict=True)),
-            appearance=dict(zip(EXPRESSIONS, raw.tolist(), strict=True)),
             latency_ms=latency,
             frame_size=(width, height),
+            appearance=dict(zip(EXPRESSIONS, raw.tolist(), strict=True)),
+            **measured,
         )
+
+    def _locate(self, image: np.ndarray, frame_size, latency: dict) -> tuple[Face | None, Mesh | None]:
+        """The face to read in this frame and its landmarks (None when they could not be read)."""
+        if self.mesh is not None and self._roi is not None:
+            began = time.perf_counter()
+            mesh = self.mesh.read(image, self._roi)
+            latency["landmarks"] = (time.perf_counter() - began) * 1000
+            if _holds_face(mesh, frame_size):
+                face = mesh.face()
+                self.tracker.follow(face)
+                self.last_faces = [face]
+                self._roi = Roi.from_landmarks(mesh.points)
+                self.counters["tracked"] += 1
+                return face, mesh
+            self._roi = None  # lost: the detector looks again, in this same frame
+            self.counters["lost"] += 1
+        began = time.perf_counter()
+        faces = self.last_faces = self.detector.detect(image)
+        face = self.tracker.update(faces, frame_size)  # continuity first: a passer-by does not take over
+        detected = time.perf_counter()
+        latency["detect"] = (detected - began) * 1000
+        self.counters["detector_runs"] += 1
+        if face is None or self.mesh is None:
+            return face, None
+        mesh = self.mesh.read(image, Roi.from_face(face))
+        latency["landmarks"] = latency.get("landmarks", 0.0) + (time.perf_counter() - detected) * 1000
+        if not _holds_face(mesh, frame_size):
+            return face, None  # the expression is still read from the detector's box
+        self._roi = Roi.from_landmarks(mesh.points)
+        return face, mesh
 
     def reset(self) -> None:
         """Forget the followed face and its history (a new session, a restarted source)."""
         self.tracker.reset()
         self.smoother.reset()
+        self._roi = None
+
+
+def _holds_face(mesh: Mesh, frame_size) -> bool:
+    return mesh.presence >= MIN_PRESENCE and mesh.outside_share(frame_size) <= MAX_OUTSIDE

@@ -58,6 +58,11 @@ class FaceTracker:
         self._last, self._missed = chosen, 0
         return chosen
 
+    def follow(self, face: Face) -> None:
+        """The same person, found without the detector (the landmarks followed them): remember
+        where, so that when the detector looks again it continues from here."""
+        self._last, self._missed, self.changed = face, 0, False
+
     def reset(self) -> None:
         self._last, self._missed, self.changed = None, 0, False
 

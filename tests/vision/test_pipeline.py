@@ -52,7 +52,7 @@ def test_a_face_is_read_and_smoothed_over_time(pipeline):
     assert list(first.probabilities) == list(EXPRESSIONS) and first.smoothed == pytest.approx(first.probabilities)
     x, y, w, h = first.face_box
     assert 300 < x + w / 2 < 650 and w > 200
-    assert set(first.latency_ms) == {"detect", "align", "classify", "total"}
+    assert set(first.latency_ms) == {"detect", "landmarks", "align", "classify", "features", "total"}
     assert first.latency_ms["total"] >= first.latency_ms["detect"]
     flipped = np.ascontiguousarray(gray[:, ::-1])  # the same face, mirrored: another reading, same place
     second = pipeline.observe(Frame(flipped, 1.1))

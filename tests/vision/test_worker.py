@@ -150,4 +150,4 @@ def test_the_real_pipeline_on_the_demo_clip_reports_a_face():
     assert observation is not None and observation.frame_size == (640, 360)
     assert list(observation.smoothed) == list(EXPRESSIONS)
     assert sum(observation.probabilities.values()) == pytest.approx(1, abs=1e-3)
-    assert set(observation.latency_ms) == {"detect", "align", "classify", "total"}
+    assert {"landmarks", "align", "classify", "total"} <= set(observation.latency_ms)  # "detect" only when it ran

@@ -1,0 +1,139 @@
+"""``eval-features``: does ``smile`` see each London smile against the same person's neutral face?
+
+The London set (../shared/datasets/london, evaluation only) has each of 102 people neutral and
+smiling.  For each person the neutral photo's geometry is their personal neutral; the smile's
+features are read relative to it.  Printed: the share of smiles whose ``smile`` reaches
+``features.SMILE_THRESHOLD`` (fixed before this set was looked at), overall and for every
+gender and ethnic group, and the mean and 95th percentile of the other features.  A photo in
+which no face or no landmarks are found counts as a missed smile.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from appliance.errors import ApplianceError
+from appliance.paths import PROJECT_DIR
+from appliance.vision.features import FEATURES, SMILE_THRESHOLD, features_from
+
+DEFAULT_LONDON = PROJECT_DIR.parent / "shared" / "datasets" / "london"
+MIN_GROUP = 9  # the target applies to groups of at least this many people
+GROUP_TARGET, OVERALL_TARGET = 0.90, 0.95
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "eval-features", help="smile feature on the London set, each smile against the same person's neutral"
+    )
+    parser.add_argument("--data", default=str(DEFAULT_LONDON), help="the london folder (labels.csv, images/)")
+    parser.add_argument("--threshold", type=float, default=SMILE_THRESHOLD, help=argparse_threshold_help())
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.set_defaults(func=run)
+
+
+def argparse_threshold_help() -> str:
+    return f"smile counts as made at this value (default {SMILE_THRESHOLD}, features.SMILE_THRESHOLD)"
+
+
+def read_people(folder: Path) -> list[dict]:
+    """One dict per person: subject, gender, ethnicity, and the paths of their neutral and smile."""
+    labels = folder / "labels.csv"
+    if not labels.is_file():
+        raise ApplianceError(
+            f"the London set is not at {folder} (no labels.csv)",
+            hint="pass --data with the path of shared/datasets/london",
+        )
+    people: dict[str, dict] = {}
+    with labels.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            person = people.setdefault(
+                row["subject"], {"subject": row["subject"], "gender": row["gender"], "ethnicity": row["ethnicity"]}
+            )
+            person[row["label"]] = folder / row["file"]
+    return [p for p in people.values() if "neutral" in p and "happiness" in p]
+
+
+def summarise(rows: list[dict], threshold: float) -> dict:
+    """Figures from rows of {subject, gender, ethnicity, features (dict, or None when unread)}."""
+
+    def share(group: list[dict]) -> dict:
+        made = sum(1 for r in group if r["features"] is not None and r["features"]["smile"] >= threshold)
+        return {"people": len(group), "smiles_seen": made, "share": round(made / len(group), 4) if group else None}
+
+    groups: dict[str, dict[str, list]] = {"gender": defaultdict(list), "ethnicity": defaultdict(list)}
+    for row in rows:
+        for key in groups:
+            groups[key][row[key]].append(row)
+    read = [r["features"] for r in rows if r["features"] is not None]
+    others = {}
+    for name in FEATURES:
+        if name != "smile" and read:
+            values = np.array([f[name] for f in read])
+            others[name] = {"mean": round(float(values.mean()), 4), "p95": round(float(np.percentile(values, 95)), 4)}
+    by_group = {key: {name: share(members) for name, members in sorted(g.items())} for key, g in groups.items()}
+    overall = share(rows)
+    checked = [s for g in by_group.values() for s in g.values() if s["people"] >= MIN_GROUP]
+    return {
+        "threshold": threshold,
+        "people": len(rows),
+        "unread": len(rows) - len(read),
+        "overall": overall,
+        "groups": by_group,
+        "smile": _spread([f["smile"] for f in read]),
+        "other_features": others,
+        "targets_met": {
+            f"overall >= {OVERALL_TARGET}": bool(overall["share"] is not None and overall["share"] >= OVERALL_TARGET),
+            f"every group of {MIN_GROUP}+ people >= {GROUP_TARGET}": all(s["share"] >= GROUP_TARGET for s in checked),
+        },
+    }
+
+
+def _spread(values: list[float]) -> dict:
+    if not values:
+        return {}
+    p5, p50 = np.percentile(values, [5, 50])
+    return {"p5": round(float(p5), 4), "median": round(float(p50), 4)}
+
+
+def run(args) -> int:
+    from appliance.commands.classify import Reader
+
+    people = read_people(Path(args.data))
+    reader = Reader(expression=False)
+    rows = []
+    for person in people:
+        try:
+            neutral = reader.geometry(str(person["neutral"]))
+            features = features_from(reader.geometry(str(person["happiness"])), neutral)
+        except ApplianceError:
+            features = None
+        rows.append({**{k: person[k] for k in ("subject", "gender", "ethnicity")}, "features": features})
+    result = {"data": str(args.data), **summarise(rows, args.threshold)}
+    print(json.dumps(result, indent=1) if args.json else format_report(result))
+    return 0
+
+
+def format_report(result: dict) -> str:
+    overall = result["overall"]
+    lines = [
+        f"London set: {result['people']} people, each smile against the same person's neutral "
+        f"(smile >= {result['threshold']}); {result['unread']} without a readable face",
+        f"  overall: {overall['smiles_seen']}/{overall['people']} = {overall['share']:.1%}",
+    ]
+    for key, groups in result["groups"].items():
+        for name, s in groups.items():
+            mark = "" if s["people"] >= MIN_GROUP else "  (fewer than 9 people: no target)"
+            lines.append(f"  {key} {name}: {s['smiles_seen']}/{s['people']} = {s['share']:.1%}{mark}")
+    if result["smile"]:
+        lines.append(f"  smile value: median {result['smile']['median']}, 5th percentile {result['smile']['p5']}")
+    lines.append("\nthe other features on the smiles (0 = the person's neutral):")
+    for name, figures in result["other_features"].items():
+        lines.append(f"  {name:<20} mean {figures['mean']:.3f}   p95 {figures['p95']:.3f}")
+    verdicts = (f"{target}: {'met' if met else 'NOT met'}" for target, met in result["targets_met"].items())
+    lines.append("\ntargets: " + ", ".join(verdicts))
+    return "\n".join(lines)

@@ -1,0 +1,262 @@
+"""The 468-point face mesh (MediaPipe's face_landmark.tflite), MediaPipe face-mesh style.
+
+The model reads a 192x192 RGB crop of a rotated square region of interest (ROI) and gives
+1404 numbers (468 points x, y, z in input pixels; z is depth at the scale of x, smaller is
+nearer the camera) and one face-presence logit.  The input is colour in [0, 1], the range
+MediaPipe's current face_landmark graph gives it (its first graphs fed [-1, 1]: on the fixture
+photos the two put the points within 0.8 pixel of each other and both give logits above 25, so
+the model is not sensitive to it; ``python -m appliance.vision.landmarks IMAGE`` compares them).
+
+The ROI comes from the detector for the first frame (box centre, the eye keypoints for the
+rotation, 1.5x the box's longer side, as face_detection_front_detection_to_roi does), then
+from the last frame's landmarks (their extent along the eye line, 1.5x, as
+face_landmark_landmarks_to_roi does), so the detector runs again only when tracking is lost.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from appliance.errors import FrameError, ModelError
+from appliance.paths import MODELS_DIR
+from appliance.vision.faces import Face
+from appliance.vision.litert import load_interpreter
+
+DEFAULT_LANDMARK_MODEL = MODELS_DIR / "face_landmark.tflite"
+
+INPUT_SIZE = 192
+POINTS = 468
+ROI_SCALE = 1.5  # both MediaPipe ROI graphs expand the face's extent by this much
+MIN_PRESENCE = 0.5  # below this the ROI holds no face: hand back to the detector
+MAX_OUTSIDE = 0.25  # more than this share of the points outside the frame: the face left it
+# BlazeFace's box from the mesh, so the expression crop is framed as align.py calibrated it:
+# measured on every third frame of the demo clip (46 frames with a detection, read with both),
+# in units of the points' extent along the eye line: box side 1.170 (IQR 0.11), centre 0.038
+# below the extent's centre (IQR 0.07), 0.035 along the eye line (IQR 0.08; taken as 0: a
+# frontal face is symmetric).
+BOX_PER_EXTENT = 1.17
+BOX_SHIFT_DOWN = 0.038
+
+# Mesh indices (the person's right is the image's left when they face the camera).
+RIGHT_EYE_OUTER, RIGHT_EYE_INNER, LEFT_EYE_INNER, LEFT_EYE_OUTER = 33, 133, 362, 263
+NOSE_TIP, MOUTH_CENTER, RIGHT_CHEEK, LEFT_CHEEK = 1, 13, 234, 454
+
+
+@dataclass(frozen=True)
+class Roi:
+    """A rotated square in frame pixels: ``angle`` (radians) is the frame direction that becomes
+    the crop's x axis (the line between the eyes, so the crop is levelled)."""
+
+    center: tuple[float, float]
+    side: float
+    angle: float
+
+    @classmethod
+    def from_face(cls, face: Face, *, scale: float = ROI_SCALE) -> Roi:
+        dx, dy = face.left_eye - face.right_eye
+        x, y, w, h = face.box
+        return cls((x + w / 2, y + h / 2), scale * max(w, h), math.atan2(float(dy), float(dx)))
+
+    @classmethod
+    def from_landmarks(cls, points: np.ndarray, *, scale: float = ROI_SCALE) -> Roi:
+        """The square around the points' extent measured along and across their eye line."""
+        dx, dy = points[LEFT_EYE_OUTER, :2] - points[RIGHT_EYE_OUTER, :2]
+        angle = math.atan2(float(dy), float(dx))
+        cos_a, sin_a = math.cos(angle), math.sin(angle)
+        u = points[:, 0] * cos_a + points[:, 1] * sin_a  # along the eye line
+        v = -points[:, 0] * sin_a + points[:, 1] * cos_a  # across it
+        mid_u, mid_v = (u.min() + u.max()) / 2, (v.min() + v.max()) / 2
+        center = (mid_u * cos_a - mid_v * sin_a, mid_u * sin_a + mid_v * cos_a)
+        side = scale * max(float(u.max() - u.min()), float(v.max() - v.min()))
+        return cls((float(center[0]), float(center[1])), side, angle)
+
+    def affine(self, size: int = INPUT_SIZE) -> np.ndarray:
+        """(2, 3) matrix taking crop pixels (x, y, 1) to frame pixels."""
+        cos_a, sin_a = math.cos(self.angle), math.sin(self.angle)
+        k = self.side / size
+        cx, cy = self.center
+        # crop (x, y) -> offset from the crop centre, rotated, scaled, moved to the ROI centre
+        return np.array(
+            [
+                [k * cos_a, -k * sin_a, cx - k * (cos_a - sin_a) * size / 2],
+                [k * sin_a, k * cos_a, cy - k * (sin_a + cos_a) * size / 2],
+            ]
+        )
+
+    def to_frame(self, points: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+        """(n, 3) points in crop pixels to frame pixels; z is scaled like x."""
+        matrix = self.affine(size)
+        out = np.empty_like(points, dtype=np.float32)
+        out[:, :2] = points[:, :2] @ matrix[:, :2].T + matrix[:, 2]
+        out[:, 2] = points[:, 2] * (self.side / size)
+        return out
+
+
+def crop_roi(image: np.ndarray, roi: Roi, size: int = INPUT_SIZE) -> np.ndarray:
+    """The ROI as a ``size`` x ``size`` x 3 uint8 crop, edges repeated outside the frame.
+
+    Pillow's affine transform samples bilinearly without averaging, so a ROI more than twice
+    the crop's size is first box-reduced by a whole factor (no aliasing on close faces).
+    """
+    from PIL import Image
+
+    height, width = image.shape[:2]
+    reach = roi.side * 0.75 + 2  # > half the square's diagonal
+    x0, y0 = max(int(roi.center[0] - reach), 0), max(int(roi.center[1] - reach), 0)
+    x1, y1 = min(int(roi.center[0] + reach) + 1, width), min(int(roi.center[1] + reach) + 1, height)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        x0, y0, x1, y1 = 0, 0, width, height
+    region = image[y0:y1, x0:x1]
+    if region.ndim == 2:
+        region = np.repeat(region[:, :, np.newaxis], 3, axis=2)
+    picture = Image.fromarray(np.ascontiguousarray(region[:, :, :3]))
+    factor = max(1, int(roi.side // (2 * size)))
+    if factor > 1:
+        picture = picture.reduce(factor)
+    matrix = roi.affine(size)
+    matrix[:, 2] -= (x0, y0)
+    matrix /= factor
+    # Outside the frame the edge pixels repeat (MediaPipe crops with BORDER_REPLICATE): pad the
+    # region as far as the ROI's corners reach past it.
+    pixels = np.asarray(picture)
+    corners = np.array([[0, 0], [size, 0], [0, size], [size, size]], dtype=np.float64) @ matrix[:, :2].T
+    corners += matrix[:, 2]
+    reach_out = max(0.0, -corners.min(), corners[:, 0].max() - pixels.shape[1], corners[:, 1].max() - pixels.shape[0])
+    pad = int(math.ceil(reach_out)) + 2
+    padded = np.pad(pixels, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
+    matrix[:, 2] += pad
+    data = tuple(matrix.ravel())
+    return np.asarray(Image.fromarray(padded).transform((size, size), Image.AFFINE, data, resample=Image.BILINEAR))
+
+
+@dataclass(frozen=True)
+class Mesh:
+    """One reading of the face mesh: (468, 3) float32 frame pixels and the presence in [0, 1]."""
+
+    points: np.ndarray
+    presence: float
+    roi: Roi
+
+    def outside_share(self, frame_size: tuple[int, int]) -> float:
+        width, height = frame_size
+        x, y = self.points[:, 0], self.points[:, 1]
+        return float(np.mean((x < 0) | (y < 0) | (x >= width) | (y >= height)))
+
+    def face(self) -> Face:
+        """A detector-like Face from the mesh: BlazeFace's box as the detector would give it
+        (measured, see BOX_PER_EXTENT), the eyes' centres and four more keypoints."""
+        pts = self.points
+        dx, dy = pts[LEFT_EYE_OUTER, :2] - pts[RIGHT_EYE_OUTER, :2]
+        angle = math.atan2(float(dy), float(dx))
+        cos_a, sin_a = math.cos(angle), math.sin(angle)
+        u = pts[:, 0] * cos_a + pts[:, 1] * sin_a
+        v = -pts[:, 0] * sin_a + pts[:, 1] * cos_a
+        extent = float(u.max() - u.min())
+        mid_u = (u.max() + u.min()) / 2
+        mid_v = (v.max() + v.min()) / 2 + BOX_SHIFT_DOWN * extent
+        cx, cy = mid_u * cos_a - mid_v * sin_a, mid_u * sin_a + mid_v * cos_a
+        side = BOX_PER_EXTENT * extent
+        keypoints = np.stack(
+            [
+                (pts[RIGHT_EYE_OUTER, :2] + pts[RIGHT_EYE_INNER, :2]) / 2,
+                (pts[LEFT_EYE_OUTER, :2] + pts[LEFT_EYE_INNER, :2]) / 2,
+                pts[NOSE_TIP, :2],
+                pts[MOUTH_CENTER, :2],
+                pts[RIGHT_CHEEK, :2],
+                pts[LEFT_CHEEK, :2],
+            ]
+        ).astype(np.float32)
+        box = (float(cx - side / 2), float(cy - side / 2), side, side)
+        return Face(box, self.presence, keypoints)
+
+
+class FaceMesh:
+    """The landmark model on a ROI of a frame.  Build once; not thread-safe (one per thread)."""
+
+    def __init__(self, model_path: Path | str = DEFAULT_LANDMARK_MODEL, *, num_threads: int = 1) -> None:
+        self.model_path = Path(model_path)
+        self._interpreter = load_interpreter(self.model_path, num_threads=num_threads, what="face landmark model")
+        (inp,) = self._interpreter.get_input_details()
+        outputs = sorted(self._interpreter.get_output_details(), key=lambda d: -int(np.prod(d["shape"])))
+        sizes = [int(np.prod(d["shape"])) for d in outputs]
+        if tuple(inp["shape"]) != (1, INPUT_SIZE, INPUT_SIZE, 3) or sizes != [POINTS * 3, 1]:
+            raise ModelError(
+                f"{self.model_path} is not MediaPipe's 468-point face landmark model "
+                f"(input {tuple(inp['shape'])}, output sizes {sizes})",
+                hint="run python models/extract_face_models.py",
+            )
+        self._input_index = inp["index"]
+        self._points_index, self._presence_index = outputs[0]["index"], outputs[1]["index"]
+        self._tensor = np.empty((1, INPUT_SIZE, INPUT_SIZE, 3), dtype=np.float32)
+
+    def run(self, crop: np.ndarray, *, zero_center: bool = False) -> tuple[np.ndarray, float]:
+        """(468, 3) points in crop pixels and the presence, for a 192x192x3 uint8 crop."""
+        if zero_center:  # only for checking the input range (see the module's docstring)
+            np.multiply(crop, 2 / 255, out=self._tensor[0], casting="unsafe")
+            self._tensor -= 1
+        else:
+            np.multiply(crop, 1 / 255, out=self._tensor[0], casting="unsafe")
+        self._interpreter.set_tensor(self._input_index, self._tensor)
+        self._interpreter.invoke()
+        points = self._interpreter.get_tensor(self._points_index).reshape(POINTS, 3)
+        logit = float(self._interpreter.get_tensor(self._presence_index).reshape(()))
+        return points, 1.0 / (1.0 + math.exp(-max(min(logit, 60.0), -60.0)))
+
+    def read(self, image: np.ndarray, roi: Roi) -> Mesh:
+        """The mesh in ``roi`` of an HxW grey or HxWx3 RGB uint8 frame, in frame pixels."""
+        if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim not in (2, 3):
+            got = f"{image.dtype} {image.shape}" if isinstance(image, np.ndarray) else type(image).__name__
+            raise FrameError(f"a frame must be HxW or HxWx3 uint8, got {got}")
+        points, presence = self.run(crop_roi(image, roi))
+        return Mesh(roi.to_frame(points), presence, roi)
+
+    def read_still(self, image: np.ndarray, face: Face) -> Mesh:
+        """A photo: the ROI from the detection, then once more from those landmarks (a tighter,
+        levelled ROI), as two frames of tracking would."""
+        first = self.read(image, Roi.from_face(face))
+        if first.presence < MIN_PRESENCE:
+            return first
+        second = self.read(image, Roi.from_landmarks(first.points))
+        return second if second.presence >= MIN_PRESENCE else first
+
+    def read_crop(self, image: np.ndarray) -> Mesh:
+        """A photo that is already a face crop (framed like FER's, brows to chin): the ROI is its
+        centred square widened as the detector's ROI would be, then refined from the landmarks."""
+        first = self.read(image, _crop_roi_of(image))
+        if first.presence < MIN_PRESENCE:
+            return first
+        second = self.read(image, Roi.from_landmarks(first.points))
+        return second if second.presence >= MIN_PRESENCE else first
+
+
+CROP_TO_ROI = ROI_SCALE / 1.2  # a FER-framed face crop is 1.2x BlazeFace's box (align.FRAMING_SIDE)
+
+
+def _crop_roi_of(image: np.ndarray) -> Roi:
+    height, width = image.shape[:2]
+    return Roi((width / 2, height / 2), CROP_TO_ROI * min(width, height), 0.0)
+
+
+def _main() -> int:  # python -m appliance.vision.landmarks IMAGE...: the input-range check
+    import sys
+
+    from appliance.vision.faces import FaceDetector
+    from appliance.vision.images import read_image
+
+    detector, mesh = FaceDetector(), FaceMesh()
+    for path in sys.argv[1:]:
+        pixels = read_image(path)
+        for face in detector.detect(pixels)[:1]:
+            crop = crop_roi(pixels, Roi.from_face(face))
+            _, unit = mesh.run(crop)
+            _, centred = mesh.run(crop, zero_center=True)
+            print(f"{path}: presence {unit:.4f} with input in [0, 1], {centred:.4f} in [-1, 1]")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

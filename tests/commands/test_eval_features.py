@@ -1,0 +1,59 @@
+"""``eval-features``: the smile feature against each person's own neutral, by group."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from appliance.cli import main
+from appliance.commands.eval_features import read_people, summarise
+from appliance.errors import ApplianceError
+from appliance.vision.features import FEATURES, SMILE_THRESHOLD
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+PHOTOS = SHARED / "fixtures" / "photos"
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
+
+
+def row(subject, gender, ethnicity, smile):
+    features = None if smile is None else {**dict.fromkeys(FEATURES, 0.1), "smile": smile}
+    return {"subject": subject, "gender": gender, "ethnicity": ethnicity, "features": features}
+
+
+def test_shares_are_counted_overall_and_per_group_and_unread_faces_count_as_missed():
+    rows = [row(f"w{i}", "female", "white", 0.5) for i in range(9)]
+    rows += [row("w9", "female", "white", 0.1), row("b0", "male", "black", 0.3), row("b1", "male", "black", None)]
+    result = summarise(rows, threshold=0.2)
+    assert result["overall"] == {"people": 12, "smiles_seen": 10, "share": round(10 / 12, 4)}
+    assert result["groups"]["ethnicity"]["white"] == {"people": 10, "smiles_seen": 9, "share": 0.9}
+    assert result["groups"]["gender"]["male"]["share"] == 0.5 and result["unread"] == 1
+    assert result["other_features"]["jaw_drop"] == {"mean": 0.1, "p95": 0.1} and "smile" not in result["other_features"]
+    # The white group (10 people) meets 90%; the black group has fewer than 9 people: no target.
+    assert result["targets_met"] == {"overall >= 0.95": False, "every group of 9+ people >= 0.9": True}
+
+
+def test_a_folder_without_labels_is_a_clear_error(tmp_path):
+    with pytest.raises(ApplianceError, match="London set is not at"):
+        read_people(tmp_path)
+
+
+@needs_shared
+def test_the_command_runs_on_a_london_shaped_folder(tmp_path, capsys):
+    (tmp_path / "images").mkdir()
+    shutil.copy(PHOTOS / "biden.jpg", tmp_path / "images" / "001_neutral.jpg")
+    shutil.copy(PHOTOS / "obama.jpg", tmp_path / "images" / "001_happiness.jpg")
+    shutil.copy(PHOTOS / "obama.jpg", tmp_path / "images" / "002_neutral.jpg")
+    shutil.copy(PHOTOS / "obama.jpg", tmp_path / "images" / "002_happiness.jpg")
+    lines = ["file,label,subject,age,gender,ethnicity"]
+    for n in ("001", "002"):
+        for label in ("neutral", "happiness"):
+            lines.append(f"images/{n}_{label}.jpg,{label},s{n},50,male,x")
+    (tmp_path / "labels.csv").write_text("\n".join(lines) + "\n")
+    assert main(["eval-features", "--data", str(tmp_path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["people"] == 2 and result["unread"] == 0 and result["threshold"] == SMILE_THRESHOLD
+    # Person 2's "smile" is their neutral photo itself: no movement at all.
+    assert result["overall"]["smiles_seen"] <= 1
+    assert main(["eval-features", "--data", str(tmp_path)]) == 0
+    assert "overall:" in capsys.readouterr().out

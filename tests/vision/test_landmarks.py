@@ -1,0 +1,227 @@
+"""The face mesh: ROIs, crops, the model on photos, and detect-once-then-track in the pipeline."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from appliance.camera import Frame
+from appliance.errors import ModelError
+from appliance.vision.faces import Face, FaceDetector
+from appliance.vision.features import FEATURES, POSE
+from appliance.vision.images import read_image
+from appliance.vision.landmarks import (
+    INPUT_SIZE,
+    MIN_PRESENCE,
+    FaceMesh,
+    Mesh,
+    Roi,
+    crop_roi,
+)
+from appliance.vision.pipeline import VisionPipeline
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
+
+
+def face_at(cx, cy, side=100.0, angle=0.0) -> Face:
+    half = side * 0.2
+    eyes = [
+        (cx - half * math.cos(angle), cy - half * math.sin(angle)),
+        (cx + half * math.cos(angle), cy + half * math.sin(angle)),
+    ]
+    keypoints = np.array(eyes + [(cx, cy)] * 4, dtype=np.float32)
+    return Face((cx - side / 2, cy - side / 2, side, side), 0.9, keypoints)
+
+
+def test_the_roi_from_a_detection_is_centred_levelled_and_1_5x_the_box():
+    roi = Roi.from_face(face_at(200, 150, 80, angle=0.3))
+    assert (
+        roi.center == pytest.approx((200, 150))
+        and roi.side == pytest.approx(120)
+        and roi.angle == pytest.approx(0.3, abs=1e-6)
+    )
+
+
+def test_crop_pixels_map_back_to_frame_pixels():
+    roi = Roi((300.0, 200.0), 150.0, math.radians(30))
+    corners = roi.to_frame(np.array([[0, 0, 0], [INPUT_SIZE / 2, INPUT_SIZE / 2, 10], [INPUT_SIZE, 0, 0]], float))
+    assert corners[1] == pytest.approx([300, 200, 10 * 150 / INPUT_SIZE], abs=1e-3)
+    assert np.linalg.norm(corners[2, :2] - corners[0, :2]) == pytest.approx(150, abs=1e-3)
+    direction = corners[2, :2] - corners[0, :2]
+    assert math.atan2(direction[1], direction[0]) == pytest.approx(math.radians(30), abs=1e-6)
+
+
+def test_the_roi_from_landmarks_is_built_along_their_eye_line():
+    rng = np.random.default_rng(1)
+    points = np.zeros((468, 3))
+    points[:, :2] = rng.uniform(-50, 50, (468, 2))
+    points[33, :2], points[263, :2] = (-40, 0), (40, 0)
+    angle = math.radians(20)
+    rotation = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+    turned = points.copy()
+    turned[:, :2] = points[:, :2] @ rotation.T + (320, 240)
+    roi = Roi.from_landmarks(turned)
+    assert roi.angle == pytest.approx(angle)
+    flat = Roi.from_landmarks(points)
+    assert roi.side == pytest.approx(flat.side)
+    assert np.array(roi.center) == pytest.approx(rotation @ np.array(flat.center) + (320, 240))
+
+
+def test_a_crop_samples_the_rotated_square_and_repeats_edges_outside():
+    image = np.zeros((200, 300, 3), np.uint8)
+    image[:, 150:] = 255  # left half black, right half white
+    crop = crop_roi(image, Roi((150.0, 100.0), 100.0, 0.0))
+    assert crop.shape == (INPUT_SIZE, INPUT_SIZE, 3)
+    assert crop[:, :80].max() == 0 and crop[:, 112:].min() == 255
+    upside_down = crop_roi(image, Roi((150.0, 100.0), 100.0, math.pi))
+    assert upside_down[:, :80].min() == 255 and upside_down[:, 112:].max() == 0
+    past_the_edge = crop_roi(image, Roi((290.0, 100.0), 300.0, 0.0))  # mostly beyond the right edge
+    assert past_the_edge[:, 120:].min() == 255
+    grey = crop_roi(image[:, :, 0], Roi((150.0, 100.0), 100.0, 0.0))
+    assert grey.shape == (INPUT_SIZE, INPUT_SIZE, 3)
+
+
+def test_a_model_of_the_wrong_kind_is_refused():
+    from appliance.vision.faces import DEFAULT_DETECTOR
+
+    with pytest.raises(ModelError, match="468-point"):
+        FaceMesh(DEFAULT_DETECTOR)
+
+
+@pytest.fixture(scope="module")
+def mesh():
+    return FaceMesh()
+
+
+@needs_shared
+def test_the_mesh_lies_on_the_photographed_face(mesh):
+    pixels = read_image(SHARED / "fixtures" / "photos" / "obama.jpg")
+    (face,) = FaceDetector().detect(pixels)
+    reading = mesh.read_still(pixels, face)
+    assert reading.presence > 0.9 and reading.points.shape == (468, 3) and reading.points.dtype == np.float32
+    x, y, w, h = face.box
+    inside = (reading.points[:, 0] > x - 0.3 * w) & (reading.points[:, 0] < x + 1.3 * w)
+    assert inside.mean() > 0.99
+    # The eyes' keypoints from the mesh and from the detector agree to a tenth of the box.
+    from_mesh = reading.face()
+    assert np.abs(from_mesh.keypoints[:2] - face.keypoints[:2]).max() < 0.1 * w
+    assert from_mesh.box[2] == pytest.approx(w, rel=0.15)
+
+
+def test_a_blank_frame_has_no_face_in_it(mesh):
+    reading = mesh.read(np.full((240, 320), 128, np.uint8), Roi((160.0, 120.0), 150.0, 0.0))
+    assert reading.presence < MIN_PRESENCE
+
+
+class ScriptedMesh:
+    """Stands in for FaceMesh: a face at a fixed place, present while ``present`` says so."""
+
+    def __init__(self, points: np.ndarray):
+        self.points, self.present, self.reads = points, True, 0
+
+    def read(self, image, roi):
+        self.reads += 1
+        return Mesh(self.points, 0.99 if self.present else 0.01, roi)
+
+
+class CountingDetector:
+    def __init__(self, faces):
+        self.faces, self.runs = faces, 0
+
+    def detect(self, image):
+        self.runs += 1
+        return list(self.faces)
+
+
+def face_points(cx=320.0, cy=240.0, scale=120.0) -> np.ndarray:
+    from appliance.vision.features import CANONICAL
+
+    return (CANONICAL * scale + (cx, cy, 0)).astype(np.float32)
+
+
+@pytest.fixture
+def scripted():
+    pipeline = VisionPipeline()
+    points = face_points()
+    pipeline.mesh = ScriptedMesh(points)
+    pipeline.detector = CountingDetector([face_at(320, 250, 150)])
+    return pipeline
+
+
+def frame(t: float) -> Frame:
+    return Frame(np.full((480, 640), 100, np.uint8), t)
+
+
+def test_the_detector_runs_once_then_the_landmarks_follow_the_face(scripted):
+    observations = [scripted.observe(frame(i / 30)) for i in range(10)]
+    assert scripted.detector.runs == 1 and scripted.counters == {
+        "frames": 10,
+        "detector_runs": 1,
+        "tracked": 9,
+        "lost": 0,
+    }
+    assert all(o.has_face for o in observations)
+    assert "detect" in observations[0].latency_ms and "detect" not in observations[5].latency_ms
+    last = observations[-1]
+    assert last.landmarks.shape == (468, 3) and set(last.features) == set(FEATURES) and set(last.pose) == set(POSE)
+    assert last.neutral == "population" and max(last.features.values()) < 0.2
+    assert list(last.appearance) == list(last.probabilities)
+
+
+def test_tracking_hands_back_to_the_detector_when_the_face_is_lost(scripted):
+    scripted.observe(frame(0.0))
+    scripted.observe(frame(0.1))
+    scripted.mesh.present = False  # the person stepped away: the landmark model sees no face
+    gone = scripted.observe(frame(0.2))
+    assert scripted.counters["lost"] == 1 and scripted.detector.runs == 2  # it looked again, in the same frame
+    assert not scripted.is_tracking and gone.features == {} and gone.neutral == ""
+    scripted.detector.faces = []
+    for t in (0.3, 0.4):
+        assert not scripted.observe(frame(t)).has_face
+    assert scripted.detector.runs == 4  # without a face to follow, the detector runs on every frame
+    scripted.detector.faces = [face_at(320, 250, 150)]
+    scripted.mesh.present = True
+    assert scripted.observe(frame(0.5)).has_face and scripted.is_tracking
+
+
+def test_a_face_leaving_the_frame_is_lost(scripted):
+    scripted.observe(frame(0.0))
+    scripted.mesh.points = face_points(cx=700.0)  # most of the points beyond the right edge
+    scripted.detector.faces = []
+    scripted.observe(frame(0.1))
+    assert scripted.counters["lost"] == 1 and not scripted.is_tracking
+
+
+def test_a_passer_by_does_not_take_over_when_the_detector_looks_again(scripted):
+    scripted.observe(frame(0.0))
+    scripted.observe(frame(0.1))
+    scripted.mesh.present = False
+    # The detector now sees a bigger face at the side as well as the person practising.
+    scripted.detector.faces = [face_at(100, 200, 220), face_at(325, 250, 150)]
+    observation = scripted.observe(frame(0.2))
+    x, y, w, h = observation.face_box
+    assert abs(x + w / 2 - 325) < 5 and not scripted.tracker.changed
+
+
+def test_a_personal_neutral_can_be_set_and_cleared(scripted):
+    before = scripted.observe(frame(0.0))
+    smiling_geometry = dict(before.geometry)
+    smiling_geometry["corner_r_y"] += 0.05  # a neutral whose corners sat lower: this face reads as a smile
+    smiling_geometry["corner_l_y"] += 0.05
+    scripted.set_neutral(smiling_geometry)
+    personal = scripted.observe(frame(0.1))
+    assert personal.neutral == "personal" and personal.features["smile"] > 0.1
+    scripted.set_neutral(None)
+    assert scripted.observe(frame(0.2)).neutral == "population"
+    with pytest.raises(ValueError, match="geometry"):
+        scripted.set_neutral({"smile": 1.0})
+
+
+def test_without_landmarks_the_detector_runs_on_every_frame():
+    pipeline = VisionPipeline(landmarks=False)
+    pipeline.detector = CountingDetector([face_at(320, 250, 150)])
+    for t in range(3):
+        observation = pipeline.observe(frame(t))
+    assert pipeline.detector.runs == 3 and observation.has_face and observation.features == {}
