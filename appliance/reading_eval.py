@@ -171,10 +171,11 @@ def london_people(folder: Path | str = LONDON_DIR, *, model_path=DEFAULT_MODEL, 
 
 def london_summary(people: list[LondonPerson], reading) -> dict:
     """Shares of smiles read as happiness (overall, per gender and ethnic group of MIN_GROUP+ people)
-    and of neutral faces read as neutral with no reference; ``reading(appearance, features)`` gives a vector."""
+    and of neutral faces read as neutral with no reference; ``reading(appearance, features, neutral)``
+    gives a vector."""
     happy, neutral = EXPRESSIONS.index("happiness"), EXPRESSIONS.index("neutral")
-    smiles = np.array([int(np.argmax(reading(p.smile, p.smile_features))) == happy for p in people])
-    rests = np.array([int(np.argmax(reading(p.neutral, p.neutral_features))) == neutral for p in people])
+    smiles = np.array([int(np.argmax(reading(p.smile, p.smile_features, "personal"))) == happy for p in people])
+    rests = np.array([int(np.argmax(reading(p.neutral, p.neutral_features, "population"))) == neutral for p in people])
     groups = {}
     for attribute in ("gender", "ethnicity"):
         for value in sorted({getattr(p, attribute) for p in people}):

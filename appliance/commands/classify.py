@@ -65,7 +65,7 @@ class Reader:
             if mesh.presence >= MIN_PRESENCE:
                 geometry, pose = measure(mesh.points)
                 features = features_from(geometry, neutral)
-                record = face_record(box, face.score if face else 1.0, appearance, features)
+                record = face_record(box, face.score if face else 1.0, appearance, features, kind)
                 record["features"] = {k: round(v, 4) for k, v in features.items()}
                 record["pose"] = {k: round(v, 2) for k, v in pose.items()}
                 record["neutral"] = kind
@@ -130,10 +130,10 @@ def run(args) -> int:
     return 1 if failed else 0
 
 
-def face_record(box, score: float, appearance, features: dict[str, float] | None = None) -> dict:
+def face_record(box, score: float, appearance, features: dict[str, float] | None = None, neutral: str = "") -> dict:
     """One face in the classify schema (features and pose are added beside these): ``expression``
     and ``probabilities`` are the mirror's fused reading, ``appearance`` the expression model's own."""
-    reading = fused(appearance, features)
+    reading = fused(appearance, features, neutral)
     return {
         "box": [int(v) for v in box],
         "score": round(float(score), 4),

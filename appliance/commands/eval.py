@@ -44,14 +44,14 @@ def run(args) -> int:
     clear = Metrics.from_predictions(split.labels[split.clear_majority], predicted[split.clear_majority])
     clear_summary = {"accuracy": round(clear.accuracy, 4), "rows": clear.rows}
     features = crop_features(split.images)
-    reading = np.stack([fused(a, _named(f)) for a, f in zip(appearance, features, strict=True)])
+    reading = np.stack([fused(a, _named(f), "population") for a, f in zip(appearance, features, strict=True)])
     reading_metrics = Metrics.from_predictions(split.labels, reading.argmax(axis=1))
     london = None
     if not args.no_london and (Path(args.london) / "labels.csv").is_file():
         people = london_people(args.london, model_path=args.model)
         london = {
-            "appearance": london_summary(people, lambda a, f: a),
-            "fused": london_summary(people, fused),
+            "appearance": london_summary(people, lambda a, f, n: a),
+            "fused": london_summary(people, fused),  # called with each face's features and neutral
         }
     if args.json:
         report = {"model": str(args.model), "split": SPLITS[args.split], **metrics.to_dict()}

@@ -131,7 +131,7 @@ class VisionPipeline:
                 neutral=kind,
             )
         # The mirror's reading: the appearance judged on its own evidence, fused with the geometry.
-        reading = fused(raw, measured.get("features"))
+        reading = fused(raw, measured.get("features"), measured.get("neutral", ""))
         smoothed = self.smoother.update(reading, frame.timestamp)
         done = time.perf_counter()
         latency.update(align=(aligned - located) * 1000, classify=(classified - aligned) * 1000)

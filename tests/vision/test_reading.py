@@ -63,20 +63,34 @@ def test_the_prior_power_moves_between_the_model_and_its_evidence():
 
 
 def test_a_fear_prototype_reads_as_fear_not_surprise():
-    reading = fused(UNIFORM, FEAR, power=0.0)
+    reading = fused(UNIFORM, FEAR, "personal", power=0.0)
     assert label(reading) == "fear"
     assert reading[EXPRESSIONS.index("fear")] > 2 * reading[EXPRESSIONS.index("surprise")]
 
 
 def test_the_same_brows_and_eyes_with_a_dropped_jaw_and_no_stretch_read_as_surprise():
-    reading = fused(UNIFORM, SURPRISE, power=0.0)
+    reading = fused(UNIFORM, SURPRISE, "personal", power=0.0)
     assert label(reading) == "surprise"
     assert reading[EXPRESSIONS.index("surprise")] > 2 * reading[EXPRESSIONS.index("fear")]
 
 
 def test_a_one_sided_corner_reads_as_contempt_and_a_both_sided_smile_as_happiness():
-    assert label(fused(UNIFORM, face(asymmetry=0.7, smile=0.3), power=0.0)) == "contempt"
-    assert label(fused(UNIFORM, face(smile=0.7, eye_narrow=0.4), power=0.0)) == "happiness"
+    assert label(fused(UNIFORM, face(asymmetry=0.7, smile=0.3), "personal", power=0.0)) == "contempt"
+    assert label(fused(UNIFORM, face(smile=0.7, eye_narrow=0.4), "personal", power=0.0)) == "happiness"
+
+
+def test_against_the_population_a_lopsided_mouth_is_not_taken_for_contempt():
+    # Strangers' faces differ from the average face by their own shape: asymmetry against the
+    # population neutral is how many people look at rest, so it adds no evidence.
+    lopsided = face(asymmetry=0.7, smile=0.3)
+    assert geometry_evidence(lopsided, "population")[EXPRESSIONS.index("contempt")] == 0
+    assert geometry_evidence(lopsided, "personal")[EXPRESSIONS.index("contempt")] > 1
+
+
+def test_a_movement_within_the_landmarks_jitter_adds_nothing():
+    assert not geometry_evidence(face(smile=0.08), "personal").any()
+    assert geometry_evidence(face(smile=0.3), "personal")[EXPRESSIONS.index("happiness")] > 0
+    assert not geometry_evidence(face(smile=0.9), "").any()  # no landmarks' neutral named: no geometry
 
 
 @pytest.mark.parametrize(
@@ -88,7 +102,7 @@ def test_a_one_sided_corner_reads_as_contempt_and_a_both_sided_smile_as_happines
     ],
 )
 def test_each_prototype_reads_as_its_expression(expected, features):
-    assert label(fused(UNIFORM, features, power=0.0)) == expected
+    assert label(fused(UNIFORM, features, "personal", power=0.0)) == expected
 
 
 def test_a_still_face_adds_no_geometric_evidence_and_the_appearance_decides():
@@ -134,7 +148,7 @@ def test_every_prototype_uses_only_named_features():
 
 
 def test_explain_splits_the_reading_into_appearance_and_geometry():
-    parts = explain(UNIFORM, FEAR)
+    parts = explain(UNIFORM, FEAR, "personal")
     assert set(parts) == set(EXPRESSIONS)
     assert parts["fear"]["geometry"] > parts["surprise"]["geometry"] > 0
     assert parts["neutral"]["geometry"] == 0
