@@ -171,11 +171,16 @@ def london_people(folder: Path | str = LONDON_DIR, *, model_path=DEFAULT_MODEL, 
 
 def london_summary(people: list[LondonPerson], reading) -> dict:
     """Shares of smiles read as happiness (overall, per gender and ethnic group of MIN_GROUP+ people)
-    and of neutral faces read as neutral with no reference; ``reading(appearance, features, neutral)``
-    gives a vector."""
+    and of neutral faces read as neutral with no reference.  ``reading(appearance, features, neutral,
+    resting)`` gives a vector; ``resting`` is the model's output on the person's neutral photo (None
+    without a reference)."""
     happy, neutral = EXPRESSIONS.index("happiness"), EXPRESSIONS.index("neutral")
-    smiles = np.array([int(np.argmax(reading(p.smile, p.smile_features, "personal"))) == happy for p in people])
-    rests = np.array([int(np.argmax(reading(p.neutral, p.neutral_features, "population"))) == neutral for p in people])
+    smiles = np.array(
+        [int(np.argmax(reading(p.smile, p.smile_features, "personal", p.neutral))) == happy for p in people]
+    )
+    rests = np.array(
+        [int(np.argmax(reading(p.neutral, p.neutral_features, "population", None))) == neutral for p in people]
+    )
     groups = {}
     for attribute in ("gender", "ethnicity"):
         for value in sorted({getattr(p, attribute) for p in people}):

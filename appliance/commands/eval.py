@@ -50,8 +50,8 @@ def run(args) -> int:
     if not args.no_london and (Path(args.london) / "labels.csv").is_file():
         people = london_people(args.london, model_path=args.model)
         london = {
-            "appearance": london_summary(people, lambda a, f, n: a),
-            "fused": london_summary(people, fused),  # called with each face's features and neutral
+            "appearance": london_summary(people, lambda appearance, *_: appearance),
+            "fused": london_summary(people, lambda a, f, n, r: fused(a, f, n, resting=r)),
         }
     if args.json:
         report = {"model": str(args.model), "split": SPLITS[args.split], **metrics.to_dict()}

@@ -76,7 +76,8 @@ class VisionPipeline:
         self.last_faces: list = []  # every face the detector found in its last run, or the followed one
         self.counters = dict.fromkeys(("frames", "detector_runs", "tracked", "lost"), 0)
         self._roi: Roi | None = None  # where the landmarks say the face will be next: tracking
-        self._neutral: tuple[Mapping[str, float] | None, str] = (None, "population")
+        # (geometry, kind, the model's reading of that face or None), swapped whole
+        self._neutral: tuple[Mapping[str, float] | None, str, np.ndarray | None] = (None, "population", None)
         self._neutral_lock = threading.Lock()
 
     @property
@@ -84,15 +85,26 @@ class VisionPipeline:
         """Whether the next frame's face comes from the landmarks rather than the detector."""
         return self._roi is not None
 
-    def set_neutral(self, geometry: Mapping[str, float] | None, *, kind: str = "personal") -> None:
+    def set_neutral(
+        self, geometry: Mapping[str, float] | None, *, kind: str = "personal", appearance: Mapping | None = None
+    ) -> None:
         """Measure features from this neutral face from the next frame on (None: the population's).
 
-        ``geometry`` is a geometry dict (a median of ``Observation.geometry`` over calm frames).
+        ``geometry`` is a geometry dict (a median of ``Observation.geometry`` over calm frames);
+        ``appearance``, optional, the expression model's reading of that face by label (a median
+        of ``Observation.appearance`` over the same frames): the reading then judges the
+        appearance against the person's own resting face too (``reading.personal_appearance``).
         Safe from any thread: the pair is swapped whole.
         """
         if geometry is not None and not is_geometry(geometry):
             raise ValueError("a neutral face must be a geometry dict with every key of features.GEOMETRY")
-        pair = (None, "population") if geometry is None else (dict(geometry), kind)
+        resting = None
+        if geometry is not None and appearance:
+            resting = np.array([float(appearance.get(label, 0.0)) for label in EXPRESSIONS])
+            if not np.all(np.isfinite(resting)) or resting.sum() <= 0:
+                raise ValueError("a neutral face's appearance must be probabilities by expression")
+            resting = resting / resting.sum()
+        pair = (None, "population", None) if geometry is None else (dict(geometry), kind, resting)
         with self._neutral_lock:
             self._neutral = pair
 
@@ -119,9 +131,9 @@ class VisionPipeline:
         aligned = time.perf_counter()
         raw = self.classifier.probability_vector(crop)
         classified = time.perf_counter()
-        measured = {}
+        measured, resting = {}, None
         if mesh is not None:
-            neutral, kind = self._neutral
+            neutral, kind, resting = self._neutral
             geometry, pose = measure(mesh.points)
             measured = dict(
                 landmarks=mesh.points,
@@ -131,7 +143,7 @@ class VisionPipeline:
                 neutral=kind,
             )
         # The mirror's reading: the appearance judged on its own evidence, fused with the geometry.
-        reading = fused(raw, measured.get("features"), measured.get("neutral", ""))
+        reading = fused(raw, measured.get("features"), measured.get("neutral", ""), resting=resting)
         smoothed = self.smoother.update(reading, frame.timestamp)
         done = time.perf_counter()
         latency.update(align=(aligned - located) * 1000, classify=(classified - aligned) * 1000)

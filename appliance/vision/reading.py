@@ -41,6 +41,11 @@ PRIOR_POWER = 0.35
 """How much of the training prior the reading divides out: 0 keeps the model's own, 1 judges
 every class on its evidence alone.  Chosen on PublicTest (see reading_fit)."""
 
+# The expression model's mean log-probabilities on faces the crowd called neutral (FER+ PublicTest,
+# each probability floored at FLOOR_PROBABILITY): how a typical resting face reads.  From reading_fit.
+TYPICAL_REST = (-0.568, -4.17, -4.566, -2.442, -4.199, -4.465, -5.102, -2.891)
+FLOOR_PROBABILITY = 1 / 256  # the int8 output's step: below it a probability is not measured
+
 CUE_LEVEL = 0.2
 """A feature at or above this has moved (a cue is present); below it, it is missing."""
 
@@ -169,20 +174,41 @@ def geometry_evidence(
     return beyond_rest(prototype_strengths(features), neutral) * gain_vector(gains)
 
 
+def personal_appearance(appearance, resting=None) -> np.ndarray:
+    """The model's probabilities relative to the person's own resting face.
+
+    ``resting`` is the model's output on that person's neutral face.  Each log-probability moves
+    by how far the resting face's departs from a typical resting face's (``TYPICAL_REST``): a
+    person whose face at rest already reads a little sad needs more than that to read sad, and
+    a subtle smile counts against a resting face the model reads as not smiling at all.  The
+    person's neutral face itself then reads as a typical neutral face.  No parameter: the whole
+    departure is removed.  Without ``resting``, the probabilities are returned as they are.
+    """
+    p = np.maximum(np.asarray(appearance, dtype=np.float64), FLOOR_PROBABILITY)
+    if resting is None:
+        return p / p.sum()
+    bias = np.log(np.maximum(np.asarray(resting, dtype=np.float64), FLOOR_PROBABILITY)) - np.array(TYPICAL_REST)
+    return _softmax(np.log(p) - bias)
+
+
 def fused(
     appearance,
     features: Mapping[str, float] | None = None,
     neutral: str = "population",
     *,
+    resting=None,
     prior=TRAINING_PRIOR,
     power: float = PRIOR_POWER,
     gains: Mapping[str, float] = GAINS,
 ) -> np.ndarray:
     """The mirror's reading (EXPRESSIONS order, sums to 1) from the model's probabilities and the
-    features relative to a ``neutral`` face ("personal" or "population").
+    features relative to a ``neutral`` face ("personal" or "population").  ``resting``, the model's
+    output on the person's own neutral face when it is known, makes the appearance personal too.
 
     Without features (no landmarks) it is the appearance judged on its own evidence.
     """
+    if resting is not None:
+        appearance = personal_appearance(appearance, resting)
     log = np.log(on_own_evidence(appearance, prior, power)) + geometry_evidence(features, neutral, gains)
     return _softmax(log).astype(np.float32)
 

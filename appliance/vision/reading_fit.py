@@ -10,7 +10,8 @@
    population neutral (PublicTest faces the crowd called neutral) and against itself captured
    again (the fixture photos, the face brought to a mirror camera's size, then shifted, scaled,
    tilted and noised a little: the landmarks' own jitter).
-4. ``GAINS``: one gain for every prototype, the largest on GAIN_GRID whose PublicTest accuracy and
+4. ``TYPICAL_REST``: the model's mean log-probabilities on PublicTest faces called neutral.
+5. ``GAINS``: one gain for every prototype, the largest on GAIN_GRID whose PublicTest accuracy and
    balanced accuracy stay within GAIN_TOLERANCE of the reading without geometry.  Web photos
    against the population neutral cannot show what the geometry is for (a person against their
    own resting face, deliberate poses): PublicTest says how much weight it can have without
@@ -34,7 +35,15 @@ from appliance.ferplus import DEFAULT_PATH, FerPlusSplit, load_split
 from appliance.paths import PROJECT_DIR
 from appliance.training.recipe import BALANCE_POWER
 from appliance.vision.classifier import EXPRESSIONS
-from appliance.vision.reading import GAINS, PROTOTYPES, REST, beyond_rest, gain_vector, prototype_strengths
+from appliance.vision.reading import (
+    FLOOR_PROBABILITY,
+    GAINS,
+    PROTOTYPES,
+    REST,
+    beyond_rest,
+    gain_vector,
+    prototype_strengths,
+)
 
 # The extra logits the shipped model's calibration folded into its last bias (MODEL_CARD.md:
 # "alpha 0.0, contempt +1.05, disgust +0.60").  Alpha 0 leaves the sampling prior as it was.
@@ -199,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     power = pick(table)["power"]
     print("PRIOR_POWER =", power)
 
+    calm = np.log(np.maximum(appearance[labels == 0], FLOOR_PROBABILITY)).mean(axis=0)
+    print("TYPICAL_REST =", tuple(round(float(v), 3) for v in calm))
     has = np.array([bool(f) for f in validation.features])
     strengths = np.stack([prototype_strengths(f) for f in validation.features])
     rest = {"population": rest_strengths(strengths[has & (labels == 0)])}

@@ -28,8 +28,8 @@ def vector(by_label: dict) -> np.ndarray:
     return np.array(list(by_label.values()))
 
 
-def check_reading(face: dict, features) -> None:
-    expected = fused(vector(face["appearance"]), features)
+def check_reading(face: dict, features, resting=None) -> None:
+    expected = fused(vector(face["appearance"]), features, face["neutral"], resting=resting)
     assert vector(face["probabilities"]) == pytest.approx(expected, abs=2e-3)
     assert face["expression"] == max(face["probabilities"], key=face["probabilities"].get)
 
@@ -43,20 +43,21 @@ def test_without_a_reference_the_reading_fuses_the_population_features(capsys):
 
 
 @needs_shared
-def test_with_his_own_neutral_the_reading_fuses_the_personal_features(capsys):
-    # The same photo as its own neutral: nothing moved, so the geometry adds nothing and the
-    # reading is the appearance judged on its own evidence.
+def test_a_face_against_itself_as_neutral_reads_neutral(capsys):
+    # The same photo as its own neutral: nothing moved, and the face looks exactly as it does at
+    # rest, so the broad smile of the photo is this person's resting face: neutral.
     face = only_face(capsys, "--neutral", PHOTOS / "obama.jpg", PHOTOS / "obama.jpg")
     assert face["neutral"] == "personal" and not any(face["features"].values())
-    check_reading(face, face["features"])
-    assert vector(face["probabilities"]) == pytest.approx(on_own_evidence(vector(face["appearance"])), abs=2e-3)
+    check_reading(face, face["features"], resting=vector(face["appearance"]))
+    assert face["expression"] == "neutral"
 
 
 @needs_shared
 def test_another_photo_of_him_as_the_reference(capsys):
+    reference = only_face(capsys, PHOTOS / "obama-720p.jpg")
     face = only_face(capsys, "--neutral", PHOTOS / "obama-720p.jpg", PHOTOS / "obama.jpg")
     assert face["neutral"] == "personal"
-    check_reading(face, face["features"])
+    check_reading(face, face["features"], resting=vector(reference["appearance"]))
 
 
 def test_a_crop_without_landmarks_reads_the_appearance_on_its_own_evidence(capsys, tmp_path):
@@ -65,4 +66,5 @@ def test_a_crop_without_landmarks_reads_the_appearance_on_its_own_evidence(capsy
     face = only_face(capsys, "--face-crop", noise)
     assert face["features"] is None
     check_reading(face, None)
+    assert vector(face["probabilities"]) == pytest.approx(on_own_evidence(vector(face["appearance"])), abs=2e-3)
     assert vector(face["probabilities"]) != pytest.approx(vector(face["appearance"]), abs=1e-3)  # the prior is out

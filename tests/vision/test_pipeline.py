@@ -73,3 +73,20 @@ def test_the_observation_carries_the_fused_reading_and_the_model_s_own(pipeline)
     reading = np.array([observation.probabilities[label] for label in EXPRESSIONS])
     assert reading == pytest.approx(fused(appearance, observation.features), abs=1e-5)
     assert reading != pytest.approx(appearance, abs=1e-3)  # the prior is divided out, the geometry added
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
+def test_a_personal_neutral_with_its_appearance_makes_the_resting_face_read_neutral(pipeline):
+    rgb = read_image(SHARED / "fixtures" / "photos" / "obama.jpg")
+    frame = Frame(to_gray(rgb), 1.0, rgb)
+    try:
+        pipeline.reset()
+        calibration = pipeline.observe(frame)  # his broad smile, taken as his resting face
+        pipeline.set_neutral(calibration.geometry, appearance=calibration.appearance)
+        pipeline.reset()
+        again = pipeline.observe(frame)
+        assert again.neutral == "personal" and max(again.smoothed, key=again.smoothed.get) == "neutral"
+        with pytest.raises(ValueError, match="appearance"):
+            pipeline.set_neutral(calibration.geometry, appearance=dict.fromkeys(EXPRESSIONS, float("nan")))
+    finally:
+        pipeline.set_neutral(None)

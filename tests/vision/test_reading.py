@@ -6,12 +6,14 @@ from appliance.vision.features import FEATURES
 from appliance.vision.reading import (
     PROTOTYPES,
     TRAINING_PRIOR,
+    TYPICAL_REST,
     explain,
     fused,
     geometry_evidence,
     interfering_cues,
     missing_cues,
     on_own_evidence,
+    personal_appearance,
 )
 
 UNIFORM = np.full(len(EXPRESSIONS), 1 / len(EXPRESSIONS))
@@ -152,3 +154,26 @@ def test_explain_splits_the_reading_into_appearance_and_geometry():
     assert set(parts) == set(EXPRESSIONS)
     assert parts["fear"]["geometry"] > parts["surprise"]["geometry"] > 0
     assert parts["neutral"]["geometry"] == 0
+
+
+# --- the person's own resting face ---------------------------------------------------------
+
+
+def test_a_person_s_own_resting_face_reads_as_a_typical_resting_face():
+    looks_sad_at_rest = np.array([0.55, 0.02, 0.01, 0.35, 0.03, 0.01, 0.01, 0.02])
+    assert personal_appearance(looks_sad_at_rest, looks_sad_at_rest) == pytest.approx(
+        np.exp(TYPICAL_REST) / np.exp(TYPICAL_REST).sum(), abs=1e-6
+    )
+    assert label(fused(looks_sad_at_rest, resting=looks_sad_at_rest)) == "neutral"
+
+
+def test_a_subtle_smile_counts_against_a_resting_face_that_shows_none():
+    resting = np.array([0.9, 0.004, 0.01, 0.05, 0.01, 0.01, 0.006, 0.01])
+    subtle = np.array([0.7, 0.2, 0.01, 0.04, 0.01, 0.01, 0.01, 0.02])
+    assert label(fused(subtle)) == "neutral"  # to a stranger's eye, still neutral
+    assert label(fused(subtle, resting=resting)) == "happiness"  # against this person's own rest, a smile
+
+
+def test_without_a_resting_face_the_appearance_is_unchanged():
+    p = np.array([0.3, 0.3, 0.1, 0.1, 0.1, 0.03, 0.04, 0.03])
+    assert personal_appearance(p) == pytest.approx(p)
