@@ -42,12 +42,20 @@ def fit_frame(frame: Frame, size: tuple[int, int] | None, *, color: bool) -> Fra
 
 
 def frames_of(spec: str, *, limit: int | None, size, color: bool):
-    """The frames of ``spec`` once through, as fast as they decode (the demo clip too: no loop, no pacing)."""
+    """The frames of ``spec`` once through, as fast as they decode (the demo clip too: no loop, no pacing).
+
+    A video's frames are stamped with the clip's own clock (index / fps), as if they had arrived
+    live: the pipeline's timing decisions (how often the detector searches) then depend on the
+    clip, not on how fast this machine decodes it.
+    """
     source = demo_source(realtime=False, loop=False) if spec == "demo" else open_source(spec, realtime=False)
     with source:
         for count, frame in enumerate(source):
             if limit is not None and count >= limit:
                 return
+            fps = getattr(source, "fps", 0.0)
+            if fps > 0:
+                frame = Frame(frame.gray, frame.index / fps, frame.rgb, frame.index)
             yield fit_frame(frame, size, color=color)
 
 

@@ -110,27 +110,28 @@ def crop_roi(image: np.ndarray, roi: Roi, size: int = INPUT_SIZE) -> np.ndarray:
     x1, y1 = min(int(roi.center[0] + reach) + 1, width), min(int(roi.center[1] + reach) + 1, height)
     if x1 - x0 < 2 or y1 - y0 < 2:
         x0, y0, x1, y1 = 0, 0, width, height
-    region = image[y0:y1, x0:x1]
-    if region.ndim == 2:
-        region = np.repeat(region[:, :, np.newaxis], 3, axis=2)
-    picture = Image.fromarray(np.ascontiguousarray(region[:, :, :3]))
+    region = image[y0:y1, x0:x1, :3] if image.ndim == 3 else image[y0:y1, x0:x1]
+    matrix = roi.affine(size)
+    matrix[:, 2] -= (x0, y0)
+    # Outside the frame the edge pixels repeat (MediaPipe crops with BORDER_REPLICATE): pad the
+    # region as far as the ROI's corners reach past it (most frames need no padding at all).
+    corners = np.array([[0, 0], [size, 0], [0, size], [size, size]], dtype=np.float64) @ matrix[:, :2].T
+    corners += matrix[:, 2]
+    height, width = region.shape[:2]
+    reach_out = max(-corners.min(), corners[:, 0].max() - width + 1, corners[:, 1].max() - height + 1)
+    if reach_out > 0:
+        pad = int(math.ceil(reach_out)) + 1
+        region = np.pad(region, ((pad, pad), (pad, pad)) + ((0, 0),) * (region.ndim - 2), mode="edge")
+        matrix[:, 2] += pad
+    picture = Image.fromarray(np.ascontiguousarray(region))
     factor = max(1, int(roi.side // (2 * size)))
     if factor > 1:
         picture = picture.reduce(factor)
-    matrix = roi.affine(size)
-    matrix[:, 2] -= (x0, y0)
-    matrix /= factor
-    # Outside the frame the edge pixels repeat (MediaPipe crops with BORDER_REPLICATE): pad the
-    # region as far as the ROI's corners reach past it.
-    pixels = np.asarray(picture)
-    corners = np.array([[0, 0], [size, 0], [0, size], [size, size]], dtype=np.float64) @ matrix[:, :2].T
-    corners += matrix[:, 2]
-    reach_out = max(0.0, -corners.min(), corners[:, 0].max() - pixels.shape[1], corners[:, 1].max() - pixels.shape[0])
-    pad = int(math.ceil(reach_out)) + 2
-    padded = np.pad(pixels, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
-    matrix[:, 2] += pad
-    data = tuple(matrix.ravel())
-    return np.asarray(Image.fromarray(padded).transform((size, size), Image.AFFINE, data, resample=Image.BILINEAR))
+        matrix /= factor
+    picture = picture.transform((size, size), Image.AFFINE, tuple(matrix.ravel()), resample=Image.BILINEAR)
+    if picture.mode != "RGB":
+        picture = picture.convert("RGB")
+    return np.asarray(picture)
 
 
 @dataclass(frozen=True)

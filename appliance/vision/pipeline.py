@@ -4,7 +4,10 @@ expression model's probabilities with those features (``reading.fused``).
 
 MediaPipe face-mesh style: BlazeFace finds the face once; then each frame's landmarks give the
 next frame's region of interest, and the detector runs again only when the landmark model says
-the face is gone (presence below MIN_PRESENCE) or the points leave the frame.
+the face is gone (presence below MIN_PRESENCE) or the points leave the frame.  While no face can
+be followed, the detector looks every SEARCH_PERIOD seconds and its finding is held in between
+(on every frame while the FaceTracker still waits for a person it missed, so its patience stays
+counted in frames).
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ from appliance.vision.landmarks import DEFAULT_LANDMARK_MODEL, MAX_OUTSIDE, MIN_
 from appliance.vision.reading import fused
 from appliance.vision.smoothing import TIME_CONSTANT, ProbabilitySmoother
 from appliance.vision.tracking import FaceTracker
+
+SEARCH_PERIOD = 0.25
+"""Seconds between detector runs while no face can be followed by its landmarks (nobody there, or
+a face turned too far for the mesh): someone stepping up is found within a quarter second, the
+smoothing's own time constant, and an empty mirror costs a detection 4 times a second, not 30.
+When tracking is lost the detector looks at once, in the same frame."""
 
 STAGES = ("detect", "landmarks", "align", "classify", "features", "total")
 """Latency keys; "detect" only on frames where the detector ran, the others on frames with a face."""
@@ -68,14 +77,16 @@ class VisionPipeline:
         landmarks: bool = True,
     ) -> None:
         self.num_threads, self.grey_only = num_threads, grey_only
+        # The expression model first: it is the one a user points to, so a bad path is said at once.
+        self.classifier = ExpressionClassifier(model_path, num_threads=num_threads)
         self.detector = FaceDetector(detector_path, num_threads=num_threads)
         self.mesh = FaceMesh(landmark_path, num_threads=num_threads) if landmarks else None
-        self.classifier = ExpressionClassifier(model_path, num_threads=num_threads)
         self.tracker = FaceTracker()
         self.smoother = ProbabilitySmoother(time_constant=time_constant)
         self.last_faces: list = []  # every face the detector found in its last run, or the followed one
         self.counters = dict.fromkeys(("frames", "detector_runs", "tracked", "lost"), 0)
         self._roi: Roi | None = None  # where the landmarks say the face will be next: tracking
+        self._search: tuple[float, Face | None] | None = None  # last detector run while not tracking: time, face
         # (geometry, kind, the model's reading of that face or None), swapped whole
         self._neutral: tuple[Mapping[str, float] | None, str, np.ndarray | None] = (None, "population", None)
         self._neutral_lock = threading.Lock()
@@ -119,7 +130,7 @@ class VisionPipeline:
         )
         self.counters["frames"] += 1
         latency: dict[str, float] = {}
-        face, mesh = self._locate(rgb if use_rgb else gray, (width, height), latency)
+        face, mesh = self._locate(rgb if use_rgb else gray, (width, height), latency, frame.timestamp)
         located = time.perf_counter()
         if face is None:
             self.smoother.reset()
@@ -162,7 +173,7 @@ class VisionPipeline:
             **measured,
         )
 
-    def _locate(self, image: np.ndarray, frame_size, latency: dict) -> tuple[Face | None, Mesh | None]:
+    def _locate(self, image: np.ndarray, frame_size, latency: dict, now: float) -> tuple[Face | None, Mesh | None]:
         """The face to read in this frame and its landmarks (None when they could not be read)."""
         if self.mesh is not None and self._roi is not None:
             began = time.perf_counter()
@@ -176,7 +187,17 @@ class VisionPipeline:
                 self.counters["tracked"] += 1
                 return face, mesh
             self._roi = None  # lost: the detector looks again, in this same frame
+            self._search = None
             self.counters["lost"] += 1
+        waiting = self.tracker.is_waiting  # the followed person was missed: look on every frame until they are given up
+        if (
+            self.mesh is not None
+            and self._search is not None
+            and not waiting
+            and 0 <= now - self._search[0] < SEARCH_PERIOD
+        ):
+            self.tracker.changed = False
+            return self._search[1], None  # between searches: what the last one found
         began = time.perf_counter()
         faces = self.last_faces = self.detector.detect(image)
         face = self.tracker.update(faces, frame_size)  # continuity first: a passer-by does not take over
@@ -184,19 +205,21 @@ class VisionPipeline:
         latency["detect"] = (detected - began) * 1000
         self.counters["detector_runs"] += 1
         if face is None or self.mesh is None:
+            self._search = (now, face)
             return face, None
         mesh = self.mesh.read(image, Roi.from_face(face))
         latency["landmarks"] = latency.get("landmarks", 0.0) + (time.perf_counter() - detected) * 1000
         if not _holds_face(mesh, frame_size):
-            return face, None  # the expression is still read from the detector's box
-        self._roi = Roi.from_landmarks(mesh.points)
+            self._search = (now, face)
+            return face, None  # a face the mesh cannot read (turned away): its expression is still read
+        self._roi, self._search = Roi.from_landmarks(mesh.points), None
         return face, mesh
 
     def reset(self) -> None:
         """Forget the followed face and its history (a new session, a restarted source)."""
         self.tracker.reset()
         self.smoother.reset()
-        self._roi = None
+        self._roi = self._search = None
 
 
 def _holds_face(mesh: Mesh, frame_size) -> bool:

@@ -45,6 +45,11 @@ class FaceTracker:
     def current(self) -> Face | None:
         return self._last
 
+    @property
+    def is_waiting(self) -> bool:
+        """Whether the followed face was missed and is still waited for (before another is taken)."""
+        return self._last is not None and self._missed > 0
+
     def update(self, faces: list[Face], frame_size: tuple[int, int]) -> Face | None:
         """The followed face in this frame, or None."""
         chosen = self._continuation(faces) if self._last is not None else None

@@ -178,12 +178,23 @@ def test_tracking_hands_back_to_the_detector_when_the_face_is_lost(scripted):
     assert scripted.counters["lost"] == 1 and scripted.detector.runs == 2  # it looked again, in the same frame
     assert not scripted.is_tracking and gone.features == {} and gone.neutral == ""
     scripted.detector.faces = []
-    for t in (0.3, 0.4):
+    for t in (0.5, 0.8):  # a quarter second apart or more: the detector searches on each
         assert not scripted.observe(frame(t)).has_face
-    assert scripted.detector.runs == 4  # without a face to follow, the detector runs on every frame
+    assert scripted.detector.runs == 4
     scripted.detector.faces = [face_at(320, 250, 150)]
     scripted.mesh.present = True
-    assert scripted.observe(frame(0.5)).has_face and scripted.is_tracking
+    assert scripted.observe(frame(1.1)).has_face and scripted.is_tracking
+
+
+def test_while_nothing_can_be_followed_the_detector_searches_four_times_a_second(scripted):
+    scripted.detector.faces = []
+    seen = [scripted.observe(frame(i / 30)).has_face for i in range(30)]  # one second at 30 fps
+    assert not any(seen) and scripted.detector.runs == 4  # at 0, 0.267, 0.533, 0.8 s
+    # A face the mesh cannot read (turned away): the detector's finding is held between searches.
+    scripted.reset()
+    scripted.detector.faces, scripted.mesh.present = [face_at(320, 250, 150)], False
+    held = [scripted.observe(frame(2 + i / 30)) for i in range(9)]  # searches at 2.0 and 2.267 s
+    assert all(o.has_face and o.features == {} for o in held) and scripted.detector.runs == 6
 
 
 def test_a_face_leaving_the_frame_is_lost(scripted):

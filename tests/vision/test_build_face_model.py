@@ -1,0 +1,46 @@
+"""The face model's builder: FER crops framed like a live ROI, the canonical face from many."""
+
+import math
+
+import numpy as np
+import pytest
+
+from appliance.vision.build_face_model import CROP_IN_INPUT, canonical_face, fer_canvas, normalise
+from appliance.vision.features import CANONICAL, align
+
+
+def test_a_fer_crop_fills_the_middle_of_the_mesh_input_with_edges_repeated():
+    crop = np.zeros((48, 48), np.uint8)
+    crop[:, 24:] = 200
+    canvas = fer_canvas(crop)
+    assert canvas.shape == (192, 192, 3) and (canvas[:, :, 0] == canvas[:, :, 2]).all()
+    pad = (192 - CROP_IN_INPUT) // 2
+    assert (canvas[:, :pad] == 0).all() and (canvas[:, -pad:] == 200).all()
+
+
+def turned(shape, degrees, scale, shift):
+    a = math.radians(degrees)
+    rotation = np.array([[math.cos(a), 0, -math.sin(a)], [0, 1, 0], [math.sin(a), 0, math.cos(a)]])
+    return scale * shape @ rotation.T + shift
+
+
+def test_normalise_levels_centres_and_sizes_the_eyes():
+    tilted = CANONICAL @ np.array([[0.9, -0.2, 0], [0.2, 0.9, 0], [0, 0, 1.0]]).T * 80 + 5
+    shape = normalise(tilted)
+    assert shape[33, 1] == pytest.approx(shape[263, 1], abs=1e-9)
+    assert np.linalg.norm(shape[263] - shape[33]) == pytest.approx(1.0)
+    assert (shape[33] + shape[263]) / 2 == pytest.approx(np.zeros(3), abs=1e-9)
+
+
+def test_the_canonical_face_of_many_turned_copies_is_the_face_itself():
+    rng = np.random.default_rng(0)
+    copies = [
+        turned(CANONICAL, rng.uniform(-15, 15), rng.uniform(50, 150), rng.uniform(-20, 20, 3))
+        + rng.normal(0, 0.2, CANONICAL.shape)
+        for _ in range(30)
+    ]
+    found = canonical_face(np.array(copies))
+    # The same shape; its yaw is the copies' median pose (FER+ faces mostly face the camera).
+    fitted, _ = align(found, normalise(CANONICAL))
+    assert np.abs(fitted - normalise(CANONICAL)).max() < 0.02
+    assert np.linalg.norm(found[263] - found[33]) == pytest.approx(1.0)
