@@ -14,6 +14,7 @@ landmarks cannot be read gets ``null`` for both.
 from __future__ import annotations
 
 import json
+import sys
 
 import numpy as np
 
@@ -132,6 +133,13 @@ def run(args) -> int:
                 f"the --neutral image cannot be used: {error}",
                 hint="give --neutral a readable photo of the same person's relaxed face, facing the camera",
             ) from None
+    if resting is not None and EXPRESSIONS[int(np.argmax(resting))] != "neutral":
+        top = int(np.argmax(resting))
+        print(
+            f"warning: the --neutral image reads as {EXPRESSIONS[top]} ({resting[top]:.2f}), not as a relaxed face; "
+            "every reading is relative to it, so that expression will read as neutral",
+            file=sys.stderr,
+        )
     failed = False
     for path in args.images:
         try:

@@ -1,6 +1,6 @@
 """The mirror's reading of an expression: appearance judged on its own evidence, fused with geometry.
 
-Two steps, both plain numpy and small enough to explain to a user:
+Three steps, all plain numpy and small enough to explain to a user:
 
 1. **Priors.**  The expression model's output carries the class frequencies it was trained on
    (FER+ Training: neutral and happiness are half of its faces, contempt 2%), plus the extra
@@ -11,13 +11,16 @@ Two steps, both plain numpy and small enough to explain to a user:
 2. **Geometry.**  Each expression's facial-action prototype (fear = brows raised *and* drawn
    together + eyes widened + lips stretched; surprise = the same brows and eyes with the jaw
    dropped and *no* stretch; ...) is scored on the named features of the landmarks, relative to
-   a neutral face (the person's own when known, the population's otherwise).  A prototype's
-   strength, times its gain, is log-evidence added to the appearance log-probabilities.  Which
-   cue of a prototype is missing (``missing_cues``) or should stay still (``interfering_cues``)
-   is what the coach's tips say.
+   a neutral face (the person's own when known, the population's otherwise).  What a prototype's
+   strength goes beyond a resting face's (``REST``), times its gain, is log-evidence added to
+   the appearance log-probabilities.  Which cue of a prototype is missing (``missing_cues``) or
+   should stay still (``interfering_cues``) is what the coach's tips can say.
+3. **The person's own resting face.**  With a personal neutral, the model's output is judged
+   against its output on that resting face too (``personal_appearance``).
 
 The constants come from ``python -m appliance.vision.reading_fit`` (FER+ Training for the prior,
-PublicTest for the power and the gains; never PrivateTest, never the London set).
+PublicTest for the power, the rest zones against the population, the typical resting face and
+the gain; the fixture photos for the landmarks' jitter; never PrivateTest, never the London set).
 """
 
 from __future__ import annotations

@@ -68,3 +68,10 @@ def test_a_crop_without_landmarks_reads_the_appearance_on_its_own_evidence(capsy
     check_reading(face, None)
     assert vector(face["probabilities"]) == pytest.approx(on_own_evidence(vector(face["appearance"])), abs=2e-3)
     assert vector(face["probabilities"]) != pytest.approx(vector(face["appearance"]), abs=1e-3)  # the prior is out
+
+
+@needs_shared
+def test_a_reference_that_is_not_relaxed_is_warned_about(capsys):
+    assert main(["classify", "--neutral", str(PHOTOS / "obama-720p.jpg"), str(PHOTOS / "obama.jpg")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: the --neutral image reads as happiness" in err  # he smiles in that photo too
