@@ -1,6 +1,9 @@
 import json
+import shutil
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from appliance.cli import main
 from appliance.reading_eval import crop_features
@@ -67,3 +70,30 @@ def test_eval_says_when_the_london_set_is_absent(tmp_path, capsys):
     ferplus_with_split_votes(tmp_path / "f.npz")
     assert main(["eval", "--data", str(tmp_path / "f.npz"), "--london", str(tmp_path / "nowhere")]) == 0
     assert "no London set at" in capsys.readouterr().out
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+PHOTOS = SHARED / "fixtures" / "photos"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
+def test_eval_reads_a_london_shaped_folder_with_each_person_s_neutral(tmp_path, capsys):
+    ferplus_with_split_votes(tmp_path / "f.npz")
+    london = tmp_path / "london"
+    (london / "images").mkdir(parents=True)
+    # Person 1 smiles against a neutral photo of someone else; person 2's "smile" is their neutral
+    # photo itself, which against itself must read neutral, not happiness.
+    pairs = {"001": ("biden.jpg", "obama.jpg"), "002": ("obama.jpg", "obama.jpg")}
+    lines = ["file,label,subject,age,gender,ethnicity"]
+    for n, (neutral, smile) in pairs.items():
+        shutil.copy(PHOTOS / neutral, london / "images" / f"{n}_neutral.jpg")
+        shutil.copy(PHOTOS / smile, london / "images" / f"{n}_happiness.jpg")
+        lines += [f"images/{n}_{label}.jpg,{label},s{n},50,male,x" for label in ("neutral", "happiness")]
+    (london / "labels.csv").write_text("\n".join(lines) + "\n")
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--london", str(london), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["london"]
+    assert report["appearance"]["people"] == 2 and report["appearance"]["smiles_read_as_happiness"] == 1.0
+    assert report["fused"]["smiles_read_as_happiness"] == 0.5
+    assert report["fused"]["by_group"] == {}  # groups of fewer than 9 people are not reported
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--london", str(london)]) == 0
+    assert "| smiles read as happiness | 1.000 | 0.500 |" in capsys.readouterr().out
