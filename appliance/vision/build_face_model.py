@@ -21,6 +21,17 @@ at least 0.5 are used.
   median movement of those features is lost in the spread between people.
   ``lip_pucker`` has no FER+ expression: 1 is the mouth corners 25% of their neutral
   distance nearer the midline (and the lips forward), a deliberate pucker.
+- The smile, from two more groups of training crops: *subtle smiles* (the crowd split between
+  happiness and neutral: each at least 30% of the votes, together at least 80%) and *pure
+  neutral* faces (at least 90% of the votes neutral).  Its weights are the linear discriminant
+  (Fisher's, pooled covariance) between them on each corner's lift against the lips' centre
+  line, its outward movement and its lift against the eye line, scaled so the first weighs 1.
+  Its scale puts ``features.SMILE_THRESHOLD`` at half the typical subtle smile: the median
+  subtle smile less the median pure neutral face, halved (a criterion fixed before looking).
+  Not the 90th percentile of happy faces: those are mostly big open smiles, and a closed-mouth
+  smile is a fraction of them.
+- ``nose_per_lift``: the least-squares slope of the nose wings' rise on the mouth corners' lift
+  over the pure neutral, subtle smile and happy crops: the rise a smile's cheeks carry with it.
 """
 
 from __future__ import annotations
@@ -54,6 +65,7 @@ SCALE_SOURCES = {
 SCALE_PERCENTILE = 90  # the most expressive tenth: FER+ faces of an expression do not all show its movements
 PUCKER_FRACTION = 0.25
 PER_CLASS = 1000  # crops per expression at most (neutral twice as many): enough for stable medians
+SUBTLE_SHARE, PURE_NEUTRAL_SHARE = 0.3, 0.9
 CROP_IN_INPUT = 154  # 192 / 1.5 * 1.2: the FER crop's side in the mesh's input
 
 
@@ -103,6 +115,18 @@ def canonical_face(shapes: np.ndarray, rounds: int = 3) -> np.ndarray:
     return reference
 
 
+def groups(split) -> dict[str, np.ndarray]:
+    """The training rows of each group: the clear-majority crops of every expression, the
+    subtle smiles and the pure neutral faces."""
+    rows = {label: np.flatnonzero((split.labels == i) & split.clear_majority) for i, label in enumerate(EXPRESSIONS)}
+    happy, neutral = split.soft_labels[:, EXPRESSIONS.index("happiness")], split.soft_labels[:, 0]
+    rows["subtle_smile"] = np.flatnonzero(
+        (happy >= SUBTLE_SHARE) & (neutral >= SUBTLE_SHARE) & (happy + neutral >= 0.8)
+    )
+    rows["pure_neutral"] = np.flatnonzero(neutral >= PURE_NEUTRAL_SHARE)
+    return rows
+
+
 def build(data_path, *, seed: int = 0, cache=None) -> dict:
     if cache and Path(cache).is_file():  # the landmarks of an earlier run: only the statistics again
         with np.load(cache) as saved:
@@ -112,8 +136,7 @@ def build(data_path, *, seed: int = 0, cache=None) -> dict:
     mesh = FaceMesh()
     by_class: dict[str, np.ndarray] = {}
     started = time.perf_counter()
-    for label_index, label in enumerate(EXPRESSIONS):
-        rows = np.flatnonzero((split.labels == label_index) & split.clear_majority)
+    for label, rows in groups(split).items():
         limit = PER_CLASS * (2 if label == "neutral" else 1)
         if len(rows) > limit:
             rows = np.sort(rng.choice(rows, limit, replace=False))
@@ -132,24 +155,38 @@ def statistics(by_class: dict[str, np.ndarray]) -> dict:
         for label, shapes in by_class.items()
     }
     neutral = {key: float(np.median([g[key] for g in geometries["neutral"]])) for key in features.GEOMETRY}
+    weights = fit_weights(geometries, neutral)
     scales, sources = {}, {}
     for name, label in SCALE_SOURCES.items():
-        moved = [features.movements(g, neutral)[name] for g in geometries[label]]
-        at_rest = [features.movements(g, neutral)[name] for g in geometries["neutral"]]
+        if name == "smile":
+            continue
+        moved = [features.movements(g, neutral, weights=weights)[name] for g in geometries[label]]
+        at_rest = [features.movements(g, neutral, weights=weights)[name] for g in geometries["neutral"]]
         scales[name] = float(np.percentile(moved, SCALE_PERCENTILE) - np.median(at_rest))
         sources[name] = (
             f"{SCALE_PERCENTILE}th percentile over {len(moved)} FER+ training faces labelled {label}, "
             f"less the median over {len(at_rest)} neutral ones"
         )
+    subtle, pure = (
+        np.median([features.movements(g, neutral, weights=weights)["smile"] for g in geometries[group]])
+        for group in ("subtle_smile", "pure_neutral")
+    )
+    scales["smile"] = float((subtle - pure) / 2 / features.SMILE_THRESHOLD)
+    sources["smile"] = (
+        f"SMILE_THRESHOLD ({features.SMILE_THRESHOLD}) is half the median of {len(geometries['subtle_smile'])} "
+        f"FER+ training subtle smiles less the median of {len(geometries['pure_neutral'])} pure neutral ones"
+    )
     if min(scales.values()) <= 0:
         raise SystemExit(f"a scale came out at or below 0: {scales}")
     pucker = {**neutral}
     for key in ("corner_r_x", "corner_l_x"):
         pucker[key] = neutral[key] * (1 - PUCKER_FRACTION)
-    scales["lip_pucker"] = features.movements(pucker, neutral)["lip_pucker"]
+    scales["lip_pucker"] = features.movements(pucker, neutral, weights=weights)["lip_pucker"]
     sources["lip_pucker"] = f"the mouth corners {PUCKER_FRACTION:.0%} of their neutral distance nearer the midline"
     spread = {
-        name: float(np.percentile([features.movements(g, neutral)[name] for g in geometries["neutral"]], 95))
+        name: float(
+            np.percentile([features.movements(g, neutral, weights=weights)[name] for g in geometries["neutral"]], 95)
+        )
         for name in features.FEATURES
     }
     return {
@@ -158,8 +195,37 @@ def statistics(by_class: dict[str, np.ndarray]) -> dict:
         "scale_sources": sources,
         "neutral_p95_movement": {name: round(v, 5) for name, v in spread.items()},
         "scales": {name: round(scales[name], 5) for name in features.FEATURES},
+        "weights": {name: round(weights[name], 5) for name in features.WEIGHT_NAMES},
         "population_neutral": {key: round(v, 5) for key, v in neutral.items()},
         "canonical": np.round(canonical, 5).tolist(),
+    }
+
+
+def _mouth(g: dict, neutral: dict) -> np.ndarray:
+    """Per face, mean over the corners: lift against the lips' centre line, outward, lift against the eye line."""
+    lift = -((g["corner_r_y"] - neutral["corner_r_y"]) + (g["corner_l_y"] - neutral["corner_l_y"])) / 2
+    out = ((g["corner_r_x"] - neutral["corner_r_x"]) + (g["corner_l_x"] - neutral["corner_l_x"])) / 2
+    return np.array([lift + g["lips_y"] - neutral["lips_y"], out, lift])
+
+
+def fit_weights(geometries: dict[str, list[dict]], neutral: dict) -> dict[str, float]:
+    """The smile's weights (Fisher's discriminant, subtle smiles against pure neutral faces) and the
+    nose wings' rise per unit of corner lift (least squares)."""
+    smiles, calm = (
+        np.array([_mouth(g, neutral) for g in geometries[group]]) for group in ("subtle_smile", "pure_neutral")
+    )
+    pooled = (np.cov(smiles.T) + np.cov(calm.T)) / 2
+    direction = np.linalg.solve(pooled, smiles.mean(axis=0) - calm.mean(axis=0))
+    if direction[0] <= 0:
+        raise SystemExit(f"the smile's discriminant does not lift the corners: {direction}")
+    direction = direction / direction[0]
+    faces = [g for group in ("pure_neutral", "subtle_smile", "happiness") for g in geometries[group]]
+    lift = np.array([_mouth(g, neutral)[2] for g in faces])
+    rise = np.array([-(g["nose_r"] + g["nose_l"]) / 2 for g in faces])
+    return {
+        "smile_out": float(direction[1]),
+        "smile_lift": float(direction[2]),
+        "nose_per_lift": float(np.polyfit(lift, rise, 1)[0]),
     }
 
 

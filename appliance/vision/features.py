@@ -18,9 +18,11 @@ The canonical face, the population neutral and the scales come from FER+ *traini
 (``python -m appliance.vision.build_face_model``, stored in face_model.json): the canonical face
 and the population neutral are the median of the faces the crowd called neutral; each scale is
 the movement from that neutral reached by the most expressive tenth of the faces the crowd gave
-the expression that shows the feature most (happiness for smile, surprise for brow_raise, ...;
-the 90th percentile less the neutral faces' median).  The London set is never
-used for any of it.
+the expression that shows the feature most (surprise for brow_raise, ...; the 90th percentile
+less the neutral faces' median), except the smile's: its weights (:data:`WEIGHTS`) separate the
+faces the crowd split between happiness and neutral (subtle smiles) from faces all called
+neutral, and its scale puts :data:`SMILE_THRESHOLD` at half the typical subtle smile.  The
+London set is never used for any of it.
 """
 
 from __future__ import annotations
@@ -53,9 +55,10 @@ POSE = ("yaw", "pitch", "roll")
 up), roll (tilt, positive towards the person's left shoulder)."""
 
 SMILE_THRESHOLD = 0.2
-"""A smile counts as made when ``smile`` reaches this: a fifth of the corner pull of the most
-smiling tenth of FER+ happy faces.  Fixed before the London set was looked at (eval-features
-reports against it, and was not used to choose it)."""
+"""A smile counts as made when ``smile`` reaches this.  The smile's scale is set so that this is
+half the movement of the typical subtle smile in FER+ training (the median face the crowd split
+between happiness and neutral, less the median face all called neutral): a criterion fixed on
+FER+ alone; eval-features reports the London set against it, and was not used to choose it."""
 
 # Mesh indices; "right" is the person's right (the image's left when they face the camera).
 RIGHT_EYE_CORNERS, LEFT_EYE_CORNERS = (33, 133), (362, 263)
@@ -96,15 +99,20 @@ FACE_MODEL = Path(__file__).with_name("face_model.json")
 def _load_face_model(path: Path = FACE_MODEL):
     data = json.loads(path.read_text(encoding="utf-8"))
     shape = np.asarray(data["canonical"], dtype=np.float64).reshape(-1, 3)
-    return shape, dict(data["population_neutral"]), dict(data["scales"]), data
+    return shape, dict(data["population_neutral"]), dict(data["scales"]), dict(data["weights"]), data
 
 
 try:
-    CANONICAL, POPULATION_NEUTRAL, SCALES, FACE_MODEL_INFO = _load_face_model()
-except FileNotFoundError:  # only while build_face_model makes it: the file ships with the package
-    CANONICAL, POPULATION_NEUTRAL, SCALES, FACE_MODEL_INFO = None, {}, {}, {}
-"""The canonical face (468, 3), the population neutral geometry, each feature's scale, and the
-face model's provenance (counts, source)."""
+    CANONICAL, POPULATION_NEUTRAL, SCALES, WEIGHTS, FACE_MODEL_INFO = _load_face_model()
+except (FileNotFoundError, KeyError):  # only while build_face_model makes it: the file ships with the package
+    CANONICAL, POPULATION_NEUTRAL, SCALES, WEIGHTS, FACE_MODEL_INFO = None, {}, {}, {}, {}
+"""The canonical face (468, 3), the population neutral geometry, each feature's scale, the
+fitted weights (``WEIGHT_NAMES``), and the face model's provenance (counts, source)."""
+
+WEIGHT_NAMES = ("smile_out", "smile_lift", "nose_per_lift")
+"""Fitted on FER+ training faces by build_face_model (docs/features.md): the smile's weights on
+each corner's outward movement and its lift against the eye line (its lift against the lips'
+centre line weighs 1), and how much the nose wings rise per unit of mouth-corner lift."""
 
 
 def rigid_fit(points: np.ndarray, reference: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
@@ -182,35 +190,51 @@ def measure(landmarks: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
     return geometry_of(aligned), head_pose(rotation)
 
 
-def movements(geometry: Mapping[str, float], neutral: Mapping[str, float]) -> dict[str, float]:
+def movements(
+    geometry: Mapping[str, float], neutral: Mapping[str, float], *, weights: Mapping[str, float] | None = None
+) -> dict[str, float]:
     """Each feature's movement from the neutral in canonical units, signed, before scaling.
 
-    Mouth corners: a smile pulls each one up and out along the zygomatic muscle (about 45
-    degrees), so its movement is the displacement projected on that line; a stretch is the
-    outward movement not explained by a lift; the corners going down are measured against the
-    lips' meeting line, so a dropped jaw (which lowers the whole mouth) does not count.
+    Smile, per corner: its lift against the lips' centre line (the mouth curving up, which a
+    dropped jaw does not do), plus ``smile_out`` times its outward movement and ``smile_lift``
+    times its lift against the eye line (weights: the linear discriminant between FER+ subtle
+    smiles and neutral faces); ``asymmetry`` is the two corners' difference in that measure.
+    A stretch is the outward movement not explained by a lift; the corners going down are
+    measured against the lips' centre line, so a dropped jaw does not count.  ``lip_press`` is
+    the lips thinning beyond what widening the mouth explains (red-lip area kept: a mouth 10%
+    wider has lips 10% thinner), so a smile's stretched lips are not a press.  ``nose_wrinkle``
+    is the nose wings' rise beyond what the mouth corners' lift carries with it
+    (``nose_per_lift``), so a smile's raised cheeks are not a wrinkle.
     """
+    w = WEIGHTS if weights is None else weights
     d = {key: float(geometry[key]) - float(neutral[key]) for key in GEOMETRY}
     lift_r, lift_l = -d["corner_r_y"], -d["corner_l_y"]
     out_r, out_l = d["corner_r_x"], d["corner_l_x"]
-    pull_r, pull_l = (lift_r + out_r) / math.sqrt(2), (lift_l + out_l) / math.sqrt(2)
+    smile_r, smile_l = (
+        lift + d["lips_y"] + w["smile_out"] * out + w["smile_lift"] * lift
+        for lift, out in ((lift_r, out_r), (lift_l, out_l))
+    )
     brow = (d["brow_r"] + d["brow_l"]) / 2
     eyes = (d["eye_open_r"] + d["eye_open_l"]) / 2
     drop_r = d["corner_r_y"] - d["lips_y"]
     drop_l = d["corner_l_y"] - d["lips_y"]
+    width = float(geometry["corner_r_x"]) + float(geometry["corner_l_x"])
+    neutral_width = float(neutral["corner_r_x"]) + float(neutral["corner_l_x"])
+    lips = float(geometry["upper_lip"]) + float(geometry["lower_lip"])
+    neutral_lips = float(neutral["upper_lip"]) + float(neutral["lower_lip"])
     return {
         "brow_raise": brow,
         "brow_lower": -brow - d["brow_gap"] / 2,
         "eye_widen": eyes,
         "eye_narrow": -eyes,
-        "nose_wrinkle": -(d["nose_r"] + d["nose_l"]) / 2,
-        "smile": (pull_r + pull_l) / 2,
+        "nose_wrinkle": -(d["nose_r"] + d["nose_l"]) / 2 - w["nose_per_lift"] * (lift_r + lift_l) / 2,
+        "smile": (smile_r + smile_l) / 2,
         "mouth_corners_down": (drop_r + drop_l) / 2,
         "lip_stretch": (out_r - max(lift_r, 0.0) + out_l - max(lift_l, 0.0)) / 2,
-        "lip_press": -(d["upper_lip"] + d["lower_lip"]),
+        "lip_press": neutral_lips * neutral_width / max(width, 1e-6) - lips,
         "lip_pucker": -(out_r + out_l) / 2 - d["lips_z"] / 2,
         "jaw_drop": d["chin"],
-        "asymmetry": abs(pull_r - pull_l),
+        "asymmetry": abs(smile_r - smile_l),
     }
 
 

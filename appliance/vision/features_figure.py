@@ -22,15 +22,19 @@ GROUPS = (  # colour, label, indices
         "lids: eye_widen, eye_narrow (opening)",
         tuple(i for pair in f.RIGHT_LIDS + f.LEFT_LIDS for i in pair),
     ),
-    ((240, 140, 0), "nose wings: nose_wrinkle (height below the eye line)", (f.RIGHT_NOSE_WING, f.LEFT_NOSE_WING)),
+    (
+        (240, 140, 0),
+        "nose wings: nose_wrinkle (rise beyond what the corners' lift carries)",
+        (f.RIGHT_NOSE_WING, f.LEFT_NOSE_WING),
+    ),
     (
         (220, 30, 30),
-        "mouth corners: smile, mouth_corners_down, lip_stretch, lip_pucker, asymmetry",
+        "mouth corners: smile (up against the lips' line and the eyes, out), corners_down, stretch, pucker, asymmetry",
         (f.RIGHT_MOUTH_CORNER, f.LEFT_MOUTH_CORNER),
     ),
     (
         (150, 50, 180),
-        "lips: lip_press (red-lip heights), lip_pucker (depth), the lips' line",
+        "lips: lip_press (red-lip heights against the mouth's width), lip_pucker (depth), the lips' line",
         (f.UPPER_LIP_TOP, f.UPPER_LIP_INNER, f.LOWER_LIP_INNER, f.LOWER_LIP_BOTTOM),
     ),
     ((120, 80, 40), "chin: jaw_drop (below the eye line)", (f.CHIN,)),

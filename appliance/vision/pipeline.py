@@ -4,10 +4,11 @@ expression model's probabilities with those features (``reading.fused``).
 
 MediaPipe face-mesh style: BlazeFace finds the face once; then each frame's landmarks give the
 next frame's region of interest, and the detector runs again only when the landmark model says
-the face is gone (presence below MIN_PRESENCE) or the points leave the frame.  While no face can
-be followed, the detector looks every SEARCH_PERIOD seconds and its finding is held in between
-(on every frame while the FaceTracker still waits for a person it missed, so its patience stays
-counted in frames).
+the face is gone (presence below MIN_PRESENCE) or the points leave the frame; it looks at once,
+in that frame.  While no face can be followed, it looks every SEARCH_PERIOD seconds after finding
+a face the mesh cannot read (someone turned away, likely to turn back) or while the FaceTracker
+still waits for a person it missed (its patience is then counted in these runs, about a second),
+every IDLE_SEARCH_PERIOD after finding nobody; its finding is held in between.
 """
 
 from __future__ import annotations
@@ -32,10 +33,14 @@ from appliance.vision.smoothing import TIME_CONSTANT, ProbabilitySmoother
 from appliance.vision.tracking import FaceTracker
 
 SEARCH_PERIOD = 0.25
-"""Seconds between detector runs while no face can be followed by its landmarks (nobody there, or
-a face turned too far for the mesh): someone stepping up is found within a quarter second, the
-smoothing's own time constant, and an empty mirror costs a detection 4 times a second, not 30.
-When tracking is lost the detector looks at once, in the same frame."""
+"""Seconds to the next detector run after one that found a face the landmarks cannot follow (a
+face turned too far for the mesh): the person is there and may turn back within the smoothing's
+own time constant.  When tracking is lost the detector looks at once, in the same frame."""
+
+IDLE_SEARCH_PERIOD = 0.5
+"""Seconds to the next detector run after one that found nobody: someone stepping up to the
+mirror is found within half a second (they take longer than that to settle in front of it), and
+an empty mirror costs a detection twice a second, not 30 times."""
 
 STAGES = ("detect", "landmarks", "align", "classify", "features", "total")
 """Latency keys; "detect" only on frames where the detector ran, the others on frames with a face."""
@@ -189,12 +194,12 @@ class VisionPipeline:
             self._roi = None  # lost: the detector looks again, in this same frame
             self._search = None
             self.counters["lost"] += 1
-        waiting = self.tracker.is_waiting  # the followed person was missed: look on every frame until they are given up
+        # Someone is there, or was a moment ago (the tracker still waits for them): look again soon.
+        someone = self._search is not None and (self._search[1] is not None or self.tracker.is_waiting)
         if (
             self.mesh is not None
             and self._search is not None
-            and not waiting
-            and 0 <= now - self._search[0] < SEARCH_PERIOD
+            and 0 <= now - self._search[0] < (SEARCH_PERIOD if someone else IDLE_SEARCH_PERIOD)
         ):
             self.tracker.changed = False
             return self._search[1], None  # between searches: what the last one found

@@ -44,3 +44,29 @@ def test_the_canonical_face_of_many_turned_copies_is_the_face_itself():
     fitted, _ = align(found, normalise(CANONICAL))
     assert np.abs(fitted - normalise(CANONICAL)).max() < 0.02
     assert np.linalg.norm(found[263] - found[33]) == pytest.approx(1.0)
+
+
+def test_the_smile_weights_separate_subtle_smiles_and_the_nose_slope_follows_the_corners():
+    from appliance.vision.build_face_model import fit_weights
+    from appliance.vision.features import POPULATION_NEUTRAL
+
+    rng = np.random.default_rng(1)
+
+    def face(lift, out, nose_rise):
+        g = {key: value + rng.normal(0, 0.01) for key, value in POPULATION_NEUTRAL.items()}
+        for side in ("r", "l"):
+            g[f"corner_{side}_y"] -= lift
+            g[f"corner_{side}_x"] += out
+            g[f"nose_{side}"] -= nose_rise
+        return g
+
+    geometries = {
+        "pure_neutral": [face(0.0, 0.0, 0.0) for _ in range(300)],
+        # Subtle smiles lift the corners (against the lips' line and the eyes) and widen the mouth
+        # a little; the cheeks carry the nose wings up by half the lift.
+        "subtle_smile": [face(0.02, 0.01, 0.01) for _ in range(300)],
+        "happiness": [face(0.06, 0.04, 0.03) for _ in range(300)],
+    }
+    weights = fit_weights(geometries, POPULATION_NEUTRAL)
+    assert weights["smile_out"] > 0 and np.isfinite(weights["smile_lift"])
+    assert weights["nose_per_lift"] == pytest.approx(0.5, abs=0.1)

@@ -54,10 +54,16 @@ BROWS = features.RIGHT_BROW + features.LEFT_BROW + features.RIGHT_BROW_INNER + f
 CORNERS = (features.RIGHT_MOUTH_CORNER, features.LEFT_MOUTH_CORNER)
 
 
-def smiling(amount: float) -> np.ndarray:
+def smiling(amount: float, base=None) -> np.ndarray:
     """Both mouth corners pulled up and out by ``amount`` canonical units each way."""
-    shape = moved([features.RIGHT_MOUTH_CORNER], dx=-amount, dy=-amount)
+    shape = moved([features.RIGHT_MOUTH_CORNER], dx=-amount, dy=-amount, base=base)
     return moved([features.LEFT_MOUTH_CORNER], dx=amount, dy=-amount, base=shape)
+
+
+def smile_of(value: float) -> float:
+    """The corners' movement (up and out, each) that reads ``value`` of smile: each corner's lift
+    against the lips' line weighs 1, plus the fitted weights on going out and on the lift."""
+    return value * SCALES["smile"] / (1 + features.WEIGHTS["smile_out"] + features.WEIGHTS["smile_lift"])
 
 
 def test_the_face_model_is_complete_and_its_scales_positive():
@@ -98,16 +104,47 @@ def test_each_feature_grows_with_its_own_movement(name, shape):
 
 
 def test_a_smile_is_read_as_a_smile_and_a_frown_is_not():
-    smile = reading(smiling(SCALES["smile"] / math.sqrt(2)))
+    smile = reading(smiling(smile_of(1.0)))
     assert smile["smile"] == pytest.approx(1.0, abs=0.02)
     assert smile["mouth_corners_down"] == 0.0 and smile["lip_pucker"] == 0.0 and smile["asymmetry"] < 0.02
     down = reading(moved(CORNERS, dy=SCALES["mouth_corners_down"]))
     assert down["mouth_corners_down"] == pytest.approx(1.0, abs=0.02) and down["smile"] == 0.0
 
 
+def test_a_smile_thinning_the_lips_and_lifting_the_nose_wings_is_neither_a_press_nor_a_wrinkle():
+    amount = smile_of(0.8)
+    shape = smiling(amount)
+    # The lips stretched over a wider mouth keep their area: their red heights shrink with the width.
+    width = POPULATION_NEUTRAL["corner_r_x"] + POPULATION_NEUTRAL["corner_l_x"]
+    thinning = (POPULATION_NEUTRAL["upper_lip"] + POPULATION_NEUTRAL["lower_lip"]) * (1 - width / (width + 2 * amount))
+    shape = moved([features.UPPER_LIP_TOP], dy=thinning * 0.6, base=shape)
+    shape = moved([features.LOWER_LIP_BOTTOM], dy=-thinning * 0.4, base=shape)
+    # The cheeks carry the nose wings up with the corners, as much as FER+ faces show.
+    lift = features.WEIGHTS["nose_per_lift"] * amount
+    shape = moved([features.RIGHT_NOSE_WING, features.LEFT_NOSE_WING], dy=-lift, base=shape)
+    values = reading(shape)
+    assert values["smile"] == pytest.approx(0.8, abs=0.05)
+    assert values["lip_press"] < 0.05 and values["nose_wrinkle"] < 0.05
+    # A real press or wrinkle on top of the smile still reads.
+    pressed = reading(moved([features.UPPER_LIP_TOP], dy=SCALES["lip_press"], base=shape))
+    wrinkled = reading(
+        moved([features.RIGHT_NOSE_WING, features.LEFT_NOSE_WING], dy=-SCALES["nose_wrinkle"], base=shape)
+    )
+    assert pressed["lip_press"] > 0.5 and wrinkled["nose_wrinkle"] > 0.5
+
+
+def test_an_open_mouth_is_not_a_smile():
+    # The jaw drops: the lower lip and chin go down, the corners half as far (they join the lips).
+    opening = SCALES["jaw_drop"] * 0.6
+    shape = moved([features.LOWER_LIP_INNER, features.LOWER_LIP_BOTTOM, features.CHIN], dy=opening)
+    shape = moved(CORNERS, dy=opening / 2, base=shape)
+    values = reading(shape)
+    assert values["jaw_drop"] > 0.5 and values["smile"] == 0.0
+
+
 def test_one_corner_only_reads_as_asymmetry():
-    lift = SCALES["smile"]
-    values = reading(moved([features.LEFT_MOUTH_CORNER], dx=lift / 2, dy=-lift / 2))
+    amount = smile_of(1.0)
+    values = reading(moved([features.LEFT_MOUTH_CORNER], dx=amount, dy=-amount))
     assert values["asymmetry"] > 0.3 and 0.2 < values["smile"] < 0.7
 
 

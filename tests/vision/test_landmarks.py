@@ -186,15 +186,25 @@ def test_tracking_hands_back_to_the_detector_when_the_face_is_lost(scripted):
     assert scripted.observe(frame(1.1)).has_face and scripted.is_tracking
 
 
-def test_while_nothing_can_be_followed_the_detector_searches_four_times_a_second(scripted):
+def test_an_empty_mirror_is_searched_twice_a_second(scripted):
     scripted.detector.faces = []
     seen = [scripted.observe(frame(i / 30)).has_face for i in range(30)]  # one second at 30 fps
-    assert not any(seen) and scripted.detector.runs == 4  # at 0, 0.267, 0.533, 0.8 s
+    assert not any(seen) and scripted.detector.runs == 2  # at 0 and 0.5 s
     # A face the mesh cannot read (turned away): the detector's finding is held between searches.
     scripted.reset()
     scripted.detector.faces, scripted.mesh.present = [face_at(320, 250, 150)], False
     held = [scripted.observe(frame(2 + i / 30)) for i in range(9)]  # searches at 2.0 and 2.267 s
-    assert all(o.has_face and o.features == {} for o in held) and scripted.detector.runs == 6
+    assert all(o.has_face and o.features == {} for o in held) and scripted.detector.runs == 4
+
+
+def test_after_a_loss_the_detector_looks_at_once_then_every_quarter_second_while_it_waits(scripted):
+    scripted.observe(frame(0.0))
+    scripted.mesh.present, scripted.detector.faces = False, []  # the person ducked out of view
+    scripted.observe(frame(0.1))
+    assert scripted.detector.runs == 2 and scripted.tracker.is_waiting  # at once, in the frame it was lost
+    for i in range(1, 10):  # the next 0.3 s: the tracker still waits for them, so a quarter second, not half
+        scripted.observe(frame(0.1 + i / 30))
+    assert scripted.detector.runs == 3
 
 
 def test_a_face_leaving_the_frame_is_lost(scripted):
