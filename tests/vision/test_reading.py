@@ -90,7 +90,7 @@ def test_against_the_population_a_lopsided_mouth_is_not_taken_for_contempt():
 
 
 def test_a_movement_within_the_landmarks_jitter_adds_nothing():
-    assert not geometry_evidence(face(smile=0.08), "personal").any()
+    assert not geometry_evidence(face(smile=0.05), "personal").any()
     assert geometry_evidence(face(smile=0.3), "personal")[EXPRESSIONS.index("happiness")] > 0
     assert not geometry_evidence(face(smile=0.9), "").any()  # no landmarks' neutral named: no geometry
 
