@@ -258,6 +258,14 @@ def test_auto_with_a_broken_picamera2_runs_the_demo_and_says_why(broken_picamera
     assert "numpy does not match" in caplog.text
 
 
+def test_auto_on_a_pi_with_a_broken_picamera2_says_why_and_shows_no_stranger(broken_picamera2, monkeypatch):
+    from appliance.camera import factory, open_source
+
+    monkeypatch.setattr(factory, "is_raspberry_pi", lambda: True)
+    with pytest.raises(CameraBroken, match="numpy does not match"):
+        open_source("auto")
+
+
 def test_another_import_failure_is_reported_too(tmp_path, monkeypatch):
     (tmp_path / "picamera2").mkdir()
     (tmp_path / "picamera2" / "__init__.py").write_text("import libcamera_helper_that_is_missing\n")
