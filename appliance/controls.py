@@ -226,7 +226,7 @@ class Controls:
     def writing_picture(self, writing: bool) -> None:
         """Blink the LED while a picture (a best take) is written, then back to the camera's state."""
         self._writing = bool(writing)
-        if self.led is None:
+        if self.led is None or self.led.closed:  # a write that ends after the mirror closed
             return
         if self._writing:
             self.led.blink(on_time=0.15, off_time=0.15, background=True)
