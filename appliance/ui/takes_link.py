@@ -27,7 +27,7 @@ from appliance.takes import Take, TakeWriter
 log = logging.getLogger(__name__)
 HEADSHOT = "headshot"
 RING_FRAMES = 8  # ~0.27 s at 30 fps: covers inference and the UI's drain between a frame and its view
-MATCH_TOLERANCE_S = 0.1  # the ring's frame must be this close to the peak's timestamp
+MATCH_TOLERANCE_S = 0.005  # the peak names its own frame's timestamp: only that frame will do, never a neighbour
 BLINK_MIN_S = 1.0  # the LED blinks at least this long, so a quick write is still seen
 SHOWN_S = 4.0  # the take stays on the result screen this long
 
