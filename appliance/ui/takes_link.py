@@ -135,9 +135,6 @@ class TakesLink:
         if self._blinking_since is None:  # unless another take started meanwhile
             self._blink(False)
 
-    def close(self) -> None:
-        self.writer.close()
-
 
 def open_takes(
     config, ring: FrameRing | None, *, post, root=None, **callbacks
