@@ -154,19 +154,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     where = f" in {path}" if path else ""
     _only(
         data,
-        {
-            "source",
-            "fullscreen",
-            "preview",
-            "camera",
-            "vision",
-            "buttons",
-            "display",
-            "presence",
-            "coach",
-            "sound",
-            "capture",
-        },
+        {"source", "fullscreen", "preview", "camera", "vision", "buttons", "display", "presence", "coach", "sound"}
+        | {"capture"},
         "",
         where,
     )
