@@ -43,6 +43,12 @@ optional.  All keys, with their defaults::
     quiet_from = "21:00"   # silent from this local time...
     quiet_until = "07:00"  # ...until this one ("" and "" for no quiet hours)
 
+    [capture]              # best takes for headshot looks (appliance/takes.py); OFF unless you turn it on
+    best_takes = false     # true: keep the colour frame at the peak of each headshot-look attempt,
+                           # as a JPEG in the data directory (takes/<look>/), shown on the result screen;
+                           # false: no image is ever written
+    max_per_look = 5       # 1 to 50: the newest this many are kept per look, older ones are deleted
+
 A choice made on the mirror's settings screen (difficulty, sound) is kept in the data
 directory (appliance/preferences.py) and wins until the same key is changed in this file.
 """
@@ -93,6 +99,12 @@ class PresenceSettings:
 
 
 @dataclass(frozen=True)
+class CaptureSettings:
+    best_takes: bool = False  # opt-in: no picture is kept unless the person asks for it
+    max_per_look: int = 5
+
+
+@dataclass(frozen=True)
 class Config:
     source: str = "auto"
     fullscreen: bool | str = "auto"
@@ -104,6 +116,7 @@ class Config:
     presence: PresenceSettings = field(default_factory=PresenceSettings)
     coach: dict[str, Any] = field(default_factory=dict)
     sound: SoundSettings = field(default_factory=SoundSettings)
+    capture: CaptureSettings = field(default_factory=CaptureSettings)
     path: Path | None = None  # the file it came from, if any
 
     @property
@@ -146,7 +159,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     where = f" in {path}" if path else ""
     _only(
         data,
-        {"source", "fullscreen", "preview", "camera", "vision", "buttons", "display", "presence", "coach", "sound"},
+        {"source", "fullscreen", "preview", "camera", "vision", "buttons", "display", "presence", "coach", "sound"}
+        | {"capture"},
         "",
         where,
     )
@@ -160,6 +174,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     _only(display, {"rotation"}, "display.", where)
     presence = _table(data, "presence", where)
     _only(presence, {"off_after_s", "power"}, "presence.", where)
+    capture = _table(data, "capture", where)
+    _only(capture, {"best_takes", "max_per_look"}, "capture.", where)
 
     defaults = Config()
     source = data.get("source", defaults.source)
@@ -188,6 +204,10 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         presence=_presence(presence, where),
         coach=dict(_table(data, "coach", where)),
         sound=_sound(data, where),
+        capture=CaptureSettings(
+            best_takes=_bool(capture, "best_takes", False, where, "capture."),
+            max_per_look=_int(capture, "max_per_look", range(1, 51), "capture.", where, 5),
+        ),
         path=path,
     )
 
@@ -224,10 +244,10 @@ def _float(table: dict[str, Any], key: str, limits: tuple[float, float], prefix:
     return float(value)
 
 
-def _bool(table: dict[str, Any], key: str, default: bool, where: str) -> bool:
+def _bool(table: dict[str, Any], key: str, default: bool, where: str, prefix: str = "") -> bool:
     value = table.get(key, default)
     if not isinstance(value, bool):
-        _bad(key, value, "true or false", where)
+        _bad(prefix + key, value, "true or false", where)
     return value
 
 

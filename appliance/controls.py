@@ -191,6 +191,7 @@ class Controls:
         feedback: Callable[[str], None] | None = None,
         pin_factory=None,
     ) -> None:
+        self._camera_on, self._writing = False, False
         chosen = {**DEFAULT_PINS, **(pins or {})}
         unknown = set(chosen) - set(BUTTON_ACTIONS)
         if unknown:
@@ -218,8 +219,19 @@ class Controls:
 
     def camera_in_use(self, in_use: bool) -> None:
         """Light the LED while the camera runs (no-op without one)."""
-        if self.led is not None:
-            self.led.value = bool(in_use)
+        self._camera_on = bool(in_use)
+        if self.led is not None and not self._writing:
+            self.led.value = self._camera_on
+
+    def writing_picture(self, writing: bool) -> None:
+        """Blink the LED while a picture (a best take) is written, then back to the camera's state."""
+        self._writing = bool(writing)
+        if self.led is None or self.led.closed:  # a write that ends after the mirror closed
+            return
+        if self._writing:
+            self.led.blink(on_time=0.15, off_time=0.15, background=True)
+        else:
+            self.led.value = self._camera_on  # setting the value stops gpiozero's blink thread
 
     def close(self) -> None:
         for button in self.buttons.values():

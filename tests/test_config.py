@@ -126,3 +126,27 @@ def test_a_file_that_is_not_utf8_says_so(tmp_path):
     with pytest.raises(ConfigError, match="not UTF-8") as error:
         load_config(path)
     assert "UTF-8" in error.value.hint and "permission" not in error.value.describe()
+
+
+def test_best_takes_are_off_unless_asked_for():
+    assert parse_config({}).capture.best_takes is False
+    capture = parse_config({"capture": {"best_takes": True, "max_per_look": 3}}).capture
+    assert capture.best_takes is True and capture.max_per_look == 3
+    assert parse_config({"capture": {"best_takes": True}}).capture.max_per_look == 5
+
+
+@pytest.mark.parametrize(
+    ("capture", "words"),
+    [
+        ({"best_takes": "yes"}, ["capture.best_takes", "'yes'", "true or false"]),
+        ({"best_takes": 1}, ["capture.best_takes", "true or false"]),
+        ({"max_per_look": 0}, ["capture.max_per_look", "0", "1 to 50"]),
+        ({"max_per_look": 2.5}, ["capture.max_per_look", "whole number"]),
+        ({"folder": "/tmp"}, ["capture.folder", "known keys", "best_takes"]),
+    ],
+)
+def test_bad_capture_values_are_named(capture, words):
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"capture": capture})
+    for word in words:
+        assert word in caught.value.describe()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 
 import pytest
 from gpiozero.pins.mock import MockFactory
@@ -155,3 +156,31 @@ def test_open_controls_reports_instead_of_raising_without_gpio():
 )
 def test_keyboard_map(key, command):
     assert command_for_key(key) is command
+
+
+def test_the_led_blinks_while_a_picture_is_written_then_follows_the_camera_again(rig):
+    controls, factory, _ = rig
+    controls.camera_in_use(True)
+    controls.writing_picture(True)
+    states = set()
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline and len(states) < 2:
+        states.add(bool(factory.pin(24).state))
+        time.sleep(0.02)
+    assert states == {True, False}  # it blinks
+    controls.camera_in_use(True)  # the camera's state does not stop the blinking
+    controls.writing_picture(False)
+    assert factory.pin(24).state  # steady again: the camera is still in use
+    controls.camera_in_use(False)
+    assert not factory.pin(24).state
+
+
+def test_writing_a_picture_without_an_led_or_after_closing_does_nothing():
+    controls = Controls(Recorder(), pin_factory=MockFactory())
+    controls.writing_picture(True)
+    controls.writing_picture(False)
+    controls.close()
+    with_led = Controls(Recorder(), led_pin=24, pin_factory=MockFactory())
+    with_led.writing_picture(True)
+    with_led.close()
+    with_led.writing_picture(False)  # a write that ends after the mirror closed

@@ -41,13 +41,15 @@ def open_source(
     fps: float = 30.0,
     loop: bool = False,
     realtime: bool = True,
+    still_size: tuple[int, int] | None = None,
     **camera_controls: float,
 ) -> FrameSource:
     """A (not yet started) source for ``spec``.
 
     ``size`` and ``fps`` apply to cameras; ``loop`` and ``realtime`` (paced at the recording's
     own rate) to videos and folders; ``camera_controls`` (exposure_value, brightness) to the Pi
-    camera.  The demo always loops in real time.
+    camera, and ``still_size`` (best takes) is its main stream's size: frames carry colour pixels
+    that big.  Other sources give the colour they have.  The demo always loops in real time.
     """
     spec = (spec or "auto").strip()
     notice = ""
@@ -74,7 +76,7 @@ def open_source(
     if spec == "camera":
         from appliance.camera.picamera import PiCameraSource
 
-        return PiCameraSource(size=size, fps=fps, **camera_controls)
+        return PiCameraSource(size=size, fps=fps, preview_size=still_size, **camera_controls)
     if spec == "demo":
         from appliance.camera.demo import demo_source
 

@@ -30,6 +30,7 @@ _ABI_SIGNS = (  # what numpy says when a compiled module was built against anoth
     "_ARRAY_API",
     "compiled using NumPy",
 )
+STILL_WIDTH = 1920  # best takes: the main stream's width (the vision size's aspect ratio), 1920x1440 for 640x480
 STOP_TIMEOUT_S = 3.0  # how long stopping and closing the camera may take before it is given up as wedged
 
 # An import that failed once fails the same way until the process restarts (Python keeps the
@@ -103,6 +104,19 @@ def camera_available() -> bool:
         raise CameraBroken(
             f"libcamera could not list the cameras ({type(error).__name__}: {error})", hint=_NO_CAMERA_HINT
         ) from None
+
+
+def still_size(size: tuple[int, int], width: int = STILL_WIDTH) -> tuple[int, int]:
+    """The main stream's size when best takes are on: ``width`` wide (never below ``size``), same aspect.
+
+    A video configuration streams main at the camera's frame rate, so this is the largest picture
+    the peak frame can have without a mode switch (which takes about a second, and the peak would
+    be gone).  Lores keeps ``size`` for vision; both come from the same sensor crop, so the aspect
+    ratios must match or one picture is stretched.
+    """
+    vision_width, vision_height = size
+    width = max(width, vision_width)
+    return width, max(vision_height, 2 * round(width * vision_height / vision_width / 2))
 
 
 class PiCameraSource(FrameSource):
@@ -188,8 +202,11 @@ class PiCameraSource(FrameSource):
             raise CameraError(f"the camera stopped: {error}", hint=_NO_CAMERA_HINT) from None
         try:
             gray = y_plane(request.make_array("lores"), self._lores_size)
-            # picamera2's "RGB888" is B, G, R in memory.
-            rgb = np.ascontiguousarray(request.make_array("main")[:, :, 2::-1]) if self.preview else None
+            # picamera2's "RGB888" is B, G, R in memory.  make_array copies out of the buffer, so a view is
+            # safe after release; only the vision-size picture (the detector's input) is made contiguous.
+            rgb = request.make_array("main")[:, :, 2::-1] if self.preview else None
+            if rgb is not None and self.preview_size == self.size:
+                rgb = np.ascontiguousarray(rgb)
         except Exception as error:
             raise CameraError(f"a camera frame could not be read: {error}") from None
         finally:

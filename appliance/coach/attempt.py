@@ -46,6 +46,7 @@ class Attempt:
         self.longest_s = 0.0
         self.longest_mean = 0.0
         self.best_match = 0.0
+        self.peak_frame_at: float | None = None  # the timestamp of the frame with the best match
         self.time_to_best_s: float | None = None
         self.time_to_target_s: float | None = None
         self.outcome: Outcome | None = None
@@ -99,6 +100,7 @@ class Attempt:
         self.match = value
         if value > self.best_match:
             self.best_match, self.time_to_best_s = value, self.elapsed_s
+            self.peak_frame_at = observation.timestamp
         was_met, self.met = self.met, value >= self.threshold
         if self.met and self.time_to_target_s is None:
             self.time_to_target_s = self.elapsed_s

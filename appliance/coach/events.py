@@ -38,6 +38,7 @@ class AttemptFinished:
     isolation: int | None = None  # feature targets: mean isolation 0-100 while trying (None: not read)
     amplitude: float | None = None  # feature targets: the target feature's best value 0-1
     feature_best: tuple[tuple[str, float], ...] = ()  # (feature, best held value) against the personal neutral
+    peak_frame_at: float | None = None  # the best match's frame timestamp (the source's clock): a best take's frame
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,7 @@ def _live_view(coach: Coach, attempt: Attempt) -> LiveView:
         best_match=round(attempt.best_match),
         tip=tip,
         has_face=face,
+        peak_frame_at=attempt.peak_frame_at,
         no_face_message="" if face else (coach.vision_problem or NO_FACE),
         expression=dominant(smoothed),
         intensity=intensity(smoothed),
@@ -309,6 +310,7 @@ def attempt_event(coach: Coach, attempt: Attempt) -> AttemptFinished:
         isolation=attempt.isolation,
         amplitude=round(attempt.best_amplitude, 3) if attempt.best_amplitude is not None else None,
         feature_best=attempt.motion.bests(),
+        peak_frame_at=attempt.peak_frame_at,
     )
 
 

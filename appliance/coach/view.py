@@ -74,6 +74,7 @@ class LiveView:
     full_at: float = 0.0  # the amplitude that counts as full
     isolation: float | None = None  # 0-1: 1 while the other features stay calm
     neutral_hint: str = ""  # e.g. features read against an average face: calibrate in settings
+    peak_frame_at: float | None = None  # the frame timestamp of the best match so far (the shell keeps that frame)
 
 
 @dataclass(frozen=True)

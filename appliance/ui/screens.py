@@ -166,6 +166,27 @@ class ResultScreen(MirrorScreen):
         self.figures = " · ".join(part for part in parts if part)
         self.tip, self.reason = result.tip, result.reason
 
+    def show_take(self, rgb, seconds: float) -> None:
+        """A best take (HxWx3 uint8 RGB, small) on this screen for ``seconds``; on the main thread (GL)."""
+        from kivy.graphics.texture import Texture
+
+        height, width = rgb.shape[:2]
+        texture = Texture.create(size=(width, height), colorfmt="rgb")
+        texture.blit_buffer(rgb.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
+        texture.flip_vertical()  # numpy rows run top down, GL's bottom up
+        picture = self.ids.take
+        picture.texture, picture.opacity = texture, 1
+        Clock.unschedule(self._hide_take)
+        Clock.schedule_once(self._hide_take, seconds)
+
+    def _hide_take(self, *_args) -> None:
+        self.ids.take.opacity = 0
+        self.ids.take.texture = None
+
+    def on_leave(self, *_args) -> None:
+        Clock.unschedule(self._hide_take)
+        self._hide_take()
+
 
 class BreakScreen(MirrorScreen):
     title = StringProperty("")

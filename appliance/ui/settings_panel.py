@@ -13,6 +13,7 @@ from appliance.preferences import Preferences
 VOLUMES = (10, 25, 50, 75, 100)  # SELECT on the volume row steps through these (then wraps)
 
 BUTTONS = "NEXT: move (hold: back) · SELECT: change · BACK: leave"
+TAKES_GONE = "the pictures are removed from this mirror for good"
 
 
 @dataclass
@@ -24,9 +25,22 @@ class SettingsPanel:
     is_open: bool = False
     neutral_day: str = ""  # when the personal neutral face was taken ("" : an average face is used)
     preferences: Preferences | None = None  # the choices kept across restarts; None: nothing to change here
+    takes: object | None = None  # best takes (a TakeWriter: ``count``); None: no takes row
+    takes_on: bool = False  # [capture] best_takes: new takes are being kept
+    confirming: bool = False  # SELECT on the takes row asked "delete all?"; the next SELECT deletes
 
     def rows(self) -> list[MenuItem]:
-        return self._choice_rows() + self._info_rows()
+        return self._choice_rows() + self._takes_rows() + self._info_rows()
+
+    def _takes_rows(self) -> list[MenuItem]:
+        if self.takes is None:
+            return []
+        count = self.takes.count
+        if self.confirming:
+            return [MenuItem("takes", f"Delete all {count} best takes? SELECT: yes · BACK: no", TAKES_GONE)]
+        state = "on" if self.takes_on else "off"
+        detail = "select: delete all takes" if count else "headshot looks at their peak, kept on this mirror only"
+        return [MenuItem("takes", f"Best takes: {state} · {count} kept", detail)]
 
     def _choice_rows(self) -> list[MenuItem]:
         prefs = self.preferences
@@ -67,7 +81,14 @@ class SettingsPanel:
 
     def handle(self, command: Command) -> str | None:
         """Apply a command; returns "close" when the panel is left, "preview" when it toggled,
-        "calibrate" when the resting face is to be (re)calibrated (the panel closes)."""
+        "calibrate" when the resting face is to be (re)calibrated (the panel closes), "delete_takes"
+        when the person confirmed deleting every best take."""
+        if self.confirming:
+            self.confirming = False
+            if command is Command.SELECT:
+                return "delete_takes"
+            if command in (Command.BACK, Command.END):
+                return None  # "no": the panel stays open
         count = len(self.rows())
         if command is Command.NEXT:
             self.index = (self.index + 1) % count
@@ -76,6 +97,9 @@ class SettingsPanel:
         elif command is Command.SELECT and self.rows()[self.index].key == "preview":
             self.preview = not self.preview
             return "preview"
+        elif command is Command.SELECT and self.rows()[self.index].key == "takes":
+            self.confirming = bool(self.takes.count)
+            return None
         elif command is Command.SELECT and self.rows()[self.index].key == "neutral":
             self.is_open = False
             return "calibrate"

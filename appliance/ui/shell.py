@@ -36,6 +36,7 @@ from appliance.systemd_notify import SystemdNotifier
 from appliance.ui.app import MirrorApp
 from appliance.ui.settings_panel import BUTTONS as SETTINGS_BUTTONS
 from appliance.ui.settings_panel import SettingsPanel
+from appliance.ui.takes_link import SHOWN_S, open_takes
 from appliance.ui.text import glass
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,10 @@ class MirrorShell:
         power=overlay_only,
         notifier: SystemdNotifier | None = None,
         preferences=None,
+        takes_root=None,
     ) -> None:
-        """``power(overlay) -> (backend, reasons)`` picks how the monitor is switched off (on a thread)."""
+        """``power(overlay) -> (backend, reasons)`` picks how the monitor is switched off (on a thread);
+        ``takes_root``: where best takes go (default: the data directory's takes/)."""
         self.config, self.coach, self.vision, self.history = config, coach, vision, history
         self.clock = clock
         self.notifier = notifier or SystemdNotifier.from_environment()
@@ -94,6 +97,15 @@ class MirrorShell:
         self._when_started: list[Callable[[], None]] = []
         self._vision_problem = ""
         self._led_on = False
+        self.takes, self.takes_link = open_takes(
+            config, getattr(vision, "ring", None), post=self._post, root=takes_root,
+            show=self._show_take, blink=self._blink_led, warn=lambda text: self.coach.notify(text, NoticeKind.WARNING),
+        )  # fmt: skip
+        self.panel.takes, self.panel.takes_on = self.takes, self.takes_link is not None
+        if self.takes is not None:
+            self.takes.when_deleted = lambda count: self._post(lambda: self._takes_deleted(count))
+        if self.takes_link is not None:
+            self.listeners.append(self.takes_link.view)
 
     # ------------------------------------------------------------- any thread
     def post_command(self, command: Command) -> None:
@@ -183,6 +195,8 @@ class MirrorShell:
         for event in events:  # a new resting face is used at once, saved or not
             if isinstance(event, NeutralCalibrated) and self.vision is not None:
                 self.vision.set_neutral(dict(event.geometry), kind="personal")
+        if self.takes_link is not None:
+            self.takes_link.events(events)
         if not events or self.history is None:
             return
         try:
@@ -195,6 +209,8 @@ class MirrorShell:
         outcome = self.panel.handle(command)
         if outcome == "preview" and self.app.mirror is not None:
             self.app.mirror.set_preview(self.panel.preview)
+        if outcome == "delete_takes":
+            self.takes.delete_all()  # on the takes' thread; the panel updates when it is done
         if outcome == "calibrate":  # "recalibrate my resting face": the coach's calibration screen
             self._show(self.coach.calibrate(self.clock()))
         elif outcome == "close":
@@ -213,6 +229,24 @@ class MirrorShell:
         if self.controls is not None and on != self._led_on:
             self.controls.camera_in_use(on)
         self._led_on = on
+
+    # ------------------------------------------------------------- best takes (opt-in)
+    def _post(self, action: Callable[[], None], seconds: float = 0.0) -> None:
+        """Thread-safe: ``action()`` on the main thread after ``seconds``."""
+        Clock.schedule_once(lambda _dt: action(), seconds)
+
+    def _show_take(self, take) -> None:
+        if self.app.mirror is not None and self.app.mirror.manager.current == Screen.RESULT.value:
+            self.app.mirror.manager.get_screen(Screen.RESULT.value).show_take(take.thumbnail, SHOWN_S)
+
+    def _blink_led(self, on: bool) -> None:
+        if self.controls is not None:
+            self.controls.writing_picture(on)
+
+    def _takes_deleted(self, count: int) -> None:
+        self.coach.notify(f"All best takes deleted ({count}).", NoticeKind.INFO)
+        if self.panel.is_open:
+            self._show_settings()
 
     def _switch(self, switch: Switch, *, by_hand: bool = False) -> None:
         if switch is not Switch.STAY:
@@ -342,6 +376,8 @@ class MirrorShell:
             self.coach.tick(self.clock())
             self.coach.end_session("the mirror was closed", go_home=True)
         self._store(self.coach.drain_events())
+        if self.takes is not None:
+            self.takes.close()  # a take being written is finished first
 
     def run(self) -> None:
         # systemd stops the mirror with SIGTERM: close like Ctrl+Q, so the session's end is stored.

@@ -37,11 +37,12 @@ def lower_thread_priority(steps: int) -> None:
 
 
 class KeepLatest(FrameSource):
-    """A source that passes frames through and keeps the newest grey image for the preview."""
+    """A source that passes frames through, keeps the newest grey image for the preview and, with
+    best takes on, hands each frame to ``ring`` (the recent colour frames)."""
 
-    def __init__(self, inner: FrameSource) -> None:
+    def __init__(self, inner: FrameSource, ring=None) -> None:
         super().__init__()
-        self.inner, self.name = inner, inner.name
+        self.inner, self.name, self.ring = inner, inner.name, ring
         self.latest_gray = None
 
     def _open(self) -> None:
@@ -50,6 +51,8 @@ class KeepLatest(FrameSource):
     def _read(self, timeout: float) -> Frame:
         frame = self.inner.read(timeout)
         self.latest_gray = frame.gray
+        if self.ring is not None:
+            self.ring.add(frame)
         return frame
 
     def _close(self) -> None:
@@ -72,6 +75,11 @@ class VisionLink:
         self.pipeline = None  # once built (on the start thread)
         self._neutral: tuple[dict[str, float] | None, str] = (None, "population")
         self._started_at = time.monotonic()
+        self.ring = None  # the recent colour frames, only with best takes on (appliance/ui/takes_link.py)
+        if config.capture.best_takes:
+            from appliance.ui.takes_link import FrameRing
+
+            self.ring = FrameRing()
 
     def start(self, publish, on_error=None) -> None:
         from appliance.vision.pipeline import VisionPipeline  # litert loads here, not at import
@@ -126,15 +134,17 @@ class VisionLink:
     def _open_source(self) -> KeepLatest:
         """A new source for the configured spec (at start, and again after a read hung)."""
         camera = self.config.camera
+        size = (camera.width, camera.height)
         inner = open_source(
             self.config.source,
-            size=(camera.width, camera.height),
+            size=size,
             fps=camera.fps,
             loop=True,
+            still_size=_still_size(size) if self.ring is not None else None,
             exposure_value=camera.exposure_value,
             brightness=camera.brightness,
         )
-        self.source = KeepLatest(inner)
+        self.source = KeepLatest(inner, self.ring)
         return self.source
 
     def is_healthy(self) -> bool:
@@ -188,6 +198,12 @@ class VisionLink:
             worker, self.worker = self.worker, None
         if worker is not None:
             worker.stop()
+
+
+def _still_size(size: tuple[int, int]) -> tuple[int, int]:
+    from appliance.camera.picamera import still_size  # imports no picamera2
+
+    return still_size(size)
 
 
 def _hand_over(pipeline, geometry, kind: str) -> None:

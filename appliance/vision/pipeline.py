@@ -129,10 +129,8 @@ class VisionPipeline:
         gray = check_frame(frame)
         height, width = gray.shape
         start = time.perf_counter()
-        rgb = frame.rgb
-        use_rgb = (
-            not self.grey_only and isinstance(rgb, np.ndarray) and rgb.dtype == np.uint8 and rgb.shape[:2] == gray.shape
-        )
+        rgb = None if self.grey_only else rgb_at_size(frame.rgb, gray.shape)
+        use_rgb = rgb is not None
         self.counters["frames"] += 1
         latency: dict[str, float] = {}
         face, mesh = self._locate(rgb if use_rgb else gray, (width, height), latency, frame.timestamp)
@@ -229,3 +227,19 @@ class VisionPipeline:
 
 def _holds_face(mesh: Mesh, frame_size) -> bool:
     return mesh.presence >= MIN_PRESENCE and mesh.outside_share(frame_size) <= MAX_OUTSIDE
+
+
+def rgb_at_size(rgb, shape: tuple[int, int]) -> np.ndarray | None:
+    """A frame's colour pixels at the grey image's ``shape`` (HxW), or None when it has none that fit.
+
+    Colour an integer multiple of that size (the Pi camera's larger main stream while best takes
+    are on) is decimated to it, so the detector keeps its colour input.
+    """
+    if not isinstance(rgb, np.ndarray) or rgb.dtype != np.uint8 or rgb.ndim != 3:
+        return None
+    if rgb.shape[:2] == shape:
+        return rgb
+    step = rgb.shape[0] // shape[0]
+    if step > 1 and rgb.shape[:2] == (shape[0] * step, shape[1] * step):
+        return np.ascontiguousarray(rgb[::step, ::step])
+    return None

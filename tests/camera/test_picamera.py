@@ -343,3 +343,18 @@ def test_exposure_and_brightness_are_sent_as_libcamera_controls(rig):
     with PiCameraSource(fps=20, exposure_value=1.5, brightness=0.2):
         pass
     assert rig.configs[0]["controls"] == {"FrameRate": 20.0, "ExposureValue": 1.5, "Brightness": 0.2}
+
+
+def test_best_takes_ask_for_a_larger_main_stream_of_the_same_aspect(rig):
+    from appliance.camera import open_source
+    from appliance.camera.picamera import still_size
+
+    assert still_size((640, 480)) == (1920, 1440)
+    assert still_size((1280, 720)) == (1920, 1080)
+    assert still_size((2560, 1920)) == (2560, 1920)  # never below the vision size
+    with open_source("camera", size=(640, 480), still_size=still_size((640, 480))) as source:
+        frame = source.read()
+    assert rig.configs[0]["main"]["size"] == (1920, 1440)
+    assert rig.configs[0]["lores"]["size"] == (640, 480)
+    assert frame.gray.shape == (480, 640)  # vision still reads the small picture
+    assert frame.rgb.shape == (1440, 1920, 3) and frame.rgb[0, 0].tolist() == [0, 0, 255]  # RGB, full size

@@ -196,3 +196,19 @@ def test_free_practice_counts_drills_in_the_catalogues_order():
     driver.press(Command.SELECT)  # start it now
     view = driver.press(Command.NEXT)  # skip: on to the third
     assert view.routine_position == 3
+
+
+def test_the_peak_is_named_by_its_frame_timestamp_live_and_when_the_attempt_ends():
+    driver = make_driver()
+    coach = driver.coach
+    coach.start_plan(coach.plan_for("drill:genuine_smile"))  # a headshot look, read on the expression here
+    driver.until(lambda view: view.screen is Screen.DRILL, face(happiness=0.55))
+    assert coach.view.live.peak_frame_at is not None  # the first frame is the best so far
+    driver.t += 0.1
+    view = coach.observe(face(42.5, happiness=0.62), driver.t)  # the best match, in a frame stamped 42.5
+    assert view.live.peak_frame_at == 42.5
+    driver.t += 0.1
+    assert coach.observe(face(42.6, happiness=0.58), driver.t).live.peak_frame_at == 42.5  # a lesser frame
+    driver.until(lambda view: view.screen is Screen.RESULT, face(99.0, happiness=0.58))
+    (finished,) = [event for event in coach.drain_events() if isinstance(event, AttemptFinished)]
+    assert finished.kind == "headshot" and finished.peak_frame_at == 42.5

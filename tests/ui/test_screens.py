@@ -8,6 +8,8 @@ from PIL import Image
 from ui_helpers import settle
 from ui_sample_views import VIEWS, WORDS
 
+from appliance.coach.view import Screen
+
 
 @pytest.fixture(scope="module")
 def mirror(window):
@@ -113,3 +115,30 @@ def test_the_threshold_tick_stays_clear_of_the_lines_around_the_meter(mirror):
     settle(0.3)
     (meter,) = [w for w in mirror.current_screen().walk(restrict=True) if isinstance(w, MatchMeter)]
     assert 0 < meter.tick_overhang < meter.parent.spacing
+
+
+def test_a_best_take_shows_in_the_bottom_band_then_goes(mirror, tmp_path):
+    mirror.show(VIEWS[Screen.RESULT])
+    settle()
+    screen = mirror.manager.get_screen(Screen.RESULT.value)
+    take = np.zeros((360, 480, 3), np.uint8)
+    take[:180, :, 0] = 255  # red above green: easy to find, and it must not be upside down
+    take[180:, :, 1] = 255
+    screen.show_take(take, seconds=0.6)
+    settle(0.2)
+    shot = np.asarray(Image.open(mirror_shot(tmp_path)).convert("RGB"), dtype=np.float32)
+    height = shot.shape[0]
+    green = (shot[..., 1] > 200) & (shot[..., 0] < 60)
+    red = (shot[..., 0] > 200) & (shot[..., 1] < 60)
+    assert green[int(height * 0.68) :].mean() > 0.01, "the take is not in the bottom band"
+    assert not (green | red)[: int(height * 0.64)].any(), "the take must stay out of the mirror's centre and top"
+    rows = np.arange(height)
+    assert rows[red.any(axis=1)].mean() < rows[green.any(axis=1)].mean(), "the take is upside down"
+    settle(0.7)
+    assert screen.ids.take.opacity == 0 and screen.ids.take.texture is None  # gone after its seconds
+
+
+def mirror_shot(tmp_path):
+    from kivy.core.window import Window
+
+    return Window.screenshot(str(tmp_path / "take.png"))

@@ -54,3 +54,35 @@ def test_back_leaves_and_the_old_rows_stay_without_preferences():
     panel = SettingsPanel(parse_config({}), "demo", is_open=True)
     assert [row.key for row in panel.rows()] == ["preview", "source", "neutral", "buttons", "file"]
     assert panel.handle(Command.BACK) == "close" and not panel.is_open
+
+
+class Takes:
+    count = 3
+
+
+def test_the_takes_row_deletes_only_after_a_confirm():
+    panel = SettingsPanel(parse_config({}), "demo", is_open=True, takes=Takes(), takes_on=True)
+    while panel.rows()[panel.index].key != "takes":
+        panel.handle(Command.NEXT)
+    assert panel.rows()[panel.index].title == "Best takes: on · 3 kept"
+    assert panel.handle(Command.SELECT) is None
+    assert panel.rows()[panel.index].title.startswith("Delete all 3 best takes?")
+    assert panel.handle(Command.BACK) is None and panel.is_open  # no: still in settings
+    assert panel.rows()[panel.index].title == "Best takes: on · 3 kept"
+    panel.handle(Command.SELECT)
+    assert panel.handle(Command.SELECT) == "delete_takes"
+    panel.handle(Command.SELECT)
+    assert panel.handle(Command.NEXT) is None and panel.rows()[panel.index].key != "takes"  # moving away cancels
+
+
+def test_no_takes_row_without_takes_and_nothing_to_confirm_with_none_kept():
+    assert "takes" not in [row.key for row in SettingsPanel(parse_config({}), "demo").rows()]
+    Takes.count = 0
+    try:
+        panel = SettingsPanel(parse_config({}), "demo", is_open=True, takes=Takes())
+        while panel.rows()[panel.index].key != "takes":
+            panel.handle(Command.NEXT)
+        assert panel.rows()[panel.index].title == "Best takes: off · 0 kept"
+        assert panel.handle(Command.SELECT) is None and not panel.confirming
+    finally:
+        Takes.count = 3
