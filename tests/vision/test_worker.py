@@ -252,3 +252,16 @@ def test_an_error_that_cannot_heal_is_reported_once_and_not_retried():
         assert source.starts == 1 and len(errors) == 1 and worker.source_restarts == 0
         assert "cannot be imported" in str(worker.source_failure)
         assert time.monotonic() - worker.heartbeat < 1.0  # the worker thread itself keeps going
+
+
+class SlowToOpenSource(HangingSource):
+    def _open(self):
+        super()._open()
+        time.sleep(0.6)  # longer than read_timeout + stall_margin, shorter than open_timeout
+
+
+def test_a_slow_start_has_its_own_budget_and_is_not_a_hang():
+    source = SlowToOpenSource()
+    with VisionWorker(FakePipeline(), source, read_timeout=0.05, stall_margin=0.1, open_timeout=5.0) as worker:
+        assert worker.wait_for_observation(WAIT) is not None
+        assert worker.stalls == 0 and source.starts == 1
