@@ -64,11 +64,14 @@ def _picamera2_class():
         if error.name not in ("picamera2", "libcamera"):
             _import_failure = _broken(error)
             raise _import_failure from None
-        raise CameraError(
+        missing = CameraError(
             "picamera2 is not installed, so the Pi camera cannot be used",
             hint="on Raspberry Pi OS: sudo apt install python3-picamera2 and make the venv with "
-            "--system-site-packages; elsewhere use --source demo",
-        ) from None
+            "--system-site-packages (sudo scripts/install-pi does both), then restart the mirror; "
+            "elsewhere use --source demo",
+        )
+        missing.retryable = False  # an install needs a restart anyway: no retrying every few seconds
+        raise missing from None
     except Exception as error:  # ValueError (numpy ABI), ImportError from a dependency, OSError...
         _import_failure = _broken(error)
         raise _import_failure from None

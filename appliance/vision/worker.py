@@ -69,10 +69,11 @@ class VisionWorker:
     frame or a failing callback is logged and skipped; a source error is logged and the
     source restarted after ``backoff`` delays.  ``last_error`` keeps the latest problem.
 
-    A source whose read hangs past ``read_timeout + stall_margin`` (a driver that ignores its
-    timeout) is noticed by the worker thread: reported like any source error, its reader thread
-    abandoned, and reading resumed on a new reader with ``reopen()``'s new source (or, without
-    ``reopen``, the same source stopped and started again).  ``heartbeat`` proves the worker
+    A source whose read hangs past ``read_timeout + stall_margin``, or whose start() takes longer
+    than ``open_timeout`` (a driver that ignores its timeout), is noticed by the worker thread:
+    reported like any source error, its reader thread abandoned, and reading resumed on a new
+    reader with ``reopen()``'s new source (or, without ``reopen``, the same source stopped and
+    started again).  ``heartbeat`` proves the worker
     thread itself is alive; a source error that cannot heal (``retryable = False``) ends reading
     and stays in ``source_failure``.
     """
@@ -88,16 +89,19 @@ class VisionWorker:
         read_timeout: float = 2.0,
         stall_margin: float = 5.0,
         reopen: Callable[[], FrameSource] | None = None,
+        open_timeout: float = 30.0,
     ) -> None:
         self.pipeline, self.source = pipeline, source
         self.when_observation, self.when_error = when_observation, when_error
         self.backoff = backoff or Backoff()
         self.read_timeout, self.stall_margin, self.reopen = read_timeout, stall_margin, reopen
+        self.open_timeout = open_timeout
         self.stalls = 0  # reads that hung past read_timeout + stall_margin
         self.stalls_in_a_row = 0  # since the last frame
         self.heartbeat = time.monotonic()  # when the worker thread last went round its loop
         self._generation = 0  # the current reader's number; a reader abandoned in a hung read has an older one
-        self._busy_since: float | None = None  # when the current reader entered start()/read()
+        self._busy_since: float | None = None  # when the current reader entered start() or read()
+        self._busy_limit = read_timeout + stall_margin  # how long that may take
         self._restarting_source = False
         self.last_error: BaseException | None = None
         self.source_failure: BaseException | None = None  # an error that ended the source for good
@@ -226,12 +230,16 @@ class VisionWorker:
     def _read_source(self, generation: int) -> None:
         source = self.source
         while not self._stop.is_set():
+            self._busy_limit = self.open_timeout  # until start() is past (a no-op when open)
             self._busy_since = time.monotonic()
             try:
                 if generation > 0 and self._restarting_source:  # after a hang: release the old state first
                     self._restarting_source = False
                     source.stop()
-                source.start()
+                if not source.is_open:  # opening a camera or a video may take seconds: a budget of its own
+                    source.start()
+                    self._busy_since = time.monotonic()
+                self._busy_limit = self.read_timeout + self.stall_margin
                 frame = source.read(self.read_timeout)
             except EndOfStream:
                 if self._abandoned(generation, source):
@@ -281,7 +289,7 @@ class VisionWorker:
         if since is None or self.source is None or self._stop.is_set() or self.is_source_finished:
             return
         stuck = time.monotonic() - since
-        if stuck <= self.read_timeout + self.stall_margin:
+        if stuck <= self._busy_limit:
             return
         name = self.source.name
         self._generation += 1  # the stuck reader, should it ever return, sees it was given up
@@ -292,8 +300,8 @@ class VisionWorker:
         self.source_restarts += 1
         self._note(
             CameraError(
-                f"the {name} source hung: no frame and no error for {stuck:.0f} s (its timeout is "
-                f"{self.read_timeout:g} s); it is being restarted",
+                f"the {name} source hung: no frame and no error for {stuck:.0f} s (allowed: "
+                f"{self._busy_limit:g} s); it is being restarted",
                 hint="if this repeats, check the camera's cable and the journal for driver errors",
             ),
             "a source read hung",

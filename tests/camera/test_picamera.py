@@ -208,6 +208,7 @@ def test_without_picamera2_the_error_says_what_to_install(monkeypatch):
     with pytest.raises(CameraError, match="picamera2 is not installed") as caught:
         PiCameraSource().start()
     assert "apt install python3-picamera2" in caught.value.hint
+    assert caught.value.retryable is False  # source=camera reports it once instead of retrying for ever
 
 
 def test_the_preview_must_not_be_smaller_than_the_vision_frames():

@@ -304,3 +304,16 @@ def test_a_stream_of_bad_frames_is_logged_once_not_once_a_frame(caplog):
             assert isinstance(errors.get(timeout=WAIT), FrameError)
     assert worker.bad_frames == 50
     assert len([r for r in caplog.records if "bad frame" in r.getMessage()]) == 1
+
+
+class SlowToOpenSource(HangingSource):
+    def _open(self):
+        super()._open()
+        time.sleep(0.6)  # longer than read_timeout + stall_margin, shorter than open_timeout
+
+
+def test_a_slow_start_has_its_own_budget_and_is_not_a_hang():
+    source = SlowToOpenSource()
+    with VisionWorker(FakePipeline(), source, read_timeout=0.05, stall_margin=0.1, open_timeout=5.0) as worker:
+        assert worker.wait_for_observation(WAIT) is not None
+        assert worker.stalls == 0 and source.starts == 1
