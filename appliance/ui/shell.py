@@ -182,7 +182,9 @@ class MirrorShell:
     def _store(self, events) -> None:
         for event in events:  # a new resting face is used at once, saved or not
             if isinstance(event, NeutralCalibrated) and self.vision is not None:
-                self.vision.set_neutral(dict(event.geometry), kind="personal")
+                self.vision.set_neutral(
+                    dict(event.geometry), kind="personal", appearance=dict(event.appearance) or None
+                )
         if not events or self.history is None:
             return
         try:
@@ -303,7 +305,7 @@ class MirrorShell:
 
     def _stored_neutral(self, neutral) -> None:
         if self.vision is not None:
-            self.vision.set_neutral(neutral.geometry, kind="personal")
+            self.vision.set_neutral(neutral.geometry, kind="personal", appearance=neutral.appearance)
 
     def _check_vision(self, _dt) -> None:
         """Say on the mirror why no observations arrive (a camera being retried), and clear it when they do."""
