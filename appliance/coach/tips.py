@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from appliance.coach.catalogue import Tip
 from appliance.coach.features import PARTS, FeatureReading, title
 from appliance.coach.scoring import dominant, intensity
+from appliance.vision.reading import missing_cues  # pure numpy: no models, no camera
 
 RISING_MIN = 0.2  # a label must be at least this probable to count as rising
 RISING_BY = 0.05  # and have grown by at least this much over the window
@@ -35,6 +36,14 @@ def _rising(context: TipContext, label: str) -> bool:
     return now >= RISING_MIN and now - before >= RISING_BY
 
 
+def _missing_cue(context: TipContext) -> str:
+    """The first cue of the target expression's prototype that has not moved ("" without landmarks,
+    for a target with no prototype, or when every cue is there)."""
+    if not context.features:
+        return ""
+    return next(iter(missing_cues(context.target_label, context.features)), "")
+
+
 def _is(value: str, wanted) -> bool:
     """A reading's name against a condition: a name, "any" (some name), or "" / false (none)."""
     if wanted == "any" or wanted is True:
@@ -51,6 +60,7 @@ def _holds(condition: str, wanted, context: TipContext) -> bool:
         "missing": lambda: reading is not None and _is(reading.missing, wanted),
         "loud": lambda: reading is not None and _is(reading.loud, wanted),
         "pose_off": lambda: reading is not None and _is(reading.pose_off, wanted),
+        "missing_cue": lambda: _is(_missing_cue(context), wanted),
         "feature_above": lambda: bool(context.features) and all(float(feature(k, 0.0)) > v for k, v in wanted.items()),
         "feature_below": lambda: bool(context.features) and all(float(feature(k, 0.0)) < v for k, v in wanted.items()),
         "target": lambda: context.target_label == wanted,
@@ -101,5 +111,5 @@ def choose_tip(tips: Sequence[Tip], context: TipContext) -> str:
 KNOWN_CONDITIONS = (
     "target", "drills", "kinds", "met", "dominant", "not_dominant", "rising", "above", "below",
     "match_below", "match_above", "intensity_above", "intensity_below", "reads_features", "missing", "loud",
-    "pose_off", "feature_above", "feature_below",
+    "pose_off", "feature_above", "feature_below", "missing_cue",
 )  # fmt: skip
