@@ -135,3 +135,11 @@ def test_the_tips_stay_free_of_models_camera_and_ui():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_condition_this_coach_does_not_know_never_matches():
+    from appliance.coach.catalogue import Tip
+
+    tips = [Tip("from a newer tips file", {"moon_phase": "full"}), Tip("fallback", {})]
+    context = TipContext("fear", "expression", "fear", face(fear=0.3).smoothed, {}, 20.0, False)
+    assert choose_tip(tips, context) == "fallback"
