@@ -53,6 +53,19 @@ def test_every_calibration_is_kept_and_the_latest_is_used(tmp_path):
         assert store.latest_neutral().geometry["brow_gap"] == 0.38
 
 
+def test_the_resting_faces_appearance_is_stored_and_read_back(tmp_path):
+    resting = (("happiness", 0.05), ("neutral", 0.8), ("sadness", 0.15))
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.record(neutral(NOON - DAY))  # calibrated without the model's reading
+        assert store.latest_neutral().appearance is None and store.rows("neutral_faces")[0]["appearance"] is None
+        store.record(NeutralCalibrated(neutral(NOON).geometry, 48, 0.0, 0.0, 5.0, NOON, resting))
+        assert store.latest_neutral().appearance == dict(resting)
+        # an appearance that does not read is dropped; the geometry still serves
+        store.connection.execute("UPDATE neutral_faces SET appearance = '[1, 2]' WHERE id = 2")
+        latest = store.latest_neutral()
+        assert latest.appearance is None and latest.geometry == {"brow_gap": 0.4, "mouth_width": 0.9}
+
+
 def test_each_features_best_of_the_day_is_kept(tmp_path):
     with HistoryStore(tmp_path / "h.sqlite3") as store:
         store.record(SessionStarted(1, "drill:eyebrows_up", "Eyebrows up", 0.0, NOON))

@@ -10,7 +10,11 @@ of the geometry, after checking that they held still and faced the mirror:
   shorter than 10% of five seconds, so it does not count);
 - every geometry key spreads less than ``max_geometry_spread`` of its size (at least
   ``GEOMETRY_FLOOR``), the same measure for what the features do not name;
-- yaw and pitch stay within ``max_turn_deg`` (median) and spread less than ``max_pose_spread_deg``.
+- yaw and pitch stay within ``max_turn_deg`` (median) and spread less than ``max_pose_spread_deg``;
+- the expression model does not read the face as a smile (``is_relaxed``).
+
+It also keeps the per-label median of ``Observation.appearance`` (renormalised): the model's own
+reading of this resting face, against which the vision pipeline then judges later faces.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ MOVED = "You moved: hold still, head and face, for the whole {seconds:g} seconds
 FACE_MOVED = "Your face moved: let it rest (no smile, no talking) for {seconds:g} seconds, and try again."
 TURNED = "Turn to face the mirror: look straight into it with your head level, and try again."
 LOST = "I lost sight of your face: stay in front of the mirror for the whole {seconds:g} seconds."
+NOT_RELAXED = "Relax your face: that looked like a smile. Let your mouth rest, and try again."
+SMILE_LIMIT = 0.5  # the resting face's median happiness above this (and above neutral) is a smile
 NO_LANDMARKS = (
     "I can see your face but cannot read its landmarks here, so there is nothing to calibrate: "
     "features stay read against an average face."
@@ -51,6 +57,7 @@ class Sample:
     features: Mapping[str, float]
     centre: tuple[float, float]  # face box centre, pixels
     width: float  # face box width, pixels
+    appearance: Mapping[str, float] = field(default_factory=dict)  # the expression model alone, by label
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class Verdict:
     yaw: float = 0.0
     pitch: float = 0.0
     frames: int = 0
+    appearance: dict[str, float] = field(default_factory=dict)  # the model's reading of it ({}: not read)
 
     @property
     def accepted(self) -> bool:
@@ -72,7 +80,33 @@ def sample(observation: Observation) -> Sample | None:
         return None
     x, y, w, h = observation.face_box
     return Sample(dict(observation.geometry), dict(observation.pose), dict(observation.features),
-                  (x + w / 2, y + h / 2), float(w))  # fmt: skip
+                  (x + w / 2, y + h / 2), float(w), dict(observation.appearance))  # fmt: skip
+
+
+def median_appearance(samples: list[Sample]) -> dict[str, float]:
+    """Each label's median over the frames the model read, renormalised to sum to 1 ({}: none read)."""
+    read = [s.appearance for s in samples if s.appearance]
+    if not read:
+        return {}
+    labels = sorted({label for appearance in read for label in appearance})
+    middle = {label: statistics.median(float(a.get(label, 0.0)) for a in read) for label in labels}
+    total = sum(middle.values())
+    return {label: value / total for label, value in middle.items()} if total > 0 else {}
+
+
+def is_relaxed(appearance: Mapping[str, float]) -> bool:
+    """Whether the model's reading of a resting face can serve as the person's reference.
+
+    Only a smile is refused: happiness above ``SMILE_LIMIT`` and above neutral.  A reference that
+    smiles would make every later smile read as rest.  A face at rest that reads a little sad,
+    angry or contemptuous is not refused: neutral and sadness are the model's commonest confusion
+    (94 of 1,258 FER+ neutral faces read sad, models/MODEL_CARD.md), and such a resting face is
+    exactly what the personal reference corrects; refusing it would refuse the people who need it.
+    Smiles are what the model reads best (only 35 of those neutral faces read as happiness at all),
+    so a median over five seconds above one half is a smile, not a resting face.
+    """
+    happiness = float(appearance.get("happiness", 0.0))
+    return not (happiness > SMILE_LIMIT and happiness > float(appearance.get("neutral", 0.0)))
 
 
 def _spread(values: list[float]) -> float:
@@ -119,7 +153,10 @@ def judge(samples: list[Sample], limits: CalibrationLimits = CalibrationLimits()
         if _spread(values) > limits.max_geometry_spread * max(abs(middle), GEOMETRY_FLOOR):
             return Verdict(message=FACE_MOVED.format(seconds=seconds), yaw=yaw, pitch=pitch)
         geometry[key] = middle
-    return Verdict(geometry, "", yaw, pitch, len(read))
+    appearance = median_appearance(read)
+    if not is_relaxed(appearance):
+        return Verdict(message=NOT_RELAXED, yaw=yaw, pitch=pitch)
+    return Verdict(geometry, "", yaw, pitch, len(read), appearance)
 
 
 class Calibration:

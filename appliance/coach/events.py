@@ -66,7 +66,8 @@ class SessionEnded:
 
 @dataclass(frozen=True)
 class NeutralCalibrated:
-    """A personal neutral face: the per-key median of ``Observation.geometry`` over calm frames."""
+    """A personal neutral face: the per-key median of ``Observation.geometry`` over calm frames, and
+    the expression model's reading of it (the per-label median of ``Observation.appearance``)."""
 
     geometry: tuple[tuple[str, float], ...]  # (key, median), sorted by key
     frames: int  # observations it is the median of
@@ -74,6 +75,7 @@ class NeutralCalibrated:
     pitch: float
     at: float
     wall_time: float
+    appearance: tuple[tuple[str, float], ...] = ()  # (label, median) of Observation.appearance, sorted; () unread
 
 
 Event = SessionStarted | AttemptFinished | BreakFinished | SessionEnded | NeutralCalibrated

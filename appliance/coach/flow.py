@@ -155,8 +155,9 @@ class Flow:
         """An accepted calibration: use it, and ask the shell to store it and hand it to vision."""
         self.set_personal_neutral(verdict.geometry, self.today().isoformat())
         geometry = tuple(sorted((key, round(value, 6)) for key, value in verdict.geometry.items()))
+        appearance = tuple(sorted((label, round(value, 6)) for label, value in verdict.appearance.items()))
         self._emit(NeutralCalibrated(geometry, verdict.frames, round(verdict.yaw, 2), round(verdict.pitch, 2),
-                                     self.now, self._wall_clock()))  # fmt: skip
+                                     self.now, self._wall_clock(), appearance))  # fmt: skip
 
     def set_personal_neutral(self, geometry: Mapping[str, float] | None, day: str = "") -> None:
         """The stored neutral face in use (None: the population neutral), e.g. loaded at start-up."""

@@ -187,7 +187,7 @@ def _presence(coach: Coach) -> LiveView:
 def tip_context(coach: Coach, attempt: Attempt, smoothed, earlier) -> TipContext:
     target_label = attempt.target.labels[0] if attempt.target.labels else ""
     seen = attempt.last_observation
-    features = dict(seen.features) if seen is not None and attempt.reading is not None else {}
+    features = dict(seen.features) if seen is not None else {}  # {} without landmarks; expressions' cues use them too
     side = lagging_side(seen.geometry, coach.neutral_geometry) if features else ""
     return TipContext(attempt.drill.id, attempt.drill.kind, target_label, smoothed, earlier, attempt.match,
                       attempt.met, attempt.reading, features, side)  # fmt: skip

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from appliance.coach.catalogue import Tip
 from appliance.coach.features import PARTS, FeatureReading, title
 from appliance.coach.scoring import dominant, intensity
+from appliance.vision.reading import missing_cues  # pure numpy: no models, no camera
 
 RISING_MIN = 0.2  # a label must be at least this probable to count as rising
 RISING_BY = 0.05  # and have grown by at least this much over the window
@@ -35,6 +37,14 @@ def _rising(context: TipContext, label: str) -> bool:
     return now >= RISING_MIN and now - before >= RISING_BY
 
 
+def _missing_cue(context: TipContext) -> str:
+    """The first cue of the target expression's prototype that has not moved ("" without landmarks,
+    for a target with no prototype, or when every cue is there)."""
+    if not context.features:
+        return ""
+    return next(iter(missing_cues(context.target_label, context.features)), "")
+
+
 def _is(value: str, wanted) -> bool:
     """A reading's name against a condition: a name, "any" (some name), or "" / false (none)."""
     if wanted == "any" or wanted is True:
@@ -42,34 +52,41 @@ def _is(value: str, wanted) -> bool:
     return value == (wanted or "")
 
 
-def _holds(condition: str, wanted, context: TipContext) -> bool:
+def _checks(context: TipContext) -> dict[str, Callable[[Any], bool]]:
+    """Each condition as a test of its wanted value; built once per choice, not once per condition."""
     probability = context.smoothed.get
     feature = context.features.get
     reading = context.reading
-    checks = {
-        "reads_features": lambda: (reading is not None) == wanted,
-        "missing": lambda: reading is not None and _is(reading.missing, wanted),
-        "loud": lambda: reading is not None and _is(reading.loud, wanted),
-        "pose_off": lambda: reading is not None and _is(reading.pose_off, wanted),
-        "feature_above": lambda: bool(context.features) and all(float(feature(k, 0.0)) > v for k, v in wanted.items()),
-        "feature_below": lambda: bool(context.features) and all(float(feature(k, 0.0)) < v for k, v in wanted.items()),
-        "target": lambda: context.target_label == wanted,
-        "drills": lambda: context.drill_id in wanted,
-        "kinds": lambda: context.kind in wanted,
-        "met": lambda: context.met == wanted,
-        "dominant": lambda: dominant(context.smoothed) == wanted,
-        "not_dominant": lambda: dominant(context.smoothed) != wanted,
-        "rising": lambda: _rising(context, wanted),
-        "above": lambda: all(float(probability(k, 0.0)) > v for k, v in wanted.items()),
-        "below": lambda: all(float(probability(k, 0.0)) < v for k, v in wanted.items()),
-        "match_below": lambda: context.match < wanted,
-        "match_above": lambda: context.match > wanted,
-        "intensity_above": lambda: intensity(context.smoothed) > wanted,
-        "intensity_below": lambda: intensity(context.smoothed) < wanted,
+    return {
+        "reads_features": lambda wanted: (reading is not None) == wanted,
+        "missing": lambda wanted: reading is not None and _is(reading.missing, wanted),
+        "loud": lambda wanted: reading is not None and _is(reading.loud, wanted),
+        "pose_off": lambda wanted: reading is not None and _is(reading.pose_off, wanted),
+        "missing_cue": lambda wanted: _is(_missing_cue(context), wanted),
+        "feature_above": lambda wanted: (
+            bool(context.features) and all(float(feature(k, 0.0)) > v for k, v in wanted.items())
+        ),
+        "feature_below": lambda wanted: (
+            bool(context.features) and all(float(feature(k, 0.0)) < v for k, v in wanted.items())
+        ),
+        "target": lambda wanted: context.target_label == wanted,
+        "drills": lambda wanted: context.drill_id in wanted,
+        "kinds": lambda wanted: context.kind in wanted,
+        "met": lambda wanted: context.met == wanted,
+        "dominant": lambda wanted: dominant(context.smoothed) == wanted,
+        "not_dominant": lambda wanted: dominant(context.smoothed) != wanted,
+        "rising": lambda wanted: _rising(context, wanted),
+        "above": lambda wanted: all(float(probability(k, 0.0)) > v for k, v in wanted.items()),
+        "below": lambda wanted: all(float(probability(k, 0.0)) < v for k, v in wanted.items()),
+        "match_below": lambda wanted: context.match < wanted,
+        "match_above": lambda wanted: context.match > wanted,
+        "intensity_above": lambda wanted: intensity(context.smoothed) > wanted,
+        "intensity_below": lambda wanted: intensity(context.smoothed) < wanted,
     }
-    if condition not in checks:
-        return False  # an unknown condition never matches, so a newer tips file cannot crash an older coach
-    return checks[condition]()
+
+
+def _never(_wanted) -> bool:
+    return False  # an unknown condition never matches, so a newer tips file cannot crash an older coach
 
 
 class _Words(dict):
@@ -92,8 +109,9 @@ def choose_tip(tips: Sequence[Tip], context: TipContext) -> str:
     """The first tip whose conditions all hold ("" when none does or there is no face)."""
     if not context.smoothed and context.reading is None:
         return ""
+    checks = _checks(context)
     for tip in tips:
-        if all(_holds(name, wanted, context) for name, wanted in tip.when.items() if name != "comment"):
+        if all(checks.get(name, _never)(wanted) for name, wanted in tip.when.items() if name != "comment"):
             return tip.text.format_map(_words(context))
     return ""
 
@@ -101,5 +119,5 @@ def choose_tip(tips: Sequence[Tip], context: TipContext) -> str:
 KNOWN_CONDITIONS = (
     "target", "drills", "kinds", "met", "dominant", "not_dominant", "rising", "above", "below",
     "match_below", "match_above", "intensity_above", "intensity_below", "reads_features", "missing", "loud",
-    "pose_off", "feature_above", "feature_below",
+    "pose_off", "feature_above", "feature_below", "missing_cue",
 )  # fmt: skip

@@ -132,7 +132,8 @@ CREATE TABLE neutral_faces (
     geometry TEXT NOT NULL,            -- JSON {key: median}: the per-key median of Observation.geometry
     frames INTEGER NOT NULL DEFAULT 0,
     yaw REAL NOT NULL DEFAULT 0,
-    pitch REAL NOT NULL DEFAULT 0
+    pitch REAL NOT NULL DEFAULT 0,
+    appearance TEXT                    -- JSON {label: median} of Observation.appearance; NULL: not read
 );
 CREATE TABLE feature_range (
     day TEXT NOT NULL,

@@ -43,12 +43,14 @@ def day_of(wall_time: float) -> str:
 
 @dataclass(frozen=True)
 class StoredNeutral:
-    """A personal neutral face as stored: its geometry and when it was taken."""
+    """A personal neutral face as stored: its geometry, when it was taken, and the expression model's
+    reading of it (None: not read, as by an older appliance)."""
 
     geometry: dict[str, float]
     created_at: float
     day: str
     frames: int
+    appearance: dict[str, float] | None = None
 
 
 class HistoryStore:
@@ -243,9 +245,10 @@ class HistoryStore:
                 )
         elif isinstance(event, NeutralCalibrated):
             execute(
-                "INSERT INTO neutral_faces (created_at, day, geometry, frames, yaw, pitch) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO neutral_faces (created_at, day, geometry, frames, yaw, pitch, appearance)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (event.wall_time, day_of(event.wall_time), json.dumps(dict(event.geometry)), event.frames,
-                 event.yaw, event.pitch),
+                 event.yaw, event.pitch, json.dumps(dict(event.appearance)) if event.appearance else None),
             )  # fmt: skip
         elif isinstance(event, BreakFinished):
             started = event.wall_time - event.duration_s
@@ -286,16 +289,16 @@ class HistoryStore:
         """The newest personal neutral face (None: never calibrated).  A row that does not read as
         {key: number} is skipped for the one before it, so one bad row never loses calibration."""
         rows = self.connection.execute(
-            "SELECT geometry, created_at, day, frames FROM neutral_faces ORDER BY created_at DESC, id DESC"
+            "SELECT geometry, created_at, day, frames, appearance FROM neutral_faces ORDER BY created_at DESC, id DESC"
         )
-        for text, created_at, day, frames in rows:
+        for text, created_at, day, frames, appearance_text in rows:
             try:
                 geometry = {str(key): float(value) for key, value in json.loads(text).items()}
             except (ValueError, TypeError, AttributeError) as error:
                 log.warning("skipping a stored neutral face from %s that cannot be read: %s", day, error)
                 continue
             if geometry:
-                return StoredNeutral(geometry, float(created_at), day, int(frames))
+                return StoredNeutral(geometry, float(created_at), day, int(frames), _appearance(appearance_text, day))
         return None
 
     def feature_range(self, since: str = "") -> list[tuple[str, str, float]]:
@@ -318,3 +321,15 @@ def _is_damage(error: sqlite3.DatabaseError) -> bool:
     """Corrupt or not a database at all; a locked or unreadable file is not damage and is left alone."""
     name = getattr(error, "sqlite_errorname", "")
     return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or not isinstance(error, sqlite3.OperationalError)
+
+
+def _appearance(text: str | None, day: str) -> dict[str, float] | None:
+    """A stored resting face's appearance; one that does not read is dropped (the geometry still serves)."""
+    if not text:
+        return None
+    try:
+        appearance = {str(label): float(value) for label, value in json.loads(text).items()}
+    except (ValueError, TypeError, AttributeError) as error:
+        log.warning("ignoring the unreadable appearance of the neutral face from %s: %s", day, error)
+        return None
+    return appearance or None

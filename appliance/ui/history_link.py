@@ -65,7 +65,11 @@ class HistoryLink:
         for event in events:  # the coach holds it already; keep it for whoever asks later
             if isinstance(event, NeutralCalibrated):
                 self.neutral = StoredNeutral(
-                    dict(event.geometry), event.wall_time, day_of(event.wall_time), event.frames
+                    dict(event.geometry),
+                    event.wall_time,
+                    day_of(event.wall_time),
+                    event.frames,
+                    dict(event.appearance) or None,
                 )
 
     def refresh(self) -> None:

@@ -194,7 +194,9 @@ class MirrorShell:
     def _store(self, events) -> None:
         for event in events:  # a new resting face is used at once, saved or not
             if isinstance(event, NeutralCalibrated) and self.vision is not None:
-                self.vision.set_neutral(dict(event.geometry), kind="personal")
+                self.vision.set_neutral(
+                    dict(event.geometry), kind="personal", appearance=dict(event.appearance) or None
+                )
         if self.takes_link is not None:
             self.takes_link.events(events)
         if not events or self.history is None:
@@ -337,7 +339,7 @@ class MirrorShell:
 
     def _stored_neutral(self, neutral) -> None:
         if self.vision is not None:
-            self.vision.set_neutral(neutral.geometry, kind="personal")
+            self.vision.set_neutral(neutral.geometry, kind="personal", appearance=neutral.appearance)
 
     def _check_vision(self, _dt) -> None:
         """Say on the mirror why no observations arrive (a camera being retried), and clear it when they do."""

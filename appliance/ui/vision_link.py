@@ -73,7 +73,7 @@ class VisionLink:
         self._reniced = False
         self._rate: float | None = None
         self.pipeline = None  # once built (on the start thread)
-        self._neutral: tuple[dict[str, float] | None, str] = (None, "population")
+        self._neutral: tuple[dict[str, float] | None, str, dict[str, float] | None] = (None, "population", None)
         self._started_at = time.monotonic()
         self.ring = None  # the recent colour frames, only with best takes on (appliance/ui/takes_link.py)
         if config.capture.best_takes:
@@ -103,9 +103,8 @@ class VisionLink:
                 if self._stopped:
                     return
                 self.pipeline = pipeline
-                geometry, kind = self._neutral
-                if geometry is not None:  # a neutral face chosen before the pipeline was ready
-                    _hand_over(pipeline, geometry, kind)
+                if self._neutral[0] is not None:  # a neutral face chosen before the pipeline was ready
+                    _hand_over(pipeline, *self._neutral)
                 self._last_seen = time.monotonic()
                 self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen, reopen=self._open_source)
                 self.worker.set_rate(self._rate)
@@ -122,14 +121,20 @@ class VisionLink:
             if self.worker is not None:
                 self.worker.set_rate(fps)
 
-    def set_neutral(self, geometry, *, kind: str = "personal") -> None:
-        """The neutral face the features are read against (None: the population's); kept for a pipeline
-        still being built, handed to a running one at once (its swap is thread-safe)."""
+    def set_neutral(self, geometry, *, kind: str = "personal", appearance=None) -> None:
+        """The neutral face the features are read against (None: the population's) and, optionally, the
+        expression model's reading of it by label; kept for a pipeline still being built, handed to a
+        running one at once (its swap is thread-safe)."""
         with self._lock:
-            self._neutral = (dict(geometry) if geometry is not None else None, kind)
-            pipeline = self.pipeline
+            known = geometry is not None
+            self._neutral = (
+                dict(geometry) if known else None,
+                kind,
+                dict(appearance) if known and appearance else None,
+            )
+            neutral, pipeline = self._neutral, self.pipeline
         if pipeline is not None:
-            _hand_over(pipeline, self._neutral[0], kind)
+            _hand_over(pipeline, *neutral)
 
     def _open_source(self) -> KeepLatest:
         """A new source for the configured spec (at start, and again after a read hung)."""
@@ -206,10 +211,10 @@ def _still_size(size: tuple[int, int]) -> tuple[int, int]:
     return still_size(size)
 
 
-def _hand_over(pipeline, geometry, kind: str) -> None:
+def _hand_over(pipeline, geometry, kind: str, appearance=None) -> None:
     """``pipeline.set_neutral``; a neutral face it refuses (a stored one from another model version, say)
     leaves the one it had and is logged: it must never keep the camera from starting."""
     try:
-        pipeline.set_neutral(geometry, kind=kind)
+        pipeline.set_neutral(geometry, kind=kind, appearance=appearance)
     except Exception as error:  # the pipeline's own validation: whatever it raises, vision goes on
         log.error("the vision pipeline refused the %s neutral face: %s", kind, error)

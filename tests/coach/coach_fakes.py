@@ -58,7 +58,7 @@ def make_driver(**settings) -> Driver:
 
 
 def features_face(t: float = 0.0, *, neutral: str = "personal", pose=None, geometry=None, box=(10, 10, 100, 100),
-                  smoothed=None, **features: float) -> Observation:  # fmt: skip
+                  smoothed=None, appearance=None, **features: float) -> Observation:  # fmt: skip
     """A face with landmarks: the named features given (the rest 0), a pose (default facing the mirror)."""
     values = {name: features.get(name, 0.0) for name in FEATURES}
     probabilities = smoothed if smoothed is not None else {label: 1.0 / len(EXPRESSIONS) for label in EXPRESSIONS}
@@ -66,7 +66,7 @@ def features_face(t: float = 0.0, *, neutral: str = "personal", pose=None, geome
         timestamp=t, face_box=box, score=0.9, probabilities=probabilities, smoothed=probabilities,
         pose=pose if pose is not None else {"yaw": 0.0, "pitch": 0.0, "roll": 0.0},
         geometry=geometry if geometry is not None else {"brow_gap": 0.4, "mouth_width": 0.9},
-        features=values, neutral=neutral,
+        features=values, neutral=neutral, appearance=appearance if appearance is not None else probabilities,
     )  # fmt: skip
 
 

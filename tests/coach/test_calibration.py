@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from coach_fakes import face, features_face, make_driver
 
-from appliance.coach.calibration import FACE_MOVED, LOST, MOVED, NO_LANDMARKS, TURNED, judge, sample
+from appliance.coach.calibration import FACE_MOVED, LOST, MOVED, NO_LANDMARKS, NOT_RELAXED, TURNED, judge, sample
 from appliance.coach.events import NeutralCalibrated, SessionStarted
 from appliance.coach.render import CALIBRATE_NO_FACE
 from appliance.coach.view import Screen
@@ -58,6 +58,30 @@ def test_too_few_frames_or_no_landmarks_are_refused_with_their_reason():
     assert judge([sample(face(neutral=0.9))] * 50).message == NO_LANDMARKS
 
 
+RESTING = {"neutral": 0.7, "sadness": 0.2, "happiness": 0.1}
+
+
+def test_the_models_reading_of_the_resting_face_is_kept_as_a_renormalised_median():
+    frames = [features_face(appearance={"neutral": 0.6 + 0.01 * (i % 3), "sadness": 0.3, "happiness": 0.1})
+              for i in range(50)]  # fmt: skip
+    frames[7] = features_face(appearance={})  # a frame the model did not read does not count
+    verdict = judge([sample(o) for o in frames])
+    assert verdict.accepted
+    total = 0.61 + 0.3 + 0.1
+    assert verdict.appearance == {"happiness": pytest.approx(0.1 / total), "neutral": pytest.approx(0.61 / total),
+                                  "sadness": pytest.approx(0.3 / total)}  # fmt: skip
+
+
+def test_a_smile_is_refused_but_a_resting_face_that_reads_a_little_sad_is_kept():
+    smiling = features_face(appearance={"happiness": 0.7, "neutral": 0.25, "surprise": 0.05})
+    verdict = judge([sample(smiling)] * 50)
+    assert not verdict.accepted and verdict.message == NOT_RELAXED and "smile" in verdict.message
+    glum = features_face(appearance={"sadness": 0.55, "neutral": 0.4, "happiness": 0.05})  # a resting face
+    assert judge([sample(glum)] * 50).accepted  # that reads sad is what the personal reference corrects
+    unsure = features_face(appearance={"happiness": 0.45, "neutral": 0.5, "sadness": 0.05})
+    assert judge([sample(unsure)] * 50).accepted
+
+
 def calibrating(driver):
     """From home, start the morning routine while vision reads features against the population neutral."""
     driver.show(0.5, STILL)
@@ -75,6 +99,8 @@ def test_the_first_practice_offers_calibration_and_a_still_face_is_kept():
     assert view.calibration.phase == "saved"
     saved = [e for e in driver.coach.drain_events() if isinstance(e, NeutralCalibrated)]
     assert len(saved) == 1 and dict(saved[0].geometry) == {"brow_gap": 0.4, "mouth_width": 0.9}
+    assert dict(saved[0].appearance) == pytest.approx({label: 1 / 8 for label in dict(saved[0].appearance)})
+    assert len(saved[0].appearance) == 8
     assert driver.coach.neutral_day == date.fromtimestamp(1_750_000_000.0).isoformat()  # the wall clock's day
     driver.show(3.0, STILL)
     assert driver.coach.view.screen in (Screen.BREAK, Screen.PREPARE)  # the routine goes on
@@ -91,6 +117,19 @@ def test_a_turned_face_is_refused_and_may_try_again():
     assert not any(isinstance(e, NeutralCalibrated) for e in driver.coach.drain_events())
     driver.press(Command.SELECT)  # try again, facing the mirror
     assert driver.show(5.1, STILL).calibration.phase == "saved"
+
+
+def test_a_smiling_face_is_refused_and_may_relax_and_try_again():
+    driver = make_driver()
+    calibrating(driver)
+    driver.press(Command.SELECT)
+    view = driver.show(5.1, features_face(neutral="population", appearance={"happiness": 0.8, "neutral": 0.2}))
+    assert view.calibration.phase == "refused" and view.calibration.words == NOT_RELAXED
+    assert not any(isinstance(e, NeutralCalibrated) for e in driver.coach.drain_events())
+    driver.press(Command.SELECT)  # try again, relaxed
+    assert driver.show(5.1, features_face(neutral="population", appearance=RESTING)).calibration.phase == "saved"
+    (saved,) = [e for e in driver.coach.drain_events() if isinstance(e, NeutralCalibrated)]
+    assert dict(saved.appearance) == pytest.approx(RESTING)
 
 
 def test_later_skips_to_the_practice_and_the_offer_comes_once():

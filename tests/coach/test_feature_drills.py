@@ -117,3 +117,14 @@ def test_range_of_motion_is_the_best_held_value_against_the_personal_neutral_onl
     driver.press(Command.NEXT)
     best = dict(finished(driver).feature_best)
     assert best == {"brow_raise": pytest.approx(0.45)}
+
+
+def test_an_expression_drill_with_landmarks_names_the_missing_cue_on_the_mirror():
+    driver = start_drill("fear")
+    wide_eyed = face(surprise=0.6, neutral=0.3).smoothed  # the model reads surprise: fear is not reached
+    driver.show(2.0, features_face(smoothed=wide_eyed))  # countdown
+    view = driver.show(1.0, features_face(smoothed=wide_eyed, brow_raise=0.5, brow_lower=0.3, eye_widen=0.6))
+    assert view.screen is Screen.DRILL and not view.live.is_met
+    assert view.live.tip == "Stretch your lips back toward your ears."
+    view = driver.show(1.0, face(surprise=0.6, neutral=0.3))  # no landmarks: the model's reading alone
+    assert view.live.tip.startswith("Draw the brows together as they rise")

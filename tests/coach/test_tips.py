@@ -77,3 +77,69 @@ def test_a_lagging_corner_is_named_when_known():
     assert feature_tip("cheeky_smile", "right", smile=0.3, asymmetry=0.5) == (
         "The right corner lags: lift both corners evenly."
     )
+
+
+def expression_tip(drill_id, smoothed=None, met=False, **features):
+    """An expression drill's tip with landmarks: the model's reading ``smoothed``, the named features."""
+    from coach_fakes import features_face
+
+    drill = load_catalogue().drill(drill_id)
+    seen = features_face(smoothed=smoothed, **features)
+    context = TipContext(drill.id, drill.kind, drill.labels[0], seen.smoothed, {}, 40.0, met, None, dict(seen.features))
+    return choose_tip(TIPS, context)
+
+
+def test_expression_tips_name_the_cue_the_landmarks_miss():
+    assert expression_tip("fear", brow_raise=0.5, brow_lower=0.4, eye_widen=0.6) == (
+        "Stretch your lips back toward your ears."
+    )
+    assert expression_tip("anger", eye_narrow=0.5, lip_press=0.5) == "Pull your brows down and together."
+    assert expression_tip("anger", brow_lower=0.5, eye_narrow=0.5) == "Press your lips firmly together."
+    assert expression_tip("surprise", brow_raise=0.6, eye_widen=0.6) == "Let your jaw drop, the mouth loose and open."
+    assert expression_tip("disgust").startswith("Wrinkle your nose")
+    assert expression_tip("contempt", smile=0.3).startswith("Tighten one corner")
+    assert expression_tip("sadness", brow_raise=0.3) == "Let the corners of your mouth sink down."
+    assert expression_tip("happiness", eye_narrow=0.4).startswith("Lift the corners of your mouth up and out")
+
+
+def test_every_expression_drill_has_a_tip_for_each_cue_it_can_miss():
+    from appliance.vision.reading import PROTOTYPES
+
+    for label, prototype in PROTOTYPES.items():
+        for cue in prototype.cues:
+            present = {name: 0.6 for name in prototype.cues if name != cue}
+            text = expression_tip(label, **present)
+            wanted = [t.text for t in TIPS if t.when.get("missing_cue") == cue and t.when.get("target") == label]
+            assert wanted and text == wanted[0], (label, cue)
+
+
+def test_without_landmarks_or_once_met_the_cues_give_way():
+    # no landmarks: the model's reading alone, as before
+    assert tip("fear", face(surprise=0.6, neutral=0.2).smoothed).startswith("Draw the brows together as they rise")
+    # every cue there, but the model not yet convinced: the label-based tips still speak
+    cues = {"brow_raise": 0.5, "brow_lower": 0.4, "eye_widen": 0.6, "lip_stretch": 0.5}
+    surprised = face(surprise=0.6, neutral=0.2).smoothed
+    assert expression_tip("fear", surprised, **cues).startswith("Draw the brows together as they rise")
+    assert "Hold it steady" in expression_tip("fear", face(fear=0.6, neutral=0.3).smoothed, met=True)
+    # a look or a feature drill is not an expression drill: its own tips stay
+    assert feature_tip("jaw_drop", jaw_drop=0.1) == "Let the jaw hang lower, lips loose."
+
+
+def test_the_tips_stay_free_of_models_camera_and_ui():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, appliance.coach.tips, appliance.coach.coach;"
+        "print(sorted(m for m in ('ai_edge_litert', 'tflite_runtime', 'kivy', 'cv2', 'picamera2') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_condition_this_coach_does_not_know_never_matches():
+    from appliance.coach.catalogue import Tip
+
+    tips = [Tip("from a newer tips file", {"moon_phase": "full"}), Tip("fallback", {})]
+    context = TipContext("fear", "expression", "fear", face(fear=0.3).smoothed, {}, 20.0, False)
+    assert choose_tip(tips, context) == "fallback"

@@ -125,6 +125,19 @@ def test_the_latest_neutral_face_is_loaded_into_the_coach_and_handed_on(tmp_path
     link.close()
 
 
+def test_a_new_calibration_is_kept_with_its_appearance(tmp_path):
+    from appliance.coach.events import NeutralCalibrated
+
+    coach, posted = Coach(), Posted()
+    link = HistoryLink(coach, lambda: HistoryStore(tmp_path / "history.db"), post=posted.append)
+    link.record([NeutralCalibrated((("brow_gap", 0.4),), 40, 0.0, 0.0, 0.0, 1_750_000_000.0, (("neutral", 1.0),))])
+    assert link.latest_neutral().appearance == {"neutral": 1.0}
+    assert link.flush(5)
+    link.close()
+    with HistoryStore(tmp_path / "history.db") as store:
+        assert store.latest_neutral().appearance == {"neutral": 1.0}
+
+
 class FullStore(HistoryStore):
     """The first save fails as on a full disk; the next one succeeds."""
 

@@ -16,6 +16,7 @@ from appliance.ui.settings_panel import SettingsPanel
 from appliance.ui.vision_link import VisionLink
 
 GEOMETRY = {"brow_gap": 0.41, "mouth_width": 0.9}
+RESTING = {"neutral": 0.8, "sadness": 0.2}
 
 
 class FakePipeline:
@@ -25,10 +26,12 @@ class FakePipeline:
 
     def __init__(self, **_options) -> None:
         self.neutrals: list[tuple[dict | None, str]] = []
+        self.appearances: list[dict | None] = []
         FakePipeline.instances.append(self)
 
-    def set_neutral(self, geometry, *, kind="personal") -> None:
+    def set_neutral(self, geometry, *, kind="personal", appearance=None) -> None:
         self.neutrals.append((dict(geometry) if geometry is not None else None, kind))
+        self.appearances.append(appearance)
 
 
 class FakeWorker:
@@ -55,19 +58,19 @@ def test_the_vision_link_hands_the_neutral_to_the_pipeline_before_and_after_it_i
     monkeypatch.setattr("appliance.ui.vision_link.open_source", lambda *args, **kwargs: FakeSource())
     FakePipeline.instances.clear()
     link = VisionLink(Config())
-    link.set_neutral(GEOMETRY)  # at start-up, before the models are loaded
+    link.set_neutral(GEOMETRY, appearance=RESTING)  # at start-up, before the models are loaded
     link.start(lambda observation: None)
     link._starter.join(5)
     (pipeline,) = FakePipeline.instances
-    assert pipeline.neutrals == [(GEOMETRY, "personal")]
-    link.set_neutral(None, kind="population")  # a running pipeline gets it at once
-    assert pipeline.neutrals[-1] == (None, "population")
+    assert pipeline.neutrals == [(GEOMETRY, "personal")] and pipeline.appearances == [RESTING]
+    link.set_neutral(None, kind="population", appearance=RESTING)  # a running pipeline gets it at once
+    assert pipeline.neutrals[-1] == (None, "population") and pipeline.appearances[-1] is None
     link.stop()
 
 
 def test_a_neutral_the_pipeline_refuses_never_keeps_vision_from_starting(monkeypatch, caplog):
     class PickyPipeline(FakePipeline):
-        def set_neutral(self, geometry, *, kind="personal") -> None:
+        def set_neutral(self, geometry, *, kind="personal", appearance=None) -> None:
             raise ValueError("geometry keys do not match this landmark model")
 
     started = []
@@ -89,10 +92,12 @@ class RecordingVision:
 
     def __init__(self) -> None:
         self.neutrals: list[dict] = []
+        self.appearances: list[dict | None] = []
 
-    def set_neutral(self, geometry, *, kind="personal") -> None:
+    def set_neutral(self, geometry, *, kind="personal", appearance=None) -> None:
         assert threading.current_thread() is threading.main_thread()
         self.neutrals.append(dict(geometry))
+        self.appearances.append(appearance)
 
     def start(self, publish, on_error) -> None:
         pass
@@ -126,7 +131,7 @@ class FakeHistory:
 def shell_rig(window):
     from appliance.ui.shell import MirrorShell
 
-    vision, history = RecordingVision(), FakeHistory(StoredNeutral(GEOMETRY, 0.0, "2026-11-20", 40))
+    vision, history = RecordingVision(), FakeHistory(StoredNeutral(GEOMETRY, 0.0, "2026-11-20", 40, RESTING))
     coach = Coach()
     coach.set_personal_neutral(GEOMETRY, "2026-11-20")  # as the history link does at start-up
     shell = MirrorShell(Config(), coach=coach, vision=vision, history=history, use_gpio=False)
@@ -142,11 +147,12 @@ def shell_rig(window):
 
 def test_the_stored_neutral_goes_to_vision_at_start_up_and_a_new_one_after_calibration(shell_rig):
     shell, vision, history = shell_rig
-    assert vision.neutrals == [GEOMETRY]
-    event = NeutralCalibrated((("brow_gap", 0.39),), 45, 0.0, 0.0, 1.0, 2.0)
+    assert vision.neutrals == [GEOMETRY] and vision.appearances == [RESTING]
+    event = NeutralCalibrated((("brow_gap", 0.39),), 45, 0.0, 0.0, 1.0, 2.0, (("neutral", 0.9), ("sadness", 0.1)))
     shell.coach._emit(event)
     shell._tick(0)
     assert vision.neutrals[-1] == {"brow_gap": 0.39} and event in history.recorded
+    assert vision.appearances[-1] == {"neutral": 0.9, "sadness": 0.1}
 
 
 def test_settings_offer_recalibration_and_open_the_calibration_screen(shell_rig):
