@@ -81,6 +81,11 @@ def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
             drills = sum(item.startswith("drill:") for item in routine.items)
             items.append(MenuItem(routine.id, routine.title, f"{drills} drills with relaxation before and after"))
     items.append(MenuItem("progress", "Your progress", "Streak and trends"))
+    if len(coach.profiles) > 1:  # last: the first row stays the morning routine
+        who = coach.profiles[coach.profile_index]
+        others = len(coach.profiles) - 1
+        items.append(MenuItem("profile", f"Practising: {who}", f"select: the next person ({others} more) · "
+                              "back, then settings: add, rename, remove"))  # fmt: skip
     return tuple(items)
 
 
@@ -107,6 +112,8 @@ def view(coach: Coach) -> View:
         fields.update(routine_length=len(session.plan.items))
     if screen in (Screen.HOME, Screen.CHOOSE):
         titles = {"home": "Expression mirror", "drills": "Choose a drill", "breaks": "Choose a break"}
+        if coach.profiles:  # whose history, streak and face this is, at a glance
+            titles["home"] = f"Expression mirror · {coach.profiles[coach.profile_index]}"
         fields.update(title=titles[coach.menu_key], menu=menu_items(coach), menu_index=coach.menu_index)
     elif screen is Screen.PROGRESS:
         count = len(coach.progress.series)

@@ -41,10 +41,11 @@ class HistoryLink:
         self.store.close()
 
 
-def open_history(coach) -> tuple[HistoryLink | None, str]:
-    """The history, and a warning to show (a damaged file moved aside, or no history at all)."""
+def open_history(coach, open_store=HistoryStore) -> tuple[HistoryLink | None, str]:
+    """The history, and a warning to show (a damaged file moved aside, or no history at all).
+    ``open_store()`` opens the store (a profile's: ``partial(HistoryStore, path)``)."""
     try:
-        link = HistoryLink(coach, HistoryStore())
+        link = HistoryLink(coach, open_store())
     except StorageError as error:
         log.error("%s", error.describe())
         return None, f"Practice is not being saved: {error}"
