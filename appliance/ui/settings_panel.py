@@ -32,7 +32,7 @@ class SettingsPanel:
         if self.people is not None and self.people.is_busy:  # a name being chosen, a removal confirmed
             return self.people.rows()
         people = self.people.settings_rows() if self.people is not None else []
-        return people + self._choice_rows() + self._info_rows()
+        return self._choice_rows() + people + self._info_rows()  # the person's own choices first, as before
 
     @property
     def shown_index(self) -> int:
@@ -110,13 +110,16 @@ class SettingsPanel:
         try:
             if people.is_busy:
                 if people.handle(command) == "done":
-                    self.index = 0  # the "Practising" row, which says what was done
+                    self._to_who()  # the "Practising" row, which says what was done
                 return "people"
             return "people" if people.open(self.rows()[self.index].key) else None
         except (ApplianceError, ValueError) as error:  # a full disk, a full list: said on the row, nothing lost
             people.leave(f"not done: {error}")
-            self.index = 0
+            self._to_who()
             return "people"
+
+    def _to_who(self) -> None:
+        self.index = next(i for i, row in enumerate(self.rows()) if row.key == "who")
 
     def _choose(self, key: str, prefs: Preferences) -> str | None:
         """SELECT on a choice row: the next value, kept across restarts."""
