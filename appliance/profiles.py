@@ -74,6 +74,7 @@ class ProfileRegistry:
         self.read_only = read_only
         self.people: list[Profile] = []
         self.last_used = ""
+        self._last_person = ""  # the last one chosen who is not the guest
         self.warning = ""  # something the user should know (an unreadable profiles.json)
         self._load()
 
@@ -102,12 +103,22 @@ class ProfileRegistry:
         return [*self.people, GUEST_PROFILE]
 
     @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.people]
+
+    @property
     def current(self) -> Profile:
         """The profile used last (the first person if that one is gone; the guest only if chosen)."""
         if self.last_used == GUEST:
             return GUEST_PROFILE
         first = self.people[0] if self.people else GUEST_PROFILE
         return next((p for p in self.people if p.id == self.last_used), first)
+
+    @property
+    def last_person(self) -> Profile | None:
+        """The person who practised last, not counting a guest after them (None: no one yet)."""
+        first = self.people[0] if self.people else None
+        return next((p for p in self.people if p.id in (self.last_used, self._last_person)), first)
 
     def find(self, name_or_id: str) -> Profile | None:
         """A profile by its id or its name (any case); the guest by "guest"."""
@@ -163,6 +174,7 @@ class ProfileRegistry:
             self._index(profile_id)
         if profile_id != self.last_used:
             self.last_used = profile_id
+            self._last_person = profile_id if profile_id != GUEST else self._last_person
             self._save()
         return self.current
 
@@ -211,6 +223,7 @@ class ProfileRegistry:
                 except ValueError:
                     self.people.append(Profile(entry["id"], self.free_default_name()))
         self.last_used = str(data.get("last_used", "")) if isinstance(data, dict) else ""
+        self._last_person = str(data.get("last_person", "")) if isinstance(data, dict) else ""
 
     def _first_start(self) -> None:
         """No profiles.json: adopt profile folders already on disk, move an old single history into
@@ -250,6 +263,8 @@ class ProfileRegistry:
         if self.read_only:
             raise StorageError("the list of people was opened only to read", hint="this is a bug: please report it")
         data = {"people": [{"id": p.id, "name": p.name} for p in self.people], "last_used": self.last_used}
+        if self._last_person:
+            data["last_person"] = self._last_person
         temporary = None
         try:
             self.root.mkdir(parents=True, exist_ok=True)

@@ -32,9 +32,9 @@ def _whose(args) -> tuple[str, Path | None]:
         return "", args.db
     registry = ProfileRegistry(read_only=True)  # looking never moves or creates anything
     if args.profile is None:
-        if not registry.people:  # a mirror not yet started with profiles: its single history
+        profile = registry.last_person  # a guest at the mirror last: still a person's practice
+        if profile is None:  # a mirror not yet started with profiles: its single history
             return "", default_path()
-        profile = registry.current
     else:
         profile = registry.find(args.profile)
         if profile is None:
@@ -47,6 +47,7 @@ def run(args) -> int:
     name, path = _whose(args)
     if path is None:
         message = "The guest's practice is not kept: choose your own profile on the mirror's home screen."
+        message += f" People on this mirror: {', '.join(ProfileRegistry(read_only=True).names) or 'none yet'}."
         print(json.dumps({"message": message, "profile": name}) if args.json else message)
         return 0
     if not path.exists():  # reading the history never creates one
