@@ -106,14 +106,13 @@ def view(coach: Coach) -> View:
         session_elapsed_s=session.active_s if session else 0.0,
         session_cap_s=coach.settings.session_cap_s,
         buttons=BUTTONS[shown],
+        profile=coach.profiles[coach.profile_index] if coach.profiles else "",
     )
     if session is not None:
         fields.update(routine_title=session.plan.title, routine_position=session.index + 1)
         fields.update(routine_length=len(session.plan.items))
     if screen in (Screen.HOME, Screen.CHOOSE):
         titles = {"home": "Expression mirror", "drills": "Choose a drill", "breaks": "Choose a break"}
-        if coach.profiles:  # whose history, streak and face this is, at a glance
-            titles["home"] = f"Expression mirror · {coach.profiles[coach.profile_index]}"
         fields.update(title=titles[coach.menu_key], menu=menu_items(coach), menu_index=coach.menu_index)
     elif screen is Screen.PROGRESS:
         count = len(coach.progress.series)

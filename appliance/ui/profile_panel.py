@@ -77,6 +77,14 @@ class ProfilePanel:
         return bool(self.mode)
 
     @property
+    def heading(self) -> str:
+        name = self.people.current.name
+        if self.mode == "remove":
+            return f"Remove {name}?"
+        verb = "A name for the new person" if self.purpose == "add" else f"A new name for {name}"
+        return f"{verb}: spell it" if self.mode == "spell" else verb
+
+    @property
     def buttons(self) -> str:
         return EDITOR_BUTTONS if self.mode == "spell" else CHOICE_BUTTONS
 

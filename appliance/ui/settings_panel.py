@@ -39,6 +39,10 @@ class SettingsPanel:
         return self.people.index if self.people is not None and self.people.is_busy else self.index
 
     @property
+    def heading(self) -> str:
+        return self.people.heading if self.people is not None and self.people.is_busy else ""
+
+    @property
     def buttons(self) -> str:
         return self.people.buttons if self.people is not None and self.people.is_busy else BUTTONS
 

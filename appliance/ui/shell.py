@@ -225,7 +225,8 @@ class MirrorShell:
     def _show_settings(self) -> None:
         self.panel.neutral_day = getattr(self.coach, "neutral_day", "")
         if self.app.mirror is not None:
-            self.app.mirror.show_settings(self.panel.rows(), self.panel.shown_index, self.panel.buttons)
+            panel = self.panel
+            self.app.mirror.show_settings(panel.rows(), panel.shown_index, panel.buttons, panel.heading)
         for listener in self.listeners:
             listener(self.view)
 

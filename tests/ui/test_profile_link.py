@@ -132,7 +132,7 @@ def test_home_offers_the_people_and_select_asks_the_shell_to_switch(tmp_path):
     link.switch("p1")
     items = coach.menu_items()
     assert items[0].key == "morning" and items[-1].key == "profile" and items[-1].title == "Practising: Person 1"
-    assert coach.view.title == "Expression mirror · Person 1"
+    assert coach.view.profile == "Person 1"
     for _ in range(len(items) - 1):
         coach.handle(Command.NEXT, 1.0)
     coach.handle(Command.SELECT, 1.0)

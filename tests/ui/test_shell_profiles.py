@@ -71,13 +71,14 @@ def choose_next_person(shell) -> None:
 
 def test_select_on_home_switches_the_history_the_face_and_the_title(rig, tmp_path):
     shell, profiles, vision = rig
-    assert profiles.current.name == "Person 1" and shell.view.title == "Expression mirror · Person 1"
+    assert profiles.current.name == "Person 1" and shell.view.profile == "Person 1"
     shell.coach._emit(NeutralCalibrated(FACE, 40, 0.0, 0.0, 1.0, time.time()))  # Person 1 calibrates
     shell._tick(0)
     choose_next_person(shell)
     assert profiles.current.name == "Ben" and shell.history is profiles.history
-    assert shell.view.title == "Expression mirror · Ben" and vision.neutrals[-1] == (None, "population")
+    assert shell.view.profile == "Ben" and vision.neutrals[-1] == (None, "population")
     assert shell.app.mirror.manager.current == "home"
+    assert shell.app.mirror.manager.current_screen.person == "Ben"  # "Good morning, Ben"
     shell.coach._emit(SessionStarted(1, "morning", "Morning routine", 0.0, time.time()))
     shell._tick(0)
     choose_next_person(shell)  # on to the guest
@@ -101,10 +102,11 @@ def test_a_person_added_on_the_settings_screen_practises_at_once(rig):
         shell.command(Command.NEXT)
     shell.command(Command.SELECT)
     assert shell.app.mirror.manager.current_screen.rows[1].title == "Person 2"
+    assert shell.app.mirror.manager.current_screen.heading == "A name for the new person"
     shell.command(Command.NEXT)
     shell.command(Command.SELECT)
     screen = shell.app.mirror.manager.current_screen
     assert screen.rows[screen.index].title == "Practising: Person 2"
     assert profiles.current.name == "Person 2" and shell.history is profiles.history
     shell.command(Command.BACK)  # leave settings: home shows the new person
-    assert shell.view.title == "Expression mirror · Person 2"
+    assert shell.view.profile == "Person 2"
