@@ -92,7 +92,8 @@ class ProfileLink:
         else:
             path = self.registry.history_path(profile)
             self.history, warning = self._open(self.coach, partial(HistoryStore, path))
-        neutral = self.history.latest_neutral() if self.history is not None else None
+        latest = getattr(self.history, "latest_neutral", None)  # a link still opening its store may not know yet
+        neutral = latest() if latest is not None else None
         if self.vision is not None:
             geometry = neutral.geometry if neutral is not None else None
             self.vision.set_neutral(geometry, kind="personal" if neutral is not None else "population")
