@@ -129,7 +129,12 @@ def load_config(path: Path | None = None) -> Config:
         return Config()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"the settings file {path} is not UTF-8 text (byte {error.start})",
+            hint="save it as UTF-8 in a text editor",
+        ) from None
+    except OSError as error:
         raise ConfigError(f"cannot read the settings file {path}: {error}", hint="check its permissions") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"the settings file {path} is not valid TOML: {error}", hint="fix that line") from error

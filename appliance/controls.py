@@ -3,7 +3,7 @@
 Button map (buttons wired from the GPIO pin to ground, internal pull-ups on):
 
     button   short press          long press (>= hold_time, default 0.8 s)
-    NEXT     NEXT                 -            (acts on press)
+    NEXT     NEXT                 PREVIOUS     (acts on release, or when held)
     SELECT   SELECT (start)       PAUSE        (acts on release, or when held)
     BACK     BACK                 END          (acts on release, or when held)
     BREAK    BREAK                SCREEN       (acts on release, or when held)
@@ -32,7 +32,7 @@ from appliance.messages import Command
 
 # name -> (short command, long command or None)
 BUTTON_ACTIONS: dict[str, tuple[Command, Command | None]] = {
-    "next": (Command.NEXT, None),
+    "next": (Command.NEXT, Command.PREVIOUS),  # four buttons, every command: holding NEXT steps back
     "select": (Command.SELECT, Command.PAUSE),
     "back": (Command.BACK, Command.END),
     "break": (Command.BREAK, Command.SCREEN),

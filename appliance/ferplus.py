@@ -42,7 +42,9 @@ def load_split(name: str, path: Path | str = DEFAULT_PATH, *, limit: int | None 
     if not path.is_file():
         raise ApplianceError(
             f"the FER+ data set is not at {path}",
-            hint="pass --data with the path of ferplus48.npz",
+            hint="eval is for checking the model and needs the FER+ data set (ferplus48.npz, built from"
+            " FER2013 with the FER+ votes; not shipped with the appliance): pass --data PATH. A user of"
+            " the mirror does not need it",
         )
     with np.load(path) as data:
         columns = [str(c) for c in data["vote_columns"]]

@@ -32,7 +32,9 @@ install_appliance() {  # extras, e.g. "[dev,train]"; a no-op when nothing change
     if [ -f "$stamp" ] && { grep -qxF "$want" "$stamp" || { [ -z "$1" ] && grep -q "^$hash " "$stamp"; }; }; then
         return 0
     fi
-    if "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".$1"; then
+    # setuptools warns about editable installs on every build (a note for package authors, not users)
+    if PYTHONWARNINGS="ignore:Editable installation" \
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".$1"; then
         { grep "^$hash " "$stamp" 2>/dev/null || true; echo "$want"; } | sort -u >"$stamp.new"
         mv "$stamp.new" "$stamp"
         return 0

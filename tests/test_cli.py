@@ -1,5 +1,7 @@
 import argparse
 
+import pytest
+
 from appliance import cli
 from appliance.errors import ConfigError
 
@@ -49,3 +51,19 @@ def test_a_reader_that_leaves_early_gets_no_error_message(monkeypatch, capsys):
 
         assert run_with(monkeypatch, talk) == 1
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("command", ["run", "classify", "eval", "drills", "history"])
+def test_every_command_explains_itself_in_plain_text(command, capsys):
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    shown = capsys.readouterr().out
+    description = shown.split("\n\n")[1]  # after the usage lines
+    assert not description.lstrip().startswith(("-h", "options")) and len(description) > 40, shown
+    assert "``" not in shown
+
+
+def test_eval_without_the_data_set_says_what_it_needs_and_that_a_user_does_not(tmp_path, capsys):
+    assert cli.main(["eval", "--data", str(tmp_path / "ferplus48.npz")]) != 0
+    said = capsys.readouterr().err
+    assert "ferplus48.npz" in said and "not shipped" in said and "does not need it" in said

@@ -118,3 +118,11 @@ def test_bad_presence_values_are_named(presence, words):
         parse_config({"presence": presence})
     for word in words:
         assert word in caught.value.describe()
+
+
+def test_a_file_that_is_not_utf8_says_so(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes('source = "d\xe9mo"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8") as error:
+        load_config(path)
+    assert "UTF-8" in error.value.hint and "permission" not in error.value.describe()

@@ -44,15 +44,13 @@ def pin(factory, name):
     return factory.pin(DEFAULT_PINS[name])
 
 
-def test_next_acts_on_the_press_itself(rig):
-    _, factory, sink = rig
-    pin(factory, "next").drive_low()
-    assert sink.next() is Command.NEXT
-    pin(factory, "next").drive_high()
-    sink.assert_quiet()
+def test_every_command_has_a_button_press():
+    reachable = {command for actions in BUTTON_ACTIONS.values() for command in actions if command is not None}
+    assert reachable == set(Command)
+    assert BUTTON_ACTIONS["next"] == (Command.NEXT, Command.PREVIOUS)  # hold NEXT: step back
 
 
-@pytest.mark.parametrize("name", ["select", "back", "break"])
+@pytest.mark.parametrize("name", ["next", "select", "back", "break"])
 def test_short_press_sends_the_short_command_on_release(rig, name):
     _, factory, sink = rig
     pressed = threading.Event()
@@ -65,7 +63,7 @@ def test_short_press_sends_the_short_command_on_release(rig, name):
     sink.assert_quiet()
 
 
-@pytest.mark.parametrize("name", ["select", "back", "break"])
+@pytest.mark.parametrize("name", ["next", "select", "back", "break"])
 def test_long_press_sends_the_long_command_and_no_short_one(rig, name):
     _, factory, sink = rig
     pin(factory, name).drive_low()
@@ -81,11 +79,12 @@ def test_a_bounce_storm_gives_one_action(rig):
         p.drive_low()
         p.drive_high()
     p.drive_low()  # settles pressed
-    assert sink.next() is Command.NEXT
+    sink.assert_quiet(0.1)  # NEXT acts on release (a hold is PREVIOUS)
     for _ in range(25):  # and bounces again on release
         p.drive_high()
         p.drive_low()
     p.drive_high()
+    assert sink.next() is Command.NEXT
     sink.assert_quiet(0.3)
 
 
@@ -121,6 +120,7 @@ def test_pins_are_configurable_and_unknown_buttons_refused():
     controls = Controls(sink, pins={"next": 5}, pin_factory=factory)
     try:
         factory.pin(5).drive_low()
+        factory.pin(5).drive_high()
         assert sink.next() is Command.NEXT
     finally:
         controls.close()

@@ -92,7 +92,7 @@ def test_a_v1_database_migrates_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.sqlite3"
     make_v1(path)
     with HistoryStore(path) as store:
-        assert version(store.connection) == LATEST >= 3
+        assert version(store.connection) == LATEST == 4
         (a,) = store.rows("attempts")
         assert (a["drill_id"], a["score"], a["best_match"], a["outcome"], a["day"]) == (
             "fear",
@@ -106,7 +106,8 @@ def test_a_v1_database_migrates_and_keeps_its_rows(tmp_path):
         store.record(attempt(session=1, drill="fear", score=50, wall=NOON + DAY))
         assert store.scores_by_drill() == {"fear": [42.0, 50.0]}
         summary = summarize(store, date(2026, 11, 22))
-        assert summary.streak_days == 2
+        assert summary.streak_days == 2 and summary.practice_days == 2
+        assert [(t.label, t.attempts) for t in summary.trends] == [("fear", 2)]  # counts carried over by v3
 
 
 def test_a_migration_another_process_finished_first_is_not_run_twice(tmp_path, monkeypatch):
@@ -232,3 +233,151 @@ def test_a_coached_session_is_stored_summarised_and_steers_todays_practice(tmp_p
     coach.set_history(summary.progress_view(), scores)
     plan = coach.plan_for("today")
     assert "drill:neutral" not in plan.items  # the one mastered drill is weighed least
+
+
+def steps_to_summarize(path, sessions, per_session=8):
+    """SQLite VM steps (in thousands) of one summary of ``sessions`` sessions spread over five days."""
+    with HistoryStore(path) as store:
+        store.connection.execute("BEGIN")
+        for number in range(1, sessions + 1):
+            wall = NOON - (number % 5) * DAY + number
+            store._write(SessionStarted(number, "morning", "Morning routine", 0.0, wall))
+            for i in range(per_session):
+                store._write(attempt(number, ("anger", "fear", "happiness")[i % 3], 50 + i, wall + i))
+        store.connection.execute("COMMIT")
+        steps = [0]
+
+        def count():
+            steps[0] += 1
+            return 0
+
+        store.connection.set_progress_handler(count, 1000)
+        summarize(store, date(2026, 11, 21))
+        store.scores_by_drill()
+        return steps[0]
+
+
+def test_a_summary_reads_what_it_shows_not_all_of_history(tmp_path):
+    small = steps_to_summarize(tmp_path / "small.sqlite3", 50)
+    large = steps_to_summarize(tmp_path / "large.sqlite3", 1000)  # 20 times the attempts, the same days
+    assert large <= 2 * small + 5, (small, large)
+
+
+def test_streaks_in_sql_match_the_rule():
+    import random
+
+    rng = random.Random(15)
+    today = date(2026, 11, 21)
+    connection = sqlite3.connect(":memory:")
+    migrate(connection)
+    from appliance.history.summary import stored_streaks
+
+    for _ in range(40):
+        days = {today - timedelta(days=rng.randint(-2, 40)) for _ in range(rng.randint(0, 30))}
+        connection.execute("DELETE FROM practice_days")
+        connection.executemany("INSERT INTO practice_days VALUES (?)", [(d.isoformat(),) for d in days])
+        assert stored_streaks(connection, today) == streaks({d for d in days if d <= today}, today), sorted(days)
+
+
+def test_a_full_disk_is_reported_as_a_full_disk(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        (pages,) = store.connection.execute("PRAGMA page_count").fetchone()
+        store.connection.execute(f"PRAGMA max_page_count = {pages}")  # no room for one more page
+        with pytest.raises(StorageError) as error:
+            for number in range(200):
+                store.record(SessionStarted(number, "morning", "x" * 2000, 0.0, NOON))
+    assert "the disk is full" in str(error.value) and "rollback" not in str(error.value)
+    assert "free some space" in error.value.hint
+
+
+def test_a_read_only_history_is_reported_as_read_only(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.connection.execute("PRAGMA query_only = ON")
+        with pytest.raises(StorageError, match="read-only") as error:
+            store.record(SessionStarted(1, "morning", "Morning routine", 0.0, NOON))
+    assert "disk space" not in error.value.describe()
+
+
+@pytest.mark.parametrize(("code", "said"), [(28, "disk is full"), (30, "read-only"), (13, "no permission")])
+def test_a_data_folder_that_cannot_be_made_says_why(tmp_path, monkeypatch, code, said):
+    import errno
+    import os
+    from pathlib import Path
+
+    def refuse(*_args, **_kwargs):
+        raise OSError(code, os.strerror(code))
+
+    assert code in (errno.ENOSPC, errno.EROFS, errno.EACCES)
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(StorageError, match=said):
+        HistoryStore(tmp_path / "data" / "h.sqlite3")
+
+
+def test_a_day_counts_only_with_a_finished_attempt_or_a_break_with_a_face(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        # two days ago: a 3 s break with no one in front of the camera; yesterday: only a skipped drill
+        store.record(SessionStarted(1, "break:box", "Box breathing", 0.0, NOON - 2 * DAY))
+        store.record(BreakFinished(1, "box_breathing", False, "", False, 3.0, 0.0, 0.0, NOON - 2 * DAY + 3))
+        store.record(SessionEnded(1, "You went back home.", 3.0, 0, 0.0, NOON - 2 * DAY + 3))
+        store.record(SessionStarted(2, "morning", "Morning routine", 0.0, NOON - DAY))
+        store.record(attempt(2, "fear", 0, NOON - DAY + 5, outcome="skipped"))
+        store.record(SessionStarted(3, "morning", "Morning routine", 0.0, NOON - DAY + 60))  # nothing in it
+        store.record(SessionEnded(3, "You ended the session.", 1.0, 0, 0.0, NOON - DAY + 61))
+        summary = summarize(store, date(2026, 11, 21))
+        assert (summary.streak_days, summary.practice_days, summary.practiced_today) == (0, 0, False)
+        assert [row.attempts for row in summary.recent_sessions] == [1] and summary.sessions == 1
+        # today: a break run to its end with a relaxed face seen, and a missed drill: both count
+        store.record(SessionStarted(4, "morning", "Morning routine", 0.0, NOON))
+        store.record(BreakFinished(4, "box_breathing", False, "", True, 64.0, 30.0, 0.0, NOON + 64))
+        store.record(attempt(4, "fear", 12, NOON + 90, outcome="missed"))
+        summary = summarize(store, date(2026, 11, 21))
+    assert (summary.streak_days, summary.practice_days, summary.practiced_today) == (1, 1, True)
+    assert summary.sessions == 2
+
+
+def test_damaged_files_moved_aside_in_the_same_second_keep_their_own_names_and_are_logged(tmp_path, caplog):
+    import logging
+
+    import appliance.history.store as store_module
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 11, 21, 12, 0, 0, 123456)
+
+    path = tmp_path / "h.sqlite3"
+    with caplog.at_level(logging.WARNING, logger="appliance.history.store"):
+        for damage in (b"first damaged file " * 300, b"second damaged file " * 300):
+            path.write_bytes(damage)
+            store_module.datetime = Frozen
+            try:
+                HistoryStore(path).close()
+            finally:
+                store_module.datetime = datetime
+    asides = sorted(tmp_path.glob("h.sqlite3.corrupt-*"))
+    assert [p.name for p in asides] == ["h.sqlite3.corrupt-20261121-120000-123456",
+                                        "h.sqlite3.corrupt-20261121-120000-123456-2"]  # fmt: skip
+    assert {p.read_bytes()[:6] for p in asides} == {b"first ", b"second"}
+    assert sum("moved" in r.message and "aside" in r.message for r in caplog.records) >= 2
+
+
+def test_the_history_and_its_folder_are_private(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from appliance.history import default_path
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    os.umask(0o022)
+    with HistoryStore() as store:
+        store.record(SessionStarted(1, "morning", "Morning routine", 0.0, NOON))
+        files = [default_path(), *default_path().parent.glob("*-wal")]
+        assert len(files) == 2
+        modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+    assert set(modes.values()) == {0o600}, modes
+    assert stat.S_IMODE(default_path().parent.stat().st_mode) == 0o700
+    default_path().chmod(0o644)  # made by an older version: tightened when next opened
+    default_path().parent.chmod(0o755)
+    HistoryStore().close()
+    assert stat.S_IMODE(default_path().stat().st_mode) == 0o600
+    assert stat.S_IMODE(default_path().parent.stat().st_mode) == 0o700

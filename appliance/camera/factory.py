@@ -6,13 +6,32 @@ import logging
 from pathlib import Path
 
 from appliance.camera.base import FrameSource
+from appliance.config import is_raspberry_pi
 from appliance.errors import CameraError
 
 log = logging.getLogger(__name__)
 
 SOURCES_HELP = (
-    "auto (the Pi camera if present, else the demo clip), camera, demo, webcam[:N], or a video file or image folder"
+    "auto (the Pi camera if present; else the demo clip, except on a Pi), camera, demo, webcam[:N],"
+    " or a video file or image folder"
 )
+
+
+def source_argument(spec: str) -> str:
+    """``--source`` checked when the command line is read (argparse ``type``): a mistyped webcam
+    index or a missing file stops the command at once, before a window opens."""
+    import argparse
+
+    spec = spec.strip()
+    if spec in ("auto", "camera", "demo", "webcam"):
+        return spec
+    if spec.startswith("webcam:"):
+        if not spec.partition(":")[2].isdigit():
+            raise argparse.ArgumentTypeError(f"{spec!r}: the webcam index is not a number (use webcam or webcam:N)")
+        return spec
+    if not Path(spec).expanduser().exists():
+        raise argparse.ArgumentTypeError(f"{spec!r} is neither a source name nor an existing file or folder")
+    return spec
 
 
 def open_source(
@@ -36,10 +55,22 @@ def open_source(
         from appliance.camera.picamera import camera_available
 
         try:
-            spec = "camera" if camera_available() else "demo"
-        except CameraError as error:  # picamera2 installed but broken: the demo, and the user is told
+            found = camera_available()
+        except CameraError as error:  # picamera2 installed but broken: said, never silently the demo
+            if is_raspberry_pi():  # on the appliance a stranger's face on the glass would be a lie
+                raise
             log.error("the Pi camera cannot be used, so the demo clip runs instead: %s", error.describe())
-            spec, notice = "demo", f"Pi camera unusable, showing the demo clip: {error}"
+            found, notice = None, f"Pi camera unusable, showing the demo clip: {error}"
+        if found:
+            spec = "camera"
+        elif found is not None and is_raspberry_pi():
+            raise CameraError(
+                "No camera found.",
+                hint="check the camera's ribbon cable and that the camera is enabled, then restart;"
+                " --source demo plays the demo clip",
+            )
+        else:
+            spec = "demo"
     if spec == "camera":
         from appliance.camera.picamera import PiCameraSource
 

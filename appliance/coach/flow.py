@@ -59,6 +59,7 @@ class Flow:
         self._last_face_at = 0.0
         self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
         self.notice, self.notice_kind = "", NoticeKind.NONE
+        self.vision_problem = ""  # why no face can be read at all (a broken model): the drills say so
         self._notice_from: float | None = None  # None: shown from the next moment the coach sees the clock
         self._notice_s = 0.0
         self.calibration: Calibration | None = None

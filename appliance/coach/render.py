@@ -30,17 +30,18 @@ if TYPE_CHECKING:
     from appliance.coach.coach import Coach
 
 NO_FACE = "I can't see your face: step in front of the mirror. The hold is paused."
+# What to press, by button and press (see appliance.controls: a hold is a long press, 0.8 s).
 BUTTONS = {
-    Screen.HOME: "next/previous: choose · select: start · break: relax now",
-    Screen.CHOOSE: "next/previous: choose · select: start · back: home",
-    Screen.PREPARE: "select: start now · next: skip · pause · break",
-    Screen.DRILL: "next: skip · previous: restart · pause · break",
-    Screen.RESULT: "select: next · previous: try again · break",
-    Screen.BREAK: "next: end the break · previous: restart it · pause",
-    Screen.PAUSED: "pause: resume · end: finish the session",
-    Screen.SUMMARY: "select: home",
-    Screen.PROGRESS: "next/previous: another chart · back: home",
-    Screen.CALIBRATE: "select: start · next: later · back: home",
+    Screen.HOME: "NEXT: choose (hold: back) · SELECT: start · BREAK: relax now",
+    Screen.CHOOSE: "NEXT: choose (hold: back) · SELECT: start · BACK: home",
+    Screen.PREPARE: "SELECT: start now · NEXT: skip · hold SELECT: pause · BREAK: relax",
+    Screen.DRILL: "NEXT: skip · hold NEXT: restart · hold SELECT: pause · BREAK: relax",
+    Screen.RESULT: "SELECT: next · hold NEXT: try again · BREAK: relax",
+    Screen.BREAK: "NEXT: end the break · hold NEXT: restart it · hold SELECT: pause",
+    Screen.PAUSED: "SELECT: resume · hold BACK: end the session",
+    Screen.SUMMARY: "SELECT: home",
+    Screen.PROGRESS: "NEXT: another chart (hold: back) · BACK: home",
+    Screen.CALIBRATE: "SELECT: start · NEXT: later · BACK: home",
 }
 CALIBRATE_BUTTONS = {
     "ready": "select: start · next: later · back: home",
@@ -59,6 +60,17 @@ CALIBRATE_WORDS = {
 CALIBRATE_NO_FACE = "I can't see your face: step in front of the mirror. The count waits for you."
 NEUTRAL_HINT = "Features read against an average face: calibrate your resting face in settings."
 EXPRESSION_ONLY = "No landmarks here: this look is read from the expression alone."
+
+
+def _position(coach: Coach, session) -> int:
+    """Where the session is, from 1.  Free practice runs through every drill from the one picked, so
+    it counts in the catalogue's order: picking the 2nd of 20 drills says "2 of 20", not "1 of 20"."""
+    if session.plan.id != "drills":
+        return session.index + 1
+    ids = [drill.id for drill in coach.catalogue.drills]
+    first = session.plan.items[0].partition(":")[2]
+    start = ids.index(first) if first in ids else 0
+    return (start + session.index) % len(session.plan.items) + 1
 
 
 def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
@@ -109,7 +121,7 @@ def view(coach: Coach) -> View:
         profile=coach.profiles[coach.profile_index] if coach.profiles else "",
     )
     if session is not None:
-        fields.update(routine_title=session.plan.title, routine_position=session.index + 1)
+        fields.update(routine_title=session.plan.title, routine_position=_position(coach, session))
         fields.update(routine_length=len(session.plan.items))
     if screen in (Screen.HOME, Screen.CHOOSE):
         titles = {"home": "Expression mirror", "drills": "Choose a drill", "breaks": "Choose a break"}
@@ -173,7 +185,9 @@ def _drill_view(drill, attempt: Attempt | None) -> DrillView:
 
 def _presence(coach: Coach) -> LiveView:
     face = coach.has_face()
-    return LiveView(has_face=face, no_face_message="" if face else "Step in front of the mirror.")
+    return LiveView(
+        has_face=face, no_face_message="" if face else (coach.vision_problem or "Step in front of the mirror.")
+    )
 
 
 def tip_context(coach: Coach, attempt: Attempt, smoothed, earlier) -> TipContext:
@@ -213,7 +227,7 @@ def _live_view(coach: Coach, attempt: Attempt) -> LiveView:
         best_match=round(attempt.best_match),
         tip=tip,
         has_face=face,
-        no_face_message="" if face else NO_FACE,
+        no_face_message="" if face else (coach.vision_problem or NO_FACE),
         expression=dominant(smoothed),
         intensity=intensity(smoothed),
         probabilities=probabilities_in_order(smoothed),

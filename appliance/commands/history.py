@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +17,12 @@ ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("history", help="your practice streak, sessions and trends")
+    parser = subparsers.add_parser(
+        "history",
+        help="your practice streak, sessions and trends",
+        description="Show your practice: the streak (days with a finished drill or a completed break), recent"
+        " sessions and how each expression is trending.  Only reads the history: nothing is changed on disk.",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     who = parser.add_mutually_exclusive_group()
     who.add_argument("--profile", metavar="NAME", help="whose practice (a name on the mirror; default: the last one)")
@@ -55,9 +59,7 @@ def run(args) -> int:
         print(json.dumps(record) if args.json else NOTHING_YET)
         return 0
     titles = {drill.id: drill.title for drill in load_catalogue().drills}
-    with HistoryStore(path) as store:
-        if store.warning:
-            print(f"warning: {store.warning}", file=sys.stderr)
+    with HistoryStore(path, read_only=True) as store:  # a command that only looks never writes
         summary = summarize(store, date.today(), titles)
     if args.json:
         record = summary.as_dict() | {"path": str(path), "warning": store.warning, "profile": name}

@@ -1,4 +1,4 @@
-"""``python -m appliance run``: the mirror itself.
+"""python -m appliance run: the mirror itself.
 
 python -m appliance run                       # the Pi camera (else the demo clip); fullscreen on a Pi
 python -m appliance run --source demo --windowed
@@ -11,7 +11,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from appliance.camera.factory import SOURCES_HELP
+from appliance.camera.factory import SOURCES_HELP, source_argument
 from appliance.config import load_config
 
 log = logging.getLogger("appliance.run")
@@ -19,7 +19,7 @@ log = logging.getLogger("appliance.run")
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("run", help="run the mirror", description=__doc__, formatter_class=_Raw)
-    parser.add_argument("--source", help=f"where frames come from: {SOURCES_HELP}")
+    parser.add_argument("--source", type=source_argument, help=f"where frames come from: {SOURCES_HELP}")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--windowed", dest="fullscreen", action="store_const", const=False, help="run in a window")
     mode.add_argument("--fullscreen", dest="fullscreen", action="store_const", const=True, help="run fullscreen")

@@ -63,9 +63,68 @@ CREATE INDEX attempts_by_day ON attempts(day);
 CREATE INDEX breaks_by_day ON breaks(day);
 """
 
-# v3: personal neutral faces (every calibration kept; the latest is used), each feature's best
-# amplitude per day (range of motion), and the feature drills' isolation and amplitude.
+# v3: the summaries read only what they show (at 4,000 sessions they took 5 s).  Recent sessions count
+# their attempts through an index on session_id; trends read each drill's last scores from an index;
+# the streak's days, each drill's attempt count, its daily mean and each day's minutes (the progress
+# charts) are kept up to date by triggers, so a summary reads a row a day and a row a drill instead of
+# every attempt ever taken.  A day counts for the streak only with a finished attempt (completed or
+# missed, not skipped or cut short) or a break that ran to its end with a face seen: a break started
+# by mistake in front of no one is not practice.  A session is "filled" once it holds an attempt, or a
+# break that ran to its end or saw a face; empty ones are neither listed nor counted (counted as all
+# sessions less the few empty ones, through a small index).
 V3 = """
+CREATE INDEX attempts_by_session ON attempts(session_id);
+CREATE INDEX breaks_by_session ON breaks(session_id);
+CREATE INDEX sessions_by_start ON sessions(started_at);
+CREATE INDEX sessions_by_day ON sessions(day);
+CREATE INDEX attempts_scored ON attempts(drill_id, ended_at, score) WHERE outcome != 'skipped';
+CREATE TABLE drill_totals (drill_id TEXT PRIMARY KEY, scored INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO drill_totals SELECT drill_id, COUNT(*) FROM attempts WHERE outcome != 'skipped' GROUP BY drill_id;
+CREATE TRIGGER attempts_total AFTER INSERT ON attempts WHEN NEW.outcome != 'skipped' BEGIN
+    INSERT INTO drill_totals (drill_id, scored) VALUES (NEW.drill_id, 1)
+        ON CONFLICT (drill_id) DO UPDATE SET scored = scored + 1;
+END;
+CREATE TABLE drill_days (
+    drill_id TEXT NOT NULL, day TEXT NOT NULL, scored INTEGER NOT NULL, total REAL NOT NULL,
+    PRIMARY KEY (day, drill_id)
+) WITHOUT ROWID;
+INSERT INTO drill_days SELECT drill_id, day, COUNT(*), SUM(score) FROM attempts WHERE outcome != 'skipped'
+    GROUP BY day, drill_id;
+CREATE TRIGGER attempts_drill_day AFTER INSERT ON attempts WHEN NEW.outcome != 'skipped' BEGIN
+    INSERT INTO drill_days (drill_id, day, scored, total) VALUES (NEW.drill_id, NEW.day, 1, NEW.score)
+        ON CONFLICT (day, drill_id) DO UPDATE SET scored = scored + 1, total = total + NEW.score;
+END;
+CREATE TABLE day_minutes (day TEXT PRIMARY KEY, active_s REAL NOT NULL) WITHOUT ROWID;
+INSERT INTO day_minutes SELECT day, SUM(active_s) FROM sessions GROUP BY day;
+CREATE TRIGGER sessions_day_minutes AFTER UPDATE OF active_s ON sessions BEGIN
+    INSERT INTO day_minutes (day, active_s) VALUES (NEW.day, NEW.active_s - OLD.active_s)
+        ON CONFLICT (day) DO UPDATE SET active_s = active_s + NEW.active_s - OLD.active_s;
+END;
+CREATE TABLE practice_days (day TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO practice_days
+    SELECT day FROM attempts WHERE outcome IN ('completed', 'missed')
+    UNION SELECT day FROM breaks WHERE completed AND relaxed_s > 0;
+CREATE TRIGGER attempts_practice_day AFTER INSERT ON attempts WHEN NEW.outcome IN ('completed', 'missed') BEGIN
+    INSERT OR IGNORE INTO practice_days (day) VALUES (NEW.day);
+END;
+CREATE TRIGGER breaks_practice_day AFTER INSERT ON breaks WHEN NEW.completed AND NEW.relaxed_s > 0 BEGIN
+    INSERT OR IGNORE INTO practice_days (day) VALUES (NEW.day);
+END;
+ALTER TABLE sessions ADD COLUMN filled INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET filled = EXISTS (SELECT 1 FROM attempts a WHERE a.session_id = sessions.id)
+    OR EXISTS (SELECT 1 FROM breaks b WHERE b.session_id = sessions.id AND (b.completed OR b.relaxed_s > 0));
+CREATE INDEX sessions_empty ON sessions(id) WHERE NOT filled;
+CREATE TRIGGER attempts_fill_session AFTER INSERT ON attempts BEGIN
+    UPDATE sessions SET filled = 1 WHERE id = NEW.session_id AND NOT filled;
+END;
+CREATE TRIGGER breaks_fill_session AFTER INSERT ON breaks WHEN NEW.completed OR NEW.relaxed_s > 0 BEGIN
+    UPDATE sessions SET filled = 1 WHERE id = NEW.session_id AND NOT filled;
+END;
+"""
+
+# v4: personal neutral faces (every calibration kept; the latest is used), each feature's best
+# amplitude per day (range of motion), and the feature drills' isolation and amplitude.
+V4 = """
 CREATE TABLE neutral_faces (
     id INTEGER PRIMARY KEY,
     created_at REAL NOT NULL,          -- seconds since the epoch
@@ -85,7 +144,7 @@ ALTER TABLE attempts ADD COLUMN isolation INTEGER;
 ALTER TABLE attempts ADD COLUMN amplitude REAL;
 """
 
-MIGRATIONS = (V1, V2, V3)
+MIGRATIONS = (V1, V2, V3, V4)
 LATEST = len(MIGRATIONS)
 
 
@@ -102,7 +161,7 @@ def migrate(connection: sqlite3.Connection, *, upto: int = LATEST) -> int:
             hint="update the appliance; your history was left untouched",
         )
     for number in range(found + 1, upto + 1):
-        statements = [s.strip() for s in MIGRATIONS[number - 1].split(";") if _has_sql(s)]
+        statements = _statements(MIGRATIONS[number - 1])
         connection.execute("BEGIN IMMEDIATE")
         try:
             if version(connection) >= number:  # another process (the mirror, `history`) migrated it meanwhile
@@ -116,6 +175,18 @@ def migrate(connection: sqlite3.Connection, *, upto: int = LATEST) -> int:
             connection.execute("ROLLBACK")
             raise
     return found
+
+
+def _statements(script: str) -> list[str]:
+    """The script's statements; a trigger's body (``BEGIN ...; END``) stays whole."""
+    statements, pending = [], ""
+    for chunk in script.split(";"):
+        pending += chunk + ";"
+        if sqlite3.complete_statement(pending):
+            if _has_sql(pending.strip().removesuffix(";")):
+                statements.append(pending.strip())
+            pending = ""
+    return statements
 
 
 def _has_sql(chunk: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,8 +23,8 @@ from appliance.coach.events import (
     SessionEnded,
     SessionStarted,
 )
-from appliance.errors import StorageError
-from appliance.history.schema import migrate
+from appliance.errors import StorageError, storage_cause
+from appliance.history.schema import LATEST, migrate, version
 from appliance.paths import data_dir
 
 log = logging.getLogger(__name__)
@@ -51,27 +52,53 @@ class StoredNeutral:
 
 
 class HistoryStore:
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        """``read_only``: for commands that only look (``history``): nothing on disk is created,
+        migrated or moved; an older schema is brought up to date in a copy in memory, and a damaged
+        file is reported (StorageError) and left where it is."""
         self.path = Path(path) if path is not None else default_path()
         self.warning = ""  # set when a damaged file had to be moved aside
         self._sessions: dict[int, int] = {}  # the coach's session number -> sessions.id
         self._pending: list[Event] = []
+        if read_only:
+            self.connection = self._open_read_only()
+            return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_private()
         except OSError as error:
-            raise StorageError(f"cannot create {self.path.parent}: {error}", hint="check the data directory") from None
+            cause, hint = storage_cause(error)
+            raise StorageError(f"cannot create the data folder {self.path.parent}: {cause or error}",
+                               hint=hint or "check the data directory") from None  # fmt: skip
         try:
             self.connection = self._open()
         except sqlite3.DatabaseError as error:
             if not _is_damage(error):
-                hint = "is another program using it? check the data directory's permissions and free space"
-                raise StorageError(f"cannot open the practice history {self.path}: {error}", hint=hint) from None
+                cause, hint = storage_cause(error)
+                hint = hint or "is another program using it? check the data directory's permissions and free space"
+                raise StorageError(f"cannot open the practice history {self.path}: {cause or error}",
+                                   hint=hint) from None  # fmt: skip
             moved = self._move_aside()
+            log.warning("the practice history %s could not be read (%s): moved aside to %s", self.path, error, moved)
             self.warning = (
-                f"The practice history could not be read ({error}); it was moved aside to {moved.name} "
-                "and a fresh history was started."
+                f"The practice history was damaged: it was moved aside to {moved.name} and a fresh history started."
             )
             self.connection = self._open()
+
+    def _make_private(self) -> None:
+        """The folder 0700 and the file 0600: a practice history is nobody else's business.  SQLite
+        gives the -wal and -shm files the database's own mode.  Files made by older versions (0644)
+        are tightened too, in the appliance's own data folder."""
+        folder = self.path.parent
+        if not folder.is_dir():
+            folder.mkdir(mode=0o700, parents=True)
+        elif folder == data_dir() and folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        for suffix in ("", "-wal", "-shm"):
+            file = Path(f"{self.path}{suffix}")
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
 
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
@@ -88,14 +115,56 @@ class HistoryStore:
             raise
         return connection
 
+    def _open_read_only(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            raise StorageError(f"there is no practice history at {self.path}", hint="check the path")
+        # A running mirror keeps the -wal file: read alongside it.  Without one no one is writing, and
+        # "immutable" keeps SQLite from creating -wal and -shm files just to read.
+        mode = "ro" if Path(f"{self.path}-wal").exists() else "ro&immutable=1"
+        uri = f"{self.path.resolve().as_uri()}?mode={mode}"
+        try:
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5.0)
+            try:
+                verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+                if verdict != "ok":
+                    raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+                found = version(connection)
+                if found > LATEST:
+                    migrate(connection)  # raises: from a newer appliance
+                if found < LATEST:  # bring a copy up to date in memory; the file stays as it is
+                    memory = sqlite3.connect(":memory:", isolation_level=None)
+                    connection.backup(memory)
+                    connection.close()
+                    connection = memory
+                    migrate(connection)
+            except BaseException:
+                connection.close()
+                raise
+        except sqlite3.DatabaseError as error:
+            if _is_damage(error):
+                raise StorageError(
+                    f"the practice history {self.path} is damaged ({error})",
+                    hint="nothing was changed; the mirror moves it aside and starts a fresh one when it next starts",
+                ) from None
+            cause, hint = storage_cause(error)
+            raise StorageError(f"cannot read the practice history {self.path}: {cause or error}",
+                               hint=hint or "check the file's permissions") from None  # fmt: skip
+        return connection
+
     def _move_aside(self) -> Path:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        # To the microsecond, and never onto an earlier one: two damaged files in one second both stay.
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while any(Path(f"{target}{suffix}").exists() for suffix in ("", "-wal", "-shm")):
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
         try:
             for suffix in ("", "-wal", "-shm"):
                 source = Path(f"{self.path}{suffix}")
                 if source.exists():
                     source.replace(Path(f"{target}{suffix}"))
+                    log.warning("moved %s aside to %s", source, f"{target}{suffix}")
         except OSError as error:
             raise StorageError(
                 f"the practice history {self.path} is damaged and could not be moved aside: {error}",
@@ -121,10 +190,13 @@ class HistoryStore:
                 self._write(event)
                 self.connection.execute("COMMIT")
             except BaseException:
-                self.connection.execute("ROLLBACK")
+                if self.connection.in_transaction:  # SQLite rolls back by itself on a full disk, for one
+                    self.connection.execute("ROLLBACK")
                 raise
         except sqlite3.Error as error:
-            raise StorageError(f"could not save to the practice history: {error}", hint="check disk space") from None
+            cause, hint = storage_cause(error)
+            raise StorageError(f"could not save to the practice history: {cause or error}",
+                               hint=hint or "check the data folder's free space and permissions") from None  # fmt: skip
 
     def record_all(self, events) -> None:
         """Store events in order.  If one cannot be saved, it and those after it wait and are tried
@@ -198,15 +270,16 @@ class HistoryStore:
     # ------------------------------------------------------------------ reading
     def scores_by_drill(self, limit: int = RECENT_SCORES) -> dict[str, list[float]]:
         """Each drill's last ``limit`` scores, oldest first (skipped attempts are not scores)."""
-        rows = self.connection.execute(
-            "SELECT drill_id, score FROM (SELECT drill_id, score, ended_at, id, ROW_NUMBER() OVER"
-            " (PARTITION BY drill_id ORDER BY ended_at DESC, id DESC) AS n FROM attempts WHERE outcome != 'skipped')"
-            " WHERE n <= ? ORDER BY drill_id, ended_at, id",
-            (limit,),
-        ).fetchall()
+        db = self.connection
+        drills = [d for (d,) in db.execute("SELECT drill_id FROM drill_totals")]  # kept by a trigger (schema v3)
         scores: dict[str, list[float]] = {}
-        for drill_id, score in rows:
-            scores.setdefault(drill_id, []).append(float(score))
+        for drill_id in sorted(drills):  # one short index range each: the cost follows the drills, not the years
+            newest = db.execute(
+                "SELECT score FROM attempts WHERE drill_id = ? AND outcome != 'skipped'"
+                " ORDER BY ended_at DESC, id DESC LIMIT ?",
+                (drill_id, limit),
+            ).fetchall()
+            scores[drill_id] = [float(score) for (score,) in reversed(newest)]
         return scores
 
     def latest_neutral(self) -> StoredNeutral | None:

@@ -77,8 +77,26 @@ def streaks(days: set[date], today: date) -> tuple[int, int]:
     return current, best
 
 
-def trend(label: str, title: str, scores: list[int]) -> TrendView:
-    """Recent = mean of the last 5 scores; previous = mean of the 5 before (None until there are any)."""
+# Runs of consecutive days in SQL (a day minus its rank is the same all through a run): years of
+# days stay a few milliseconds; ``streaks`` is the same rule in Python, and the tests hold them equal.
+RUNS = """
+WITH ranked AS (SELECT day, julianday(day) - ROW_NUMBER() OVER (ORDER BY day) AS run
+                FROM practice_days WHERE day <= :today),
+     runs AS (SELECT MAX(day) AS last, COUNT(*) AS length FROM ranked GROUP BY run)
+SELECT COALESCE(MAX(length), 0), COALESCE(MAX(IIF(last IN (:today, date(:today, '-1 day')), length, 0)), 0)
+FROM runs
+"""
+
+
+def stored_streaks(db, today: date) -> tuple[int, int]:
+    """(current, best) as ``streaks`` counts them, from the practice_days table."""
+    best, current = db.execute(RUNS, {"today": today.isoformat()}).fetchone()
+    return current, best
+
+
+def trend(label: str, title: str, scores: list[float], attempts: int | None = None) -> TrendView:
+    """Recent = mean of the last 5 scores; previous = mean of the 5 before (None until there are any).
+    ``attempts``: how many scores there are in all (default: ``len(scores)``)."""
     recent, earlier = scores[-TREND_WINDOW:], scores[-2 * TREND_WINDOW : -TREND_WINDOW]
     recent_mean = round(sum(recent) / len(recent))
     previous = round(sum(earlier) / len(earlier)) if earlier else None
@@ -87,7 +105,7 @@ def trend(label: str, title: str, scores: list[int]) -> TrendView:
         direction = "up"
     elif previous is not None and previous - recent_mean >= TREND_STEP:
         direction = "down"
-    return TrendView(label, title, recent_mean, previous, len(scores), direction)
+    return TrendView(label, title, recent_mean, previous, len(scores) if attempts is None else attempts, direction)
 
 
 def range_of_motion(rows: list[tuple[str, str, float]], today: date, weeks: int = RANGE_WEEKS) -> tuple[RangeView, ...]:
@@ -122,28 +140,26 @@ def range_of_motion(rows: list[tuple[str, str, float]], today: date, weeks: int 
 def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = None) -> HistorySummary:
     """What the history says as of ``today``; ``titles`` names drills (default: their ids), in display order."""
     db = store.connection
-    days = {date.fromisoformat(d) for (d,) in db.execute("SELECT day FROM attempts UNION SELECT day FROM breaks")}
-    current, best = streaks({d for d in days if d <= today}, today)
-    by_drill: dict[str, list[int]] = {}
-    for drill_id, score in db.execute(
-        "SELECT drill_id, score FROM attempts WHERE outcome != 'skipped' ORDER BY ended_at, id"
-    ):
-        by_drill.setdefault(drill_id, []).append(int(score))
+    current, best = stored_streaks(db, today)
+    (practice_days,) = db.execute("SELECT COUNT(*) FROM practice_days").fetchone()
+    practiced_today = db.execute("SELECT 1 FROM practice_days WHERE day = ?", (today.isoformat(),)).fetchone()
+    counts = dict(db.execute("SELECT drill_id, scored FROM drill_totals"))
+    recent_scores = store.scores_by_drill(2 * TREND_WINDOW)
     titles = titles or {}
-    order = [d for d in titles if d in by_drill] + sorted(d for d in by_drill if d not in titles)
-    trends = tuple(trend(d, titles.get(d, d), by_drill[d]) for d in order)
-    (sessions,) = db.execute("SELECT COUNT(*) FROM sessions").fetchone()
+    order = [d for d in titles if d in counts] + sorted(d for d in counts if d not in titles)
+    trends = tuple(trend(d, titles.get(d, d), recent_scores[d], counts[d]) for d in order)
+    # Sessions with something in them (schema v3's "filled"): all of them less the few empty ones.
+    (sessions,) = db.execute(
+        "SELECT (SELECT COUNT(*) FROM sessions) - COUNT(*) FROM sessions WHERE NOT filled"
+    ).fetchone()
     (attempts,) = db.execute("SELECT COUNT(*) FROM attempts").fetchone()
-    (seconds_today,) = db.execute("SELECT COALESCE(SUM(active_s), 0) FROM sessions WHERE day = ?",
+    (seconds_today,) = db.execute("SELECT COALESCE(SUM(active_s), 0) FROM day_minutes WHERE day = ?",
                                   (today.isoformat(),)).fetchone()  # fmt: skip
     rows = db.execute(
         "SELECT s.day, s.title, s.plan, s.active_s, s.ended_at,"
         " (SELECT COUNT(*) FROM attempts a WHERE a.session_id = s.id),"
         " (SELECT AVG(score) FROM attempts a WHERE a.session_id = s.id AND a.outcome != 'skipped')"
-        # The last sessions first, then their counts: counting for every session before the LIMIT took
-        # 3 s on three years of history (attempts has no session index), on the UI thread after each drill.
-        " FROM (SELECT * FROM sessions ORDER BY started_at DESC, id DESC LIMIT ?) s"
-        " ORDER BY s.started_at DESC, s.id DESC",
+        " FROM sessions s WHERE s.filled ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
         (RECENT_SESSIONS,),
     ).fetchall()
     recent = tuple(
@@ -155,10 +171,12 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
     ranges = range_of_motion(store.feature_range(first_day), today)
     neutral = store.latest_neutral()
     first = today - timedelta(days=CHART_WEEKS * 7 - 1)
-    return HistorySummary(current, best, len(days), sessions, attempts, today in days,
+    shown = db.execute("SELECT day FROM practice_days WHERE day BETWEEN ? AND ? ORDER BY day",
+                       (first.isoformat(), today.isoformat())).fetchall()  # fmt: skip
+    return HistorySummary(current, best, practice_days, sessions, attempts, practiced_today is not None,
                           round(seconds_today / 60, 1), trends, recent, ranges,
                           neutral.day if neutral is not None else "", today.isoformat(),
-                          tuple(sorted(d.isoformat() for d in days if first <= d <= today)),
+                          tuple(day for (day,) in shown),
                           week_minutes(store, today), daily_series(store, first, today, titles))  # fmt: skip
 
 
@@ -166,7 +184,7 @@ def week_minutes(store: HistoryStore, today: date) -> tuple[tuple[str, float], .
     """Minutes of practice (pauses excluded) on each of the last 7 days, oldest first; 0 for a day without."""
     first = today - timedelta(days=6)
     rows = store.connection.execute(
-        "SELECT day, COALESCE(SUM(active_s), 0) FROM sessions WHERE day BETWEEN ? AND ? GROUP BY day",
+        "SELECT day, active_s FROM day_minutes WHERE day BETWEEN ? AND ?",  # kept by a trigger: a row a day
         (first.isoformat(), today.isoformat()),
     )
     seconds = dict(rows)
@@ -176,9 +194,8 @@ def week_minutes(store: HistoryStore, today: date) -> tuple[tuple[str, float], .
 
 def daily_series(store: HistoryStore, first: date, last: date, titles: dict[str, str] | None = None):
     """Each drill's mean score per practice day from ``first`` to ``last``; most practice days first."""
-    rows = store.connection.execute(
-        "SELECT drill_id, day, AVG(score) FROM attempts WHERE outcome != 'skipped' AND day BETWEEN ? AND ?"
-        " GROUP BY drill_id, day ORDER BY day",
+    rows = store.connection.execute(  # drill_days is kept by a trigger: a row a drill a day, not every attempt
+        "SELECT drill_id, day, total / scored FROM drill_days WHERE day BETWEEN ? AND ? ORDER BY day",
         (first.isoformat(), last.isoformat()),
     )
     points: dict[str, list[tuple[str, float]]] = {}

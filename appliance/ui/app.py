@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kivy.app import App
+from kivy.factory import Factory
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty
@@ -71,6 +72,8 @@ class MirrorRoot(FloatLayout):
         self.add_widget(self.preview)
         self.dot = PressDot(pos_hint={"right": 0.985, "y": 0.01})
         self.add_widget(self.dot)
+        self.demo_badge = Factory.DemoBadge(opacity=0)  # the picture is the demo clip, not this person
+        self.add_widget(self.demo_badge)
         self.blackout = Widget(opacity=0)
         with self.blackout.canvas:
             from kivy.graphics import Color, Rectangle
@@ -99,6 +102,9 @@ class MirrorRoot(FloatLayout):
 
     def on_screen_off(self, _widget, off: bool) -> None:
         self.blackout.opacity = 1 if off else 0
+
+    def set_demo(self, on: bool) -> None:
+        self.demo_badge.opacity = 1 if on else 0
 
     def set_preview(self, on: bool) -> None:
         self.preview.opacity = 1 if on else 0

@@ -1,12 +1,15 @@
 """UI benchmark: frame time while the pipeline runs, and press-to-screen latency through mock GPIO.
 
-    python -m appliance.ui.bench [--source demo] [--seconds 15] [--presses 12] [--model M]
+    python -m appliance.ui.bench [--source demo] [--seconds 15] [--presses 12] [--model M] [--history N]
 
 Runs the real mirror (window, vision worker on the source, coach) with buttons on gpiozero's
-MockFactory.  A thread presses NEXT on the home menu (it acts on the press edge); then it starts
+MockFactory.  A thread presses NEXT on the home menu (it acts on release: a hold is PREVIOUS); then it starts
 a drill, records the main loop's frame times there, and presses BREAK (a button with a long
 action: it acts on the release edge).  Latency is from the acting pin edge to the buffer flip
 after the coach handled the command (targets: frame p95 <= 33 ms, press <= 100 ms).
+With ``--history N`` the mirror saves into a history of N sessions (built in a temporary folder
+first), the frames in which a save happened are counted apart (``frame_ms_save``), and so is the
+time the UI thread spent handing events to the history (``history_ms_on_ui``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path)
     parser.add_argument("--size", default="540x960")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--history", type=int, default=0, help="save into a history of this many sessions")
     args = parser.parse_args(argv)
+    history = _history(args.history) if args.history else None
 
     from appliance.ui.kivy_setup import configure_kivy
 
@@ -51,9 +56,12 @@ def main(argv: list[str] | None = None) -> int:
 
     config = Config(source=args.source, fullscreen=False)
     factory = MockFactory()
-    shell = MirrorShell(config, coach=Coach(), vision=VisionLink(config, model_path=args.model), pin_factory=factory)
-    frames: dict[str, list[float]] = {"home": [], "drill": []}
-    latencies: dict[str, list[float]] = {"next (press)": [], "break (release)": [], "dot (press)": []}
+    coach = Coach()
+    link = history(coach) if history else None
+    vision = VisionLink(config, model_path=args.model)
+    shell = MirrorShell(config, coach=coach, vision=vision, history=link, pin_factory=factory)
+    frames: dict[str, list[float]] = {"home": [], "drill": [], "save": []}
+    latencies: dict[str, list[float]] = {"next (release)": [], "break (release)": [], "dot (press)": []}
     state = {"phase": "home", "last": None, "edge_at": None, "handled": False, "kind": ""}
     state.update(dot_at=None, flashed=False)  # the press dot of a release-acting button
     handle = shell.command
@@ -65,11 +73,27 @@ def main(argv: list[str] | None = None) -> int:
     shell.command = command
     shell.app._on_command = command
 
+    store = shell._store
+    state["saved"] = False
+
+    on_main_thread: list[float] = []  # what handing events to the history costs the UI thread
+
+    def store_events(events) -> None:
+        start = time.perf_counter()
+        store(events)
+        if events:
+            on_main_thread.append((time.perf_counter() - start) * 1000)
+        state["saved"] = state["saved"] or bool(events)
+
+    shell._store = store_events
+
     def on_frame(_dt) -> None:  # once per main-loop iteration
         now = time.perf_counter()
         if state["last"] is not None and state["phase"] in frames:
             frames[state["phase"]].append((now - state["last"]) * 1000)
-        state["last"] = now
+        if state["last"] is not None and state["saved"]:
+            frames["save"].append((now - state["last"]) * 1000)
+        state["last"], state["saved"] = now, False
 
     def on_flip(*_args) -> None:
         if state["edge_at"] is not None and state["handled"]:
@@ -95,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     def presser() -> None:
         time.sleep(3.0)  # let the worker warm up
         for _ in range(args.presses):
-            press("next", "next (press)", on_release=False)
+            press("next", "next (release)", on_release=True)
             time.sleep(0.5)
         Clock.schedule_once(lambda _dt: to_drill())
 
@@ -103,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(3):
             press("break", "break (release)", on_release=True)
             time.sleep(1.0)
-            press("next", "next (press)", on_release=False)  # ends the break
+            press("next", "next (release)", on_release=True)  # ends the break
             time.sleep(1.0)
         Clock.schedule_once(lambda _dt: shell.app.stop())
 
@@ -135,12 +159,17 @@ def main(argv: list[str] | None = None) -> int:
 
     shell.when_started(started)
     shell.run()
+    if link is not None:
+        link.close()
     figures = {
         "source": args.source,
         "window": args.size,
         "observations": shell.observations,
         "frame_ms_drill": _stats(frames["drill"]),
         "frame_ms_home": _stats(frames["home"]),
+        "frame_ms_save": _stats(frames["save"]),
+        "history_ms_on_ui": _stats(on_main_thread),
+        "history_sessions": args.history,
         **{f"press_ms_{kind.split()[0]}": _stats(values) for kind, values in latencies.items()},
         "presses": args.presses,
     }
@@ -151,6 +180,28 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in figures.items():
             print(f"{key:22s} {value}")
     return 0
+
+
+def _history(sessions: int):
+    """A history of ``sessions`` sessions in a temporary data folder; returns how to open it for a coach."""
+    import os
+    import tempfile
+
+    from appliance.history.bench import build
+    from appliance.history.store import default_path
+
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="ui-bench-")
+    build(default_path(), sessions, 8)
+
+    def open_for(coach):
+        from appliance.ui.history_link import open_history
+
+        link, warning = open_history(coach)
+        if warning:
+            print(f"warning: {warning}")
+        return link
+
+    return open_for
 
 
 def _stats(values: list[float]) -> dict:

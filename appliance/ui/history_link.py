@@ -1,52 +1,181 @@
-"""The shell's handle on the practice history: store the coach's events, keep its progress figures fresh."""
+"""The shell's handle on the practice history, kept off the main thread.
+
+    main thread: record(events) --queue--> writer thread: store, summarize --post--> coach.set_history
+
+A save is an fsync and a summary a few queries: milliseconds on a good disk, far more on a worn
+SD card.  The writer thread owns the SQLite connection (opened there); the main thread only queues
+events and, through ``post`` (Kivy's Clock by default), receives the fresh progress figures and
+any problem to show.  The coach never waits on the disk.
+"""
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
+from collections.abc import Callable
+from functools import partial
 
 from appliance.coach.events import AttemptFinished, BreakFinished, NeutralCalibrated, SessionEnded
-from appliance.errors import StorageError
+from appliance.coach.view import NoticeKind
+from appliance.errors import ApplianceError, StorageError
 from appliance.history import HistoryStore, summarize
-from appliance.history.store import StoredNeutral
+from appliance.history.store import StoredNeutral, day_of
 
 log = logging.getLogger(__name__)
 REFRESH_ON = (AttemptFinished, BreakFinished, SessionEnded, NeutralCalibrated)  # events that change the figures
+OPEN_WAIT_S = 3.0  # at start-up, before the window shows: long enough for a large history's check
+NOT_SAVED = "Practice is not being saved"
+
+
+def clock_post():
+    """Hand an action to Kivy's main thread.  Resolved on the thread that builds the link, after
+    Kivy is configured: the writer thread must never be the first to import Kivy."""
+    from kivy.clock import Clock
+
+    return lambda action: Clock.schedule_once(lambda _dt: action())
 
 
 class HistoryLink:
-    def __init__(self, coach, store: HistoryStore) -> None:
-        self.coach, self.store = coach, store
+    def __init__(
+        self,
+        coach,
+        open_store: Callable[[], HistoryStore] = HistoryStore,
+        *,
+        post: Callable[[Callable[[], None]], None] | None = None,
+    ) -> None:
+        self.coach, self._open_store, self._post = coach, open_store, post or clock_post()
         self.titles = {drill.id: drill.title for drill in coach.catalogue.drills}
-        self.neutral = store.latest_neutral()  # the personal neutral face, loaded once at start-up
-        if self.neutral is not None:
-            coach.set_personal_neutral(self.neutral.geometry, self.neutral.day)
+        self.warning = ""  # a damaged file moved aside at opening
+        self.failed = ""  # the history could not be opened: nothing is saved
+        self.opened = threading.Event()  # set once the store is open (or could not be)
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
+        self._thread.start()
+        self.neutral: StoredNeutral | None = None  # the personal neutral face, once loaded
+        self.when_neutral: Callable[[StoredNeutral], None] | None = None  # main thread, on loading it
         self.refresh()
 
+    # ------------------------------------------------------------- main thread
     def record(self, events) -> None:
-        """Store each event (StorageError if one cannot be saved), then refresh what the coach shows."""
-        self.store.record_all(events)
-        if any(isinstance(event, NeutralCalibrated) for event in events):
-            self.neutral = self.store.latest_neutral()
-        if any(isinstance(event, REFRESH_ON) for event in events):
-            self.refresh()
+        """Queue the events to be stored (in order); the progress figures follow when they change."""
+        events = list(events)
+        if events:
+            self._queue.put(("record", events, self.coach.today()))
+        for event in events:  # the coach holds it already; keep it for whoever asks later
+            if isinstance(event, NeutralCalibrated):
+                self.neutral = StoredNeutral(
+                    dict(event.geometry), event.wall_time, day_of(event.wall_time), event.frames
+                )
 
     def refresh(self) -> None:
-        summary = summarize(self.store, self.coach.today(), self.titles)
-        self.coach.set_history(summary.progress_view(), self.store.scores_by_drill())
+        self._queue.put(("refresh", [], self.coach.today()))
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until everything queued so far is stored (tests, and closing); False on timeout."""
+        done = threading.Event()
+        self._queue.put(("flush", done, None))
+        return done.wait(timeout)
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Store what is queued, then close the database."""
+        self._queue.put(None)
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.error("the practice history was still busy after %.0f s; closing without it", timeout)
+
+    # ----------------------------------------------------------- writer thread
+    def _run(self) -> None:
+        store = self._open()
+        while True:
+            items = [self._queue.get()]
+            while True:  # take what else has arrived: one summary for a burst of events
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            refresh_for = None
+            for item in items:
+                if item is None:
+                    self._refresh(store, refresh_for)
+                    if store is not None:
+                        store.close()
+                    return
+                kind, payload, today = item
+                if kind == "flush":
+                    self._refresh(store, refresh_for)
+                    refresh_for = None
+                    payload.set()
+                elif kind == "refresh" or any(isinstance(event, REFRESH_ON) for event in payload):
+                    refresh_for = today
+                if kind == "record" and store is not None:
+                    self._save(store, payload)
+            self._refresh(store, refresh_for)
+
+    def _open(self) -> HistoryStore | None:
+        try:
+            store = self._open_store()
+        except ApplianceError as error:
+            log.error("%s", error.describe())
+            self.failed = f"{NOT_SAVED}: {error}"
+            self._post(partial(self._notify, self.failed))
+            return None
+        finally:
+            self.opened.set()
+        if store.warning:
+            log.warning("%s", store.warning)
+            self.warning = store.warning
+        try:
+            neutral = store.latest_neutral()
+        except Exception as error:  # a read failing must not stop the saving
+            log.error("could not read the personal neutral face: %s", error)
+        else:
+            if neutral is not None:
+                self._post(partial(self._neutral_loaded, neutral))
+        return store
+
+    def _save(self, store: HistoryStore, events) -> None:
+        try:
+            store.record_all(events)  # a failed event waits in the store and is tried again next time
+        except StorageError as error:
+            log.error("%s (%d events waiting)", error.describe(), store.pending)
+            self._post(partial(self._notify, str(error)))
+        except Exception:  # a bug must not stop the saving of what comes next
+            log.exception("could not save to the practice history")
+
+    def _refresh(self, store: HistoryStore | None, refresh_for) -> None:
+        if store is not None and refresh_for is not None:
+            try:
+                summary = summarize(store, refresh_for, self.titles)
+                scores = store.scores_by_drill()
+            except Exception as error:  # a read failing must not stop the saving
+                log.error("could not read the practice history: %s", error)
+            else:
+                self._post(partial(self.coach.set_history, summary.progress_view(), scores))
+
+    def _neutral_loaded(self, neutral: StoredNeutral) -> None:  # main thread
+        if self.neutral is not None:  # a calibration made meanwhile is newer
+            return
+        self.neutral = neutral
+        self.coach.set_personal_neutral(neutral.geometry, neutral.day)
+        if self.when_neutral is not None:
+            self.when_neutral(neutral)
 
     def latest_neutral(self) -> StoredNeutral | None:
         return self.neutral
 
-    def close(self) -> None:
-        self.store.close()
+    def _notify(self, message: str) -> None:  # main thread
+        self.coach.notify(message, NoticeKind.WARNING)
 
 
-def open_history(coach, open_store=HistoryStore) -> tuple[HistoryLink | None, str]:
+def open_history(coach, open_store: Callable[[], HistoryStore] = HistoryStore, **options):
     """The history, and a warning to show (a damaged file moved aside, or no history at all).
-    ``open_store()`` opens the store (a profile's: ``partial(HistoryStore, path)``)."""
-    try:
-        link = HistoryLink(coach, open_store())
-    except StorageError as error:
-        log.error("%s", error.describe())
-        return None, f"Practice is not being saved: {error}"
-    return link, link.store.warning
+
+    Waits (at start-up) up to OPEN_WAIT_S for the writer thread to open the database; a problem
+    found later is shown on the mirror when it is found."""
+    link = HistoryLink(coach, open_store, **options)
+    link.opened.wait(OPEN_WAIT_S)
+    if link.failed:
+        link.close()
+        return None, link.failed
+    return link, link.warning

@@ -1,9 +1,11 @@
 """The shell's handle on who is practising: one profile's history, resting face and settings at a time.
 
     home: SELECT on "Practising: Anna" -> coach.take_profile_request() -> ProfileLink.switch
-        -> the old history closed, the new one opened (HistoryLink, as at start-up)
-        -> its resting face to the coach and to vision (None: the population's)
+        -> the old history closed (its writer thread stores what is queued, then closes the file)
         -> its preferences (difficulty, sound) applied through Preferences.use
+        -> the new one opened as at start-up (HistoryLink: its writer thread opens and reads it and
+           posts the progress and the resting face to the main thread; vision has the population's
+           face until then).  Whatever the old person's thread posted after the switch is dropped.
 
 The guest gets ``GuestHistory``: events are dropped, nothing is opened or written, and a resting
 face calibrated as a guest is used for that visit only.  The coach stays pure: it only gets the
@@ -20,7 +22,7 @@ from appliance.coach.view import ProgressView
 from appliance.errors import ApplianceError
 from appliance.history import HistoryStore
 from appliance.profiles import GUEST, Profile, ProfileRegistry
-from appliance.ui.history_link import open_history
+from appliance.ui.history_link import clock_post, open_history
 
 log = logging.getLogger(__name__)
 GUEST_MESSAGE = "Practising as a guest: nothing is kept."
@@ -56,9 +58,13 @@ class ProfileLink:
         *,
         vision=None,
         opener: Callable = open_history,
+        post: Callable | None = None,
     ) -> None:
+        """``post(action)`` runs an action on the main thread (Kivy's Clock by default, resolved at the
+        first switch, after Kivy is configured); the history's writer thread hands its results through it."""
         self.registry, self.coach, self.preferences, self.vision = registry, coach, preferences, vision
-        self._open = opener
+        self._open, self._post = opener, post
+        self._generation = 0  # counts switches: results from a person's history after a switch are dropped
         self.history = None  # a HistoryLink, a GuestHistory, or None when the history could not be opened
         self.profile: Profile | None = None
 
@@ -80,8 +86,9 @@ class ProfileLink:
         """Make ``profile_id`` the one practising; a warning to show ("" when all is well).
         Only from home (the shell asks then): a session's events belong to whoever started it."""
         profile = self.registry.choose(profile_id)
+        self._generation += 1  # what the last person's writer thread still posts is theirs: dropped
         if self.history is not None:
-            self.history.close()
+            self.history.close()  # their queued events are stored first, then the file is closed
             self.history = None
         if self.preferences is not None:
             self.preferences.use(self.registry.preferences_path(profile))
@@ -91,16 +98,32 @@ class ProfileLink:
             self.history = GuestHistory(self.coach)
         else:
             path = self.registry.history_path(profile)
-            self.history, warning = self._open(self.coach, partial(HistoryStore, path))
-        latest = getattr(self.history, "latest_neutral", None)  # a link still opening its store may not know yet
-        neutral = latest() if latest is not None else None
-        if self.vision is not None:
-            geometry = neutral.geometry if neutral is not None else None
-            self.vision.set_neutral(geometry, kind="personal" if neutral is not None else "population")
+            post = self._post_for(self._generation)
+            self.history, warning = self._open(self.coach, partial(HistoryStore, path), post=post)
+        if self.vision is not None:  # the population's face until this person's own arrives (if they have one)
+            self.vision.set_neutral(None, kind="population")
+        if self.history is not None and hasattr(self.history, "when_neutral"):
+            self.history.when_neutral = self._stored_neutral
+            if self.history.latest_neutral() is not None:
+                self._stored_neutral(self.history.latest_neutral())
         self.profile = profile
         self._tell_coach()
         log.info("practising: %s (%s)", profile.name, profile.id)
         return warning
+
+    def _post_for(self, generation: int) -> Callable:
+        if self._post is None:
+            self._post = clock_post()
+        post = self._post
+
+        def if_still_current(action) -> None:
+            post(lambda: action() if generation == self._generation else None)
+
+        return if_still_current
+
+    def _stored_neutral(self, neutral) -> None:  # main thread, from the history link once it has read it
+        if self.vision is not None:
+            self.vision.set_neutral(neutral.geometry, kind="personal")
 
     def switch_to_index(self, index: int) -> str:
         """The person at ``index`` in the home screen's list."""
@@ -142,12 +165,12 @@ class ProfileLink:
         self.coach.set_profiles([p.name for p in choices], index)
 
 
-def open_profiles(coach, preferences=None, *, vision=None, root=None) -> tuple[ProfileLink | None, str]:
+def open_profiles(coach, preferences=None, *, vision=None, root=None, post=None) -> tuple[ProfileLink | None, str]:
     """The profiles and the last-used one's history; a warning to show.  If the list of people cannot be
     read or written the mirror still runs, on the single history it had before (the caller's fallback)."""
     try:
         registry = ProfileRegistry(root)
-        link = ProfileLink(registry, coach, preferences, vision=vision)
+        link = ProfileLink(registry, coach, preferences, vision=vision, post=post)
         warning = link.start()
     except ApplianceError as error:
         log.error("%s", error.describe())

@@ -33,7 +33,7 @@ class MirrorScreen(KivyScreen):
     routine = StringProperty("")
 
     def on_view(self, _screen, view: View) -> None:
-        self.notice = view.notice
+        self.notice = text.glass(view.notice)
         self.buttons = view.buttons
         self.routine = text.routine_line(view)
         self.render(view)
@@ -154,7 +154,9 @@ class ResultScreen(MirrorScreen):
         result = view.result
         if result is None:
             return
-        self.outcome, self.title, self.score = text.outcome(result.outcome), result.title, str(result.score)
+        reached = result.time_to_target_s is not None
+        self.outcome, self.title = text.outcome_for(result.outcome, reached), result.title
+        self.score = str(result.score)
         parts = [f"best match {result.best_match}%", text.held(result.held_s, result.hold_required_s)]
         if result.time_to_target_s is not None:
             parts.append(f"on target after {result.time_to_target_s:.1f} s")
@@ -213,10 +215,10 @@ class SummaryScreen(MirrorScreen):
             return
         self.headline = view.title or "Session done"
         parts = [text.count(summary.drills_done, "drill"), f"average {summary.average_score}"]
-        parts.append(f"{summary.minutes:.0f} min")
+        parts.append(text.minutes(summary.minutes))
         if summary.best_title:
             parts.append(f"best: {summary.best_title} {summary.best_score}")
-        self.figures = " · ".join(parts)
+        self.figures = " · ".join(part for part in parts if part)
         self.message = summary.message or summary.reason
 
 
@@ -246,6 +248,7 @@ class ProgressScreen(MirrorScreen):
         self.figures = (
             f"best {text.count(progress.best_streak_days, 'day')} · {text.count(progress.sessions, 'session')}"
             f" · this week {week:.0f} min"
+            + (f" · today {text.minutes(progress.minutes_today)}" if progress.minutes_today > 0 else "")
         )
         self.ranges = text.range_lines(progress.ranges, progress.neutral_day)
         self.today, self.first_day = today.isoformat(), (today - dt.timedelta(days=CHART_DAYS - 1)).isoformat()

@@ -14,7 +14,7 @@ from appliance.ui.profile_panel import ProfilePanel
 
 VOLUMES = (10, 25, 50, 75, 100)  # SELECT on the volume row steps through these (then wraps)
 
-BUTTONS = "next: move · select: change · back: leave"
+BUTTONS = "NEXT: move (hold: back) · SELECT: change · BACK: leave"
 
 
 @dataclass

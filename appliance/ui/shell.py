@@ -30,12 +30,13 @@ from appliance.controls import open_controls
 from appliance.display.power import OverlayPower
 from appliance.display.presence import Presence, Switch
 from appliance.display.switch import ScreenSwitch
-from appliance.errors import ApplianceError
+from appliance.errors import ApplianceError, ModelError
 from appliance.messages import Command, Observation
 from appliance.systemd_notify import SystemdNotifier
 from appliance.ui.app import MirrorApp
 from appliance.ui.profile_panel import ProfilePanel
 from appliance.ui.settings_panel import SettingsPanel
+from appliance.ui.text import glass
 
 log = logging.getLogger(__name__)
 TICK_HZ = 30
@@ -122,6 +123,8 @@ class MirrorShell:
 
         def show(_dt) -> None:
             self._camera_led(False)
+            if isinstance(error, ModelError):  # the drills say why no face is read, not "step in front"
+                self.coach.vision_problem = glass(f"No faces can be read: {error}")
             self.warn(error)
 
         Clock.schedule_once(show)
@@ -273,9 +276,12 @@ class MirrorShell:
                 log.info("%s", reason)
         self._show(self.coach.tick(self.clock()))
         self._timers = [Clock.schedule_interval(self._tick, 1.0 / TICK_HZ)]
-        neutral = self.history.latest_neutral() if hasattr(self.history, "latest_neutral") else None
-        if self.vision is not None and neutral is not None:  # the stored resting face, before the first frame
-            self.vision.set_neutral(neutral.geometry, kind="personal")
+        if self.history is not None and hasattr(self.history, "when_neutral"):
+            # The stored resting face arrives from the history's writer thread, most often before the
+            # first frame; one already loaded is handed over now.
+            self.history.when_neutral = self._stored_neutral
+            if self.history.latest_neutral() is not None:
+                self._stored_neutral(self.history.latest_neutral())
         self._when_drawn(self._ready)
         if self.notifier.watchdog_interval > 0:
             self._timers.append(Clock.schedule_interval(self._liveness, self.notifier.watchdog_interval))
@@ -319,6 +325,10 @@ class MirrorShell:
             self._unhealthy_said = True
             log.error("vision neither delivers frames nor reports why: no watchdog ping, systemd will restart")
 
+    def _stored_neutral(self, neutral) -> None:
+        if self.vision is not None:
+            self.vision.set_neutral(neutral.geometry, kind="personal")
+
     def _check_vision(self, _dt) -> None:
         """Say on the mirror why no observations arrive (a camera being retried), and clear it when they do."""
         problem = self.vision.problem()
@@ -336,8 +346,11 @@ class MirrorShell:
     def _start_vision(self, _dt=None) -> None:
         try:
             self.vision.start(self.post_observation, self.post_error)
-        except ApplianceError as error:
+        except ApplianceError as error:  # no camera, a missing video: the drills say so, not "step in front"
+            self.coach.vision_problem = glass(f"No faces can be read: {error}")
             self.warn(error)
+        if self.app.mirror is not None:
+            self.app.mirror.set_demo(bool(getattr(self.vision, "is_demo", False)))
 
     def _stopped(self, _app) -> None:
         self.notifier.stopping()

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from appliance.coach.view import Screen, View
+
+GLASS_CHARS = 90  # a notice is one or two short lines on the glass; details go to the log
+
+
+def glass(message: str) -> str:
+    """``message`` as the glass shows it: its first line, file names without their folders, no errno
+    numbers, at most GLASS_CHARS (cut at a word).  The whole message is in the log."""
+    line = message.strip().splitlines()[0] if message.strip() else ""
+    line = re.sub(r"\[Errno \d+\]\s*", "", line)
+    line = re.sub(r"'?(?:~|\.{0,2})?/(?:[^\s/':]+/)+([^\s/':]+)'?", r"\1", line)  # /a/b/c.db -> c.db
+    if len(line) <= GLASS_CHARS:
+        return line
+    cut = line[: GLASS_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"
 
 
 def greeting(now: dt.datetime) -> str:
@@ -67,6 +82,21 @@ def outcome(word: str) -> str:
         "cut_short": "Cut short",
         "skipped": "Skipped",
     }.get(word, word.replace("_", " ").capitalize())
+
+
+def minutes(value: float) -> str:
+    """A duration on the glass: "12 min", "under a minute" (never "0 min"), "" for none at all."""
+    if value <= 0:
+        return ""
+    return "under a minute" if value < 1 else f"{value:.0f} min"
+
+
+def outcome_for(word: str, reached: bool) -> str:
+    """The result's headline; a miss that did reach the target says so (beside "best match 100%",
+    "Not this time" read as a contradiction): it was the hold that fell short."""
+    if word == "missed" and reached:
+        return "Reached it, not held long enough"
+    return outcome(word)
 
 
 def trend_word(direction: str) -> str:

@@ -155,6 +155,11 @@ class VisionLink:
             return not getattr(worker.source_failure, "needs_new_process", False)
         return worker.stalls_in_a_row < STALLS_BEFORE_RESTART
 
+    @property
+    def is_demo(self) -> bool:
+        """The picture is the embedded demo clip (someone else's face), not a camera."""
+        return self.source is not None and self.source.name == "demo"
+
     def _seen(self, observation) -> None:
         if not self._reniced:  # runs on the worker thread: when the CPU is short, the UI thread goes first
             self._reniced = True

@@ -27,6 +27,7 @@ class MatchMeter(Widget):
     value = NumericProperty(0)  # 0-100
     threshold = NumericProperty(0)  # 0-100
     is_met = BooleanProperty(False)
+    tick_overhang = NumericProperty(0)  # how far the threshold tick reaches above and below the bar
     shown = NumericProperty(0)  # the drawn value, eased towards ``value``
     fill_color = ListProperty(ACCENT)
 
@@ -95,6 +96,9 @@ class MenuList(BoxLayout):
         self._build()
 
     def on_index(self, *_args) -> None:
+        self._build()
+
+    def on_rows(self, *_args) -> None:  # the first frame is laid out before the window's real size
         self._build()
 
     def _build(self) -> None:

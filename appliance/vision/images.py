@@ -8,6 +8,8 @@ import numpy as np
 
 from appliance.errors import ImageError
 
+MAX_PIXELS = 64_000_000  # 64 megapixels (8000x8000): larger would need gigabytes to decode
+
 
 def read_image(path: Path | str) -> np.ndarray:
     """Pixels of an image file: HxW grey or HxWx3 RGB uint8, upright per its EXIF tag."""
@@ -15,7 +17,14 @@ def read_image(path: Path | str) -> np.ndarray:
 
     path = Path(path)
     try:
-        with Image.open(path) as image:
+        with Image.open(path) as image:  # reads the header only: the size is known before decoding
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ImageError(
+                    f"{path} is {width}x{height} pixels, more than the {MAX_PIXELS // 1_000_000} megapixels"
+                    " the appliance reads",
+                    hint="shrink it first, e.g. to 4000 pixels on the long side",
+                )
             image = ImageOps.exif_transpose(image)
             if image.mode in ("L", "LA", "I", "I;16", "F", "1"):
                 image = image.convert("L")
@@ -28,6 +37,13 @@ def read_image(path: Path | str) -> np.ndarray:
         raise ImageError(f"{path} is a folder, not an image") from None
     except PermissionError:
         raise ImageError(f"no permission to read {path}") from None
+    except Image.DecompressionBombError:  # Pillow's own limit, in the header of some formats
+        raise ImageError(
+            f"{path} is more than the {MAX_PIXELS // 1_000_000} megapixels the appliance reads",
+            hint="shrink it first, e.g. to 4000 pixels on the long side",
+        ) from None
+    except MemoryError:
+        raise ImageError(f"{path} is too large for the memory here", hint="shrink it first") from None
     except UnidentifiedImageError:
         raise ImageError(f"{path} is not an image Pillow can read (corrupt, or not an image)") from None
     except (OSError, ValueError, SyntaxError) as error:

@@ -1,5 +1,6 @@
-"""One frame in, one Observation out: detect or track -> landmarks -> align -> classify -> smooth,
-and from the landmarks the head pose and the named features.
+"""One frame in, one Observation out: detect or track -> landmarks -> align -> classify -> read ->
+smooth, and from the landmarks the head pose and the named features; the reading fuses the
+expression model's probabilities with those features (``reading.fused``).
 
 MediaPipe face-mesh style: BlazeFace finds the face once; then each frame's landmarks give the
 next frame's region of interest, and the detector runs again only when the landmark model says
@@ -27,6 +28,7 @@ from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionCl
 from appliance.vision.faces import DEFAULT_DETECTOR, Face, FaceDetector
 from appliance.vision.features import features_from, is_geometry, measure
 from appliance.vision.landmarks import DEFAULT_LANDMARK_MODEL, MAX_OUTSIDE, MIN_PRESENCE, FaceMesh, Mesh, Roi
+from appliance.vision.reading import fused
 from appliance.vision.smoothing import TIME_CONSTANT, ProbabilitySmoother
 from appliance.vision.tracking import FaceTracker
 
@@ -90,7 +92,8 @@ class VisionPipeline:
         self.counters = dict.fromkeys(("frames", "detector_runs", "tracked", "lost"), 0)
         self._roi: Roi | None = None  # where the landmarks say the face will be next: tracking
         self._search: tuple[float, Face | None] | None = None  # last detector run while not tracking: time, face
-        self._neutral: tuple[Mapping[str, float] | None, str] = (None, "population")
+        # (geometry, kind, the model's reading of that face or None), swapped whole
+        self._neutral: tuple[Mapping[str, float] | None, str, np.ndarray | None] = (None, "population", None)
         self._neutral_lock = threading.Lock()
 
     @property
@@ -98,15 +101,26 @@ class VisionPipeline:
         """Whether the next frame's face comes from the landmarks rather than the detector."""
         return self._roi is not None
 
-    def set_neutral(self, geometry: Mapping[str, float] | None, *, kind: str = "personal") -> None:
+    def set_neutral(
+        self, geometry: Mapping[str, float] | None, *, kind: str = "personal", appearance: Mapping | None = None
+    ) -> None:
         """Measure features from this neutral face from the next frame on (None: the population's).
 
-        ``geometry`` is a geometry dict (a median of ``Observation.geometry`` over calm frames).
+        ``geometry`` is a geometry dict (a median of ``Observation.geometry`` over calm frames);
+        ``appearance``, optional, the expression model's reading of that face by label (a median
+        of ``Observation.appearance`` over the same frames): the reading then judges the
+        appearance against the person's own resting face too (``reading.personal_appearance``).
         Safe from any thread: the pair is swapped whole.
         """
         if geometry is not None and not is_geometry(geometry):
             raise ValueError("a neutral face must be a geometry dict with every key of features.GEOMETRY")
-        pair = (None, "population") if geometry is None else (dict(geometry), kind)
+        resting = None
+        if geometry is not None and appearance:
+            resting = np.array([float(appearance.get(label, 0.0)) for label in EXPRESSIONS])
+            if not np.all(np.isfinite(resting)) or resting.sum() <= 0:
+                raise ValueError("a neutral face's appearance must be probabilities by expression")
+            resting = resting / resting.sum()
+        pair = (None, "population", None) if geometry is None else (dict(geometry), kind, resting)
         with self._neutral_lock:
             self._neutral = pair
 
@@ -132,35 +146,36 @@ class VisionPipeline:
         crop = align_face(gray, face)
         aligned = time.perf_counter()
         raw = self.classifier.probability_vector(crop)
-        smoothed = self.smoother.update(raw, frame.timestamp)
         classified = time.perf_counter()
-        reading = {}
+        measured, resting = {}, None
         if mesh is not None:
-            neutral, kind = self._neutral
+            neutral, kind, resting = self._neutral
             geometry, pose = measure(mesh.points)
-            reading = dict(
+            measured = dict(
                 landmarks=mesh.points,
                 pose=pose,
                 geometry=geometry,
                 features=features_from(geometry, neutral),
                 neutral=kind,
             )
+        # The mirror's reading: the appearance judged on its own evidence, fused with the geometry.
+        reading = fused(raw, measured.get("features"), measured.get("neutral", ""), resting=resting)
+        smoothed = self.smoother.update(reading, frame.timestamp)
         done = time.perf_counter()
         latency.update(align=(aligned - located) * 1000, classify=(classified - aligned) * 1000)
         if mesh is not None:
             latency["features"] = (done - classified) * 1000
         latency["total"] = (done - start) * 1000
-        probabilities = dict(zip(EXPRESSIONS, raw.tolist(), strict=True))
         return Observation(
             timestamp=frame.timestamp,
             face_box=face.int_box(),
             score=face.score,
-            probabilities=probabilities,
+            probabilities=dict(zip(EXPRESSIONS, reading.tolist(), strict=True)),
             smoothed=dict(zip(EXPRESSIONS, smoothed.tolist(), strict=True)),
             latency_ms=latency,
             frame_size=(width, height),
-            appearance=dict(probabilities),
-            **reading,
+            appearance=dict(zip(EXPRESSIONS, raw.tolist(), strict=True)),
+            **measured,
         )
 
     def _locate(self, image: np.ndarray, frame_size, latency: dict, now: float) -> tuple[Face | None, Mesh | None]:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from appliance.camera.base import Backoff, EndOfStream, FrameSource
 from appliance.errors import ApplianceError, CameraError, FrameError
+from appliance.logthrottle import Throttle
 from appliance.messages import Observation
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ class VisionWorker:
         self._interval = 0.0  # seconds between frames worked on; 0 is as fast as frames come
         self._next_due = 0.0
         self._rate_changed = threading.Event()
+        self._throttle = Throttle(log)  # a bad frame 30 times a second is one line, then a count
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -313,4 +315,4 @@ class VisionWorker:
             except Exception:
                 log.exception("when_error raised")
         detail = error.describe() if isinstance(error, ApplianceError) else f"{type(error).__name__}: {error}"
-        log.warning("%s: %s", what, detail, exc_info=traceback)
+        self._throttle.warning(what, "%s: %s", what, detail, exc_info=traceback)

@@ -111,3 +111,16 @@ def test_backoff_doubles_to_a_ceiling_and_resets():
     assert [backoff.next_delay() for _ in range(5)] == [0.5, 1.0, 2.0, 3, 3]
     backoff.reset()
     assert backoff.next_delay() == 0.5
+
+
+def test_auto_on_a_pi_without_a_camera_says_so_and_shows_no_strangers_face(monkeypatch):
+    import sys
+
+    import appliance.camera.factory as factory
+
+    monkeypatch.setitem(sys.modules, "picamera2", None)
+    monkeypatch.setattr(factory, "is_raspberry_pi", lambda: True)
+    with pytest.raises(CameraError, match="No camera found") as error:
+        open_source("auto")
+    assert "--source demo" in error.value.hint
+    assert open_source("demo").name == "demo"  # asked for by name, the demo still plays

@@ -175,3 +175,24 @@ def test_notices_expire_and_views_are_immutable_values():
 def test_commands_may_be_given_by_name():
     driver = make_driver()
     assert driver.coach.handle("next", driver.t).menu_index == 1
+
+
+def test_when_no_face_can_be_read_at_all_the_drill_says_why():
+    driver = start_drill()
+    driver.coach.vision_problem = "No faces can be read: the expression model is damaged"
+    assert driver.show(0.5).live.no_face_message == driver.coach.vision_problem  # the get-ready screen
+    view = driver.show(2.0)
+    assert view.screen is Screen.DRILL and view.live.no_face_message == driver.coach.vision_problem
+    driver.coach.vision_problem = ""
+    assert "can't see your face" in driver.show(0.1).live.no_face_message
+
+
+def test_free_practice_counts_drills_in_the_catalogues_order():
+    driver = make_driver()
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT)  # "Choose a drill"
+    view = driver.press(Command.NEXT, Command.SELECT)  # the second drill of the list
+    drills = len(driver.coach.catalogue.drills)
+    assert (view.routine_position, view.routine_length) == (2, drills)
+    driver.press(Command.SELECT)  # start it now
+    view = driver.press(Command.NEXT)  # skip: on to the third
+    assert view.routine_position == 3

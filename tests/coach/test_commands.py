@@ -213,3 +213,19 @@ def test_next_and_previous_turn_the_progress_charts_and_back_goes_home():
     assert driver.press(Command.SELECT).progress.series_index == 0  # home keeps its place; the first chart again
     driver.coach.set_history(ProgressView(series=series[:1]), {})
     assert driver.press(Command.NEXT).screen is Screen.HOME  # one chart: next leaves, as before
+
+
+def test_every_hint_names_a_button_and_a_press_that_exists():
+    import re
+
+    from appliance.coach.render import BUTTONS
+    from appliance.controls import BUTTON_ACTIONS
+    from appliance.ui.settings_panel import BUTTONS as SETTINGS
+
+    segment = re.compile(r"^(hold )?(NEXT|SELECT|BACK|BREAK): [a-z ]+( \(hold: [a-z ]+\))?$")
+    for hint in [*BUTTONS.values(), SETTINGS]:
+        for part in hint.split(" · "):
+            found = segment.match(part)
+            assert found, f"{part!r} in {hint!r} does not say which button to press"
+            held = found.group(1) or found.group(3)
+            assert not held or BUTTON_ACTIONS[found.group(2).lower()][1] is not None, part

@@ -48,3 +48,21 @@ def test_bench_counts_the_fixture_faces(capsys):
     assert set(ours["latency_ms"]) == stages
     # Unrelated photos: the pipeline is reset for each, so the detector runs on every one.
     assert ours["counters"]["detector_runs"] == 8 and ours["counters"]["tracked"] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--cpu", "4096"], "CPU 4096 is not available here"),
+        (["--size", "100000x100000"], "out of range"),
+        (["--size", "10x10"], "out of range"),
+        (["--frames", "0"], "--frames: 0 is out of range"),
+        (["--threads", "0"], "--threads: 0 is out of range"),
+        (["--source", "webcam:x"], "webcam index is not a number"),
+    ],
+)
+def test_bad_arguments_are_refused_when_the_command_line_is_read(args, said, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["bench", *args])
+    assert exit_.value.code == 2
+    assert said in capsys.readouterr().err

@@ -69,3 +69,13 @@ def test_a_missing_model_is_a_clear_message_not_a_traceback(face_files, tmp_path
     assert result.returncode == 2
     assert "does not exist" in result.stderr and "what to do" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_huge_image_is_an_error_line_and_the_batch_goes_on(face_files, tmp_path, capsys):
+    huge = tmp_path / "huge.png"
+    Image.new("L", (20000, 20000)).save(huge, optimize=False)  # 400 megapixels, a small file (it compresses)
+    gray = face_files[0]
+    assert main(["classify", "--face-crop", str(huge), str(gray)]) == 1
+    bad, good = lines(capsys)
+    assert bad["path"] == str(huge) and "megapixels" in bad["error"]
+    assert good["faces"] and good["path"] == str(gray)

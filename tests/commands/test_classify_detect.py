@@ -34,9 +34,10 @@ def test_every_face_in_a_photo_is_reported_in_the_schema(capsys):
     (record,) = classify(capsys, PHOTOS / "two_people.jpg")
     assert len(record["faces"]) == 2
     for face in record["faces"]:
-        assert set(face) == {"box", "score", "expression", "probabilities", "features", "pose", "neutral"}
+        assert set(face) == {"box", "score", "expression", "probabilities", "appearance", "features", "pose", "neutral"}
         assert len(face["box"]) == 4 and all(isinstance(v, int) for v in face["box"])
         assert 0.5 <= face["score"] <= 1 and list(face["probabilities"]) == list(EXPRESSIONS)
+        assert list(face["appearance"]) == list(EXPRESSIONS)  # the model's own, beside the fused reading
     assert sorted(face["box"][0] for face in record["faces"]) == pytest.approx([218, 777], abs=20)
 
 

@@ -1,9 +1,15 @@
 import json
+import shutil
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from appliance.cli import main
+from appliance.reading_eval import crop_features
 from appliance.vision.classifier import ExpressionClassifier
+from appliance.vision.features import FEATURES
+from appliance.vision.reading import fused
 
 COLUMNS = ["neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt", "unknown", "not_face"]
 
@@ -23,7 +29,7 @@ def ferplus_with_split_votes(path, rows=24):
 
 def test_eval_reports_the_whole_split_and_the_fer_plus_authors_rows(tmp_path, capsys):
     images, labels = ferplus_with_split_votes(tmp_path / "f.npz")
-    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--json"]) == 0
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--json", "--no-london"]) == 0
     report = json.loads(capsys.readouterr().out)
 
     classifier = ExpressionClassifier()
@@ -36,6 +42,58 @@ def test_eval_reports_the_whole_split_and_the_fer_plus_authors_rows(tmp_path, ca
 
 def test_eval_markdown_names_both_figures(tmp_path, capsys):
     ferplus_with_split_votes(tmp_path / "f.npz")
-    assert main(["eval", "--data", str(tmp_path / "f.npz")]) == 0
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--no-london"]) == 0
     out = capsys.readouterr().out
     assert "24 rows" in out and "FER+ authors' own test rows only" in out and "16 rows" in out
+    assert "| balanced accuracy |" in out and "fused reading" in out
+
+
+def test_eval_reports_the_fused_reading_beside_the_model(tmp_path, capsys):
+    images, labels = ferplus_with_split_votes(tmp_path / "f.npz")
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--json", "--no-london"]) == 0
+    report = json.loads(capsys.readouterr().out)
+
+    classifier = ExpressionClassifier()
+    appearance = [classifier.probability_vector(image) for image in images]
+    features = crop_features(images)
+    read = np.array(
+        [
+            fused(a, dict(zip(FEATURES, f.tolist(), strict=True)) if not np.isnan(f).any() else None)
+            for a, f in zip(appearance, features, strict=True)
+        ]
+    )
+    assert report["fused_reading"]["accuracy"] == round(float((read.argmax(axis=1) == labels).mean()), 4)
+    assert report["fused_reading"]["rows"] == len(labels) and report["london"] is None
+
+
+def test_eval_says_when_the_london_set_is_absent(tmp_path, capsys):
+    ferplus_with_split_votes(tmp_path / "f.npz")
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--london", str(tmp_path / "nowhere")]) == 0
+    assert "no London set at" in capsys.readouterr().out
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+PHOTOS = SHARED / "fixtures" / "photos"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
+def test_eval_reads_a_london_shaped_folder_with_each_person_s_neutral(tmp_path, capsys):
+    ferplus_with_split_votes(tmp_path / "f.npz")
+    london = tmp_path / "london"
+    (london / "images").mkdir(parents=True)
+    # Person 1 smiles against a neutral photo of someone else; person 2's "smile" is their neutral
+    # photo itself, which against itself must read neutral, not happiness.
+    pairs = {"001": ("biden.jpg", "obama.jpg"), "002": ("obama.jpg", "obama.jpg")}
+    lines = ["file,label,subject,age,gender,ethnicity"]
+    for n, (neutral, smile) in pairs.items():
+        shutil.copy(PHOTOS / neutral, london / "images" / f"{n}_neutral.jpg")
+        shutil.copy(PHOTOS / smile, london / "images" / f"{n}_happiness.jpg")
+        lines += [f"images/{n}_{label}.jpg,{label},s{n},50,male,x" for label in ("neutral", "happiness")]
+    (london / "labels.csv").write_text("\n".join(lines) + "\n")
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--london", str(london), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["london"]
+    assert report["appearance"]["people"] == 2 and report["appearance"]["smiles_read_as_happiness"] == 1.0
+    assert report["fused"]["smiles_read_as_happiness"] == 0.5
+    assert report["fused"]["by_group"] == {}  # groups of fewer than 9 people are not reported
+    assert main(["eval", "--data", str(tmp_path / "f.npz"), "--london", str(london)]) == 0
+    assert "| smiles read as happiness | 1.000 | 0.500 |" in capsys.readouterr().out

@@ -51,14 +51,37 @@ def test_history_json_from_the_default_path(capsys):
     assert data["message"] == "" and data["warning"] == ""
 
 
-def test_a_damaged_history_is_reported_and_set_aside(tmp_path, capsys):
+def test_a_damaged_history_is_reported_and_left_alone(tmp_path, capsys):
     path = tmp_path / "h.sqlite3"
     path.write_bytes(b"nonsense" * 100)
-    assert main(["history", "--db", str(path)]) == 0
+    assert main(["history", "--db", str(path)]) != 0
     captured = capsys.readouterr()
-    assert "warning: The practice history could not be read" in captured.err
-    assert "No practice recorded yet" in captured.out
-    assert len(list(tmp_path.glob("h.sqlite3.corrupt-*"))) == 1
+    assert "is damaged" in captured.err and "nothing was changed" in captured.err
+    assert path.read_bytes() == b"nonsense" * 100 and sorted(p.name for p in tmp_path.iterdir()) == ["h.sqlite3"]
+
+
+def test_reading_an_older_history_changes_nothing_on_disk(tmp_path, capsys):
+    import sqlite3
+
+    from appliance.history.schema import LATEST, migrate
+
+    path = tmp_path / "h.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    migrate(connection, upto=2)
+    connection.execute(
+        "INSERT INTO sessions (started_at, ended_at, plan, day) VALUES (1.7e9, 1.7e9 + 60, 'morning', '2023-11-14')"
+    )
+    connection.execute(
+        "INSERT INTO attempts (session_id, drill_id, score, held_s, started_at, ended_at, day)"
+        " VALUES (1, 'fear', 42, 2, 1.7e9, 1.7e9 + 5, '2023-11-14')"
+    )
+    connection.close()
+    before = path.read_bytes()
+    assert LATEST > 2
+    assert main(["history", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Sessions: 1, attempts: 1" in out and "Fear" in out
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["h.sqlite3"]
 
 
 def test_history_shows_range_of_motion_in_text_and_json(tmp_path, capsys):

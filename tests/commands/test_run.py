@@ -66,11 +66,20 @@ def test_a_missing_model_is_said_on_the_mirror_not_as_a_traceback(tmp_path):
     assert "none.tflite" in done.stderr  # and in the log
 
 
-def test_a_missing_video_is_said_on_the_mirror(tmp_path):
-    done, records = run_mirror(tmp_path, "2.0 shot\n", "--source", str(tmp_path / "nothing.mp4"))
+def test_a_missing_video_in_the_settings_is_said_on_the_mirror(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(f"source = {str(tmp_path / 'nothing.mp4')!r}\n")
+    done, records = run_mirror(tmp_path, "2.0 shot\n", "--config", str(config))
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     assert "nothing.mp4" in " ".join(records[0]["texts"])
+
+
+@pytest.mark.parametrize("source", ["webcam:x", "nothing.mp4"])
+def test_a_mistyped_source_on_the_command_line_stops_before_the_window_opens(tmp_path, source):
+    done, records = run_mirror(tmp_path, "2.0 shot\n", "--source", source)
+    assert done.returncode == 2 and records == []
+    assert f"argument --source: '{source}'" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_bad_script_line_is_an_error_before_the_window_opens(tmp_path):

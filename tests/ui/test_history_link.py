@@ -1,43 +1,153 @@
-"""The shell's history link: the coach's events are stored and its progress figures refreshed."""
+"""The shell's history link: events stored and progress refreshed on a writer thread, never the caller's."""
 
 from __future__ import annotations
 
+import threading
+
 from appliance.coach.coach import Coach
+from appliance.errors import StorageError
 from appliance.history import HistoryStore
 from appliance.messages import Command
 from appliance.ui.history_link import HistoryLink, open_history
 
 
-def test_events_are_stored_and_the_progress_refreshed(tmp_path):
-    coach = Coach()
-    link = HistoryLink(coach, HistoryStore(tmp_path / "history.db"))
-    assert coach.progress.sessions == 0
-    coach.handle(Command.SELECT, 0.0)  # the morning routine starts
+class CountingCoach(Coach):
+    """The real coach, counting the progress figures it was handed."""
+
+    refreshed = 0
+
+    def set_history(self, progress, scores) -> None:
+        self.refreshed += 1
+        super().set_history(progress, scores)
+
+
+def a_short_session(coach) -> None:
+    coach.handle(Command.SELECT, 0.0)  # the morning routine starts, then ends before its first drill
     coach.tick(5.0)
     coach.handle(Command.END, 6.0)
+
+
+class Posted(list):
+    """Stands in for Kivy's Clock: what the writer hands back runs when the test says (the main thread)."""
+
+    def run(self) -> None:
+        while self:
+            self.pop(0)()
+
+
+def test_events_are_stored_and_the_progress_refreshed(tmp_path):
+    coach, posted = CountingCoach(), Posted()
+    link = HistoryLink(coach, lambda: HistoryStore(tmp_path / "history.db"), post=posted.append)
+    assert link.flush(5)
+    posted.run()
+    assert coach.refreshed == 1
+    a_short_session(coach)
     link.record(coach.drain_events())
-    assert len(link.store.rows("sessions")) == 1
-    assert coach.progress.sessions == 1
+    assert link.flush(5)
+    assert coach.refreshed == 1  # nothing changes the coach until the main thread runs what was posted
+    posted.run()
+    assert coach.refreshed == 2
     link.close()
+    with HistoryStore(tmp_path / "history.db") as store:
+        assert len(store.rows("sessions")) == 1
+
+
+class SlowStore:
+    """A store whose every call waits for ``go`` (a worn SD card) and notes the thread it ran on."""
+
+    warning = ""
+    pending = 0
+
+    made: list[SlowStore] = []
+
+    def __init__(self, path):
+        self.real, self.go, self.threads = HistoryStore(path), threading.Event(), {threading.current_thread()}
+        self.connection = self.real.connection
+        SlowStore.made.append(self)
+
+    def record_all(self, events) -> None:
+        self.threads.add(threading.current_thread())
+        assert self.go.wait(10)
+        self.real.record_all(events)
+
+    def scores_by_drill(self, *args):
+        self.threads.add(threading.current_thread())
+        return self.real.scores_by_drill(*args)
+
+    def close(self) -> None:
+        self.real.close()
+
+    def __getattr__(self, name):  # the rest of a store's reads (neutral face, range of motion) as they are
+        return getattr(self.real, name)
+
+
+def test_the_caller_never_waits_on_the_disk(tmp_path):
+    coach, posted = CountingCoach(), Posted()
+    link = HistoryLink(coach, lambda: SlowStore(tmp_path / "history.db"), post=posted.append)
+    assert link.opened.wait(10)
+    assert link.flush(5)  # the summary at opening is done (else it may fold into the one after the session)
+    a_short_session(coach)
+    link.record(coach.drain_events())  # returns at once although the store is blocked
+    assert not link.flush(0.2)
+    store = SlowStore.made.pop()
+    store.go.set()
+    assert link.flush(5)
+    posted.run()
+    assert coach.refreshed == 2
+    assert threading.current_thread() not in store.threads and store.threads
+    link.close()
+    with HistoryStore(tmp_path / "history.db") as reopened:
+        assert len(reopened.rows("sessions")) == 1
 
 
 def test_a_history_that_cannot_be_opened_is_a_warning_not_a_crash(tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
     monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
-    history, warning = open_history(Coach())
+    history, warning = open_history(Coach(), post=Posted().append)
     assert history is None
     assert "not being saved" in warning
 
 
-def test_the_latest_neutral_face_is_loaded_into_the_coach_and_a_new_one_refreshes_the_progress(tmp_path):
+def test_the_latest_neutral_face_is_loaded_into_the_coach_and_handed_on(tmp_path):
     from appliance.coach.events import NeutralCalibrated
 
     with HistoryStore(tmp_path / "history.db") as store:
         store.record(NeutralCalibrated((("brow_gap", 0.4),), 40, 0.0, 0.0, 0.0, 1_750_000_000.0))
-    coach = Coach()
-    link = HistoryLink(coach, HistoryStore(tmp_path / "history.db"))
+    coach, posted, handed = Coach(), Posted(), []
+    link = HistoryLink(coach, lambda: HistoryStore(tmp_path / "history.db"), post=posted.append)
+    link.when_neutral = handed.append
+    assert link.flush(5)
+    posted.run()  # on the main thread: the coach and vision get the stored face
     assert coach.neutral_geometry == {"brow_gap": 0.4} and coach.neutral_day
-    assert link.latest_neutral().geometry == {"brow_gap": 0.4}
+    assert link.latest_neutral().geometry == {"brow_gap": 0.4} and handed == [link.latest_neutral()]
     assert coach.progress.neutral_day == coach.neutral_day
     link.close()
+
+
+class FullStore(HistoryStore):
+    """The first save fails as on a full disk; the next one succeeds."""
+
+    failures = 1
+
+    def record(self, event) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise StorageError("could not save to the practice history: the disk is full", hint="free space")
+        super().record(event)
+
+
+def test_a_save_that_fails_is_shown_on_the_mirror_and_kept_for_later(tmp_path):
+    coach, posted = Coach(), Posted()
+    link = HistoryLink(coach, lambda: FullStore(tmp_path / "history.db"), post=posted.append)
+    coach.handle(Command.SELECT, 0.0)
+    link.record(coach.drain_events())
+    assert link.flush(5)
+    posted.run()
+    assert "disk is full" in coach.notice
+    coach.handle(Command.END, 1.0)
+    link.record(coach.drain_events())
+    link.close()
+    with HistoryStore(tmp_path / "history.db") as store:
+        (session,) = store.rows("sessions")
+        assert session["ended_at"] is not None  # the start that failed was saved with the end

@@ -108,6 +108,10 @@ class RecordingVision:
 
 
 class FakeHistory:
+    """The history link's face to the shell: the stored neutral (loaded before the shell starts here)."""
+
+    when_neutral = None  # the real link calls it when its writer thread has read the stored face
+
     def __init__(self, neutral: StoredNeutral | None) -> None:
         self.neutral, self.recorded = neutral, []
 

@@ -49,11 +49,30 @@ def practice(score: int, wall: float | None = None) -> list:
     ]
 
 
+def now(action) -> None:
+    """Posts run at once (on the writer thread; ``settled`` waits for it), not through Kivy's Clock."""
+    action()
+
+
 def link_in(root, **options) -> tuple[ProfileLink, Coach, FakeVision]:
     coach, vision = Coach(), FakeVision()
-    link = ProfileLink(ProfileRegistry(root), coach, vision=vision, **options)
+    link = ProfileLink(ProfileRegistry(root), coach, vision=vision, post=now, **options)
     link.start()
+    settled(link)
     return link, coach, vision
+
+
+def settled(link: ProfileLink) -> ProfileLink:
+    """Until the person's history has stored what was recorded and posted its figures."""
+    flush = getattr(link.history, "flush", None)
+    if flush is not None:
+        assert flush(10)
+    return link
+
+
+def record(link: ProfileLink, events) -> None:
+    link.history.record(events)
+    settled(link)
 
 
 def all_files(root) -> dict[str, tuple[int, int]]:
@@ -62,17 +81,19 @@ def all_files(root) -> dict[str, tuple[int, int]]:
 
 def test_switching_keeps_each_persons_history_streak_and_face_apart(tmp_path):
     link, coach, vision = link_in(tmp_path)
-    link.history.record(practice(90))
-    link.history.record([NeutralCalibrated(FACE, 40, 1.0, 2.0, 0.0, time.time())])
+    record(link, practice(90))
+    record(link, [NeutralCalibrated(FACE, 40, 1.0, 2.0, 0.0, time.time())])
     assert coach.progress.attempts == 1 and coach.progress.streak_days == 1
     ben = link.add("Ben")  # a new person practises at once, from nothing
+    settled(link)
     assert link.current == ben and coach.profiles == ("Person 1", "Ben", "Guest") and coach.profile_index == 1
     assert coach.progress.attempts == 0 and coach.progress.streak_days == 0 and coach.neutral_day == ""
     assert vision.neutrals[-1] == (None, "population")
-    link.history.record(practice(30))
-    link.history.record(practice(35))
+    record(link, practice(30))
+    record(link, practice(35))
     assert coach.progress.attempts == 2
     link.switch("p1")
+    settled(link)
     assert coach.progress.attempts == 1 and coach._scores == {"happiness": [90.0]}
     assert coach.neutral_day and vision.neutrals[-1] == (dict(FACE), "personal")
     link.close()
@@ -85,8 +106,8 @@ def test_the_guest_writes_nothing_anywhere(tmp_path):
     link, coach, vision = link_in(tmp_path)
     link.switch(GUEST)
     before = all_files(tmp_path)
-    link.history.record(practice(70))
-    link.history.record([NeutralCalibrated(FACE, 40, 1.0, 2.0, 0.0, time.time())])
+    record(link, practice(70))
+    record(link, [NeutralCalibrated(FACE, 40, 1.0, 2.0, 0.0, time.time())])
     assert coach.progress.message == GUEST_MESSAGE and coach.progress.attempts == 0
     assert link.history.latest_neutral() is None and vision.neutrals[-1] == (None, "population")
     assert all_files(tmp_path) == before  # not a byte written while the guest practised
@@ -118,7 +139,7 @@ def test_each_person_has_their_own_settings_and_the_guests_are_kept_nowhere(tmp_
 def test_removing_the_person_practising_deletes_their_data_and_moves_on(tmp_path):
     link, coach, _vision = link_in(tmp_path)
     ben = link.add("Ben")
-    link.history.record(practice(50))
+    record(link, practice(50))
     folder = link.registry.folder(ben)
     assert (folder / "history.sqlite3").exists()
     link.remove(ben.id)
@@ -152,7 +173,8 @@ def test_open_profiles_upgrades_an_existing_history_into_the_first_person(tmp_pa
     with HistoryStore(tmp_path / "history.sqlite3") as store:
         store.record_all(practice(80))
     coach = Coach()
-    link, warning = open_profiles(coach, root=tmp_path)
+    link, warning = open_profiles(coach, root=tmp_path, post=now)
+    settled(link)
     assert warning == "" and link.current.name == "Person 1"
     assert coach.progress.attempts == 1  # the old practice, now Person 1's
     assert not (tmp_path / "history.sqlite3").exists()
@@ -162,5 +184,32 @@ def test_open_profiles_upgrades_an_existing_history_into_the_first_person(tmp_pa
 def test_profiles_that_cannot_be_kept_are_said_and_the_mirror_goes_on(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    link, warning = open_profiles(Coach(), root=blocked)
+    link, warning = open_profiles(Coach(), root=blocked, post=now)
     assert link is None and warning.startswith("Profiles are not available, practice is not being saved")
+
+
+def test_what_the_last_persons_history_posts_after_a_switch_is_dropped(tmp_path):
+    """Switching fast (Anna, Ben, ...): Anna's figures and face, read on her writer thread and still
+    waiting for the main thread, must never land on Ben."""
+    registry = ProfileRegistry(tmp_path)
+    with HistoryStore(registry.history_path("p1")) as store:
+        store.record_all([*practice(90), NeutralCalibrated(FACE, 40, 1.0, 2.0, 0.0, time.time())])
+    registry.add("Ben")
+    registry.choose("p1")
+    waiting, coach, vision = [], Coach(), FakeVision()
+    link = ProfileLink(registry, coach, vision=vision, post=waiting.append)
+    link.start()
+    settled(link)
+    link.switch("p2")
+    settled(link)
+    for action in waiting:  # the main thread gets round to them now, in the order they were posted
+        action()
+    assert coach.progress.attempts == 0 and coach.neutral_day == "" and coach._scores == {}
+    assert vision.neutrals[-1] == (None, "population")
+    waiting.clear()
+    link.switch("p1")  # and back: her own figures and face arrive again
+    settled(link)
+    for action in waiting:
+        action()
+    assert coach.progress.attempts == 1 and coach.neutral_day and vision.neutrals[-1] == (dict(FACE), "personal")
+    link.close()

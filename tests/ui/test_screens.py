@@ -76,3 +76,40 @@ def test_a_notice_shows_on_every_screen(mirror, screen):
     mirror.show(replace(VIEWS[screen], notice="No camera picture: check the cable"))
     settle(0.1)
     assert "No camera picture: check the cable" in label_texts(mirror.manager.current_screen)
+
+
+def test_the_settings_hint_is_shown_once(mirror):
+    from appliance.coach.view import MenuItem
+    from appliance.ui.settings_panel import BUTTONS
+
+    mirror.show_settings([MenuItem("preview", "Camera preview", "off")], 0, BUTTONS)
+    settle(0.2)
+    texts = label_texts(mirror.current_screen())
+    assert texts.count(BUTTONS) == 1 and not any("move" in t for t in texts if t != BUTTONS)
+
+
+def test_a_menu_laid_out_late_shows_all_its_rows_and_no_count():
+    from appliance.coach.view import MenuItem
+    from appliance.ui.app import load_kv
+    from appliance.ui.widgets import MenuList
+
+    load_kv()
+    menu = MenuList()
+    menu.rows = 3
+    menu.items = [MenuItem(str(n), f"item {n}", "") for n in range(6)]
+    assert any(" of 6" in child.title for child in menu.children)  # the first frame: a square screen
+    menu.rows = 6  # the window's real (portrait) size arrives
+    titles = [child.title for child in reversed(menu.children)]
+    assert titles == [f"item {n}" for n in range(6)]
+
+
+def test_the_threshold_tick_stays_clear_of_the_lines_around_the_meter(mirror):
+    from ui_sample_views import VIEWS as views
+
+    from appliance.coach.view import Screen
+    from appliance.ui.widgets import MatchMeter
+
+    mirror.show(views[Screen.DRILL])
+    settle(0.3)
+    (meter,) = [w for w in mirror.current_screen().walk(restrict=True) if isinstance(w, MatchMeter)]
+    assert 0 < meter.tick_overhang < meter.parent.spacing

@@ -277,3 +277,65 @@ def test_systemd_hears_ready_after_the_first_draw_and_watchdog_pings_only_while_
         window.remove_widget(root)
         listener.close()
     assert notifier.enabled
+
+
+def _run_shell(window, vision, check) -> None:
+    from appliance.ui.shell import MirrorShell
+
+    shell = MirrorShell(Config(), coach=SpyCoach(), vision=vision, use_gpio=False)
+    root = shell.app.build()
+    window.add_widget(root)
+    try:
+        shell._started(shell.app)
+        settle(0.3)
+        check(shell, root)
+    finally:
+        shell._stopped(shell.app)
+        shell.app.release()
+        window.remove_widget(root)
+
+
+def test_the_demo_clip_wears_a_demo_badge_and_a_camera_does_not(window):
+    class DemoVision(FakeVision):
+        is_demo = True
+
+    _run_shell(window, DemoVision(5), lambda shell, root: assert_badge(root, 1))
+    _run_shell(window, FakeVision(5), lambda shell, root: assert_badge(root, 0))
+
+
+def assert_badge(root, opacity) -> None:
+    assert wait_until(lambda: root.demo_badge.opacity == opacity)
+    assert root.demo_badge.text == "DEMO"
+
+
+def test_a_broken_model_is_named_on_the_drill_not_a_missing_face(window):
+    from appliance.errors import ModelError
+
+    class BrokenModel(FakeVision):
+        def start(self, publish, on_error) -> None:
+            on_error(ModelError("the expression model file /opt/m/expression_int8.tflite is damaged", hint="reinstall"))
+
+    def check(shell, root) -> None:
+        assert wait_until(lambda: shell.coach.vision_problem != "")
+        said = shell.coach.vision_problem  # what the drills show instead of "step in front" (tests/coach)
+        assert "No faces can be read" in said and "expression_int8.tflite is damaged" in said
+        assert "/opt/m" not in said
+
+    _run_shell(window, BrokenModel(0), check)
+
+
+def test_no_camera_is_said_on_the_glass_and_by_the_drills(window):
+    from appliance.errors import CameraError
+
+    class NoCamera(FakeVision):
+        is_demo = False
+
+        def start(self, publish, on_error) -> None:
+            raise CameraError("No camera found.", hint="check the ribbon cable")
+
+    def check(shell, root) -> None:
+        assert wait_until(lambda: "No camera found" in shell.view.notice)
+        assert shell.coach.vision_problem == "No faces can be read: No camera found."
+        assert root.demo_badge.opacity == 0
+
+    _run_shell(window, NoCamera(0), check)

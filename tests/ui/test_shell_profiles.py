@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from ui_helpers import settle
+from ui_helpers import settle, wait_until
 
 from appliance.coach.coach import Coach
 from appliance.coach.events import NeutralCalibrated, SessionStarted
@@ -83,8 +83,9 @@ def test_select_on_home_switches_the_history_the_face_and_the_title(rig, tmp_pat
     shell._tick(0)
     choose_next_person(shell)  # on to the guest
     assert isinstance(shell.history, GuestHistory)
-    choose_next_person(shell)  # round to Person 1: their own face again
-    assert vision.neutrals[-1] == ({"brow_gap": 0.41}, "personal")
+    choose_next_person(shell)  # round to Person 1: their own face again, read on the writer thread
+    assert wait_until(lambda: vision.neutrals[-1] == ({"brow_gap": 0.41}, "personal"))
+    assert shell.coach.neutral_day
     profiles.close()
     with HistoryStore(tmp_path / "profiles" / "p2" / "history.sqlite3") as store:
         assert len(store.rows("sessions")) == 1 and store.rows("neutral_faces") == []

@@ -63,3 +63,21 @@ def test_range_of_motion_lines_say_what_to_do_before_there_is_any():
     assert text.range_lines(rows, "2026-11-01").splitlines()[1] == "brow raise 0.52 rising   smile -"
     live = LiveView(match=50, feature="brow_raise", amplitude=0.45, full_at=0.6, isolation=0.667)
     assert text.feature_line(live) == "brow raise 75% · isolation 67% · match 50%"
+
+
+def test_a_notice_on_the_glass_is_short_and_has_no_folders_or_errno():
+    raw = ("cannot create the data folder /home/pi/.local/share/appliance: [Errno 30] Read-only file system:"
+           " '/home/pi/.local/share/appliance'\n  what to do: check it")  # fmt: skip
+    shown = text.glass(raw)
+    assert "/home" not in shown and "Errno" not in shown and "what to do" not in shown
+    assert shown.startswith("cannot create the data folder appliance: Read-only file system")
+    long = text.glass("word " * 60)
+    assert len(long) <= text.GLASS_CHARS and long.endswith("…")
+    assert text.glass("") == ""
+
+
+def test_minutes_never_say_zero_and_a_reached_miss_says_what_fell_short():
+    assert text.minutes(0.4) == "under a minute" and text.minutes(12.2) == "12 min" and text.minutes(0) == ""
+    assert text.outcome_for("missed", reached=True) == "Reached it, not held long enough"
+    assert text.outcome_for("missed", reached=False) == "Not this time"
+    assert text.outcome_for("completed", reached=True) == "Well held"

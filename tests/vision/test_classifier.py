@@ -89,3 +89,27 @@ def test_known_faces_from_fer_plus_are_read_right(classifier, shared):
         total += len(rows)
     assert total >= 100
     assert right / total >= 0.9
+
+
+def test_the_shipped_models_match_their_checksums():
+    from appliance.vision.litert import expected_checksums, verify_checksum
+
+    sums = expected_checksums(MODELS_DIR)
+    assert set(sums) == {p.name for p in MODELS_DIR.glob("*.tflite")}
+    for name in sums:
+        verify_checksum(MODELS_DIR / name)
+
+
+def test_a_model_with_a_flipped_byte_is_a_model_error_naming_the_file(tmp_path):
+    from appliance.vision.litert import load_interpreter
+
+    shutil.copy(MODELS_DIR / "SHA256SUMS", tmp_path / "SHA256SUMS")
+    damaged = tmp_path / "expression_int8.tflite"
+    data = bytearray((MODELS_DIR / damaged.name).read_bytes())
+    data[len(data) // 2] ^= 0x10
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="expression_int8.tflite is damaged") as error:
+        load_interpreter(damaged, what="expression model")
+    assert "SHA256SUMS" in str(error.value) and "reinstall" in error.value.hint
+    (tmp_path / "SHA256SUMS").unlink()  # a model of your own, with no checksum list, is not checked
+    load_interpreter(damaged)

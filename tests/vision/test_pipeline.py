@@ -1,4 +1,4 @@
-"""One frame through detect -> follow -> align -> classify -> smooth."""
+"""One frame through detect -> follow -> align -> classify -> read -> smooth."""
 
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS
 from appliance.vision.images import read_image
 from appliance.vision.pipeline import VisionPipeline, check_frame
 from appliance.vision.preprocess import to_gray
+from appliance.vision.reading import fused
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"  # tests/vision/ -> the folder beside the project
 MODEL = DEFAULT_MODEL
@@ -60,3 +61,32 @@ def test_a_face_is_read_and_smoothed_over_time(pipeline):
     for label in EXPRESSIONS:  # the smoothed value lies between the two readings
         low, high = sorted((first.probabilities[label], second.probabilities[label]))
         assert low - 1e-6 <= second.smoothed[label] <= high + 1e-6
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
+def test_the_observation_carries_the_fused_reading_and_the_model_s_own(pipeline):
+    pipeline.reset()
+    rgb = read_image(SHARED / "fixtures" / "photos" / "obama.jpg")
+    observation = pipeline.observe(Frame(to_gray(rgb), 1.0, rgb))
+    assert observation.features and observation.neutral == "population"
+    appearance = np.array([observation.appearance[label] for label in EXPRESSIONS])
+    reading = np.array([observation.probabilities[label] for label in EXPRESSIONS])
+    assert reading == pytest.approx(fused(appearance, observation.features), abs=1e-5)
+    assert reading != pytest.approx(appearance, abs=1e-3)  # the prior is divided out, the geometry added
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
+def test_a_personal_neutral_with_its_appearance_makes_the_resting_face_read_neutral(pipeline):
+    rgb = read_image(SHARED / "fixtures" / "photos" / "obama.jpg")
+    frame = Frame(to_gray(rgb), 1.0, rgb)
+    try:
+        pipeline.reset()
+        calibration = pipeline.observe(frame)  # his broad smile, taken as his resting face
+        pipeline.set_neutral(calibration.geometry, appearance=calibration.appearance)
+        pipeline.reset()
+        again = pipeline.observe(frame)
+        assert again.neutral == "personal" and max(again.smoothed, key=again.smoothed.get) == "neutral"
+        with pytest.raises(ValueError, match="appearance"):
+            pipeline.set_neutral(calibration.geometry, appearance=dict.fromkeys(EXPRESSIONS, float("nan")))
+    finally:
+        pipeline.set_neutral(None)

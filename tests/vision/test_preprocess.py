@@ -104,3 +104,16 @@ def test_normalize_does_not_blow_up_a_flat_crop():
     flat[0, 0] = 92
     out = normalize_face(flat)
     assert out.std() <= NORM_STD * flat.std() / MIN_STD + 1
+
+
+def test_an_image_too_large_is_refused_from_its_header_before_decoding(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from appliance.errors import ImageError
+    from appliance.vision import images
+
+    path = tmp_path / "wide.png"
+    Image.new("L", (3000, 2000)).save(path)
+    monkeypatch.setattr(images, "MAX_PIXELS", 5_000_000)
+    with pytest.raises(ImageError, match="3000x2000 pixels, more than the 5 megapixels"):
+        images.read_image(path)

@@ -288,3 +288,19 @@ def test_an_error_that_cannot_heal_is_reported_once_and_not_retried():
         assert source.starts == 1 and len(errors) == 1 and worker.source_restarts == 0
         assert "cannot be imported" in str(worker.source_failure)
         assert time.monotonic() - worker.heartbeat < 1.0  # the worker thread itself keeps going
+
+
+def test_a_stream_of_bad_frames_is_logged_once_not_once_a_frame(caplog):
+    import logging
+    import queue
+
+    errors = queue.Queue()
+    with (
+        caplog.at_level(logging.WARNING, logger="appliance.vision.worker"),
+        VisionWorker(FakePipeline(), when_error=errors.put) as worker,
+    ):
+        for i in range(50):
+            worker.submit(frame(i, shape=(32, 32, 7)))
+            assert isinstance(errors.get(timeout=WAIT), FrameError)
+    assert worker.bad_frames == 50
+    assert len([r for r in caplog.records if "bad frame" in r.getMessage()]) == 1

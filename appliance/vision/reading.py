@@ -1,0 +1,261 @@
+"""The mirror's reading of an expression: appearance judged on its own evidence, fused with geometry.
+
+Three steps, all plain numpy and small enough to explain to a user:
+
+1. **Priors.**  The expression model's output carries the class frequencies it was trained on
+   (FER+ Training: neutral and happiness are half of its faces, contempt 2%), plus the extra
+   logits its calibration gave contempt and disgust.  At the mirror the person is asked for
+   every expression in turn, so the reading divides that prior out (``on_own_evidence``) --
+   tempered by ``PRIOR_POWER``, chosen on FER+ PublicTest, because a face at rest is still far
+   more common at a mirror than a face of contempt.
+2. **Geometry.**  Each expression's facial-action prototype (fear = brows raised *and* drawn
+   together + eyes widened + lips stretched; surprise = the same brows and eyes with the jaw
+   dropped and *no* stretch; ...) is scored on the named features of the landmarks, relative to
+   a neutral face (the person's own when known, the population's otherwise).  What a prototype's
+   strength goes beyond a resting face's (``REST``), times its gain, is log-evidence added to
+   the appearance log-probabilities.  Which cue of a prototype is missing (``missing_cues``) or
+   should stay still (``interfering_cues``) is what the coach's tips can say.
+3. **The person's own resting face.**  With a personal neutral, the model's output is judged
+   against its output on that resting face too (``personal_appearance``).
+
+The constants come from ``python -m appliance.vision.reading_fit`` (FER+ Training for the prior,
+PublicTest for the power, the rest zones against the population, the typical resting face and
+the gain; the fixture photos for the landmarks' jitter; never PrivateTest, never the London set).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from appliance.vision.classifier import EXPRESSIONS
+from appliance.vision.features import FEATURES
+
+# The prior the shipped expression model's output carries, in EXPRESSIONS order: the crowd's
+# votes on FER+ Training averaged under the training recipe's row sampling (each row drawn with
+# probability count(its majority label) ** -0.3), times exp(the calibration's extra logit:
+# contempt +1.05, disgust +0.60, models/MODEL_CARD.md), renormalised.  Dividing by the votes
+# alone would count those boosts twice.  Recomputed by appliance.vision.reading_fit.
+TRAINING_PRIOR = (0.261, 0.2232, 0.1275, 0.1422, 0.0946, 0.0402, 0.047, 0.0643)
+
+PRIOR_POWER = 0.35
+"""How much of the training prior the reading divides out: 0 keeps the model's own, 1 judges
+every class on its evidence alone.  Chosen on PublicTest (see reading_fit)."""
+
+# The expression model's mean log-probabilities on faces the crowd called neutral (FER+ PublicTest,
+# each probability floored at FLOOR_PROBABILITY): how a typical resting face reads.  From reading_fit.
+TYPICAL_REST = (-0.568, -4.17, -4.566, -2.442, -4.199, -4.465, -5.102, -2.891)
+FLOOR_PROBABILITY = 1 / 256  # the int8 output's step: below it a probability is not measured
+
+CUE_LEVEL = 0.2
+"""A feature at or above this has moved (a cue is present); below it, it is missing."""
+
+FLOOR = 0.02  # a feature at rest still counts a little, so one absent cue weakens, not vetoes
+
+
+@dataclass(frozen=True)
+class Prototype:
+    """An expression as movements of the named features (after the facial action coding system).
+
+    ``cues`` must all move; ``support`` makes the expression more convincing but is not needed;
+    ``against`` must stay still (surprise drops the jaw but does not stretch the lips).
+    """
+
+    expression: str
+    cues: tuple[str, ...]
+    support: tuple[str, ...] = ()
+    against: tuple[str, ...] = ()
+
+    def strength(self, features: Mapping[str, float]) -> float:
+        """0 (nothing of it) to 1 (every cue at full strength, nothing against).
+
+        The cues' geometric mean (all of them together, a soft AND; 0 when none moved), raised by
+        up to half by the supporting cues and lowered by the strongest cue against it.  Plain
+        Python: on a dozen numbers numpy's overhead would cost a millisecond a frame.
+        """
+        logs = [math.log(max(_value(features, name), FLOOR)) for name in self.cues]
+        together = (math.exp(sum(logs) / len(logs)) - FLOOR) / (1.0 - FLOOR)
+        support = sum(_value(features, name) for name in self.support) / len(self.support) if self.support else 0.0
+        against = max((_value(features, name) for name in self.against), default=0.0)
+        return min(1.0, together * (1.0 + 0.5 * support)) * (1.0 - against)
+
+
+PROTOTYPES: dict[str, Prototype] = {
+    p.expression: p
+    for p in (
+        Prototype("happiness", cues=("smile",), support=("eye_narrow",), against=("mouth_corners_down", "asymmetry")),
+        Prototype(
+            "surprise", cues=("brow_raise", "eye_widen", "jaw_drop"), against=("lip_stretch", "brow_lower", "smile")
+        ),
+        Prototype("sadness", cues=("mouth_corners_down",), support=("brow_raise",), against=("smile",)),
+        Prototype("anger", cues=("brow_lower", "eye_narrow", "lip_press"), against=("brow_raise", "smile")),
+        Prototype("disgust", cues=("nose_wrinkle",), support=("brow_lower",), against=("smile", "brow_raise")),
+        Prototype("fear", cues=("brow_raise", "brow_lower", "eye_widen", "lip_stretch"), against=("smile",)),
+        Prototype("contempt", cues=("asymmetry",), support=("smile",), against=("jaw_drop",)),
+    )
+}
+"""Neutral has no prototype: it is what is left when nothing moves."""
+
+# What a face at rest shows of each prototype (its strength's 90th percentile when nothing moved),
+# by the neutral the features are relative to.  "population": faces the crowd called neutral on
+# FER+ PublicTest against the population neutral -- a stranger's face differs from the average
+# face by its own shape (asymmetry fills contempt's whole range and the mouth corners sadness's:
+# 1.0, never evidence).
+# "personal": faces against themselves photographed again (the fixture photos, each face brought
+# to 120-240 pixels as at the mirror's camera, then shifted, scaled, tilted and noised a little):
+# the landmarks' own jitter, mostly at the mouth corners.  From reading_fit.
+REST = {
+    "population": {
+        "happiness": 0.201,
+        "surprise": 0.209,
+        "sadness": 1.0,
+        "anger": 0.309,
+        "disgust": 0.672,
+        "fear": 0.086,
+        "contempt": 1.0,
+    },
+    "personal": {
+        "happiness": 0.058,
+        "surprise": 0.121,
+        "sadness": 0.368,
+        "anger": 0.163,
+        "disgust": 0.148,
+        "fear": 0.041,
+        "contempt": 0.35,
+    },
+}
+
+# Log-evidence per unit of prototype strength beyond rest, by expression: the largest common gain
+# that keeps PublicTest accuracy and balanced accuracy within 0.01 of the reading without
+# geometry (reading_fit).  A full fear prototype against a personal neutral adds 2.5 * 0.96 = 2.4
+# to fear's log-probability, about 11 times the odds.
+GAINS = dict.fromkeys(("happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt"), 2.5)
+
+
+def on_own_evidence(probabilities, prior=TRAINING_PRIOR, power: float = PRIOR_POWER) -> np.ndarray:
+    """``probabilities / prior ** power``, renormalised (EXPRESSIONS order).
+
+    With power 1, a face that gives the model no evidence (its output equals the prior) reads
+    uniform: every expression is judged on its own evidence.
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    log = np.log(np.maximum(p, 1e-6)) - power * np.log(np.asarray(prior, dtype=np.float64))
+    return _softmax(log)
+
+
+def prototype_strengths(features: Mapping[str, float] | None) -> np.ndarray:
+    """Each expression's prototype strength, 0-1 (EXPRESSIONS order; neutral 0); zeros without features."""
+    strengths = np.zeros(len(EXPRESSIONS))
+    if features:
+        for i, label in enumerate(EXPRESSIONS):
+            if label in PROTOTYPES:
+                strengths[i] = PROTOTYPES[label].strength(features)
+    return strengths
+
+
+def gain_vector(gains: Mapping[str, float] = GAINS) -> np.ndarray:
+    return np.array([float(gains.get(label, 0.0)) for label in EXPRESSIONS])
+
+
+def beyond_rest(strengths: np.ndarray, neutral: str = "population") -> np.ndarray:
+    """How far each prototype strength goes beyond what a face at rest shows against that kind of
+    neutral (``REST``; 0 within it).  Not rescaled: against a neutral that a resting face already
+    departs from a lot, even a full prototype is weaker evidence."""
+    rest = np.array([REST.get(neutral, {}).get(label, 1.0) for label in EXPRESSIONS])
+    return np.maximum(np.asarray(strengths) - rest, 0.0)
+
+
+def geometry_evidence(
+    features: Mapping[str, float] | None, neutral: str = "population", gains: Mapping[str, float] = GAINS
+) -> np.ndarray:
+    """Log-evidence for each expression (EXPRESSIONS order) from the prototypes; zeros without features.
+
+    ``neutral`` says what the features are relative to ("personal" or "population"): against a
+    stranger's average face, a resting face already shows much more (its own shape), so less of
+    a prototype counts as movement.
+    """
+    return beyond_rest(prototype_strengths(features), neutral) * gain_vector(gains)
+
+
+def personal_appearance(appearance, resting=None) -> np.ndarray:
+    """The model's probabilities relative to the person's own resting face.
+
+    ``resting`` is the model's output on that person's neutral face.  Each log-probability moves
+    by how far the resting face's departs from a typical resting face's (``TYPICAL_REST``): a
+    person whose face at rest already reads a little sad needs more than that to read sad, and
+    a subtle smile counts against a resting face the model reads as not smiling at all.  The
+    person's neutral face itself then reads as a typical neutral face.  No parameter: the whole
+    departure is removed.  Without ``resting``, the probabilities are returned as they are.
+    """
+    p = np.maximum(np.asarray(appearance, dtype=np.float64), FLOOR_PROBABILITY)
+    if resting is None:
+        return p / p.sum()
+    bias = np.log(np.maximum(np.asarray(resting, dtype=np.float64), FLOOR_PROBABILITY)) - np.array(TYPICAL_REST)
+    return _softmax(np.log(p) - bias)
+
+
+def fused(
+    appearance,
+    features: Mapping[str, float] | None = None,
+    neutral: str = "population",
+    *,
+    resting=None,
+    prior=TRAINING_PRIOR,
+    power: float = PRIOR_POWER,
+    gains: Mapping[str, float] = GAINS,
+) -> np.ndarray:
+    """The mirror's reading (EXPRESSIONS order, sums to 1) from the model's probabilities and the
+    features relative to a ``neutral`` face ("personal" or "population").  ``resting``, the model's
+    output on the person's own neutral face when it is known, makes the appearance personal too.
+
+    Without features (no landmarks) it is the appearance judged on its own evidence.
+    """
+    if resting is not None:
+        appearance = personal_appearance(appearance, resting)
+    log = np.log(on_own_evidence(appearance, prior, power)) + geometry_evidence(features, neutral, gains)
+    return _softmax(log).astype(np.float32)
+
+
+def explain(
+    appearance, features: Mapping[str, float] | None = None, neutral: str = "population"
+) -> dict[str, dict[str, float]]:
+    """Per expression, where its reading came from: the appearance's log-evidence (prior divided
+    out, relative to the mean over expressions) and the geometry's."""
+    look = np.log(on_own_evidence(appearance))
+    look -= look.mean()
+    shape = geometry_evidence(features, neutral)
+    return {
+        label: {"appearance": round(float(look[i]), 3), "geometry": round(float(shape[i]), 3)}
+        for i, label in enumerate(EXPRESSIONS)
+    }
+
+
+def missing_cues(expression: str, features: Mapping[str, float], level: float = CUE_LEVEL) -> list[str]:
+    """The cues of ``expression``'s prototype that have not moved enough, in the prototype's order.
+
+    ``missing_cues("fear", features) -> ["lip_stretch"]`` when the brows and eyes are right but the
+    lips are not stretched.  Neutral (and an unknown label) has no cues: [].
+    """
+    prototype = PROTOTYPES.get(expression)
+    if prototype is None:
+        return []
+    return [name for name in prototype.cues if _value(features, name) < level]
+
+
+def interfering_cues(expression: str, features: Mapping[str, float], level: float = CUE_LEVEL) -> list[str]:
+    """Features that move but should stay still for ``expression`` (for neutral: every moving feature)."""
+    prototype = PROTOTYPES.get(expression)
+    names = prototype.against if prototype is not None else FEATURES if expression == "neutral" else ()
+    return [name for name in names if _value(features, name) >= level]
+
+
+def _value(features: Mapping[str, float], name: str) -> float:
+    return min(1.0, max(0.0, float(features.get(name, 0.0))))
+
+
+def _softmax(log: np.ndarray) -> np.ndarray:
+    e = np.exp(log - log.max())
+    return e / e.sum()

@@ -1,0 +1,179 @@
+import numpy as np
+import pytest
+
+from appliance.vision.classifier import EXPRESSIONS
+from appliance.vision.features import FEATURES
+from appliance.vision.reading import (
+    PROTOTYPES,
+    TRAINING_PRIOR,
+    TYPICAL_REST,
+    explain,
+    fused,
+    geometry_evidence,
+    interfering_cues,
+    missing_cues,
+    on_own_evidence,
+    personal_appearance,
+)
+
+UNIFORM = np.full(len(EXPRESSIONS), 1 / len(EXPRESSIONS))
+
+
+def face(**moved):
+    """A feature vector: everything at the neutral face except what is named."""
+    assert set(moved) <= set(FEATURES)
+    return {name: float(moved.get(name, 0.0)) for name in FEATURES}
+
+
+def label(reading):
+    return EXPRESSIONS[int(np.argmax(reading))]
+
+
+FEAR = face(brow_raise=0.7, brow_lower=0.6, eye_widen=0.7, lip_stretch=0.7, jaw_drop=0.3)
+SURPRISE = face(brow_raise=0.7, eye_widen=0.7, jaw_drop=0.7)
+
+
+# --- priors --------------------------------------------------------------------------------
+
+
+def test_the_training_prior_is_a_distribution_over_the_expressions():
+    prior = np.array(TRAINING_PRIOR)
+    assert prior.shape == (len(EXPRESSIONS),) and np.all(prior > 0)
+    assert prior.sum() == pytest.approx(1.0, abs=1e-3)
+    assert prior[EXPRESSIONS.index("neutral")] > prior[EXPRESSIONS.index("fear")]
+
+
+def test_uniform_evidence_gives_a_uniform_reading():
+    # The model's output on a face that tells it nothing is its prior; judged on evidence alone
+    # (power 1), that is no reason to prefer any expression.
+    assert on_own_evidence(TRAINING_PRIOR, power=1.0) == pytest.approx(UNIFORM, abs=1e-6)
+    assert fused(TRAINING_PRIOR, None, power=1.0) == pytest.approx(UNIFORM, abs=1e-6)
+    assert fused(TRAINING_PRIOR, face(), power=1.0) == pytest.approx(UNIFORM, abs=1e-6)  # nothing moved
+
+
+def test_the_prior_power_moves_between_the_model_and_its_evidence():
+    model = np.array([0.4, 0.2, 0.1, 0.1, 0.08, 0.04, 0.05, 0.03])
+    assert on_own_evidence(model, power=0.0) == pytest.approx(model / model.sum(), abs=1e-6)
+    rare = EXPRESSIONS.index("fear")
+    readings = [on_own_evidence(model, power=p)[rare] for p in (0.0, 0.35, 1.0)]
+    assert readings == sorted(readings)  # a rare class gains as more of the prior is divided out
+    tempered = on_own_evidence(TRAINING_PRIOR, power=0.35)  # the shipped power keeps some prior
+    assert np.ptp(tempered) < np.ptp(TRAINING_PRIOR)
+
+
+# --- fusion --------------------------------------------------------------------------------
+
+
+def test_a_fear_prototype_reads_as_fear_not_surprise():
+    reading = fused(UNIFORM, FEAR, "personal", power=0.0)
+    assert label(reading) == "fear"
+    assert reading[EXPRESSIONS.index("fear")] > 2 * reading[EXPRESSIONS.index("surprise")]
+
+
+def test_the_same_brows_and_eyes_with_a_dropped_jaw_and_no_stretch_read_as_surprise():
+    reading = fused(UNIFORM, SURPRISE, "personal", power=0.0)
+    assert label(reading) == "surprise"
+    assert reading[EXPRESSIONS.index("surprise")] > 2 * reading[EXPRESSIONS.index("fear")]
+
+
+def test_a_one_sided_corner_reads_as_contempt_and_a_both_sided_smile_as_happiness():
+    assert label(fused(UNIFORM, face(asymmetry=0.7, smile=0.3), "personal", power=0.0)) == "contempt"
+    assert label(fused(UNIFORM, face(smile=0.7, eye_narrow=0.4), "personal", power=0.0)) == "happiness"
+
+
+def test_against_the_population_a_lopsided_mouth_is_not_taken_for_contempt():
+    # Strangers' faces differ from the average face by their own shape: asymmetry against the
+    # population neutral is how many people look at rest, so it adds no evidence.
+    lopsided = face(asymmetry=0.7, smile=0.3)
+    assert geometry_evidence(lopsided, "population")[EXPRESSIONS.index("contempt")] == 0
+    assert geometry_evidence(lopsided, "personal")[EXPRESSIONS.index("contempt")] > 1
+
+
+def test_a_movement_within_the_landmarks_jitter_adds_nothing():
+    assert not geometry_evidence(face(smile=0.05), "personal").any()
+    assert geometry_evidence(face(smile=0.3), "personal")[EXPRESSIONS.index("happiness")] > 0
+    assert not geometry_evidence(face(smile=0.9), "").any()  # no landmarks' neutral named: no geometry
+
+
+@pytest.mark.parametrize(
+    ("expected", "features"),
+    [
+        ("anger", face(brow_lower=0.7, eye_narrow=0.6, lip_press=0.7)),
+        ("disgust", face(nose_wrinkle=0.8, brow_lower=0.3)),
+        ("sadness", face(mouth_corners_down=0.7, brow_raise=0.2)),
+    ],
+)
+def test_each_prototype_reads_as_its_expression(expected, features):
+    assert label(fused(UNIFORM, features, "personal", power=0.0)) == expected
+
+
+def test_a_still_face_adds_no_geometric_evidence_and_the_appearance_decides():
+    assert geometry_evidence(face()) == pytest.approx(np.zeros(len(EXPRESSIONS)))
+    assert geometry_evidence({}) == pytest.approx(np.zeros(len(EXPRESSIONS)))
+    sad = np.array([0.2, 0.05, 0.05, 0.55, 0.05, 0.04, 0.03, 0.03])
+    assert label(fused(sad, face())) == "sadness"
+
+
+def test_strong_appearance_evidence_is_not_overruled_by_a_faint_movement():
+    happy = np.array([0.02, 0.9, 0.02, 0.02, 0.01, 0.01, 0.01, 0.01])
+    assert label(fused(happy, face(brow_lower=0.1, lip_press=0.1, eye_narrow=0.1))) == "happiness"
+
+
+def test_the_reading_is_a_distribution():
+    reading = fused(np.array([0.3, 0.3, 0.1, 0.1, 0.1, 0.03, 0.04, 0.03]), FEAR)
+    assert reading.dtype == np.float32 and reading.sum() == pytest.approx(1.0, abs=1e-5)
+    assert np.all(reading >= 0)
+
+
+# --- explanations --------------------------------------------------------------------------
+
+
+def test_missing_cues_name_the_cue_of_the_target_that_has_not_moved():
+    almost_fear = {**FEAR, "lip_stretch": 0.05}
+    assert missing_cues("fear", almost_fear) == ["lip_stretch"]
+    assert missing_cues("fear", FEAR) == []
+    assert missing_cues("anger", face()) == ["brow_lower", "eye_narrow", "lip_press"]
+    assert missing_cues("neutral", FEAR) == []
+    assert missing_cues("not an expression", FEAR) == []
+
+
+def test_interfering_cues_name_what_should_stay_still():
+    assert interfering_cues("surprise", FEAR) == ["lip_stretch", "brow_lower"]
+    assert interfering_cues("surprise", SURPRISE) == []
+    assert interfering_cues("neutral", face(smile=0.5)) == ["smile"]
+
+
+def test_every_prototype_uses_only_named_features():
+    for prototype in PROTOTYPES.values():
+        assert set(prototype.cues + prototype.support + prototype.against) <= set(FEATURES)
+        assert prototype.expression in EXPRESSIONS
+
+
+def test_explain_splits_the_reading_into_appearance_and_geometry():
+    parts = explain(UNIFORM, FEAR, "personal")
+    assert set(parts) == set(EXPRESSIONS)
+    assert parts["fear"]["geometry"] > parts["surprise"]["geometry"] > 0
+    assert parts["neutral"]["geometry"] == 0
+
+
+# --- the person's own resting face ---------------------------------------------------------
+
+
+def test_a_person_s_own_resting_face_reads_as_a_typical_resting_face():
+    looks_sad_at_rest = np.array([0.55, 0.02, 0.01, 0.35, 0.03, 0.01, 0.01, 0.02])
+    assert personal_appearance(looks_sad_at_rest, looks_sad_at_rest) == pytest.approx(
+        np.exp(TYPICAL_REST) / np.exp(TYPICAL_REST).sum(), abs=1e-6
+    )
+    assert label(fused(looks_sad_at_rest, resting=looks_sad_at_rest)) == "neutral"
+
+
+def test_a_subtle_smile_counts_against_a_resting_face_that_shows_none():
+    resting = np.array([0.9, 0.004, 0.01, 0.05, 0.01, 0.01, 0.006, 0.01])
+    subtle = np.array([0.7, 0.2, 0.01, 0.04, 0.01, 0.01, 0.01, 0.02])
+    assert label(fused(subtle)) == "neutral"  # to a stranger's eye, still neutral
+    assert label(fused(subtle, resting=resting)) == "happiness"  # against this person's own rest, a smile
+
+
+def test_without_a_resting_face_the_appearance_is_unchanged():
+    p = np.array([0.3, 0.3, 0.1, 0.1, 0.1, 0.03, 0.04, 0.03])
+    assert personal_appearance(p) == pytest.approx(p)
