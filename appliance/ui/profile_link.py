@@ -22,7 +22,7 @@ from appliance.coach.view import ProgressView
 from appliance.errors import ApplianceError
 from appliance.history import HistoryStore
 from appliance.profiles import GUEST, Profile, ProfileRegistry
-from appliance.ui.history_link import clock_post, open_history
+from appliance.ui.history_link import HistoryLink, clock_post, open_history
 
 log = logging.getLogger(__name__)
 GUEST_MESSAGE = "Practising as a guest: nothing is kept."
@@ -99,7 +99,10 @@ class ProfileLink:
         else:
             path = self.registry.history_path(profile)
             post = self._post_for(self._generation)
-            self.history, warning = self._open(self.coach, partial(HistoryStore, path), post=post)
+            # At start-up wait for the file to open (a problem is said before the mirror shows); at a
+            # switch do not: the writer thread opens it, and says so on the mirror if it cannot.
+            opener = self._open if self.profile is None else _open_without_waiting
+            self.history, warning = opener(self.coach, partial(HistoryStore, path), post=post)
         if self.vision is not None:  # the population's face until this person's own arrives (if they have one)
             self.vision.set_neutral(None, kind="population")
         if self.history is not None and hasattr(self.history, "when_neutral"):
@@ -163,6 +166,10 @@ class ProfileLink:
         choices = self.registry.choices
         index = next((i for i, p in enumerate(choices) if p.id == self.current.id), len(choices) - 1)
         self.coach.set_profiles([p.name for p in choices], index)
+
+
+def _open_without_waiting(coach, open_store, **options) -> tuple[HistoryLink, str]:
+    return HistoryLink(coach, open_store, **options), ""
 
 
 def open_profiles(coach, preferences=None, *, vision=None, root=None, post=None) -> tuple[ProfileLink | None, str]:

@@ -49,9 +49,12 @@ def practice(score: int, wall: float | None = None) -> list:
     ]
 
 
+WAITING: list = []  # what the writer threads posted for the main thread, as Kivy's Clock would hold it
+
+
 def now(action) -> None:
-    """Posts run at once (on the writer thread; ``settled`` waits for it), not through Kivy's Clock."""
-    action()
+    """Hand an action to the "main thread": this test's, when ``settled`` runs what is waiting."""
+    WAITING.append(action)
 
 
 def link_in(root, **options) -> tuple[ProfileLink, Coach, FakeVision]:
@@ -67,6 +70,8 @@ def settled(link: ProfileLink) -> ProfileLink:
     flush = getattr(link.history, "flush", None)
     if flush is not None:
         assert flush(10)
+    while WAITING:
+        WAITING.pop(0)()
     return link
 
 
@@ -212,4 +217,18 @@ def test_what_the_last_persons_history_posts_after_a_switch_is_dropped(tmp_path)
     for action in waiting:
         action()
     assert coach.progress.attempts == 1 and coach.neutral_day and vision.neutrals[-1] == (dict(FACE), "personal")
+    link.close()
+
+
+def test_a_persons_history_that_cannot_be_opened_is_said_on_the_mirror_and_nothing_else_breaks(tmp_path):
+    link, coach, _vision = link_in(tmp_path)
+    ben = link.registry.add("Ben")
+    (link.registry.history_path(ben)).mkdir()  # not a file SQLite can open
+    assert link.switch(ben.id) == ""  # a switch does not wait for the file: the writer thread says it
+    settled(link)
+    assert "not being saved" in coach.notice
+    record(link, practice(40))  # dropped, not an error
+    link.switch("p1")
+    settled(link)
+    assert coach.progress.attempts == 0 and link.current.id == "p1"
     link.close()
