@@ -4,9 +4,9 @@
     Settings > Rename Anna       -> the same choice of names
     Settings > Remove Anna       -> "Keep Anna" (first, so a stray SELECT deletes nothing) / "Delete ..."
 
-The letter editor works with the four buttons: NEXT the next letter, BREAK the one before, SELECT
-adds it, BACK deletes the last (on an empty name: cancel), a long SELECT is done and a long BACK
-cancels.  NEXT has no long press on purpose: it acts on the press, so scrolling stays quick.
+The letter editor works with the four buttons: NEXT the next letter, a long NEXT (or BREAK) the one
+before, SELECT adds it, BACK deletes the last (on an empty name: cancel), a long SELECT is done and a
+long BACK cancels.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from appliance.messages import Command
 from appliance.profiles import DEFAULT_NAMES, MOST, NAME_LENGTH
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-' "
-EDITOR_BUTTONS = "next/break: letter · select: add · back: delete · hold select: done · hold back: cancel"
-CHOICE_BUTTONS = "next: move · select: choose · back: cancel"
+EDITOR_BUTTONS = "NEXT: letter (hold: back) · SELECT: add · BACK: delete · hold SELECT: done · hold BACK: cancel"
+CHOICE_BUTTONS = "NEXT: move (hold: back) · SELECT: choose · BACK: cancel"
 
 
 @dataclass
@@ -37,7 +37,7 @@ class NameEditor:
         """ "done", "cancel" or None (still editing)."""
         if command is Command.NEXT:
             self.letter = (self.letter + 1) % len(LETTERS)
-        elif command in (Command.PREVIOUS, Command.BREAK):
+        elif command in (Command.PREVIOUS, Command.BREAK):  # a long NEXT, or BREAK
             self.letter = (self.letter - 1) % len(LETTERS)
         elif command is Command.SELECT and len(self.text) < NAME_LENGTH:
             if not (self.candidate == " " and (not self.text or self.text.endswith(" "))):

@@ -58,12 +58,12 @@ def test_spell_a_name_letter_by_letter(tmp_path):
     panel = settings(tmp_path)
     go_to(panel, "rename")
     press(panel, Command.SELECT, Command.SELECT)  # rename, then "Spell a name"
-    assert panel.buttons.startswith("next/break: letter")
+    assert panel.buttons.startswith("NEXT: letter (hold: back)")
     press(panel, Command.SELECT)  # A
     press(panel, *[Command.NEXT] * 13, Command.SELECT)  # n
     press(panel, Command.SELECT, Command.SELECT)  # n, n
     press(panel, Command.BACK)  # delete the last n
-    press(panel, Command.BREAK, *[Command.NEXT] * 1, Command.BREAK)  # one back, one on, one back: m
+    press(panel, Command.PREVIOUS, *[Command.NEXT] * 1, Command.BREAK)  # hold NEXT, NEXT, BREAK: m
     press(panel, Command.SELECT)
     assert panel.rows()[0].title == "Name: Annm[m]"
     press(panel, Command.BACK, *[Command.NEXT] * 17, Command.SELECT)  # delete m; from m on past - ' and space to a
