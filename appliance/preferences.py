@@ -6,8 +6,9 @@ the value config.toml had at that moment::
     {"coach.difficulty": {"value": "hard", "config": "normal"}, "sound.volume": {"value": 30, "config": 50}}
 
 A choice wins while config.toml still says what it said when the choice was made; once the file
-is edited for that key, the file wins (the newer decision counts either way).  One set of
-choices for the whole mirror for now; with profiles each person will get their own.
+is edited for that key, the file wins (the newer decision counts either way).  Each profile
+has its own file (``profiles/<id>/preferences.json``, see appliance/profiles.py); ``use`` switches
+to another person's, and the guest's choices (no path) last only until the next switch.
 
 Writes happen on a background thread (never on the UI thread), atomically (write, fsync,
 rename): a power cut leaves the old file or the new one.  An unreadable file is reported in the
@@ -57,12 +58,29 @@ class Preferences:
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
         self._latest = "{}"
+        self.is_kept = True  # False for the guest: choices are not written anywhere
         self.voice_engine = ""  # the speech command found on this system ("" = none): what the screen can offer
         self.when_changed: list = []  # callbacks(preferences) after each choice: apply it to the coach, the sound
-        for key, entry in self._read().items():
+        self._load()
+
+    def _load(self) -> None:
+        self._chosen = {}
+        for key, entry in (self._read() if self.is_kept else {}).items():
             configured = self._configured.get(key)
             if isinstance(entry, dict) and _valid(key, entry.get("value")) and entry.get("config") == configured:
                 self._chosen[key] = entry
+
+    def use(self, path: Path | None) -> None:
+        """Another person's choices (``None``: the guest's, kept nowhere), applied at once."""
+        self.wait()  # the last person's last choice is on disk, in their own file
+        self.is_kept = path is not None
+        if path is not None:
+            self.path = Path(path)
+        self._load()
+        with self._lock:
+            self._latest = json.dumps(self._chosen, indent=1, sort_keys=True)
+        for callback in self.when_changed:
+            callback(self)
 
     def _read(self) -> dict:
         try:
@@ -95,7 +113,12 @@ class Preferences:
         self._chosen[key] = {"value": value, "config": self._configured[key]}
         with self._lock:
             self._latest = json.dumps(self._chosen, indent=1, sort_keys=True)
-        self._writer = threading.Thread(target=self._write, name="preferences", daemon=True)
+        if not self.is_kept:
+            for callback in self.when_changed:
+                callback(self)
+            return
+        writing = (self.path, self._latest)
+        self._writer = threading.Thread(target=self._write, args=writing, name="preferences", daemon=True)
         self._writer.start()
         for callback in self.when_changed:
             callback(self)
@@ -105,18 +128,20 @@ class Preferences:
         if self._writer is not None:
             self._writer.join(timeout)
 
-    def _write(self) -> None:
-        with self._lock:  # every writer writes the latest choices, so the order they run in does not matter
+    def _write(self, path: Path, latest: str) -> None:
+        with self._lock:  # each writer writes the latest choices for its file, so their order does not matter
+            if path == self.path and self.is_kept:
+                latest = self._latest
             temporary = None
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".preferences-", suffix=".tmp")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".preferences-", suffix=".tmp")
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(self._latest)
+                    out.write(latest)
                     out.flush()
                     os.fsync(out.fileno())
-                os.replace(temporary, self.path)
+                os.replace(temporary, path)
             except OSError as error:
                 if temporary is not None:
                     Path(temporary).unlink(missing_ok=True)
-                log.error("could not keep the mirror's settings in %s: %s (they apply until restart)", self.path, error)
+                log.error("could not keep the mirror's settings in %s: %s (they apply until restart)", path, error)

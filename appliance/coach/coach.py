@@ -87,6 +87,18 @@ class Coach(Flow):
         """Easy, normal or hard from the next attempt on (one under way keeps what it started with)."""
         self.settings = replace(self.settings, difficulty=level)
 
+    def set_profiles(self, names: Sequence[str], current: int) -> None:
+        """Who can practise (chosen on home) and who does now.  A new person gets the calibration offer again."""
+        if tuple(names) != self.profiles or current != self.profile_index:
+            self._offered_calibration = False
+        self.profiles, self.profile_index = tuple(names), current
+        self.profile_wanted = None
+
+    def take_profile_request(self) -> int | None:
+        """The person chosen on home since the last call (their index in ``profiles``), for the shell."""
+        wanted, self.profile_wanted = self.profile_wanted, None
+        return wanted
+
     def menu_items(self) -> tuple[MenuItem, ...]:
         return render.menu_items(self)
 

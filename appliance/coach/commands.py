@@ -76,6 +76,8 @@ def _menu(coach: Coach, command: Command) -> None:
         key = items[coach.menu_index].key
         if coach.menu_key == "home" and key in ("drills", "breaks"):
             coach.screen, coach.menu_key, coach.menu_index = Screen.CHOOSE, key, 0
+        elif coach.menu_key == "home" and key == "profile":  # the shell switches history, face, settings
+            coach.profile_wanted = (coach.profile_index + 1) % len(coach.profiles)
         elif coach.menu_key == "home" and key == "progress":
             coach.screen, coach.progress_index = Screen.PROGRESS, 0
         elif coach.menu_key == "breaks":

@@ -67,6 +67,9 @@ class Flow:
         self._offered_calibration = False  # the first-time offer comes once per run
         self.neutral_geometry: Mapping[str, float] | None = None  # the personal neutral face in use
         self.neutral_day = ""  # when it was taken ("" : the population neutral)
+        self.profiles: tuple[str, ...] = ()  # the names to choose from on home (the shell's list)
+        self.profile_index = 0  # the one practising now
+        self.profile_wanted: int | None = None  # chosen on home, for the shell to switch to
 
     @property
     def now(self) -> float:

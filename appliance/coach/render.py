@@ -93,6 +93,11 @@ def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
             drills = sum(item.startswith("drill:") for item in routine.items)
             items.append(MenuItem(routine.id, routine.title, f"{drills} drills with relaxation before and after"))
     items.append(MenuItem("progress", "Your progress", "Streak and trends"))
+    if len(coach.profiles) > 1:  # last: the first row stays the morning routine
+        who = coach.profiles[coach.profile_index]
+        others = len(coach.profiles) - 1
+        items.append(MenuItem("profile", f"Practising: {who}", f"select: the next person ({others} more) · "
+                              "back, then settings: add, rename, remove"))  # fmt: skip
     return tuple(items)
 
 
@@ -113,6 +118,7 @@ def view(coach: Coach) -> View:
         session_elapsed_s=session.active_s if session else 0.0,
         session_cap_s=coach.settings.session_cap_s,
         buttons=BUTTONS[shown],
+        profile=coach.profiles[coach.profile_index] if coach.profiles else "",
     )
     if session is not None:
         fields.update(routine_title=session.plan.title, routine_position=_position(coach, session))

@@ -219,3 +219,4 @@ class View:
     routine_length: int = 0
     buttons: str = ""  # what the buttons do now, e.g. "select: start · next: skip"
     paused_reason: str = ""  # PAUSED: "Paused." or why the coach paused by itself (no one at the mirror)
+    profile: str = ""  # who practises ("": the mirror has no profiles)

@@ -7,8 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from appliance.coach.catalogue import load_catalogue
+from appliance.errors import ConfigError
 from appliance.history import HistoryStore, HistorySummary, default_path, summarize
 from appliance.history.summary import RANGE_WEEKS
+from appliance.profiles import ProfileRegistry
 
 NOTHING_YET = "No practice recorded yet. Stand at the mirror and start the morning routine: a little every day."
 ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
@@ -22,23 +24,49 @@ def add_parser(subparsers) -> None:
         " sessions and how each expression is trending.  Only reads the history: nothing is changed on disk.",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parser.add_argument("--db", type=Path, default=None, help=f"history database (default: {default_path()})")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--profile", metavar="NAME", help="whose practice (a name on the mirror; default: the last one)")
+    who.add_argument("--db", type=Path, default=None, help=f"a history database file (e.g. {default_path()})")
     parser.set_defaults(func=run)
 
 
+def _whose(args) -> tuple[str, Path | None]:
+    """(the profile's name or "", the history file; None for the guest, who keeps nothing)."""
+    if args.db is not None:
+        return "", args.db
+    registry = ProfileRegistry(read_only=True)  # looking never moves or creates anything
+    if args.profile is None:
+        profile = registry.last_person  # a guest at the mirror last: still a person's practice
+        if profile is None:  # a mirror not yet started with profiles: its single history
+            return "", default_path()
+    else:
+        profile = registry.find(args.profile)
+        if profile is None:
+            names = ", ".join(p.name for p in registry.choices)
+            raise ConfigError(f"no profile named {args.profile!r}", hint=f"the mirror's people: {names}")
+    return profile.name, registry.history_path(profile)
+
+
 def run(args) -> int:
-    path = args.db or default_path()
+    name, path = _whose(args)
+    if path is None:
+        message = "The guest's practice is not kept: choose your own profile on the mirror's home screen."
+        message += f" People on this mirror: {', '.join(ProfileRegistry(read_only=True).names) or 'none yet'}."
+        print(json.dumps({"message": message, "profile": name}) if args.json else message)
+        return 0
     if not path.exists():  # reading the history never creates one
-        print(json.dumps({"message": NOTHING_YET, "path": str(path)}) if args.json else NOTHING_YET)
+        record = {"message": NOTHING_YET, "path": str(path), "profile": name}
+        print(json.dumps(record) if args.json else NOTHING_YET)
         return 0
     titles = {drill.id: drill.title for drill in load_catalogue().drills}
     with HistoryStore(path, read_only=True) as store:  # a command that only looks never writes
         summary = summarize(store, date.today(), titles)
     if args.json:
-        record = summary.as_dict() | {"path": str(path), "warning": store.warning}
+        record = summary.as_dict() | {"path": str(path), "warning": store.warning, "profile": name}
         record["message"] = NOTHING_YET if summary.is_empty else ""
         print(json.dumps(record, indent=2))
     else:
+        print(f"{name}'s practice\n" if name else "", end="")
         print(NOTHING_YET if summary.is_empty else as_text(summary))
     return 0
 

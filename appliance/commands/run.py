@@ -70,17 +70,18 @@ def run(args: argparse.Namespace) -> int:
         log_level="info" if args.verbose else "warning",
     )
     from appliance.display.power import choose_power
-
-    history = _open_history(coach)  # after Kivy is set up: its writer thread hands results to Kivy's Clock
     from appliance.ui.shell import MirrorShell
     from appliance.ui.sound_link import open_sound
     from appliance.ui.vision_link import VisionLink
 
+    vision = VisionLink(config, model_path=args.model)
+    profiles, history = _open_profiles(coach, preferences, vision)
     shell = MirrorShell(
         config,
         coach=coach,
-        vision=VisionLink(config, model_path=args.model),
+        vision=vision,
         history=history,
+        profiles=profiles,
         use_gpio=not args.no_gpio,
         power=lambda overlay: choose_power(config.presence.power, overlay=overlay),
         preferences=preferences,
@@ -97,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
     shell.run()
     sound.close()
     preferences.wait()
-    if history is not None and hasattr(history, "close"):
+    if profiles is not None:
+        profiles.close()
+    elif history is not None and hasattr(history, "close"):
         history.close()
     return 0
 
@@ -110,15 +113,16 @@ def _build_coach(config, difficulty: str):
     return Coach(CoachSettings.from_mapping({**config.coach, "difficulty": difficulty}))
 
 
-def _open_history(coach):
-    """The practice history; if it cannot be opened the mirror still runs and says so."""
+def _open_profiles(coach, preferences, vision):
+    """The people and the last one's history.  Without them (an unwritable data folder, say) nothing is
+    saved and the mirror says so: a history opened beside the profiles would be stranded at the next start."""
     from appliance.coach.view import NoticeKind
-    from appliance.ui.history_link import open_history
+    from appliance.ui.profile_link import open_profiles
 
-    history, warning = open_history(coach)
+    profiles, warning = open_profiles(coach, preferences, vision=vision)
     if warning:
         coach.notify(warning, NoticeKind.WARNING, seconds=60.0)
-    return history
+    return profiles, profiles.history if profiles is not None else None
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -95,9 +95,9 @@ class MirrorRoot(FloatLayout):
         if self.manager.current != name:
             self.manager.current = name
 
-    def show_settings(self, rows: list[MenuItem], index: int, buttons: str = "") -> None:
+    def show_settings(self, rows: list[MenuItem], index: int, buttons: str = "", heading: str = "") -> None:
         screen = self.manager.get_screen(SETTINGS)
-        screen.rows, screen.index, screen.buttons = rows, index, buttons
+        screen.rows, screen.index, screen.buttons, screen.heading = rows, index, buttons, heading
         self.manager.current = SETTINGS
 
     def on_screen_off(self, _widget, off: bool) -> None:

@@ -46,6 +46,7 @@ class HomeScreen(MirrorScreen):
     clock_text = StringProperty("")
     date_text = StringProperty("")
     greeting = StringProperty("")
+    person = StringProperty("")  # who practises, when the mirror has profiles
     streak = StringProperty("")
     menu = ListProperty([])
     menu_index = NumericProperty(0)
@@ -62,7 +63,7 @@ class HomeScreen(MirrorScreen):
         self.clock_text, self.date_text, self.greeting = text.clock(now), text.date_line(now), text.greeting(now)
 
     def render(self, view: View) -> None:
-        self.menu, self.menu_index = list(view.menu), view.menu_index
+        self.menu, self.menu_index, self.person = list(view.menu), view.menu_index, view.profile
         self.streak = text.streak(view.progress.streak_days) if view.progress else ""
 
 
@@ -304,6 +305,7 @@ class SettingsScreen(MirrorScreen):
 
     rows = ListProperty([])  # MenuItem(key, title, detail)
     index = NumericProperty(0)
+    heading = StringProperty("")  # under the title ("": what the buttons do on the list)
 
 
 SCREEN_CLASSES = {

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from appliance.coach.difficulty import DIFFICULTIES, next_level
 from appliance.coach.view import MenuItem
 from appliance.config import Config, default_path
+from appliance.errors import ApplianceError
 from appliance.messages import Command
 from appliance.preferences import Preferences
+from appliance.ui.profile_panel import ProfilePanel
 
 VOLUMES = (10, 25, 50, 75, 100)  # SELECT on the volume row steps through these (then wraps)
 
@@ -29,8 +31,26 @@ class SettingsPanel:
     takes_on: bool = False  # [capture] best_takes: new takes are being kept
     confirming: bool = False  # SELECT on the takes row asked "delete all?"; the next SELECT deletes
 
+    people: ProfilePanel | None = None  # adding, renaming, removing people; None: no profiles
+
     def rows(self) -> list[MenuItem]:
-        return self._choice_rows() + self._takes_rows() + self._info_rows()
+        if self.people is not None and self.people.is_busy:  # a name being chosen, a removal confirmed
+            return self.people.rows()
+        people = self.people.settings_rows() if self.people is not None else []
+        # the person's own choices first, as before
+        return self._choice_rows() + people + self._takes_rows() + self._info_rows()
+
+    @property
+    def shown_index(self) -> int:
+        return self.people.index if self.people is not None and self.people.is_busy else self.index
+
+    @property
+    def heading(self) -> str:
+        return self.people.heading if self.people is not None and self.people.is_busy else ""
+
+    @property
+    def buttons(self) -> str:
+        return self.people.buttons if self.people is not None and self.people.is_busy else BUTTONS
 
     def _takes_rows(self) -> list[MenuItem]:
         if self.takes is None:
@@ -82,13 +102,18 @@ class SettingsPanel:
     def handle(self, command: Command) -> str | None:
         """Apply a command; returns "close" when the panel is left, "preview" when it toggled,
         "calibrate" when the resting face is to be (re)calibrated (the panel closes), "delete_takes"
-        when the person confirmed deleting every best take."""
+        when the person confirmed deleting every best take, "people" when the people changed or one of
+        their screens opened or closed."""
         if self.confirming:
             self.confirming = False
             if command is Command.SELECT:
                 return "delete_takes"
             if command in (Command.BACK, Command.END):
                 return None  # "no": the panel stays open
+        if self.people is not None and (self.people.is_busy or command is Command.SELECT):
+            outcome = self._people(command)
+            if outcome is not None:
+                return outcome
         count = len(self.rows())
         if command is Command.NEXT:
             self.index = (self.index + 1) % count
@@ -109,6 +134,22 @@ class SettingsPanel:
             self.is_open = False
             return "close"
         return None
+
+    def _people(self, command: Command) -> str | None:
+        people = self.people
+        try:
+            if people.is_busy:
+                if people.handle(command) == "done":
+                    self._to_who()  # the "Practising" row, which says what was done
+                return "people"
+            return "people" if people.open(self.rows()[self.index].key) else None
+        except (ApplianceError, ValueError) as error:  # a full disk, a full list: said on the row, nothing lost
+            people.leave(f"not done: {error}")
+            self._to_who()
+            return "people"
+
+    def _to_who(self) -> None:
+        self.index = next(i for i, row in enumerate(self.rows()) if row.key == "who")
 
     def _choose(self, key: str, prefs: Preferences) -> str | None:
         """SELECT on a choice row: the next value, kept across restarts."""

@@ -34,7 +34,7 @@ from appliance.errors import ApplianceError, ModelError
 from appliance.messages import Command, Observation
 from appliance.systemd_notify import SystemdNotifier
 from appliance.ui.app import MirrorApp
-from appliance.ui.settings_panel import BUTTONS as SETTINGS_BUTTONS
+from appliance.ui.profile_panel import ProfilePanel
 from appliance.ui.settings_panel import SettingsPanel
 from appliance.ui.takes_link import SHOWN_S, open_takes
 from appliance.ui.text import glass
@@ -66,10 +66,15 @@ class MirrorShell:
         notifier: SystemdNotifier | None = None,
         preferences=None,
         takes_root=None,
+        profiles=None,
     ) -> None:
         """``power(overlay) -> (backend, reasons)`` picks how the monitor is switched off (on a thread);
-        ``takes_root``: where best takes go (default: the data directory's takes/)."""
+        ``takes_root``: where best takes go (default: the data directory's takes/); ``profiles`` (a
+        ProfileLink): who practises; then ``history`` follows the person chosen."""
         self.config, self.coach, self.vision, self.history = config, coach, vision, history
+        self.profiles = profiles
+        if profiles is not None:
+            self.history = profiles.history
         self.clock = clock
         self.notifier = notifier or SystemdNotifier.from_environment()
         self.is_ready = False  # the first screen has been drawn (and systemd told)
@@ -83,8 +88,9 @@ class MirrorShell:
             quit_keys=not config.is_fullscreen,  # Ctrl+Q ends a dev window, never the appliance
         )
         self.panel = SettingsPanel(
-            config, getattr(vision, "name", "none"), preview=config.preview, preferences=preferences
-        )
+            config, getattr(vision, "name", "none"), preview=config.preview, preferences=preferences,
+            people=ProfilePanel(profiles) if profiles is not None else None,
+        )  # fmt: skip
         self.controls = None
         self._pin_factory, self._use_gpio = pin_factory, use_gpio
         self._inbox: deque[Observation] = deque()
@@ -151,6 +157,21 @@ class MirrorShell:
             self._show_settings()
             return
         self._show(self.coach.handle(command, self.clock()))
+        wanted = self.coach.take_profile_request() if self.profiles is not None else None
+        if wanted is not None:
+            self._switch_profile(wanted)
+
+    def _switch_profile(self, index: int) -> None:
+        """Someone else practises (chosen on home): their history, resting face and settings."""
+        try:
+            warning = self.profiles.switch_to_index(index)
+        except ApplianceError as error:  # e.g. the list of people could not be saved: say so, go on
+            warning = str(error)
+            log.error("%s", error.describe())
+        self.history = self.profiles.history
+        if warning:
+            self.coach.notify(warning, NoticeKind.WARNING)
+        self._show(self.coach.tick(self.clock()))
 
     def warn(self, error: Exception) -> None:
         """A problem the user should see on the mirror (and the log), never a traceback."""
@@ -209,6 +230,8 @@ class MirrorShell:
 
     def _settings_command(self, command: Command) -> None:
         outcome = self.panel.handle(command)
+        if outcome == "people":  # a person added, renamed or removed: the history may be another's now
+            self.history = self.profiles.history
         if outcome == "preview" and self.app.mirror is not None:
             self.app.mirror.set_preview(self.panel.preview)
         if outcome == "delete_takes":
@@ -223,7 +246,8 @@ class MirrorShell:
     def _show_settings(self) -> None:
         self.panel.neutral_day = getattr(self.coach, "neutral_day", "")
         if self.app.mirror is not None:
-            self.app.mirror.show_settings(self.panel.rows(), self.panel.index, SETTINGS_BUTTONS)
+            panel = self.panel
+            self.app.mirror.show_settings(panel.rows(), panel.shown_index, panel.buttons, panel.heading)
         for listener in self.listeners:
             listener(self.view)
 

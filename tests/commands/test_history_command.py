@@ -1,6 +1,8 @@
 import json
 from datetime import datetime
 
+import pytest
+
 from appliance.cli import main
 from appliance.coach.events import AttemptFinished, NeutralCalibrated, SessionEnded, SessionStarted
 from appliance.history import HistoryStore, default_path
@@ -99,3 +101,42 @@ def test_history_shows_range_of_motion_in_text_and_json(tmp_path, capsys):
     assert data["neutral_day"] == datetime.now().date().isoformat()
     main(["history", "--db", str(path)])
     assert "brow raise" in capsys.readouterr().out
+
+
+def test_history_of_a_named_profile_and_of_the_last_one_used(capsys):
+    from appliance.profiles import ProfileRegistry
+
+    registry = ProfileRegistry()
+    ben = registry.add("Ben")
+    fill(registry.history_path(ben), days=(0, 1, 2))
+    fill(registry.history_path("p1"), days=(5,))
+    assert main(["history", "--profile", "ben"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Ben's practice\nStreak: 3 days")
+    assert main(["history", "--profile", "Person 1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["profile"], data["sessions"], data["streak_days"]) == ("Person 1", 1, 0)
+    registry.choose(ben.id)
+    assert main(["history", "--json"]) == 0  # no --profile: the one who practised last
+    assert json.loads(capsys.readouterr().out)["profile"] == "Ben"
+
+
+def test_history_of_an_unknown_profile_names_the_people_and_of_the_guest_says_nothing_is_kept(capsys):
+    from appliance.profiles import ProfileRegistry
+
+    ProfileRegistry().add("Ben")
+    assert main(["history", "--profile", "Anna"]) == 2
+    err = capsys.readouterr().err
+    assert "no profile named 'Anna'" in err and "Person 1, Ben, Guest" in err and "Traceback" not in err
+    assert main(["history", "--profile", "guest"]) == 0
+    assert "not kept" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:  # one or the other: argparse says so
+        main(["history", "--profile", "Ben", "--db", "x.sqlite3"])
+    assert exit_.value.code == 2 and "not allowed with" in capsys.readouterr().err
+
+
+def test_history_before_the_first_start_with_profiles_reads_the_old_history_and_moves_nothing(capsys):
+    fill(default_path(), days=(0,))
+    assert main(["history"]) == 0
+    assert "Streak: 1 day" in capsys.readouterr().out
+    assert default_path().exists() and not (default_path().parent / "profiles.json").exists()

@@ -120,16 +120,19 @@ def test_sigterm_closes_the_mirror_and_keeps_the_session(tmp_path):
 
 
 def _sessions() -> list:
-    from appliance.history import HistoryStore, default_path
+    from appliance.history import HistoryStore
+    from appliance.profiles import ProfileRegistry
 
-    if not default_path().exists():
+    registry = ProfileRegistry(read_only=True)  # the mirror keeps the practice in the last person's folder
+    path = registry.history_path(registry.current) if registry.people else None
+    if path is None or not path.exists():
         return []
-    with HistoryStore(default_path()) as store:
+    with HistoryStore(path) as store:
         return store.rows("sessions")
 
 
 def test_a_difficulty_chosen_with_the_buttons_survives_a_restart(tmp_path):
-    from appliance.preferences import default_path as preferences_path
+    from appliance.profiles import ProfileRegistry
 
     # BACK on home opens settings; the first row is the difficulty; SELECT steps normal -> hard.
     (tmp_path / "first").mkdir()
@@ -137,7 +140,8 @@ def test_a_difficulty_chosen_with_the_buttons_survives_a_restart(tmp_path):
     done, records = run_mirror(tmp_path / "first", "1.0 back\n1.8 select\n2.6 shot chosen\n", "--source", "demo")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Difficulty: hard" in " ".join(records[-1]["texts"])
-    assert '"value": "hard"' in preferences_path().read_text()
+    registry = ProfileRegistry(read_only=True)
+    assert '"value": "hard"' in registry.preferences_path(registry.current).read_text()  # Person 1's own
     done, records = run_mirror(tmp_path / "again", "1.0 back\n2.0 shot settings\n", "--source", "demo")
     assert done.returncode == 0, done.stderr[-2000:]
     texts = " ".join(records[-1]["texts"])

@@ -1,0 +1,281 @@
+"""The people who practise at the mirror: up to six profiles and a guest.
+
+Each profile keeps its things in its own folder under the data directory::
+
+    $XDG_DATA_HOME/appliance/profiles.json              names, order, the last one used
+    $XDG_DATA_HOME/appliance/profiles/<id>/history.sqlite3   history, streak, resting face
+    $XDG_DATA_HOME/appliance/profiles/<id>/preferences.json  difficulty, sound
+
+One folder per person means removing a person is removing a folder, and one person's damaged
+history never touches another's.  ``profiles.json`` is written atomically (write, fsync, rename;
+0600).  The guest (id ``guest``) has no folder: nothing of a guest's practice is kept.
+
+Upgrading from a mirror without profiles: the single history (and the settings chosen on the
+mirror) are moved into the first profile, "Person 1".  Files are moved, never copied and
+deleted, and profiles.json is written last: a power cut in the middle leaves the files either
+where they were (moved again at the next start) or in the profile's folder (found there again).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from appliance.errors import StorageError
+from appliance.paths import data_dir
+
+log = logging.getLogger(__name__)
+INDEX_FILE = "profiles.json"
+FOLDER = "profiles"
+HISTORY_FILE = "history.sqlite3"  # the history store's own file name
+PREFERENCES_FILE = "preferences.json"
+MOST = 6
+NAME_LENGTH = 12
+GUEST = "guest"
+GUEST_NAME = "Guest"
+DEFAULT_NAMES = tuple(f"Person {n}" for n in range(1, MOST + 1))
+_ID = re.compile(r"^p[0-9]{1,3}$")
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+
+    @property
+    def is_guest(self) -> bool:
+        return self.id == GUEST
+
+
+GUEST_PROFILE = Profile(GUEST, GUEST_NAME)
+
+
+def clean_name(name: str) -> str:
+    """A name as shown: single spaces, at most NAME_LENGTH characters; ValueError if nothing is left."""
+    text = " ".join(str(name).split())[:NAME_LENGTH].strip()
+    if not text:
+        raise ValueError("a name needs at least one letter")
+    return text
+
+
+class ProfileRegistry:
+    """The list of profiles on disk.  Not thread-safe: the shell uses it from the main thread."""
+
+    def __init__(self, root: Path | None = None, *, read_only: bool = False) -> None:
+        """``read_only``: for commands that only look (``history --profile``): nothing is moved or written;
+        before the first start with profiles there are no people (the old single history is where it was)."""
+        self.root = Path(root) if root is not None else data_dir()
+        self.read_only = read_only
+        self.people: list[Profile] = []
+        self.last_used = ""
+        self._last_person = ""  # the last one chosen who is not the guest
+        self.warning = ""  # something the user should know (an unreadable profiles.json)
+        self._load()
+
+    # ------------------------------------------------------------------ where
+    @property
+    def index_path(self) -> Path:
+        return self.root / INDEX_FILE
+
+    def folder(self, profile: Profile | str) -> Path | None:
+        """A profile's folder (None for the guest: nothing is kept)."""
+        profile_id = profile.id if isinstance(profile, Profile) else profile
+        return None if profile_id == GUEST else self.root / FOLDER / profile_id
+
+    def history_path(self, profile: Profile | str) -> Path | None:
+        folder = self.folder(profile)
+        return None if folder is None else folder / HISTORY_FILE
+
+    def preferences_path(self, profile: Profile | str) -> Path | None:
+        folder = self.folder(profile)
+        return None if folder is None else folder / PREFERENCES_FILE
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def choices(self) -> list[Profile]:
+        """Everyone who can be chosen on the home screen: the people, then the guest."""
+        return [*self.people, GUEST_PROFILE]
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.people]
+
+    @property
+    def current(self) -> Profile:
+        """The profile used last (the first person if that one is gone; the guest only if chosen)."""
+        if self.last_used == GUEST:
+            return GUEST_PROFILE
+        first = self.people[0] if self.people else GUEST_PROFILE
+        return next((p for p in self.people if p.id == self.last_used), first)
+
+    @property
+    def last_person(self) -> Profile | None:
+        """The person who practised last, not counting a guest after them (None: no one yet)."""
+        first = self.people[0] if self.people else None
+        return next((p for p in self.people if p.id in (self.last_used, self._last_person)), first)
+
+    def find(self, name_or_id: str) -> Profile | None:
+        """A profile by its id or its name (any case); the guest by "guest"."""
+        wanted = " ".join(name_or_id.split()).casefold()
+        return next((p for p in self.choices if wanted in (p.id.casefold(), p.name.casefold())), None)
+
+    @property
+    def is_full(self) -> bool:
+        return len(self.people) >= MOST
+
+    def free_default_name(self) -> str:
+        taken = {p.name.casefold() for p in self.people}
+        return next((name for name in DEFAULT_NAMES if name.casefold() not in taken), DEFAULT_NAMES[-1])
+
+    # ------------------------------------------------------------------ changing
+    def add(self, name: str = "") -> Profile:
+        """A new person (a free default name if none is given), with an empty folder."""
+        if self.is_full:
+            raise ValueError(f"the mirror keeps at most {MOST} people; remove one first")
+        name = self._unused(clean_name(name or self.free_default_name()))
+        numbers = {int(p.id[1:]) for p in self.people} | self._folder_numbers()
+        profile = Profile(f"p{next(n for n in range(1, 1000) if n not in numbers)}", name)
+        self._make_folder(profile)
+        self.people.append(profile)
+        self._save()
+        return profile
+
+    def rename(self, profile_id: str, name: str) -> Profile:
+        index = self._index(profile_id)
+        renamed = Profile(profile_id, self._unused(clean_name(name), ignore=profile_id))
+        self.people[index] = renamed
+        self._save()
+        return renamed
+
+    def remove(self, profile_id: str) -> None:
+        """Forget a person and delete their folder: history, resting face, settings."""
+        index = self._index(profile_id)
+        folder = self.folder(profile_id)
+        del self.people[index]
+        if self.last_used == profile_id:
+            self.last_used = self.people[0].id if self.people else GUEST
+        self._save()  # first: a folder left by a failed delete is never shown as a person again
+        try:
+            shutil.rmtree(folder)
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise StorageError(f"could not delete {folder}: {error}", hint="delete that folder by hand") from None
+
+    def choose(self, profile_id: str) -> Profile:
+        """Remember ``profile_id`` as the one used last (kept across restarts)."""
+        if profile_id != GUEST:
+            self._index(profile_id)
+        if profile_id != self.last_used:
+            self.last_used = profile_id
+            self._last_person = profile_id if profile_id != GUEST else self._last_person
+            self._save()
+        return self.current
+
+    # ------------------------------------------------------------------ disk
+    def _index(self, profile_id: str) -> int:
+        for index, profile in enumerate(self.people):
+            if profile.id == profile_id:
+                return index
+        raise ValueError(f"no profile {profile_id!r}")
+
+    def _unused(self, name: str, ignore: str = "") -> str:
+        """``name``, or ``name 2`` etc. when someone else has it: two people never share a name."""
+        taken = {p.name.casefold() for p in self.people if p.id != ignore} | {GUEST_NAME.casefold()}
+        candidate, n = name, 1
+        while candidate.casefold() in taken:
+            n += 1
+            suffix = f" {n}"
+            candidate = name[: NAME_LENGTH - len(suffix)].rstrip() + suffix
+        return candidate
+
+    def _folder_numbers(self) -> set[int]:
+        base = self.root / FOLDER
+        return {int(p.name[1:]) for p in base.iterdir() if _ID.match(p.name)} if base.is_dir() else set()
+
+    def _make_folder(self, profile: Profile) -> None:
+        folder = self.folder(profile)
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageError(f"cannot create {folder}: {error}", hint="check the data directory") from None
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None if self.read_only else self._first_start()
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            self.warning = f"The list of people could not be read ({error}); their folders were found again."
+            log.error("%s: %s", self.index_path, error)
+            return None if self.read_only else self._first_start()
+        people = data.get("people", []) if isinstance(data, dict) else []
+        for entry in people:
+            if isinstance(entry, dict) and _ID.match(str(entry.get("id", ""))) and len(self.people) < MOST:
+                try:
+                    self.people.append(Profile(entry["id"], clean_name(entry.get("name", ""))))
+                except ValueError:
+                    self.people.append(Profile(entry["id"], self.free_default_name()))
+        self.last_used = str(data.get("last_used", "")) if isinstance(data, dict) else ""
+        self._last_person = str(data.get("last_person", "")) if isinstance(data, dict) else ""
+
+    def _first_start(self) -> None:
+        """No profiles.json: adopt profile folders already on disk, move an old single history into
+        the first profile, and make sure there is at least one person."""
+        for number in sorted(self._folder_numbers())[:MOST]:
+            self.people.append(Profile(f"p{number}", self.free_default_name()))
+        legacy = [self.root / HISTORY_FILE, self.root / PREFERENCES_FILE]
+        if any(path.exists() for path in legacy) or not self.people:
+            first = self.people[0] if self.people else Profile("p1", DEFAULT_NAMES[0])
+            self._make_folder(first)
+            self._move_in(first)
+            if first not in self.people:
+                self.people.insert(0, first)
+        self.last_used = self.people[0].id
+        self._save()
+
+    def _move_in(self, profile: Profile) -> None:
+        """The mirror's history from before profiles (and its -wal/-shm) and saved choices into ``profile``."""
+        folder = self.folder(profile)
+        for name in (HISTORY_FILE, f"{HISTORY_FILE}-wal", f"{HISTORY_FILE}-shm", PREFERENCES_FILE):
+            source, target = self.root / name, folder / name
+            if not source.exists():
+                continue
+            if target.exists():  # never over a profile's own file: leave the old one where it is, and say so
+                log.error("not moving %s into %s: the profile already has one", source, folder)
+                continue
+            try:
+                source.replace(target)
+            except OSError as error:
+                raise StorageError(
+                    f"could not move the practice history {source} into {folder}: {error}",
+                    hint="check the data directory's permissions; nothing was lost",
+                ) from None
+            log.info("moved %s into the profile %r (%s)", source, profile.name, folder)
+
+    def _save(self) -> None:
+        if self.read_only:
+            raise StorageError("the list of people was opened only to read", hint="this is a bug: please report it")
+        data = {"people": [{"id": p.id, "name": p.name} for p in self.people], "last_used": self.last_used}
+        if self._last_person:
+            data["last_person"] = self._last_person
+        temporary = None
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".profiles-", suffix=".tmp")  # 0600
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=1)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, self.index_path)
+        except OSError as error:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+            raise StorageError(f"could not save the list of people in {self.index_path}: {error}",
+                               hint="check the data directory's permissions and free space") from None  # fmt: skip

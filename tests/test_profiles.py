@@ -1,0 +1,127 @@
+"""The list of people on disk: add, rename, remove, the last one used, and the upgrade from one history."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+
+from appliance.coach.events import SessionStarted
+from appliance.history import HistoryStore
+from appliance.paths import data_dir
+from appliance.profiles import GUEST, MOST, ProfileRegistry, clean_name
+
+
+def test_a_first_start_makes_person_1_and_remembers_it(tmp_path):
+    registry = ProfileRegistry(tmp_path)
+    assert [p.name for p in registry.choices] == ["Person 1", "Guest"]
+    assert registry.current.id == "p1" and (tmp_path / "profiles" / "p1").is_dir()
+    saved = json.loads((tmp_path / "profiles.json").read_text())
+    assert saved == {"people": [{"id": "p1", "name": "Person 1"}], "last_used": "p1"}
+    assert stat.S_IMODE((tmp_path / "profiles.json").stat().st_mode) == 0o600
+    assert not list(tmp_path.glob(".profiles-*"))  # no temporary file left behind
+
+
+def test_people_are_added_renamed_chosen_and_kept_across_restarts(tmp_path):
+    registry = ProfileRegistry(tmp_path)
+    anna = registry.add("  anna   maria  ")
+    assert anna.name == "anna maria" and anna.id == "p2"
+    assert registry.add().name == "Person 2"  # the first free friendly default
+    registry.rename("p1", "Ben")
+    registry.choose(anna.id)
+    again = ProfileRegistry(tmp_path)
+    assert [p.name for p in again.people] == ["Ben", "anna maria", "Person 2"]
+    assert again.current == anna
+    assert again.find("ANNA MARIA") == anna and again.find("p1").name == "Ben" and again.find("nobody") is None
+    assert again.find("guest").id == GUEST
+
+
+def test_two_people_never_share_a_name_and_no_one_is_called_guest(tmp_path):
+    registry = ProfileRegistry(tmp_path)
+    assert registry.add("Person 1").name == "Person 1 2"
+    assert registry.add("guest").name == "guest 2"
+    with pytest.raises(ValueError, match="at least one letter"):
+        clean_name("   ")
+
+
+def test_at_most_six_people(tmp_path):
+    registry = ProfileRegistry(tmp_path)
+    for _ in range(MOST - 1):
+        registry.add()
+    assert registry.is_full and len(registry.people) == MOST
+    with pytest.raises(ValueError, match="at most 6"):
+        registry.add("One more")
+
+
+def test_removal_deletes_the_folder_and_picks_someone_else(tmp_path):
+    registry = ProfileRegistry(tmp_path)
+    ben = registry.add("Ben")
+    with HistoryStore(registry.history_path(ben)) as store:
+        store.record(SessionStarted(1, "morning", "Morning routine", 0.0, 1.0e9))
+    registry.choose(ben.id)
+    registry.remove(ben.id)
+    assert not registry.folder(ben).exists()
+    assert registry.current.id == "p1"
+    assert [p.name for p in ProfileRegistry(tmp_path).people] == ["Person 1"]
+    assert registry.add().id == "p2"  # a number is used again only once its folder is gone
+
+
+def test_the_upgrade_moves_the_single_history_and_settings_into_person_1(tmp_path):
+    with HistoryStore(tmp_path / "history.sqlite3") as store:
+        store.record(SessionStarted(1, "morning", "Morning routine", 0.0, 1.0e9))
+    (tmp_path / "preferences.json").write_text('{"coach.difficulty": {"value": "hard", "config": "normal"}}')
+    registry = ProfileRegistry(tmp_path)
+    person = registry.current
+    assert person.name == "Person 1"
+    assert not (tmp_path / "history.sqlite3").exists() and not (tmp_path / "preferences.json").exists()
+    with HistoryStore(registry.history_path(person)) as store:
+        assert len(store.rows("sessions")) == 1  # nothing lost
+    assert "hard" in registry.preferences_path(person).read_text()
+
+
+def test_an_upgrade_cut_short_is_finished_at_the_next_start(tmp_path):
+    """Files moved but profiles.json not yet written: the folder is found again, the rest moved in."""
+    (tmp_path / "profiles" / "p1").mkdir(parents=True)
+    (tmp_path / "profiles" / "p1" / "history.sqlite3").write_bytes(b"moved already")
+    (tmp_path / "preferences.json").write_text("{}")
+    registry = ProfileRegistry(tmp_path)
+    assert [p.id for p in registry.people] == ["p1"]
+    assert (tmp_path / "profiles" / "p1" / "history.sqlite3").read_bytes() == b"moved already"
+    assert (tmp_path / "profiles" / "p1" / "preferences.json").exists()
+
+
+def test_a_damaged_list_finds_the_folders_again(tmp_path):
+    registry = ProfileRegistry(tmp_path)
+    registry.add("Ben")
+    (tmp_path / "profiles.json").write_text("{not json")
+    again = ProfileRegistry(tmp_path)
+    assert [p.id for p in again.people] == ["p1", "p2"]  # names are lost, people and their practice are not
+    assert "could not be read" in again.warning
+
+
+def test_reading_only_moves_and_writes_nothing(tmp_path):
+    (tmp_path / "history.sqlite3").write_bytes(b"old")
+    registry = ProfileRegistry(tmp_path, read_only=True)
+    assert registry.people == [] and registry.current.id == GUEST
+    assert (tmp_path / "history.sqlite3").exists() and not (tmp_path / "profiles.json").exists()
+
+
+def test_the_default_root_is_the_data_directory():
+    assert ProfileRegistry().index_path == data_dir() / "profiles.json"
+
+
+def test_the_last_person_skips_a_guest_and_the_doctor_checks_their_history(tmp_path, monkeypatch):
+    from appliance.doctor.checks import _last_history
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    single = tmp_path / "appliance" / "history.sqlite3"
+    assert _last_history(single) == single  # before the first start with profiles
+    registry = ProfileRegistry()
+    ben = registry.add("Ben")
+    registry.choose(ben.id)
+    registry.choose(GUEST)
+    assert registry.last_person == ben == ProfileRegistry(read_only=True).last_person  # a guest after Ben
+    assert _last_history(single) == registry.history_path(ben)
+    registry.remove(ben.id)
+    assert registry.last_person.id == "p1"
