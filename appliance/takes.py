@@ -131,7 +131,8 @@ class TakeWriter:
         when_deleted: Callable[[int], None] | None = None,
         when_failed: Callable[[str], None] | None = None,
     ) -> None:
-        self.store = store
+        self.store: TakeStore | None = store  # None: a guest practises, and nothing is kept
+        self._max_per_look = store.max_per_look
         self.when_saved, self.when_deleted, self.when_failed = when_saved, when_deleted, when_failed
         self.count = 0
         self._jobs: queue.Queue = queue.Queue()
@@ -144,6 +145,11 @@ class TakeWriter:
 
     def delete_all(self) -> None:
         self._jobs.put(self._delete_all)
+
+    def use(self, root: Path | None) -> None:
+        """Keep takes in ``root`` from now on (another person's folder), or none at all (None: a
+        guest).  Queued behind the takes still being written, which go where they were meant to."""
+        self._jobs.put(lambda: self._use(root))
 
     def wait(self, timeout: float = 5.0) -> bool:
         """Until the jobs queued so far are done (tests, and closing the mirror); False on timeout."""
@@ -164,10 +170,17 @@ class TakeWriter:
                 if self.when_failed is not None:
                     self.when_failed(f"The best take could not be kept: {error}")
 
+    def _use(self, root: Path | None) -> None:
+        self.store = TakeStore(root, max_per_look=self._max_per_look) if root is not None else None
+        self._recount()
+
     def _recount(self) -> None:
-        self.count = self.store.count()
+        self.count = self.store.count() if self.store is not None else 0
 
     def _save(self, look: str, rgb: np.ndarray) -> None:
+        if self.store is None:
+            log.info("a guest's best take of %s is not kept", look)
+            return
         path = self.store.write(look, rgb)
         self._recount()
         log.info("best take of %s kept in %s", look, path)
@@ -175,7 +188,7 @@ class TakeWriter:
             self.when_saved(Take(look, path, thumbnail(rgb)))
 
     def _delete_all(self) -> None:
-        deleted = self.store.delete_all()
+        deleted = self.store.delete_all() if self.store is not None else 0
         self.count = 0
         log.info("all %d best takes deleted", deleted)
         if self.when_deleted is not None:

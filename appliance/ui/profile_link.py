@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from appliance.coach.view import ProgressView
 from appliance.errors import ApplianceError
@@ -26,6 +27,7 @@ from appliance.ui.history_link import HistoryLink, clock_post, open_history
 
 log = logging.getLogger(__name__)
 GUEST_MESSAGE = "Practising as a guest: nothing is kept."
+TAKES_FOLDER = "takes"  # a person's best takes, inside their own folder
 
 
 class GuestHistory:
@@ -67,6 +69,7 @@ class ProfileLink:
         self._generation = 0  # counts switches: results from a person's history after a switch are dropped
         self.history = None  # a HistoryLink, a GuestHistory, or None when the history could not be opened
         self.profile: Profile | None = None
+        self.takes = None  # the best takes' writer (a TakeWriter), when takes are kept or on disk
 
     # ------------------------------------------------------------------ who
     @property
@@ -76,6 +79,11 @@ class ProfileLink:
     @property
     def current(self) -> Profile:
         return self.profile or self.registry.current
+
+    def takes_root(self, profile: Profile | None = None) -> Path | None:
+        """Where a person's best takes go: their own folder's takes/ (None for the guest: none kept)."""
+        folder = self.registry.folder(profile or self.current)
+        return None if folder is None else folder / TAKES_FOLDER
 
     def start(self) -> str:
         """Open the last-used profile (before the mirror shows); a warning to show, or ""."""
@@ -109,6 +117,8 @@ class ProfileLink:
             self.history.when_neutral = self._stored_neutral
             if self.history.latest_neutral() is not None:
                 self._stored_neutral(self.history.latest_neutral())
+        if self.takes is not None:
+            self.takes.use(self.takes_root(profile))
         self.profile = profile
         self._tell_coach()
         log.info("practising: %s (%s)", profile.name, profile.id)

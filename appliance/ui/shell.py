@@ -103,11 +103,16 @@ class MirrorShell:
         self._when_started: list[Callable[[], None]] = []
         self._vision_problem = ""
         self._led_on = False
+        if takes_root is None and profiles is not None:
+            takes_root = profiles.takes_root()  # the person practising; the guest's None is set below
         self.takes, self.takes_link = open_takes(
             config, getattr(vision, "ring", None), post=self._post, root=takes_root,
             show=self._show_take, blink=self._blink_led, warn=lambda text: self.coach.notify(text, NoticeKind.WARNING),
         )  # fmt: skip
         self.panel.takes, self.panel.takes_on = self.takes, self.takes_link is not None
+        if profiles is not None and self.takes is not None:  # each person's takes in their own folder
+            profiles.takes = self.takes
+            self.takes.use(profiles.takes_root())
         if self.takes is not None:
             self.takes.when_deleted = lambda count: self._post(lambda: self._takes_deleted(count))
         if self.takes_link is not None:

@@ -236,3 +236,34 @@ def test_a_persons_history_that_cannot_be_opened_is_said_on_the_mirror_and_nothi
     settled(link)
     assert coach.progress.attempts == 0 and link.current.id == "p1"
     link.close()
+
+
+def test_each_persons_best_takes_go_to_their_own_folder_and_the_guests_nowhere(tmp_path):
+    import numpy as np
+
+    from appliance.takes import TakeStore, TakeWriter
+
+    link, coach, vision = link_in(tmp_path / "data")
+    writer = TakeWriter(TakeStore(tmp_path / "elsewhere"))
+    link.takes = writer
+    writer.use(link.takes_root())  # as the shell does at start-up
+    picture = np.full((30, 40, 3), 128, np.uint8)
+    writer.save("genuine_smile", picture)
+    assert writer.wait() and writer.count == 1
+    first = link.current
+    ben = link.add("Ben")
+    writer.save("genuine_smile", picture)
+    writer.save("serious_look", picture)
+    assert writer.wait() and writer.count == 2
+    guest = next(profile for profile in link.registry.choices if profile.is_guest)
+    link.switch(guest.id)
+    writer.save("genuine_smile", picture)
+    assert writer.wait() and writer.count == 0  # a guest keeps nothing
+    registry = link.registry
+    assert len(list((registry.folder(first) / "takes").rglob("*.jpg"))) == 1
+    assert len(list((registry.folder(ben) / "takes").rglob("*.jpg"))) == 2
+    assert not (tmp_path / "elsewhere").exists()
+    link.switch(ben.id)
+    assert writer.wait() and writer.count == 2
+    writer.close()
+    link.close()
