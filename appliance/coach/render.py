@@ -44,10 +44,10 @@ BUTTONS = {
     Screen.CALIBRATE: "SELECT: start · NEXT: later · BACK: home",
 }
 CALIBRATE_BUTTONS = {
-    "ready": "select: start · next: later · back: home",
-    "collecting": "next: skip for now · back: home",
-    "saved": "select: carry on",
-    "refused": "select: try again · next: later · back: home",
+    "ready": "SELECT: start · NEXT: later · BACK: home",
+    "collecting": "NEXT: skip for now · BACK: home",
+    "saved": "SELECT: carry on",
+    "refused": "SELECT: try again · NEXT: later · BACK: home",
 }
 CALIBRATE_WORDS = {
     "first": "Before your first practice: relax your face and look straight into the mirror for {s:g} seconds, "
@@ -96,8 +96,8 @@ def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
     if len(coach.profiles) > 1:  # last: the first row stays the morning routine
         who = coach.profiles[coach.profile_index]
         others = len(coach.profiles) - 1
-        items.append(MenuItem("profile", f"Practising: {who}", f"select: the next person ({others} more) · "
-                              "back, then settings: add, rename, remove"))  # fmt: skip
+        items.append(MenuItem("profile", f"Practising: {who}", f"SELECT: the next person ({others} more) · "
+                              "BACK, then settings: add, rename, remove"))  # fmt: skip
     return tuple(items)
 
 

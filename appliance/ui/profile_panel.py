@@ -117,7 +117,7 @@ class ProfilePanel:
         if self.mode == "remove":
             name = self.people.current.name
             return [
-                MenuItem("keep", f"Keep {name}", "back: the same"),
+                MenuItem("keep", f"Keep {name}", "BACK: the same"),
                 MenuItem(
                     "delete",
                     f"Delete {name} and all their practice",
@@ -126,7 +126,7 @@ class ProfilePanel:
                 ),  # fmt: skip
             ]
         taken = {p.name.casefold() for p in self.people.registry.people}
-        names = [MenuItem(f"use:{n}", n, "select: this name") for n in DEFAULT_NAMES if n.casefold() not in taken]
+        names = [MenuItem(f"use:{n}", n, "SELECT: this name") for n in DEFAULT_NAMES if n.casefold() not in taken]
         return [MenuItem("spell", "Spell a name", "letter by letter with the buttons"), *names]
 
     def handle(self, command: Command) -> str | None:

@@ -59,7 +59,7 @@ class SettingsPanel:
         if self.confirming:
             return [MenuItem("takes", f"Delete all {count} best takes? SELECT: yes · BACK: no", TAKES_GONE)]
         state = "on" if self.takes_on else "off"
-        detail = "select: delete all takes" if count else "headshot looks at their peak, kept on this mirror only"
+        detail = "SELECT: delete all takes" if count else "headshot looks at their peak, kept on this mirror only"
         return [MenuItem("takes", f"Best takes: {state} · {count} kept", detail)]
 
     def _choice_rows(self) -> list[MenuItem]:
@@ -75,7 +75,7 @@ class SettingsPanel:
         return [
             MenuItem("difficulty", f"Difficulty: {level}", DIFFICULTIES[level].about),
             MenuItem("sound", f"Sound: {_on(sound.enabled)}", f"tones for breaks and results · {quiet}"),
-            MenuItem("volume", f"Volume: {sound.volume}%", "select: louder, then back to quiet"),
+            MenuItem("volume", f"Volume: {sound.volume}%", "SELECT: louder, then back to quiet"),
             voice,
         ]
 

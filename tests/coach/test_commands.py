@@ -218,12 +218,13 @@ def test_next_and_previous_turn_the_progress_charts_and_back_goes_home():
 def test_every_hint_names_a_button_and_a_press_that_exists():
     import re
 
-    from appliance.coach.render import BUTTONS
+    from appliance.coach.render import BUTTONS, CALIBRATE_BUTTONS
     from appliance.controls import BUTTON_ACTIONS
+    from appliance.ui.profile_panel import CHOICE_BUTTONS, EDITOR_BUTTONS
     from appliance.ui.settings_panel import BUTTONS as SETTINGS
 
     segment = re.compile(r"^(hold )?(NEXT|SELECT|BACK|BREAK): [a-z ]+( \(hold: [a-z ]+\))?$")
-    for hint in [*BUTTONS.values(), SETTINGS]:
+    for hint in [*BUTTONS.values(), *CALIBRATE_BUTTONS.values(), SETTINGS, CHOICE_BUTTONS, EDITOR_BUTTONS]:
         for part in hint.split(" · "):
             found = segment.match(part)
             assert found, f"{part!r} in {hint!r} does not say which button to press"

@@ -170,7 +170,7 @@ VIEWS = {
         screen=Screen.CALIBRATE,
         title="Your resting face",
         calibration=CalibrationView("refused", "You moved: hold still, head and face, for the whole 5 seconds."),
-        buttons="select: try again · next: later · back: home",
+        buttons="SELECT: try again · NEXT: later · BACK: home",
     ),
 }
 
@@ -189,5 +189,5 @@ WORDS = {
         "this week 70 min",
         "brow raise 0.52 rising",
     ],
-    Screen.CALIBRATE: ["Your resting face", "You moved: hold still", "select: try again"],
+    Screen.CALIBRATE: ["Your resting face", "You moved: hold still", "SELECT: try again"],
 }
