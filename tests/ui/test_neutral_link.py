@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from ui_helpers import settle
+from ui_helpers import IdleVision, settle
 
 from appliance.coach.coach import Coach
 from appliance.coach.events import NeutralCalibrated
@@ -87,9 +87,7 @@ def test_a_neutral_the_pipeline_refuses_never_keeps_vision_from_starting(monkeyp
     link.stop()
 
 
-class RecordingVision:
-    name = "fake"
-
+class RecordingVision(IdleVision):
     def __init__(self) -> None:
         self.neutrals: list[dict] = []
         self.appearances: list[dict | None] = []
@@ -98,18 +96,6 @@ class RecordingVision:
         assert threading.current_thread() is threading.main_thread()
         self.neutrals.append(dict(geometry))
         self.appearances.append(appearance)
-
-    def start(self, publish, on_error) -> None:
-        pass
-
-    def problem(self) -> str:
-        return ""
-
-    def latest_gray(self):
-        return None
-
-    def stop(self) -> None:
-        pass
 
 
 class FakeHistory:

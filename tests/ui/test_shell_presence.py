@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from gpiozero.pins.mock import MockFactory
 from test_shell import SpyCoach, pin
-from ui_helpers import settle, wait_until
+from ui_helpers import IdleVision, settle, wait_until
 
 from appliance.coach.coach import AWAY
 from appliance.config import Config, PresenceSettings
@@ -16,29 +16,15 @@ from appliance.messages import Command, Observation
 from appliance.ui.shell import ASLEEP_FPS
 
 
-class SlowableVision:
+class SlowableVision(IdleVision):
     """Publishes what the test hands it; remembers the rate the shell asks for."""
-
-    name = "fake"
 
     def __init__(self) -> None:
         self.rates: list[float | None] = []
         self.publish = None
 
-    def start(self, publish, on_error) -> None:
-        self.publish = publish
-
     def set_rate(self, fps) -> None:
         self.rates.append(fps)
-
-    def problem(self) -> str:
-        return ""
-
-    def latest_gray(self):
-        return None
-
-    def stop(self) -> None:
-        pass
 
     def face(self, present: bool, t: float = 0.0) -> None:
         box = (10, 10, 50, 50) if present else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from ui_helpers import settle, wait_until
+from ui_helpers import IdleVision, settle, wait_until
 
 from appliance.coach.coach import Coach
 from appliance.coach.events import NeutralCalibrated, SessionStarted
@@ -18,26 +18,12 @@ from appliance.ui.profile_link import GuestHistory, ProfileLink
 FACE = (("brow_gap", 0.41),)
 
 
-class FakeVision:
-    name = "fake"
-
+class FakeVision(IdleVision):
     def __init__(self) -> None:
         self.neutrals: list[tuple[dict | None, str]] = []
 
     def set_neutral(self, geometry, *, kind="personal", appearance=None) -> None:
         self.neutrals.append((dict(geometry) if geometry is not None else None, kind))
-
-    def start(self, publish, on_error) -> None:
-        pass
-
-    def problem(self) -> str:
-        return ""
-
-    def latest_gray(self):
-        return None
-
-    def stop(self) -> None:
-        pass
 
 
 @pytest.fixture

@@ -24,3 +24,31 @@ def wait_until(condition, timeout: float = 3.0) -> bool:
         if condition():
             return True
     return condition()
+
+
+class IdleVision:
+    """What the shell asks of its vision (``VisionLink``), doing nothing: subclass it to record or publish."""
+
+    name = "fake"
+    is_demo = False
+
+    def start(self, publish, on_error) -> None:
+        self.publish = publish
+
+    def problem(self) -> str:
+        return ""
+
+    def is_healthy(self) -> bool:
+        return True
+
+    def latest_gray(self):
+        return None
+
+    def set_rate(self, fps) -> None:
+        pass
+
+    def set_neutral(self, geometry, *, kind="personal", appearance=None) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
