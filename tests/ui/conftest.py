@@ -1,4 +1,4 @@
-"""One offscreen Kivy window for the UI tests, and a way to let it run for a moment."""
+"""One offscreen Kivy window for the UI tests, and the mirror's root widget in it."""
 
 from __future__ import annotations
 
@@ -23,3 +23,13 @@ def window():
     Window.clearcolor = (0, 0, 0, 1)
     theme.follow(Window)
     return Window
+
+
+@pytest.fixture(scope="module")
+def mirror(window):
+    from appliance.ui.app import MirrorRoot
+
+    root = MirrorRoot()
+    window.add_widget(root)
+    yield root
+    window.remove_widget(root)

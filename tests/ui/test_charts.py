@@ -66,16 +66,6 @@ def test_the_summary_reads_only_the_weeks_shown(tmp_path):
     assert all(minutes >= 5 for _, minutes in progress.week_minutes)
 
 
-@pytest.fixture(scope="module")
-def mirror(window):
-    from appliance.ui.app import MirrorRoot
-
-    root = MirrorRoot()
-    window.add_widget(root)
-    yield root
-    window.remove_widget(root)
-
-
 def shot(tmp_path, name: str) -> np.ndarray:
     """The window as RGB (Kivy numbers the file it writes, so read the one it names)."""
     from kivy.core.window import Window

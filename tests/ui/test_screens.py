@@ -11,16 +11,6 @@ from ui_sample_views import VIEWS, WORDS
 from appliance.coach.view import Screen
 
 
-@pytest.fixture(scope="module")
-def mirror(window):
-    from appliance.ui.app import MirrorRoot
-
-    root = MirrorRoot()
-    window.add_widget(root)
-    yield root
-    window.remove_widget(root)
-
-
 def label_texts(widget) -> list[str]:
     from kivy.uix.label import Label
 

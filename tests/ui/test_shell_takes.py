@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from gpiozero.pins.mock import MockFactory
 from PIL import Image
-from ui_helpers import settle, wait_until
+from ui_helpers import IdleVision, settle, wait_until
 
 from appliance.camera.base import Frame
 from appliance.coach.coach import Coach
@@ -26,29 +26,12 @@ FPS = 30.0
 SIZE = (96, 64)  # the "full-resolution" colour frames of the fake camera (width, height)
 
 
-class FakeCamera:
+class FakeCamera(IdleVision):
     """Stands in for VisionLink: the shell finds its ``ring`` and receives observations by hand."""
-
-    name = "fake"
 
     def __init__(self) -> None:
         self.ring = FrameRing()
         self.frames = 0
-
-    def start(self, publish, on_error) -> None:
-        pass
-
-    def problem(self) -> str:
-        return ""
-
-    def is_healthy(self) -> bool:
-        return True
-
-    def latest_gray(self):
-        return None
-
-    def stop(self) -> None:
-        pass
 
     def frame(self, shell, happiness: float) -> float:
         """One camera frame (its pixels say its number) into the ring, and its reading to the shell."""
