@@ -123,3 +123,17 @@ def test_a_migration_another_process_finished_first_is_not_run_twice(tmp_path, m
     schema.migrate(connection)  # the old code ran V1 again here: "table sessions already exists"
     assert real_version(connection) == schema.LATEST
     connection.close()
+
+
+def test_each_features_range_is_charted_after_the_drills_over_the_charts_weeks(tmp_path):
+    today = date(2026, 11, 21)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.record(SessionStarted(1, "drill:eyebrows_up", "Eyebrows up", 0.0, NOON - 40 * DAY))
+        store.record(feature_attempt(NOON - 40 * DAY, [("brow_raise", 0.2)]))  # before the charts' four weeks
+        store.record(feature_attempt(NOON - 3 * DAY, [("brow_raise", 0.42), ("jaw_drop", 0.3)]))
+        store.record(feature_attempt(NOON, [("brow_raise", 0.51)]))
+        series = summarize(store, today).progress_view().series
+    assert [s.label for s in series] == ["eyebrows_up", "brow_raise", "jaw_drop"]  # the drill's scores first
+    brows = series[1]
+    assert brows.title == "Range: brow raise" and brows.unit != "%"  # charted on its own scale, not as a score
+    assert brows.points == (("2026-11-18", 0.42), ("2026-11-21", 0.51))

@@ -168,7 +168,8 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
         for day, title, plan, active, ended, count, mean in rows
     )  # fmt: skip
     first_day = (today - timedelta(days=7 * RANGE_WEEKS - 1)).isoformat()
-    ranges = range_of_motion(store.feature_range(first_day), today)
+    feature_days = store.feature_range(first_day)
+    ranges = range_of_motion(feature_days, today)
     neutral = store.latest_neutral()
     first = today - timedelta(days=CHART_WEEKS * 7 - 1)
     shown = db.execute("SELECT day FROM practice_days WHERE day BETWEEN ? AND ? ORDER BY day",
@@ -177,7 +178,19 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
                           round(seconds_today / 60, 1), trends, recent, ranges,
                           neutral.day if neutral is not None else "", today.isoformat(),
                           tuple(day for (day,) in shown),
-                          week_minutes(store, today), daily_series(store, first, today, titles))  # fmt: skip
+                          week_minutes(store, today),
+                          daily_series(store, first, today, titles) + feature_series(feature_days, first))  # fmt: skip
+
+
+def feature_series(feature_days, first: date) -> tuple[SeriesView, ...]:
+    """Each feature's best amplitude per day from ``first`` on, as line charts after the drills' (in
+    FEATURES order): the range of motion rising over the weeks.  ``feature_days`` is (day, feature, best)."""
+    points: dict[str, list[tuple[str, float]]] = {}
+    for day, feature, best in feature_days:
+        if day >= first.isoformat():
+            points.setdefault(feature, []).append((day, round(float(best), 2)))
+    ordered = [name for name in FEATURES if name in points]
+    return tuple(SeriesView(f, f"Range: {feature_title(f)}", tuple(points[f]), unit="amplitude") for f in ordered)
 
 
 def week_minutes(store: HistoryStore, today: date) -> tuple[tuple[str, float], ...]:
