@@ -45,6 +45,9 @@ class KivySink:
     def _sound(self, cue: Cue):
         if cue in self._sounds or cue in self._failed:
             return self._sounds.get(cue)
+        if self._failed:  # no device for one tone is no device for any: Kivy would warn once per file
+            self._failed.add(cue)
+            return None
         path = self._files.get(cue)
         sound = None
         try:
