@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appliance.errors import StorageError
+from appliance.history.store import FILE_NAME as HISTORY_FILE
 from appliance.paths import data_dir
+from appliance.preferences import FILE_NAME as PREFERENCES_FILE
 
 log = logging.getLogger(__name__)
 INDEX_FILE = "profiles.json"
 FOLDER = "profiles"
-HISTORY_FILE = "history.sqlite3"  # the history store's own file name
-PREFERENCES_FILE = "preferences.json"
 MOST = 6
 NAME_LENGTH = 12
 GUEST = "guest"

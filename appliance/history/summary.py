@@ -142,7 +142,6 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
     db = store.connection
     current, best = stored_streaks(db, today)
     (practice_days,) = db.execute("SELECT COUNT(*) FROM practice_days").fetchone()
-    practiced_today = db.execute("SELECT 1 FROM practice_days WHERE day = ?", (today.isoformat(),)).fetchone()
     counts = dict(db.execute("SELECT drill_id, scored FROM drill_totals"))
     recent_scores = store.scores_by_drill(2 * TREND_WINDOW)
     titles = titles or {}
@@ -153,8 +152,6 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
         "SELECT (SELECT COUNT(*) FROM sessions) - COUNT(*) FROM sessions WHERE NOT filled"
     ).fetchone()
     (attempts,) = db.execute("SELECT COUNT(*) FROM attempts").fetchone()
-    (seconds_today,) = db.execute("SELECT COALESCE(SUM(active_s), 0) FROM day_minutes WHERE day = ?",
-                                  (today.isoformat(),)).fetchone()  # fmt: skip
     rows = db.execute(
         "SELECT s.day, s.title, s.plan, s.active_s, s.ended_at,"
         " (SELECT COUNT(*) FROM attempts a WHERE a.session_id = s.id),"
@@ -172,13 +169,12 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
     ranges = range_of_motion(feature_days, today)
     neutral = store.latest_neutral()
     first = today - timedelta(days=CHART_WEEKS * 7 - 1)
-    shown = db.execute("SELECT day FROM practice_days WHERE day BETWEEN ? AND ? ORDER BY day",
-                       (first.isoformat(), today.isoformat())).fetchall()  # fmt: skip
-    return HistorySummary(current, best, practice_days, sessions, attempts, practiced_today is not None,
-                          round(seconds_today / 60, 1), trends, recent, ranges,
-                          neutral.day if neutral is not None else "", today.isoformat(),
-                          tuple(day for (day,) in shown),
-                          week_minutes(store, today),
+    shown = tuple(day for (day,) in db.execute("SELECT day FROM practice_days WHERE day BETWEEN ? AND ? ORDER BY day",
+                                                 (first.isoformat(), today.isoformat())))  # fmt: skip
+    minutes = week_minutes(store, today)  # today is its last day
+    return HistorySummary(current, best, practice_days, sessions, attempts, today.isoformat() in shown[-1:],
+                          minutes[-1][1], trends, recent, ranges,
+                          neutral.day if neutral is not None else "", today.isoformat(), shown, minutes,
                           daily_series(store, first, today, titles) + feature_series(feature_days, first))  # fmt: skip
 
 

@@ -49,11 +49,12 @@ class HistoryLink:
         self.warning = ""  # a damaged file moved aside at opening
         self.failed = ""  # the history could not be opened: nothing is saved
         self.opened = threading.Event()  # set once the store is open (or could not be)
-        self._queue: queue.Queue = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
-        self._thread.start()
         self.neutral: StoredNeutral | None = None  # the personal neutral face, once loaded
         self.when_neutral: Callable[[StoredNeutral], None] | None = None  # main thread, on loading it
+        self._queue: queue.Queue = queue.Queue()
+        # Started last: the thread may post the stored face at once, and must not find these unset.
+        self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
+        self._thread.start()
         self.refresh()
 
     # ------------------------------------------------------------- main thread

@@ -317,9 +317,10 @@ class MirrorShell:
                 log.info("%s", reason)
         self._show(self.coach.tick(self.clock()))
         self._timers = [Clock.schedule_interval(self._tick, 1.0 / TICK_HZ)]
-        if self.history is not None and hasattr(self.history, "when_neutral"):
+        if self.profiles is None and self.history is not None and hasattr(self.history, "when_neutral"):
             # The stored resting face arrives from the history's writer thread, most often before the
-            # first frame; one already loaded is handed over now.
+            # first frame; one already loaded is handed over now.  With profiles, ProfileLink does
+            # this for each person's history as it opens it.
             self.history.when_neutral = self._stored_neutral
             if self.history.latest_neutral() is not None:
                 self._stored_neutral(self.history.latest_neutral())
