@@ -173,6 +173,20 @@ class HistoryLink:
         self.coach.notify(message, NoticeKind.WARNING)
 
 
+def give_neutral_to(history, vision) -> None:
+    """Hand ``history``'s stored resting face to ``vision`` (a VisionLink) now if it is loaded, and
+    whenever the history's writer thread loads it (main thread).  Any history without one: nothing."""
+    if vision is None or history is None or not hasattr(history, "when_neutral"):
+        return
+
+    def give(neutral: StoredNeutral) -> None:
+        vision.set_neutral(neutral.geometry, kind="personal", appearance=neutral.appearance)
+
+    history.when_neutral = give
+    if history.latest_neutral() is not None:
+        give(history.latest_neutral())
+
+
 def open_history(coach, open_store: Callable[[], HistoryStore] = HistoryStore, **options):
     """The history, and a warning to show (a damaged file moved aside, or no history at all).
 

@@ -23,7 +23,7 @@ from appliance.coach.view import ProgressView
 from appliance.errors import ApplianceError
 from appliance.history import HistoryStore
 from appliance.profiles import GUEST, Profile, ProfileRegistry
-from appliance.ui.history_link import HistoryLink, clock_post, open_history
+from appliance.ui.history_link import HistoryLink, clock_post, give_neutral_to, open_history
 
 log = logging.getLogger(__name__)
 GUEST_MESSAGE = "Practising as a guest: nothing is kept."
@@ -113,10 +113,7 @@ class ProfileLink:
             self.history, warning = opener(self.coach, partial(HistoryStore, path), post=post)
         if self.vision is not None:  # the population's face until this person's own arrives (if they have one)
             self.vision.set_neutral(None, kind="population")
-        if self.history is not None and hasattr(self.history, "when_neutral"):
-            self.history.when_neutral = self._stored_neutral
-            if self.history.latest_neutral() is not None:
-                self._stored_neutral(self.history.latest_neutral())
+        give_neutral_to(self.history, self.vision)
         if self.takes is not None:
             self.takes.use(self.takes_root(profile))
         self.profile = profile
@@ -133,10 +130,6 @@ class ProfileLink:
             post(lambda: action() if generation == self._generation else None)
 
         return if_still_current
-
-    def _stored_neutral(self, neutral) -> None:  # main thread, from the history link once it has read it
-        if self.vision is not None:
-            self.vision.set_neutral(neutral.geometry, kind="personal", appearance=neutral.appearance)
 
     def switch_to_index(self, index: int) -> str:
         """The person at ``index`` in the home screen's list."""

@@ -34,6 +34,7 @@ from appliance.errors import ApplianceError, ModelError
 from appliance.messages import Command, Observation
 from appliance.systemd_notify import SystemdNotifier
 from appliance.ui.app import MirrorApp
+from appliance.ui.history_link import give_neutral_to
 from appliance.ui.profile_panel import ProfilePanel
 from appliance.ui.settings_panel import SettingsPanel
 from appliance.ui.takes_link import SHOWN_S, open_takes
@@ -317,13 +318,8 @@ class MirrorShell:
                 log.info("%s", reason)
         self._show(self.coach.tick(self.clock()))
         self._timers = [Clock.schedule_interval(self._tick, 1.0 / TICK_HZ)]
-        if self.profiles is None and self.history is not None and hasattr(self.history, "when_neutral"):
-            # The stored resting face arrives from the history's writer thread, most often before the
-            # first frame; one already loaded is handed over now.  With profiles, ProfileLink does
-            # this for each person's history as it opens it.
-            self.history.when_neutral = self._stored_neutral
-            if self.history.latest_neutral() is not None:
-                self._stored_neutral(self.history.latest_neutral())
+        if self.profiles is None:  # (with profiles, ProfileLink does it for each person's history)
+            give_neutral_to(self.history, self.vision)  # the stored resting face, before the first frame
         self._when_drawn(self._ready)
         if self.notifier.watchdog_interval > 0:
             self._timers.append(Clock.schedule_interval(self._liveness, self.notifier.watchdog_interval))
@@ -366,10 +362,6 @@ class MirrorShell:
         elif not self._unhealthy_said:
             self._unhealthy_said = True
             log.error("vision neither delivers frames nor reports why: no watchdog ping, systemd will restart")
-
-    def _stored_neutral(self, neutral) -> None:
-        if self.vision is not None:
-            self.vision.set_neutral(neutral.geometry, kind="personal", appearance=neutral.appearance)
 
     def _check_vision(self, _dt) -> None:
         """Say on the mirror why no observations arrive (a camera being retried), and clear it when they do."""
