@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -15,8 +14,8 @@ from appliance.config import Config, default_path, load_config
 from appliance.display.power import Runner, run_command
 from appliance.doctor import Check
 from appliance.errors import ConfigError
+from appliance.vision.litert import SUMS, expected_checksums, file_sha256
 
-SUMS = "SHA256SUMS"
 MIN_FREE_MB = 100  # the history grows by kilobytes a day; below this the card is nearly full
 SANE_YEAR = 2025  # a Pi without a real-time clock and no network can start in 1970
 
@@ -43,17 +42,13 @@ def check_models(folder: Path, *, load: Callable[[Path], object] | None = None) 
     if not sums.is_file():
         return Check("models", False, f"no {SUMS} beside the models in {folder}; reinstall the appliance")
     problems, names = [], []
-    for line in sums.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        expected, _, name = line.partition("  ")
-        name = name.strip().lstrip("*")
+    for name, expected in expected_checksums(folder).items():
         names.append(name)
         path = folder / name
         if not path.is_file():
             problems.append(f"{name} is missing")
             continue
-        if sha256(path) != expected.strip().lower():
+        if file_sha256(path) != expected:
             problems.append(f"{name} does not match its checksum (damaged or replaced)")
             continue
         try:
@@ -65,14 +60,6 @@ def check_models(folder: Path, *, load: Callable[[Path], object] | None = None) 
     if not names:
         return Check("models", False, f"{sums} lists no models")
     return Check("models", True, f"{len(names)} models in {folder}, checksums match, all load: {', '.join(names)}")
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def check_storage(path: Path, *, min_free_mb: int = MIN_FREE_MB) -> Check:

@@ -91,17 +91,22 @@ def expected_checksums(folder: Path) -> dict[str, str]:
     return sums
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def verify_checksum(path: Path, *, what: str = "model") -> None:
     """A model listed in the SHA256SUMS beside it must match it byte for byte: a flipped bit in a
     model still loads and reads faces wrongly.  A model not listed (your own --model) is not checked."""
     expected = expected_checksums(path.parent).get(path.name)
     if expected is None:
         return
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    if digest.hexdigest() != expected:
+    if file_sha256(path) != expected:
         raise ModelError(
             f"the {what} file {path.name} is damaged: it does not match its checksum in {path.parent / SUMS}",
             hint=f"reinstall the appliance to restore {path.name}; if you replaced it on purpose, "
