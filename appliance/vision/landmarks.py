@@ -46,6 +46,17 @@ RIGHT_EYE_OUTER, RIGHT_EYE_INNER, LEFT_EYE_INNER, LEFT_EYE_OUTER = 33, 133, 362,
 NOSE_TIP, MOUTH_CENTER, RIGHT_CHEEK, LEFT_CHEEK = 1, 13, 234, 454
 
 
+def eye_frame(points: np.ndarray) -> tuple[float, float, float, np.ndarray, np.ndarray]:
+    """The eye line's angle (its cosine and sine) and each point's position along it (u) and across
+    it (v): the frame both the next region of interest and the detector-like box are measured in."""
+    dx, dy = points[LEFT_EYE_OUTER, :2] - points[RIGHT_EYE_OUTER, :2]
+    angle = math.atan2(float(dy), float(dx))
+    cos_a, sin_a = math.cos(angle), math.sin(angle)
+    u = points[:, 0] * cos_a + points[:, 1] * sin_a  # along the eye line
+    v = -points[:, 0] * sin_a + points[:, 1] * cos_a  # across it
+    return angle, cos_a, sin_a, u, v
+
+
 @dataclass(frozen=True)
 class Roi:
     """A rotated square in frame pixels: ``angle`` (radians) is the frame direction that becomes
@@ -64,11 +75,7 @@ class Roi:
     @classmethod
     def from_landmarks(cls, points: np.ndarray, *, scale: float = ROI_SCALE) -> Roi:
         """The square around the points' extent measured along and across their eye line."""
-        dx, dy = points[LEFT_EYE_OUTER, :2] - points[RIGHT_EYE_OUTER, :2]
-        angle = math.atan2(float(dy), float(dx))
-        cos_a, sin_a = math.cos(angle), math.sin(angle)
-        u = points[:, 0] * cos_a + points[:, 1] * sin_a  # along the eye line
-        v = -points[:, 0] * sin_a + points[:, 1] * cos_a  # across it
+        angle, cos_a, sin_a, u, v = eye_frame(points)
         mid_u, mid_v = (u.min() + u.max()) / 2, (v.min() + v.max()) / 2
         center = (mid_u * cos_a - mid_v * sin_a, mid_u * sin_a + mid_v * cos_a)
         side = scale * max(float(u.max() - u.min()), float(v.max() - v.min()))
@@ -151,11 +158,7 @@ class Mesh:
         """A detector-like Face from the mesh: BlazeFace's box as the detector would give it
         (measured, see BOX_PER_EXTENT), the eyes' centres and four more keypoints."""
         pts = self.points
-        dx, dy = pts[LEFT_EYE_OUTER, :2] - pts[RIGHT_EYE_OUTER, :2]
-        angle = math.atan2(float(dy), float(dx))
-        cos_a, sin_a = math.cos(angle), math.sin(angle)
-        u = pts[:, 0] * cos_a + pts[:, 1] * sin_a
-        v = -pts[:, 0] * sin_a + pts[:, 1] * cos_a
+        angle, cos_a, sin_a, u, v = eye_frame(pts)
         extent = float(u.max() - u.min())
         mid_u = (u.max() + u.min()) / 2
         mid_v = (v.max() + v.min()) / 2 + BOX_SHIFT_DOWN * extent
