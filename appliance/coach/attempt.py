@@ -90,8 +90,9 @@ class Attempt:
         self.last_observation = observation
         self.motion.observe(observation, self.elapsed_s)
         self.unreadable = self.target.unreadable(observation)
-        value = self.target.match(observation, self.settings.full_match_at)
-        self.reading = self.target.reading(observation) if value is not None else None
+        reading = self.target.reading(observation)
+        value = self.target.match(observation, self.settings.full_match_at, reading)
+        self.reading = reading if value is not None else None
         if value is None:
             self.smoothed = {}
             return  # no face, or nothing to judge it by: the hold pauses where it is

@@ -105,10 +105,10 @@ class FeatureTarget:
         amplitude = float(features.get(main, 0.0)) if main else 0.0
         return FeatureReading(main, amplitude, full_at, reached, isolated, pose_fit, missing, loud, pose_off)
 
-    def match(self, observation: Observation, full_at: float) -> float | None:
+    def match(self, observation: Observation, full_at: float, reading: FeatureReading | None = None) -> float | None:
         if not observation.has_face:
             return None
-        reading = self.reading(observation)
+        reading = reading if reading is not None else self.reading(observation)
         blend = self.expression.match(observation, full_at) if self.expression is not None else None
         if reading is None:  # no landmarks: a look still has its expression; a feature drill cannot judge
             return blend if self.kind == "look" else None

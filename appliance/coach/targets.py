@@ -27,8 +27,9 @@ class Target(Protocol):
 
     def as_data(self) -> dict: ...  # the catalogue entry it was read from (normalised)
 
-    def match(self, observation: Observation, full_at: float) -> float | None:
-        """0-100, or None when this target cannot judge the observation (no face)."""
+    def match(self, observation: Observation, full_at: float, reading: FeatureReading | None = None) -> float | None:
+        """0-100, or None when this target cannot judge the observation (no face).  ``reading``: this
+        observation's ``reading()`` when the caller has it already (it is not worked out again)."""
 
     def reading(self, observation: Observation) -> FeatureReading | None:
         """The features behind the match (None for a target that does not read them)."""
@@ -76,7 +77,7 @@ class MixtureTarget:
     def as_data(self) -> dict:
         return {"type": "mixture", "weights": {label: round(weight, 4) for label, weight in self.weights}}
 
-    def match(self, observation: Observation, full_at: float) -> float | None:
+    def match(self, observation: Observation, full_at: float, reading: FeatureReading | None = None) -> float | None:
         if not observation.has_face or not observation.smoothed:
             return None
         overlap = sum(min(float(observation.smoothed.get(label, 0.0)), weight) for label, weight in self.weights)
