@@ -50,10 +50,9 @@ def split_readings(
 ) -> SplitReadings:
     """The model's outputs (and, with ``with_features``, the crop features) on one FER+ split."""
     split = load_split(name, data_path)
-    appearance = _cached(cache, f"appearance_{name}", lambda: appearance_probabilities(split.images, model_path))
-    if len(appearance) != len(split):
-        appearance = appearance_probabilities(split.images, model_path)
-    features = _cached(cache, f"features_{name}", lambda: crop_features(split.images)) if with_features else None
+    rows = len(split)
+    appearance = _cached(cache, f"appearance_{name}", lambda: appearance_probabilities(split.images, model_path), rows)
+    features = _cached(cache, f"features_{name}", lambda: crop_features(split.images), rows) if with_features else None
     return SplitReadings(split.labels, appearance, features)
 
 
@@ -106,12 +105,16 @@ class FaceReader:
         return features_from(face.geometry, None if neutral is None else neutral.geometry)
 
 
-def _cached(cache: Path | None, key: str, compute) -> np.ndarray:
+def _cached(cache: Path | None, key: str, compute, rows: int) -> np.ndarray:
+    """``compute()``'s ``rows`` rows, kept in ``cache``; a cached file of another length (another data
+    set's) is computed again and replaced, so the next run does not pay for it again."""
     if cache is None:
         return compute()
     path = Path(cache) / f"{key}.npy"
     if path.is_file():
-        return np.load(path)
+        value = np.load(path)
+        if len(value) == rows:
+            return value
     value = compute()
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, value)
