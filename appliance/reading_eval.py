@@ -136,23 +136,29 @@ class LondonPerson:
     smile_features: dict  # the smile's features against the same person's neutral photo
 
 
+def london_rows(folder: Path) -> list[dict]:
+    """From ``folder/labels.csv`` (the caller checks it is there): one dict per person with both photos,
+    subject, gender, ethnicity and the paths "neutral" and "happiness", in subject order."""
+    people: dict[str, dict] = {}
+    with (folder / "labels.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            person = people.setdefault(
+                row["subject"], {"subject": row["subject"], "gender": row["gender"], "ethnicity": row["ethnicity"]}
+            )
+            person[row["label"]] = folder / row["file"]
+    return [people[s] for s in sorted(people) if "neutral" in people[s] and "happiness" in people[s]]
+
+
 def london_people(folder: Path | str = LONDON_DIR, *, model_path=DEFAULT_MODEL, log=None) -> list[LondonPerson]:
     """Each person's two photos through detection, alignment, the expression model and landmarks."""
     folder = Path(folder)
     labels = folder / "labels.csv"
     if not labels.is_file():
         raise ApplianceError(f"no London set at {folder} (labels.csv missing)", hint="pass --london with its folder")
-    rows: dict[str, dict] = {}
-    with labels.open(newline="") as handle:
-        for row in csv.DictReader(handle):
-            rows.setdefault(row["subject"], {"gender": row["gender"], "ethnicity": row["ethnicity"]})[row["label"]] = (
-                folder / row["file"]
-            )
     reader = FaceReader(model_path)
     people = []
-    for subject, row in sorted(rows.items()):
-        if "neutral" not in row or "happiness" not in row:
-            continue
+    for row in london_rows(folder):
+        subject = row["subject"]
         neutral, smile = reader.read(row["neutral"]), reader.read(row["happiness"])
         if neutral is None or smile is None:
             if log:

@@ -12,7 +12,6 @@ landmarks are found counts as a missed smile.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -20,11 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import ApplianceError
-from appliance.paths import PROJECT_DIR
+from appliance.reading_eval import LONDON_DIR, MIN_GROUP, london_rows
 from appliance.vision.features import FEATURES, SMILE_THRESHOLD, features_from
 
-DEFAULT_LONDON = PROJECT_DIR.parent / "shared" / "datasets" / "london"
-MIN_GROUP = 9  # the target applies to groups of at least this many people
 GROUP_TARGET, OVERALL_TARGET = 0.90, 0.95
 
 
@@ -32,7 +29,7 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "eval-features", help="smile feature on the London set, each smile against the same person's neutral"
     )
-    parser.add_argument("--data", default=str(DEFAULT_LONDON), help="the london folder (labels.csv, images/)")
+    parser.add_argument("--data", default=str(LONDON_DIR), help="the london folder (labels.csv, images/)")
     parser.add_argument("--threshold", type=float, default=SMILE_THRESHOLD, help=argparse_threshold_help())
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.set_defaults(func=run)
@@ -50,14 +47,7 @@ def read_people(folder: Path) -> list[dict]:
             f"the London set is not at {folder} (no labels.csv)",
             hint="pass --data with the path of shared/datasets/london",
         )
-    people: dict[str, dict] = {}
-    with labels.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            person = people.setdefault(
-                row["subject"], {"subject": row["subject"], "gender": row["gender"], "ethnicity": row["ethnicity"]}
-            )
-            person[row["label"]] = folder / row["file"]
-    return [p for p in people.values() if "neutral" in p and "happiness" in p]
+    return london_rows(folder)
 
 
 def summarise(rows: list[dict], threshold: float) -> dict:
