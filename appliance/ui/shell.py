@@ -72,10 +72,8 @@ class MirrorShell:
         """``power(overlay) -> (backend, reasons)`` picks how the monitor is switched off (on a thread);
         ``takes_root``: where best takes go (default: the data directory's takes/); ``profiles`` (a
         ProfileLink): who practises; then ``history`` follows the person chosen."""
-        self.config, self.coach, self.vision, self.history = config, coach, vision, history
+        self.config, self.coach, self.vision, self._history = config, coach, vision, history
         self.profiles = profiles
-        if profiles is not None:
-            self.history = profiles.history
         self.clock = clock
         self.notifier = notifier or SystemdNotifier.from_environment()
         self.is_ready = False  # the first screen has been drawn (and systemd told)
@@ -118,6 +116,11 @@ class MirrorShell:
             self.takes.when_deleted = lambda count: self._post(lambda: self._takes_deleted(count))
         if self.takes_link is not None:
             self.listeners.append(self.takes_link.view)
+
+    @property
+    def history(self):
+        """Where the coach's events go: the person practising's history (it follows a profile switch)."""
+        return self.profiles.history if self.profiles is not None else self._history
 
     # ------------------------------------------------------------- any thread
     def post_command(self, command: Command) -> None:
@@ -174,7 +177,6 @@ class MirrorShell:
         except ApplianceError as error:  # e.g. the list of people could not be saved: say so, go on
             warning = str(error)
             log.error("%s", error.describe())
-        self.history = self.profiles.history
         if warning:
             self.coach.notify(warning, NoticeKind.WARNING)
         self._show(self.coach.tick(self.clock()))
@@ -236,8 +238,6 @@ class MirrorShell:
 
     def _settings_command(self, command: Command) -> None:
         outcome = self.panel.handle(command)
-        if outcome == "people":  # a person added, renamed or removed: the history may be another's now
-            self.history = self.profiles.history
         if outcome == "preview" and self.app.mirror is not None:
             self.app.mirror.set_preview(self.panel.preview)
         if outcome == "delete_takes":
