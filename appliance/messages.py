@@ -31,8 +31,9 @@ class Observation:
     ``probabilities`` and ``smoothed`` are the mirror's reading of the expression (the
     appearance model fused with the face's geometry where landmarks are known);
     ``appearance`` is the expression model's own output for this frame.  ``geometry`` holds
-    the raw measurements the features come from (size-normalised, pose-compensated; keys are
-    the vision package's business, opaque to the coach): a personal neutral face is a median
+    the measurements the features come from (size-normalised, pose-compensated, each the median
+    over the last quarter second of frames; keys are the vision package's business, opaque to
+    the coach): a personal neutral face is a median
     of these.  ``features`` are the named movements of ``appliance.vision.features.FEATURES``,
     each 0 (the neutral face) to 1 (a strong, deliberate movement), relative to the neutral
     named by ``neutral`` ("personal" or "population"; "" when no landmarks were read).
@@ -49,7 +50,7 @@ class Observation:
     appearance: Mapping[str, float] = field(default_factory=dict)  # the expression model alone, by label
     landmarks: Any = field(default=None, compare=False, repr=False)  # (N, 3) float32 x, y, z in frame pixels
     pose: Mapping[str, float] = field(default_factory=dict)  # yaw, pitch, roll in degrees
-    geometry: Mapping[str, float] = field(default_factory=dict)  # raw measurements behind the features
+    geometry: Mapping[str, float] = field(default_factory=dict)  # the measurements behind the features
     features: Mapping[str, float] = field(default_factory=dict)  # by FEATURES name, 0-1 from the neutral
     neutral: str = ""  # what the features are relative to: "personal", "population", or "" (none)
 

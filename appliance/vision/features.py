@@ -199,6 +199,9 @@ def movements(
     dropped jaw does not do), plus ``smile_out`` times its outward movement and ``smile_lift``
     times its lift against the eye line (weights: the linear discriminant between FER+ subtle
     smiles and neutral faces); ``asymmetry`` is the two corners' difference in that measure.
+    ``brow_lower`` (the corrugator's work) is the brows down plus half the inner ends' approach;
+    raised brows do not cancel that approach, so fear's brows (raised *and* drawn together) show
+    it while surprise's (raised, not drawn together) do not.
     A stretch is the outward movement not explained by a lift; the corners going down are
     measured against the lips' centre line, so a dropped jaw does not count.  ``lip_press`` is
     the lips thinning beyond what widening the mouth explains (red-lip area kept: a mouth 10%
@@ -221,7 +224,7 @@ def movements(
     neutral_lips = float(neutral["upper_lip"]) + float(neutral["lower_lip"])
     return {
         "brow_raise": brow,
-        "brow_lower": -brow - d["brow_gap"] / 2,
+        "brow_lower": max(-brow, 0.0) - d["brow_gap"] / 2,
         "eye_widen": eyes,
         "eye_narrow": -eyes,
         "nose_wrinkle": -(d["nose_r"] + d["nose_l"]) / 2 - w["nose_per_lift"] * (lift_r + lift_l) / 2,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,30 @@ BOX_SHIFT_DOWN = 0.038
 # Mesh indices (the person's right is the image's left when they face the camera).
 RIGHT_EYE_OUTER, RIGHT_EYE_INNER, LEFT_EYE_INNER, LEFT_EYE_OUTER = 33, 133, 362, 263
 NOSE_TIP, MOUTH_CENTER, RIGHT_CHEEK, LEFT_CHEEK = 1, 13, 234, 454
+
+
+# The framings a photo is read from besides its own (read_still): (shift along the eye line,
+# shift across it, both in shares of the ROI's side; scale; turn in radians).  Small enough that
+# every one is a framing tracking could give (frame-to-frame ROIs differ by about this much).
+STILL_VIEWS = (
+    (0.0, 0.0, 1.0, 0.0),
+    (0.02, 0.02, 0.96, 0.05),
+    (-0.02, -0.02, 1.04, -0.05),
+    (0.02, -0.02, 1.04, 0.0),
+    (-0.02, 0.02, 0.96, 0.0),
+)
+
+
+@lru_cache(maxsize=1)
+def mirror_partners() -> np.ndarray:
+    """For each mesh point, the point at its mirror position (the person's right eye's outer corner
+    for the left's, a point on the midline for itself): the nearest point of the canonical face
+    flipped left to right.  On the shipped face model this pairing is its own inverse."""
+    from appliance.vision.features import CANONICAL
+
+    flipped = CANONICAL * np.array([-1.0, 1.0, 1.0])
+    distances = ((flipped[:, None, :] - CANONICAL[None, :, :]) ** 2).sum(axis=-1)
+    return distances.argmin(axis=1)
 
 
 def eye_frame(points: np.ndarray) -> tuple[float, float, float, np.ndarray, np.ndarray]:
@@ -80,6 +105,14 @@ class Roi:
         center = (mid_u * cos_a - mid_v * sin_a, mid_u * sin_a + mid_v * cos_a)
         side = scale * max(float(u.max() - u.min()), float(v.max() - v.min()))
         return cls((float(center[0]), float(center[1])), side, angle)
+
+    def moved(self, *, shift_u: float = 0.0, shift_v: float = 0.0, scale: float = 1.0, turn: float = 0.0) -> Roi:
+        """This ROI shifted along and across its own axes (in shares of its side), scaled and
+        turned by ``turn`` radians."""
+        cos_a, sin_a = math.cos(self.angle), math.sin(self.angle)
+        du, dv = shift_u * self.side, shift_v * self.side
+        center = (self.center[0] + du * cos_a - dv * sin_a, self.center[1] + du * sin_a + dv * cos_a)
+        return Roi(center, self.side * scale, self.angle + turn)
 
     def affine(self, size: int = INPUT_SIZE) -> np.ndarray:
         """(2, 3) matrix taking crop pixels (x, y, 1) to frame pixels."""
@@ -218,14 +251,43 @@ class FaceMesh:
         points, presence = self.run(crop_roi(image, roi))
         return Mesh(roi.to_frame(points), presence, roi)
 
-    def read_still(self, image: np.ndarray, face: Face) -> Mesh:
-        """A photo: the ROI from the detection, then once more from those landmarks (a tighter,
-        levelled ROI), as two frames of tracking would."""
+    def read_mirrored(self, image: np.ndarray, roi: Roi) -> Mesh:
+        """The mesh read from the ROI's crop flipped left to right, then flipped back (each point
+        takes its mirror partner's reading, ``mirror_partners``): the model's errors on a face and on
+        its mirror image are not the same, so the two readings together cancel part of them."""
+        crop = crop_roi(image, roi)
+        points, presence = self.run(np.ascontiguousarray(crop[:, ::-1]))
+        points = points[mirror_partners()]
+        points[:, 0] = INPUT_SIZE - points[:, 0]  # the crop's pixels span [0, 192): x -> 192 - x
+        return Mesh(roi.to_frame(points), presence, roi)
+
+    def read_still(self, image: np.ndarray, face: Face, *, views: int = len(STILL_VIEWS)) -> Mesh:
+        """A photo: the ROI from the detection, then from those landmarks (a tighter, levelled ROI,
+        as two frames of tracking would), then ``views`` slightly moved copies of that ROI, each read
+        as it is and mirrored; the per-coordinate median of those readings.
+
+        Why: one reading is off by about half a pixel of the 192-pixel input (mostly at the mouth
+        corners, where a subtle smile moves by one), and a live mirror evens that out over frames
+        (``GeometrySmoother``).  A photo has one frame, so it is read from several framings instead.
+        ``views=0`` gives the single second reading."""
         first = self.read(image, Roi.from_face(face))
         if first.presence < MIN_PRESENCE:
             return first
-        second = self.read(image, Roi.from_landmarks(first.points))
-        return second if second.presence >= MIN_PRESENCE else first
+        roi = Roi.from_landmarks(first.points)
+        second = self.read(image, roi)
+        if second.presence < MIN_PRESENCE:
+            return first
+        if views <= 0:
+            return second
+        readings = [second]
+        for shift_u, shift_v, scale, turn in STILL_VIEWS[:views]:
+            moved = roi.moved(shift_u=shift_u, shift_v=shift_v, scale=scale, turn=turn)
+            if moved != roi:
+                readings.append(self.read(image, moved))
+            readings.append(self.read_mirrored(image, moved))
+        kept = [r for r in readings if r.presence >= MIN_PRESENCE]
+        points = np.median(np.stack([r.points for r in kept]), axis=0).astype(np.float32)
+        return Mesh(points, float(np.median([r.presence for r in kept])), roi)
 
     def read_crop(self, image: np.ndarray) -> Mesh:
         """A photo that is already a face crop (framed like FER's, brows to chin): the ROI is its

@@ -29,7 +29,7 @@ from appliance.vision.faces import DEFAULT_DETECTOR, Face, FaceDetector
 from appliance.vision.features import features_from, is_geometry, measure
 from appliance.vision.landmarks import DEFAULT_LANDMARK_MODEL, MAX_OUTSIDE, MIN_PRESENCE, FaceMesh, Mesh, Roi
 from appliance.vision.reading import fused
-from appliance.vision.smoothing import TIME_CONSTANT, ProbabilitySmoother
+from appliance.vision.smoothing import TIME_CONSTANT, GeometrySmoother, ProbabilitySmoother
 from appliance.vision.tracking import FaceTracker
 
 SEARCH_PERIOD = 0.25
@@ -88,6 +88,7 @@ class VisionPipeline:
         self.mesh = FaceMesh(landmark_path, num_threads=num_threads) if landmarks else None
         self.tracker = FaceTracker()
         self.smoother = ProbabilitySmoother(time_constant=time_constant)
+        self.geometry_smoother = GeometrySmoother()
         self.last_faces: list = []  # every face the detector found in its last run, or the followed one
         self.counters = dict.fromkeys(("frames", "detector_runs", "tracked", "lost"), 0)
         self._roi: Roi | None = None  # where the landmarks say the face will be next: tracking
@@ -137,10 +138,12 @@ class VisionPipeline:
         located = time.perf_counter()
         if face is None:
             self.smoother.reset()
+            self.geometry_smoother.reset()
             latency["total"] = (located - start) * 1000
             return Observation(timestamp=frame.timestamp, latency_ms=latency, frame_size=(width, height))
         if self.tracker.changed:
             self.smoother.reset()
+            self.geometry_smoother.reset()
         crop = align_face(gray, face)
         aligned = time.perf_counter()
         raw = self.classifier.probability_vector(crop)
@@ -149,6 +152,7 @@ class VisionPipeline:
         if mesh is not None:
             neutral, kind, resting = self._neutral
             geometry, pose = measure(mesh.points)
+            geometry = self.geometry_smoother.update(geometry, frame.timestamp)
             measured = dict(
                 landmarks=mesh.points,
                 pose=pose,
@@ -222,6 +226,7 @@ class VisionPipeline:
         """Forget the followed face and its history (a new session, a restarted source)."""
         self.tracker.reset()
         self.smoother.reset()
+        self.geometry_smoother.reset()
         self._roi = self._search = None
 
 

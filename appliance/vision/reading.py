@@ -105,34 +105,60 @@ PROTOTYPES: dict[str, Prototype] = {
 # face by its own shape (asymmetry fills contempt's whole range and the mouth corners sadness's:
 # 1.0, never evidence).
 # "personal": faces against themselves photographed again (the fixture photos, each face brought
-# to 120-240 pixels as at the mirror's camera, then shifted, scaled, tilted and noised a little):
-# the landmarks' own jitter, mostly at the mouth corners.  From reading_fit.
+# to 120-240 pixels as at the mirror's camera, then shifted, scaled, tilted and noised a little;
+# each read as a still photo is, from several framings): the landmarks' own jitter, mostly at the
+# mouth corners.  From reading_fit.
 REST = {
     "population": {
         "happiness": 0.201,
-        "surprise": 0.209,
+        "surprise": 0.204,
         "sadness": 1.0,
-        "anger": 0.309,
-        "disgust": 0.672,
-        "fear": 0.086,
+        "anger": 0.318,
+        "disgust": 0.676,
+        "fear": 0.092,
         "contempt": 1.0,
     },
     "personal": {
-        "happiness": 0.058,
-        "surprise": 0.121,
-        "sadness": 0.368,
-        "anger": 0.163,
-        "disgust": 0.148,
-        "fear": 0.041,
-        "contempt": 0.35,
+        "happiness": 0.036,
+        "surprise": 0.135,
+        "sadness": 0.386,
+        "anger": 0.159,
+        "disgust": 0.1,
+        "fear": 0.039,
+        "contempt": 0.301,
     },
 }
 
-# Log-evidence per unit of prototype strength beyond rest, by expression: the largest common gain
-# that keeps PublicTest accuracy and balanced accuracy within 0.01 of the reading without
-# geometry (reading_fit).  A full fear prototype against a personal neutral adds 2.5 * 0.96 = 2.4
-# to fear's log-probability, about 11 times the odds.
+# Log-evidence per unit of prototype strength beyond rest, by expression, against the population
+# neutral: the largest common gain that keeps PublicTest accuracy and balanced accuracy within
+# 0.01 of the reading without geometry (reading_fit).  Against a personal neutral they are
+# multiplied by how much narrower its rest zones are (``personal_gains``).
 GAINS = dict.fromkeys(("happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt"), 2.5)
+
+
+def personal_gains(gains: Mapping[str, float] = GAINS, rest: Mapping[str, Mapping[str, float]] = REST) -> dict:
+    """The gains against a person's own neutral face: ``gains`` times how many times narrower the
+    rest zone is there (the median over the prototypes whose population rest zone is not the
+    whole range), so a prototype's strength counts the same per rest zone's width of excess.
+
+    Why: PublicTest (web photos, strangers against the average face) can only say how much weight
+    geometry can have without harm when a resting face already departs a lot from the neutral it
+    is read against.  Against one's own resting face the jitter is several times smaller, and the
+    same movement is that much stronger evidence; one common factor, not one per prototype, so a
+    prototype whose rest zone is narrow by chance is not made to shout.
+    """
+    population, personal = rest.get("population", {}), rest.get("personal", {})
+    ratios = [
+        population[label] / personal[label]
+        for label in PROTOTYPES
+        if 0 < population.get(label, 1.0) < 1.0 and personal.get(label, 0.0) > 0
+    ]
+    factor = max(1.0, float(np.median(ratios))) if ratios else 1.0
+    return {label: round(float(gain) * factor, 3) for label, gain in gains.items()}
+
+
+GAINS_BY_NEUTRAL = {"population": GAINS, "personal": personal_gains()}
+"""The gains by what the features are relative to (``geometry_evidence``)."""
 
 
 def on_own_evidence(probabilities, prior=TRAINING_PRIOR, power: float = PRIOR_POWER) -> np.ndarray:
@@ -169,14 +195,17 @@ def beyond_rest(strengths: np.ndarray, neutral: str = "population") -> np.ndarra
 
 
 def geometry_evidence(
-    features: Mapping[str, float] | None, neutral: str = "population", gains: Mapping[str, float] = GAINS
+    features: Mapping[str, float] | None, neutral: str = "population", gains: Mapping[str, float] | None = None
 ) -> np.ndarray:
     """Log-evidence for each expression (EXPRESSIONS order) from the prototypes; zeros without features.
 
     ``neutral`` says what the features are relative to ("personal" or "population"): against a
     stranger's average face, a resting face already shows much more (its own shape), so less of
-    a prototype counts as movement.
+    a prototype counts as movement, and each unit of it counts for less (``GAINS_BY_NEUTRAL``,
+    unless ``gains`` are given).
     """
+    if gains is None:
+        gains = GAINS_BY_NEUTRAL.get(neutral, GAINS)
     return beyond_rest(prototype_strengths(features), neutral) * gain_vector(gains)
 
 
@@ -205,11 +234,12 @@ def fused(
     resting=None,
     prior=TRAINING_PRIOR,
     power: float = PRIOR_POWER,
-    gains: Mapping[str, float] = GAINS,
+    gains: Mapping[str, float] | None = None,
 ) -> np.ndarray:
     """The mirror's reading (EXPRESSIONS order, sums to 1) from the model's probabilities and the
     features relative to a ``neutral`` face ("personal" or "population").  ``resting``, the model's
     output on the person's own neutral face when it is known, makes the appearance personal too.
+    ``gains`` default to the neutral's own (``GAINS_BY_NEUTRAL``).
 
     Without features (no landmarks) it is the appearance judged on its own evidence.
     """

@@ -15,7 +15,8 @@
    balanced accuracy stay within GAIN_TOLERANCE of the reading without geometry.  Web photos
    against the population neutral cannot show what the geometry is for (a person against their
    own resting face, deliberate poses): PublicTest says how much weight it can have without
-   harm, not how much it helps.
+   harm, not how much it helps.  Against a personal neutral they are multiplied by the median
+   ratio of the two rest zones (``reading.personal_gains``, computed from REST, nothing fitted).
 
 PrivateTest is never read here, nor the London set (evaluation only).  It prints the constants
 to paste into ``reading.py``.
@@ -42,6 +43,7 @@ from appliance.vision.reading import (
     REST,
     beyond_rest,
     gain_vector,
+    personal_gains,
     prototype_strengths,
 )
 
@@ -224,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  gain {g}: accuracy {row['accuracy']:.4f}, balanced {row['balanced']:.4f}")
     print("GAINS =", json.dumps(dict.fromkeys(PROTOTYPES, gain)))
     print("current GAINS in reading.py:", GAINS)
+    mine = personal_gains(dict.fromkeys(PROTOTYPES, gain), rest)
+    print("gains against a personal neutral (personal_gains, computed):", mine)
     if args.compare_head:
         train = split_readings("train", args.data, args.cache, with_features=False)
         head = fit_head(np.log(np.maximum(train.appearance, 1e-6)), train.labels, l2=1e-4, steps=300)

@@ -36,3 +36,37 @@ class ProbabilitySmoother:
 
     def reset(self) -> None:
         self._value = None
+
+
+GEOMETRY_WINDOW = 0.25
+"""Seconds of a face's geometry the features are read from (their median), so a single frame's
+landmark jitter (about half a pixel of the mesh's input, as large as a subtle smile's movement)
+does not count as movement.  The same quarter second as TIME_CONSTANT: a held expression is
+read within half a second either way."""
+
+
+class GeometrySmoother:
+    """The per-measurement median of a face's geometry dicts over the last ``window`` seconds
+    (at least the newest); ``reset()`` when the face changes or is lost."""
+
+    def __init__(self, *, window: float = GEOMETRY_WINDOW) -> None:
+        if window < 0:
+            raise ValueError(f"window must be >= 0, got {window}")
+        self.window = window
+        self._keys: tuple[str, ...] = ()
+        self._recent: list[tuple[float, np.ndarray]] = []
+
+    def update(self, geometry: dict[str, float], timestamp: float) -> dict[str, float]:
+        """The median geometry of the window ending with this one (taken at ``timestamp``, seconds)."""
+        keys = tuple(geometry)
+        if keys != self._keys:  # another kind of geometry: start again
+            self._keys, self._recent = keys, []
+        self._recent = [(t, v) for t, v in self._recent if 0 <= timestamp - t < self.window]
+        self._recent.append((timestamp, np.fromiter(geometry.values(), dtype=np.float64, count=len(keys))))
+        if len(self._recent) == 1:
+            return dict(geometry)
+        middle = np.median(np.stack([v for _, v in self._recent]), axis=0)
+        return dict(zip(keys, middle.tolist(), strict=True))
+
+    def reset(self) -> None:
+        self._recent = []

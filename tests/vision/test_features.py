@@ -86,6 +86,17 @@ def test_a_raised_brow_moves_brow_raise_and_nothing_else():
     assert all(values[name] == pytest.approx(0.0, abs=0.02) for name in FEATURES if name != "brow_raise")
 
 
+def test_brows_raised_and_drawn_together_show_both_raise_and_lower_as_in_fear():
+    inner_r, inner_l = features.RIGHT_BROW_INNER, features.LEFT_BROW_INNER
+    raised = moved(BROWS, dy=-SCALES["brow_raise"] * 0.8)
+    together = moved(
+        inner_r, dx=SCALES["brow_lower"] * 0.4, base=moved(inner_l, dx=-SCALES["brow_lower"] * 0.4, base=raised)
+    )
+    fear, surprise = reading(together), reading(raised)
+    assert fear["brow_raise"] > 0.5 and fear["brow_lower"] == pytest.approx(0.4, abs=0.05)
+    assert surprise["brow_raise"] > 0.5 and surprise["brow_lower"] == 0.0  # raised alone: nothing drawn together
+
+
 @pytest.mark.parametrize(
     ("name", "shape"),
     [

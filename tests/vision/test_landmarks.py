@@ -16,8 +16,10 @@ from appliance.vision.landmarks import (
     MIN_PRESENCE,
     FaceMesh,
     Mesh,
+    STILL_VIEWS,
     Roi,
     crop_roi,
+    mirror_partners,
 )
 from appliance.vision.pipeline import VisionPipeline
 
@@ -108,6 +110,59 @@ def test_the_mesh_lies_on_the_photographed_face(mesh):
     from_mesh = reading.face()
     assert np.abs(from_mesh.keypoints[:2] - face.keypoints[:2]).max() < 0.1 * w
     assert from_mesh.box[2] == pytest.approx(w, rel=0.15)
+
+
+def test_mirror_partners_pair_each_side_with_the_other_and_keep_the_midline():
+    partners = mirror_partners()
+    assert (partners[partners] == np.arange(468)).all()  # its own inverse
+    assert partners[33] == 263 and partners[133] == 362 and partners[61] == 291 and partners[70] == 300
+    assert all(partners[i] == i for i in (0, 1, 13, 14, 17, 152))
+
+
+def test_a_moved_roi_shifts_along_its_own_axes_scales_and_turns():
+    roi = Roi((100.0, 100.0), 200.0, math.pi / 2)  # eye line pointing down the frame
+    moved = roi.moved(shift_u=0.1, scale=1.1, turn=0.05)
+    assert moved.center == pytest.approx((100.0, 120.0))  # 0.1 of the side along the eye line: down
+    assert moved.side == pytest.approx(220.0) and moved.angle == pytest.approx(math.pi / 2 + 0.05)
+    assert roi.moved(shift_v=0.1).center == pytest.approx((80.0, 100.0))  # across it
+
+
+def symmetric_face_in_crop() -> np.ndarray:
+    """A face exactly symmetric about the crop's vertical midline, in crop pixels."""
+    from appliance.vision.features import CANONICAL
+
+    partners = mirror_partners()
+    flipped = CANONICAL[partners] * np.array([-1.0, 1.0, 1.0])
+    face = (CANONICAL + flipped) / 2
+    return (face * np.array([70.0, 70.0, 70.0]) + np.array([96.0, 100.0, 0.0])).astype(np.float32)
+
+
+def test_a_mirrored_reading_cancels_a_left_right_bias_of_the_model(mesh, monkeypatch):
+    # A model that reads every point one input pixel to the right of where it is: the plain
+    # reading is off by +1, the mirrored one by -1, and a still photo's median by neither.
+    truth = symmetric_face_in_crop()
+    monkeypatch.setattr(mesh, "run", lambda crop, **_: (truth + np.array([1.0, 0.0, 0.0], np.float32), 0.99))
+    roi = Roi((96.0, 96.0), 192.0, 0.0)  # crop pixels are frame pixels
+    image = np.zeros((192, 192, 3), np.uint8)
+    assert mesh.read(image, roi).points[:, 0] - truth[:, 0] == pytest.approx(np.ones(468), abs=1e-4)
+    assert mesh.read_mirrored(image, roi).points[:, 0] - truth[:, 0] == pytest.approx(-np.ones(468), abs=1e-4)
+    monkeypatch.setattr(Roi, "from_face", classmethod(lambda cls, face: roi))
+    monkeypatch.setattr(Roi, "from_landmarks", classmethod(lambda cls, points: roi))
+    still = mesh.read_still(image, face_at(96, 96), views=1)  # the levelled ROI, as it is and mirrored
+    np.testing.assert_allclose(still.points, truth, atol=1e-4)
+    assert mesh.read_still(image, face_at(96, 96), views=0).points[0, 0] == pytest.approx(truth[0, 0] + 1)
+
+
+@needs_shared
+def test_a_photo_read_from_several_framings_stays_on_the_face(mesh):
+    pixels = read_image(SHARED / "fixtures" / "photos" / "obama.jpg")
+    (face,) = FaceDetector().detect(pixels)
+    single, several = mesh.read_still(pixels, face, views=0), mesh.read_still(pixels, face)
+    assert len(STILL_VIEWS) >= 3 and several.presence > 0.9
+    # The readings differ by well under a pixel of the mesh's 192-pixel input, but they do differ.
+    pixel = single.roi.side / INPUT_SIZE
+    difference = np.abs(several.points[:, :2] - single.points[:, :2])
+    assert np.median(difference) < 1.0 * pixel and difference.max() > 0.01 * pixel
 
 
 def test_a_blank_frame_has_no_face_in_it(mesh):

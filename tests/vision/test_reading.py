@@ -14,6 +14,7 @@ from appliance.vision.reading import (
     missing_cues,
     on_own_evidence,
     personal_appearance,
+    personal_gains,
 )
 
 UNIFORM = np.full(len(EXPRESSIONS), 1 / len(EXPRESSIONS))
@@ -87,6 +88,21 @@ def test_against_the_population_a_lopsided_mouth_is_not_taken_for_contempt():
     lopsided = face(asymmetry=0.7, smile=0.3)
     assert geometry_evidence(lopsided, "population")[EXPRESSIONS.index("contempt")] == 0
     assert geometry_evidence(lopsided, "personal")[EXPRESSIONS.index("contempt")] > 1
+
+
+def test_against_ones_own_neutral_the_same_excess_counts_by_how_much_narrower_rest_is():
+    rest = {
+        "population": {"happiness": 0.2, "anger": 0.3, "fear": 0.1, "sadness": 1.0},
+        "personal": {"happiness": 0.05, "anger": 0.1, "fear": 0.05, "sadness": 0.4},
+    }
+    # Ratios 4, 3 and 2 (sadness's population zone is the whole range: no ratio): the median, 3,
+    # for every prototype alike.
+    assert personal_gains({"happiness": 2.0, "sadness": 1.0}, rest) == {"happiness": 6.0, "sadness": 3.0}
+    wider = {"population": {"happiness": 0.1}, "personal": {"happiness": 0.2}}
+    assert personal_gains({"happiness": 2.0}, wider) == {"happiness": 2.0}  # never less than the population's
+    happy = EXPRESSIONS.index("happiness")
+    own, stranger = geometry_evidence(face(smile=0.9), "personal"), geometry_evidence(face(smile=0.9), "population")
+    assert own[happy] > stranger[happy] > 0
 
 
 def test_a_movement_within_the_landmarks_jitter_adds_nothing():
