@@ -14,9 +14,9 @@ from appliance.vision.images import read_image
 from appliance.vision.landmarks import (
     INPUT_SIZE,
     MIN_PRESENCE,
+    STILL_VIEWS,
     FaceMesh,
     Mesh,
-    STILL_VIEWS,
     Roi,
     crop_roi,
     mirror_partners,
