@@ -10,7 +10,9 @@ Three steps, all plain numpy and small enough to explain to a user:
    more common at a mirror than a face of contempt.
 2. **Geometry.**  Each expression's facial-action prototype (fear = brows raised *and* drawn
    together + eyes widened + lips stretched; surprise = the same brows and eyes with the jaw
-   dropped and *no* stretch; ...) is scored on the named features of the landmarks, relative to
+   dropped and *no* stretch; anger = brows down with pressed lips, a hard stare or a glare;
+   happiness = both corners up, contempt = one; ...) is scored on the named features of the
+   landmarks, relative to
    a neutral face (the person's own when known, the population's otherwise).  What a prototype's
    strength goes beyond a resting face's (``REST``), times its gain, is log-evidence added to
    the appearance log-probabilities.  Which cue of a prototype is missing (``missing_cues``) or
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from appliance.vision.classifier import EXPRESSIONS
-from appliance.vision.features import FEATURES
+from appliance.vision.features import FEATURES, SCALES
 
 # The prior the shipped expression model's output carries, in EXPRESSIONS order: the crowd's
 # votes on FER+ Training averaged under the training recipe's row sampling (each row drawn with
@@ -55,17 +57,39 @@ CUE_LEVEL = 0.2
 
 FLOOR = 0.02  # a feature at rest still counts a little, so one absent cue weakens, not vetoes
 
+# How much of `smile` one unit of `asymmetry` accounts for: smile is the corners' mean movement over
+# its scale, asymmetry their difference over its own, so the lesser corner's movement in smile
+# units is smile - ASYMMETRY_IN_SMILE * asymmetry.
+ASYMMETRY_IN_SMILE = SCALES["asymmetry"] / (2 * SCALES["smile"]) if SCALES else 0.0
+
+
+def both_corners(features: Mapping[str, float]) -> float:
+    """The smile both mouth corners share (the lesser corner's lift, in smile units, 0-1).
+
+    Happiness smiles with both corners, a little unevenly (FACS AU12 on both sides); contempt
+    pulls one (AU12/14 on one side).  ``asymmetry`` alone cannot tell them apart: a broad smile a
+    quarter stronger on one side moves it as much as a small one-sided pull.
+    """
+    return max(0.0, _value(features, "smile") - ASYMMETRY_IN_SMILE * _value(features, "asymmetry"))
+
+
+# Cues the prototypes name besides the features: (the feature a tip names for it, how it is read).
+DERIVED_CUES = {"both_corners": ("smile", both_corners)}
+
 
 @dataclass(frozen=True)
 class Prototype:
     """An expression as movements of the named features (after the facial action coding system).
 
-    ``cues`` must all move; ``support`` makes the expression more convincing but is not needed;
-    ``against`` must stay still (surprise drops the jaw but does not stretch the lips).
+    ``cues`` must all move; a cue that is a tuple of names is the strongest of them (anger's
+    brows come with pressed lips, a hard stare or a glare: any one will do).  ``support`` makes
+    the expression more convincing but is not needed; ``against`` must stay still (surprise drops
+    the jaw but does not stretch the lips).  Besides the features, a cue may be one of
+    ``DERIVED_CUES``.
     """
 
     expression: str
-    cues: tuple[str, ...]
+    cues: tuple[str | tuple[str, ...], ...]
     support: tuple[str, ...] = ()
     against: tuple[str, ...] = ()
 
@@ -86,15 +110,17 @@ class Prototype:
 PROTOTYPES: dict[str, Prototype] = {
     p.expression: p
     for p in (
-        Prototype("happiness", cues=("smile",), support=("eye_narrow",), against=("mouth_corners_down", "asymmetry")),
+        Prototype("happiness", cues=("both_corners",), support=("eye_narrow",), against=("mouth_corners_down",)),
         Prototype(
             "surprise", cues=("brow_raise", "eye_widen", "jaw_drop"), against=("lip_stretch", "brow_lower", "smile")
         ),
         Prototype("sadness", cues=("mouth_corners_down",), support=("brow_raise",), against=("smile",)),
-        Prototype("anger", cues=("brow_lower", "eye_narrow", "lip_press"), against=("brow_raise", "smile")),
+        Prototype(
+            "anger", cues=("brow_lower", ("lip_press", "eye_narrow", "eye_widen")), against=("brow_raise", "smile")
+        ),
         Prototype("disgust", cues=("nose_wrinkle",), support=("brow_lower",), against=("smile", "brow_raise")),
         Prototype("fear", cues=("brow_raise", "brow_lower", "eye_widen", "lip_stretch"), against=("smile",)),
-        Prototype("contempt", cues=("asymmetry",), support=("smile",), against=("jaw_drop",)),
+        Prototype("contempt", cues=("asymmetry",), against=("jaw_drop", "both_corners")),
     )
 }
 """Neutral has no prototype: it is what is left when nothing moves."""
@@ -102,30 +128,30 @@ PROTOTYPES: dict[str, Prototype] = {
 # What a face at rest shows of each prototype (its strength's 90th percentile when nothing moved),
 # by the neutral the features are relative to.  "population": faces the crowd called neutral on
 # FER+ PublicTest against the population neutral -- a stranger's face differs from the average
-# face by its own shape (asymmetry fills contempt's whole range and the mouth corners sadness's:
-# 1.0, never evidence).
+# face by its own shape (the mouth corners fill sadness's whole range: 1.0, never evidence;
+# asymmetry nearly all of contempt's, and a frown with any change at the eyes most of anger's).
 # "personal": faces against themselves photographed again (the fixture photos, each face brought
 # to 120-240 pixels as at the mirror's camera, then shifted, scaled, tilted and noised a little;
 # each read as a still photo is, from several framings): the landmarks' own jitter, mostly at the
 # mouth corners.  From reading_fit.
 REST = {
     "population": {
-        "happiness": 0.201,
+        "happiness": 0.242,
         "surprise": 0.204,
         "sadness": 1.0,
-        "anger": 0.318,
+        "anger": 0.703,
         "disgust": 0.676,
         "fear": 0.092,
-        "contempt": 1.0,
+        "contempt": 0.975,
     },
     "personal": {
-        "happiness": 0.036,
+        "happiness": 0.014,
         "surprise": 0.135,
         "sadness": 0.386,
-        "anger": 0.159,
+        "anger": 0.189,
         "disgust": 0.1,
         "fear": 0.039,
-        "contempt": 0.301,
+        "contempt": 0.295,
     },
 }
 
@@ -133,7 +159,7 @@ REST = {
 # neutral: the largest common gain that keeps PublicTest accuracy and balanced accuracy within
 # 0.01 of the reading without geometry (reading_fit).  Against a personal neutral they are
 # multiplied by how much narrower its rest zones are (``personal_gains``).
-GAINS = dict.fromkeys(("happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt"), 2.5)
+GAINS = dict.fromkeys(("happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt"), 2.0)
 
 
 def personal_gains(gains: Mapping[str, float] = GAINS, rest: Mapping[str, Mapping[str, float]] = REST) -> dict:
@@ -272,18 +298,30 @@ def missing_cues(expression: str, features: Mapping[str, float], level: float = 
     prototype = PROTOTYPES.get(expression)
     if prototype is None:
         return []
-    return [name for name in prototype.cues if _value(features, name) < level]
+    return [shown_cue(cue) for cue in prototype.cues if _value(features, cue) < level]
 
 
 def interfering_cues(expression: str, features: Mapping[str, float], level: float = CUE_LEVEL) -> list[str]:
     """Features that move but should stay still for ``expression`` (for neutral: every moving feature)."""
     prototype = PROTOTYPES.get(expression)
     names = prototype.against if prototype is not None else FEATURES if expression == "neutral" else ()
-    return [name for name in names if _value(features, name) >= level]
+    return [shown_cue(name) for name in names if _value(features, name) >= level]
 
 
-def _value(features: Mapping[str, float], name: str) -> float:
-    return min(1.0, max(0.0, float(features.get(name, 0.0))))
+def _value(features: Mapping[str, float], cue: str | tuple[str, ...]) -> float:
+    """A cue's value, 0-1: a feature's, a derived cue's, or the strongest of a tuple's."""
+    if isinstance(cue, tuple):
+        return max(_value(features, name) for name in cue)
+    if cue in DERIVED_CUES:
+        return DERIVED_CUES[cue][1](features)
+    return min(1.0, max(0.0, float(features.get(cue, 0.0))))
+
+
+def shown_cue(cue: str | tuple[str, ...]) -> str:
+    """The feature a tip names for a prototype's cue: a derived cue's feature, a tuple's first."""
+    if isinstance(cue, tuple):
+        return shown_cue(cue[0])
+    return DERIVED_CUES[cue][0] if cue in DERIVED_CUES else cue
 
 
 def _softmax(log: np.ndarray) -> np.ndarray:

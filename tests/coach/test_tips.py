@@ -94,7 +94,8 @@ def test_expression_tips_name_the_cue_the_landmarks_miss():
         "Stretch your lips back toward your ears."
     )
     assert expression_tip("anger", eye_narrow=0.5, lip_press=0.5) == "Pull your brows down and together."
-    assert expression_tip("anger", brow_lower=0.5, eye_narrow=0.5) == "Press your lips firmly together."
+    assert expression_tip("anger", brow_lower=0.5) == "Press your lips firmly together."
+    assert expression_tip("anger", brow_lower=0.5, eye_widen=0.5) != "Press your lips firmly together."  # a glare
     assert expression_tip("surprise", brow_raise=0.6, eye_widen=0.6) == "Let your jaw drop, the mouth loose and open."
     assert expression_tip("disgust").startswith("Wrinkle your nose")
     assert expression_tip("contempt", smile=0.3).startswith("Tighten one corner")
@@ -103,13 +104,14 @@ def test_expression_tips_name_the_cue_the_landmarks_miss():
 
 
 def test_every_expression_drill_has_a_tip_for_each_cue_it_can_miss():
-    from appliance.vision.reading import PROTOTYPES
+    from appliance.vision.reading import PROTOTYPES, shown_cue
 
     for label, prototype in PROTOTYPES.items():
         for cue in prototype.cues:
-            present = {name: 0.6 for name in prototype.cues if name != cue}
+            present = {shown_cue(other): 0.6 for other in prototype.cues if other != cue}
             text = expression_tip(label, **present)
-            wanted = [t.text for t in TIPS if t.when.get("missing_cue") == cue and t.when.get("target") == label]
+            named = shown_cue(cue)
+            wanted = [t.text for t in TIPS if t.when.get("missing_cue") == named and t.when.get("target") == label]
             assert wanted and text == wanted[0], (label, cue)
 
 

@@ -2,11 +2,14 @@ import numpy as np
 import pytest
 
 from appliance.vision.classifier import EXPRESSIONS
-from appliance.vision.features import FEATURES
+from appliance.vision.features import FEATURES, SCALES
 from appliance.vision.reading import (
+    DERIVED_CUES,
     PROTOTYPES,
+    REST,
     TRAINING_PRIOR,
     TYPICAL_REST,
+    both_corners,
     explain,
     fused,
     geometry_evidence,
@@ -82,6 +85,15 @@ def test_a_one_sided_corner_reads_as_contempt_and_a_both_sided_smile_as_happines
     assert label(fused(UNIFORM, face(smile=0.7, eye_narrow=0.4), "personal", power=0.0)) == "happiness"
 
 
+def test_a_broad_uneven_smile_is_happiness_and_a_one_sided_pull_contempt():
+    # Corners up by 0.09 and 0.07 canonical units: a broad smile, one side a quarter weaker.
+    broad = face(smile=min(1.0, 0.08 / SCALES["smile"]), asymmetry=0.02 / SCALES["asymmetry"])
+    pulled = face(smile=0.03 / 2 / SCALES["smile"], asymmetry=min(1.0, 0.03 / SCALES["asymmetry"]))
+    assert broad["asymmetry"] > 0.4  # as much as a one-sided pull moves it
+    assert label(fused(UNIFORM, broad, "personal", power=0.0)) == "happiness"
+    assert label(fused(UNIFORM, pulled, "personal", power=0.0)) == "contempt"
+
+
 def test_against_the_population_a_lopsided_mouth_is_not_taken_for_contempt():
     # Strangers' faces differ from the average face by their own shape: asymmetry against the
     # population neutral is how many people look at rest, so it adds no evidence.
@@ -106,7 +118,8 @@ def test_against_ones_own_neutral_the_same_excess_counts_by_how_much_narrower_re
 
 
 def test_a_movement_within_the_landmarks_jitter_adds_nothing():
-    assert not geometry_evidence(face(smile=0.05), "personal").any()
+    within = REST["personal"]["happiness"] * 0.9  # a smile this small is the landmarks' own jitter
+    assert not geometry_evidence(face(smile=within), "personal").any()
     assert geometry_evidence(face(smile=0.3), "personal")[EXPRESSIONS.index("happiness")] > 0
     assert not geometry_evidence(face(smile=0.9), "").any()  # no landmarks' neutral named: no geometry
 
@@ -115,6 +128,8 @@ def test_a_movement_within_the_landmarks_jitter_adds_nothing():
     ("expected", "features"),
     [
         ("anger", face(brow_lower=0.7, eye_narrow=0.6, lip_press=0.7)),
+        ("anger", face(brow_lower=0.7, eye_widen=0.7)),  # the glare: brows down, lids up
+        ("anger", face(brow_lower=0.7, lip_press=0.7)),
         ("disgust", face(nose_wrinkle=0.8, brow_lower=0.3)),
         ("sadness", face(mouth_corners_down=0.7, brow_raise=0.2)),
     ],
@@ -148,7 +163,9 @@ def test_missing_cues_name_the_cue_of_the_target_that_has_not_moved():
     almost_fear = {**FEAR, "lip_stretch": 0.05}
     assert missing_cues("fear", almost_fear) == ["lip_stretch"]
     assert missing_cues("fear", FEAR) == []
-    assert missing_cues("anger", face()) == ["brow_lower", "eye_narrow", "lip_press"]
+    assert missing_cues("anger", face()) == ["brow_lower", "lip_press"]  # lips, stare or glare: the lips named
+    assert missing_cues("anger", face(brow_lower=0.6, eye_widen=0.6)) == []  # a glare will do
+    assert missing_cues("happiness", face(smile=0.3, asymmetry=1.0)) == ["smile"]  # one corner is not a smile
     assert missing_cues("neutral", FEAR) == []
     assert missing_cues("not an expression", FEAR) == []
 
@@ -159,10 +176,19 @@ def test_interfering_cues_name_what_should_stay_still():
     assert interfering_cues("neutral", face(smile=0.5)) == ["smile"]
 
 
-def test_every_prototype_uses_only_named_features():
+def test_every_prototype_uses_only_named_features_and_derived_cues():
     for prototype in PROTOTYPES.values():
-        assert set(prototype.cues + prototype.support + prototype.against) <= set(FEATURES)
+        names = {n for cue in prototype.cues for n in (cue if isinstance(cue, tuple) else (cue,))}
+        assert names | set(prototype.support + prototype.against) <= set(FEATURES) | set(DERIVED_CUES)
         assert prototype.expression in EXPRESSIONS
+
+
+def test_both_corners_is_the_lesser_corners_smile():
+    assert both_corners(face(smile=0.5)) == pytest.approx(0.5)
+    # One corner up by s (the other still): smile is half its movement, asymmetry all of it.
+    one_side = 0.04
+    lopsided = face(smile=one_side / 2 / SCALES["smile"], asymmetry=one_side / SCALES["asymmetry"])
+    assert both_corners(lopsided) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_explain_splits_the_reading_into_appearance_and_geometry():
