@@ -132,6 +132,16 @@ def format_report(result: dict) -> str:
                 f"({counters.get('detector_share', 0):.1%}); landmarks alone followed the face on "
                 f"{counters['tracked']}, lost it {counters['lost']} times"
             )
+    alone = result.get("models_alone_ms")
+    if alone:
+        each = ", ".join(f"{name} {ms:.2f}" for name, ms in alone.items())
+        lines.append(f"\nmodels alone on this CPU (one invoke, p50 ms): {each}")
+        own = result["appliance"]["latency_ms"].get("own_with_face", {}).get("p50")
+        if own is not None and not math.isnan(own):
+            lines.append(
+                f"  of a frame with a face, {own:.2f} ms p50 is the pipeline's own work (crops, geometry, the "
+                "reading), the rest the models' runs"
+            )
     lines.append(f"\npeak RSS {result['peak_rss_mb']} MB (appliance pipeline)")
     if "fer" in result:
         lines.append(f"peak RSS {result['peak_rss_mb_with_fer']} MB after fer's pipeline too")

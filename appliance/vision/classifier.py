@@ -8,7 +8,7 @@ import numpy as np
 
 from appliance.errors import FrameError, ModelError
 from appliance.paths import MODELS_DIR
-from appliance.vision.litert import load_interpreter
+from appliance.vision.litert import load_interpreter, timed_invoke
 from appliance.vision.preprocess import FACE_SIZE, normalize_face
 
 EXPRESSIONS = (
@@ -36,6 +36,7 @@ class ExpressionClassifier:
     def __init__(self, model_path: Path | str = DEFAULT_MODEL, *, num_threads: int = 1) -> None:
         self.model_path = Path(model_path)
         self._interpreter = load_interpreter(self.model_path, num_threads=num_threads, what="expression model")
+        self.invoke_ms = 0.0  # how long the last run of the model took (bench splits a frame with it)
         inputs = self._interpreter.get_input_details()
         outputs = self._interpreter.get_output_details()
         if len(inputs) != 1 or len(outputs) != 1:
@@ -72,7 +73,7 @@ class ExpressionClassifier:
             raise FrameError(f"a face crop must be uint8 ({FACE_SIZE}, {FACE_SIZE}), got {got}")
         pixels = normalize_face(crop).astype(np.float32)
         self._interpreter.set_tensor(self._input["index"], self._quantize(pixels)[np.newaxis, :, :, np.newaxis])
-        self._interpreter.invoke()
+        self.invoke_ms = timed_invoke(self._interpreter)
         raw = self._interpreter.get_tensor(self._output["index"])[0]
         if self._output["dtype"] == np.float32:
             probs = raw.astype(np.float32)

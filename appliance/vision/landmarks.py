@@ -25,7 +25,8 @@ import numpy as np
 from appliance.errors import FrameError, ModelError
 from appliance.paths import MODELS_DIR
 from appliance.vision.faces import Face
-from appliance.vision.litert import load_interpreter
+from appliance.vision.litert import load_interpreter, timed_invoke
+from appliance.vision.preprocess import sample_square, square_affine
 
 DEFAULT_LANDMARK_MODEL = MODELS_DIR / "face_landmark.tflite"
 
@@ -116,16 +117,7 @@ class Roi:
 
     def affine(self, size: int = INPUT_SIZE) -> np.ndarray:
         """(2, 3) matrix taking crop pixels (x, y, 1) to frame pixels."""
-        cos_a, sin_a = math.cos(self.angle), math.sin(self.angle)
-        k = self.side / size
-        cx, cy = self.center
-        # crop (x, y) -> offset from the crop centre, rotated, scaled, moved to the ROI centre
-        return np.array(
-            [
-                [k * cos_a, -k * sin_a, cx - k * (cos_a - sin_a) * size / 2],
-                [k * sin_a, k * cos_a, cy - k * (sin_a + cos_a) * size / 2],
-            ]
-        )
+        return square_affine(self.center, self.side, self.angle, size)
 
     def to_frame(self, points: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
         """(n, 3) points in crop pixels to frame pixels; z is scaled like x."""
@@ -139,39 +131,12 @@ class Roi:
 def crop_roi(image: np.ndarray, roi: Roi, size: int = INPUT_SIZE) -> np.ndarray:
     """The ROI as a ``size`` x ``size`` x 3 uint8 crop, edges repeated outside the frame.
 
-    Pillow's affine transform samples bilinearly without averaging, so a ROI more than twice
-    the crop's size is first box-reduced by a whole factor (no aliasing on close faces).
+    Bilinear sampling does not average, so a ROI more than twice the crop's size is first
+    box-reduced by a whole factor (no aliasing on close faces).
     """
-    from PIL import Image
-
-    height, width = image.shape[:2]
-    reach = roi.side * 0.75 + 2  # > half the square's diagonal
-    x0, y0 = max(int(roi.center[0] - reach), 0), max(int(roi.center[1] - reach), 0)
-    x1, y1 = min(int(roi.center[0] + reach) + 1, width), min(int(roi.center[1] + reach) + 1, height)
-    if x1 - x0 < 2 or y1 - y0 < 2:
-        x0, y0, x1, y1 = 0, 0, width, height
-    region = image[y0:y1, x0:x1, :3] if image.ndim == 3 else image[y0:y1, x0:x1]
-    matrix = roi.affine(size)
-    matrix[:, 2] -= (x0, y0)
-    # Outside the frame the edge pixels repeat (MediaPipe crops with BORDER_REPLICATE): pad the
-    # region as far as the ROI's corners reach past it (most frames need no padding at all).
-    corners = np.array([[0, 0], [size, 0], [0, size], [size, size]], dtype=np.float64) @ matrix[:, :2].T
-    corners += matrix[:, 2]
-    height, width = region.shape[:2]
-    reach_out = max(-corners.min(), corners[:, 0].max() - width + 1, corners[:, 1].max() - height + 1)
-    if reach_out > 0:
-        pad = int(math.ceil(reach_out)) + 1
-        region = np.pad(region, ((pad, pad), (pad, pad)) + ((0, 0),) * (region.ndim - 2), mode="edge")
-        matrix[:, 2] += pad
-    picture = Image.fromarray(np.ascontiguousarray(region))
-    factor = max(1, int(roi.side // (2 * size)))
-    if factor > 1:
-        picture = picture.reduce(factor)
-        matrix /= factor
-    picture = picture.transform((size, size), Image.AFFINE, tuple(matrix.ravel()), resample=Image.BILINEAR)
-    if picture.mode != "RGB":
-        picture = picture.convert("RGB")
-    return np.asarray(picture)
+    pixels = image[:, :, :3] if image.ndim == 3 else image
+    crop = sample_square(pixels, roi.affine(size), size, reduce=max(1, int(roi.side // (2 * size))))
+    return crop if crop.ndim == 3 else np.repeat(crop[:, :, np.newaxis], 3, axis=2)
 
 
 @dataclass(frozen=True)
@@ -217,6 +182,7 @@ class FaceMesh:
     def __init__(self, model_path: Path | str = DEFAULT_LANDMARK_MODEL, *, num_threads: int = 1) -> None:
         self.model_path = Path(model_path)
         self._interpreter = load_interpreter(self.model_path, num_threads=num_threads, what="face landmark model")
+        self.invoke_ms = 0.0  # how long the last run of the model took (bench splits a frame with it)
         (inp,) = self._interpreter.get_input_details()
         outputs = sorted(self._interpreter.get_output_details(), key=lambda d: -int(np.prod(d["shape"])))
         sizes = [int(np.prod(d["shape"])) for d in outputs]
@@ -238,7 +204,7 @@ class FaceMesh:
         else:
             np.multiply(crop, 1 / 255, out=self._tensor[0], casting="unsafe")
         self._interpreter.set_tensor(self._input_index, self._tensor)
-        self._interpreter.invoke()
+        self.invoke_ms = timed_invoke(self._interpreter)
         points = self._interpreter.get_tensor(self._points_index).reshape(POINTS, 3)
         logit = float(self._interpreter.get_tensor(self._presence_index).reshape(()))
         return points, 1.0 / (1.0 + math.exp(-max(min(logit, 60.0), -60.0)))

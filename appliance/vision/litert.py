@@ -7,6 +7,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from appliance.errors import ModelError
@@ -75,6 +76,13 @@ def load_interpreter(path: Path | str, *, num_threads: int = 1, what: str = "mod
     except (ValueError, RuntimeError) as error:
         raise ModelError(f"{path} is damaged or truncated: {error}", hint=hint) from None
     return interpreter
+
+
+def timed_invoke(interpreter) -> float:
+    """Run ``interpreter``; the milliseconds it took (the model's own share of a frame, for bench)."""
+    began = time.perf_counter()
+    interpreter.invoke()
+    return (time.perf_counter() - began) * 1000
 
 
 def expected_checksums(folder: Path) -> dict[str, str]:

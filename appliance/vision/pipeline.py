@@ -42,8 +42,9 @@ IDLE_SEARCH_PERIOD = 0.5
 mirror is found within half a second (they take longer than that to settle in front of it), and
 an empty mirror costs a detection twice a second, not 30 times."""
 
-STAGES = ("detect", "landmarks", "align", "classify", "features", "total")
-"""Latency keys; "detect" only on frames where the detector ran, the others on frames with a face."""
+STAGES = ("detect", "landmarks", "align", "classify", "features", "total", "models")
+"""Latency keys; "detect" only on frames where the detector ran, the others on frames with a face;
+"models" is the part of "total" the models' own runs took (bench tells them from our own work)."""
 
 
 def check_frame(frame) -> np.ndarray:
@@ -148,6 +149,7 @@ class VisionPipeline:
         aligned = time.perf_counter()
         raw = self.classifier.probability_vector(crop)
         classified = time.perf_counter()
+        latency["models"] = latency.get("models", 0.0) + _invoke_ms(self.classifier)
         measured, resting = {}, None
         if mesh is not None:
             neutral, kind, resting = self._neutral
@@ -186,6 +188,7 @@ class VisionPipeline:
             began = time.perf_counter()
             mesh = self.mesh.read(image, self._roi)
             latency["landmarks"] = (time.perf_counter() - began) * 1000
+            latency["models"] = _invoke_ms(self.mesh)
             if _holds_face(mesh, frame_size):
                 face = mesh.face()
                 self.tracker.follow(face)
@@ -210,12 +213,14 @@ class VisionPipeline:
         face = self.tracker.update(faces, frame_size)  # continuity first: a passer-by does not take over
         detected = time.perf_counter()
         latency["detect"] = (detected - began) * 1000
+        latency["models"] = latency.get("models", 0.0) + _invoke_ms(self.detector)
         self.counters["detector_runs"] += 1
         if face is None or self.mesh is None:
             self._search = (now, face)
             return face, None
         mesh = self.mesh.read(image, Roi.from_face(face))
         latency["landmarks"] = latency.get("landmarks", 0.0) + (time.perf_counter() - detected) * 1000
+        latency["models"] += _invoke_ms(self.mesh)
         if not _holds_face(mesh, frame_size):
             self._search = (now, face)
             return face, None  # a face the mesh cannot read (turned away): its expression is still read
@@ -228,6 +233,11 @@ class VisionPipeline:
         self.smoother.reset()
         self.geometry_smoother.reset()
         self._roi = self._search = None
+
+
+def _invoke_ms(model) -> float:
+    """How long ``model``'s last run took (stand-ins for the models in tests have no such figure)."""
+    return float(getattr(model, "invoke_ms", 0.0))
 
 
 def _holds_face(mesh: Mesh, frame_size) -> bool:

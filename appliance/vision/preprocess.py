@@ -5,7 +5,7 @@ Every face the expression model sees, in training or live, goes through
 size) and :func:`normalize_face` (contrast standardisation).  Training imports
 these same functions for its augmentation, so the two can never drift apart.
 
-Pure numpy: no OpenCV, no TensorFlow.
+Numpy and Pillow: no OpenCV, no TensorFlow.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def crop_face(
     side: float,
     angle: float = 0.0,
     size: int = FACE_SIZE,
+    reduce: int = 1,
 ) -> np.ndarray:
     """Cut a ``size`` x ``size`` uint8 crop out of a grey image.
 
@@ -67,37 +68,71 @@ def crop_face(
     becomes the crop's horizontal axis, so passing the angle of the line
     between the eyes levels them.  Outside the image the edge pixels repeat.
     Downscaling supersamples and averages, so small crops of large frames do
-    not alias.
+    not alias; ``reduce`` > 1 box-averages the source by that factor first
+    (fewer samples for a large face, see align.align_face).
     """
     if side <= 0:
         raise ValueError(f"crop side must be positive, got {side}")
-    factor = max(1, math.ceil(side / size - 1e-6))
+    factor = max(1, math.ceil(side / reduce / size - 1e-6))
     n = size * factor
-    offsets = ((np.arange(n, dtype=np.float32) + 0.5) / n - 0.5) * np.float32(side)
-    u = offsets[np.newaxis, :]
-    v = offsets[:, np.newaxis]
-    cos_a, sin_a = np.float32(math.cos(angle)), np.float32(math.sin(angle))
-    # Continuous source coordinates, shifted so integer values are pixel centres.
-    x = center[0] - 0.5 + cos_a * u - sin_a * v
-    y = center[1] - 0.5 + sin_a * u + cos_a * v
-    out = _bilinear(gray, x, y)
-    if factor > 1:
-        out = out.reshape(size, factor, size, factor).mean(axis=(1, 3))
-    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    samples = sample_square(gray, square_affine(center, side, angle, n), n, reduce=reduce)
+    if factor == 1:
+        return samples
+    from PIL import Image
+
+    return np.asarray(Image.fromarray(samples).reduce(factor))  # each factor x factor block's mean, rounded
 
 
-def _bilinear(gray: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    h, w = gray.shape
-    x = np.clip(x, 0, w - 1)
-    y = np.clip(y, 0, h - 1)
-    x0 = np.minimum(x.astype(np.int32), w - 2)
-    y0 = np.minimum(y.astype(np.int32), h - 2)
-    fx = x - x0
-    fy = y - y0
-    src = gray.astype(np.float32)
-    top = src[y0, x0] * (1 - fx) + src[y0, x0 + 1] * fx
-    bottom = src[y0 + 1, x0] * (1 - fx) + src[y0 + 1, x0 + 1] * fx
-    return top * (1 - fy) + bottom * fy
+def square_affine(center: tuple[float, float], side: float, angle: float, size: int) -> np.ndarray:
+    """(2, 3) matrix taking the pixels (x, y, 1) of a ``size`` x ``size`` crop to source pixels: the
+    square ``side`` wide around ``center``, its x axis along ``angle`` (radians)."""
+    cos_a, sin_a = math.cos(angle), math.sin(angle)
+    k = side / size
+    cx, cy = center
+    # crop (x, y) -> offset from the crop centre, rotated, scaled, moved to the square's centre
+    return np.array(
+        [
+            [k * cos_a, -k * sin_a, cx - k * (cos_a - sin_a) * size / 2],
+            [k * sin_a, k * cos_a, cy - k * (sin_a + cos_a) * size / 2],
+        ]
+    )
+
+
+def sample_square(image: np.ndarray, matrix: np.ndarray, size: int, *, reduce: int = 1) -> np.ndarray:
+    """``size`` x ``size`` bilinear samples of an HxW or HxWxC uint8 image at the crop pixels'
+    centres mapped by ``matrix`` (``square_affine``), the edge pixels repeated outside the image
+    (as MediaPipe crops, BORDER_REPLICATE).  ``reduce`` > 1 box-averages the source by that whole
+    factor first, on a grid fixed to the image, so a square far larger than the crop does not
+    alias (bilinear sampling does not average).
+
+    Pillow does the sampling (its affine transform, pixel centres at i + 0.5 both sides): about
+    three times faster than the same bilinear sampling in numpy.
+    """
+    from PIL import Image
+
+    height, width = image.shape[:2]
+    corners = np.array([[0, 0], [size, 0], [0, size], [size, size]], dtype=np.float64) @ matrix[:, :2].T
+    corners += matrix[:, 2]
+    # The region the samples read (a pixel of margin for bilinear's neighbours), its origin on the
+    # reduction's grid; where it reaches past the image, the edge pixels are repeated into it.
+    x0 = (math.floor(corners[:, 0].min()) - 2) // reduce * reduce
+    y0 = (math.floor(corners[:, 1].min()) - 2) // reduce * reduce
+    x1, y1 = math.ceil(corners[:, 0].max()) + 2, math.ceil(corners[:, 1].max()) + 2
+    x1 += -(x1 - x0) % reduce
+    y1 += -(y1 - y0) % reduce
+    region = image[max(y0, 0) : max(min(y1, height), 0), max(x0, 0) : max(min(x1, width), 0)]
+    if region.shape[0] < y1 - y0 or region.shape[1] < x1 - x0:
+        rows = np.clip(np.arange(y0, y1), 0, height - 1)
+        cols = np.clip(np.arange(x0, x1), 0, width - 1)
+        region = image[rows[:, np.newaxis], cols]
+    picture = Image.fromarray(np.ascontiguousarray(region))
+    matrix = matrix.copy()
+    matrix[:, 2] -= (x0, y0)
+    if reduce > 1:
+        picture = picture.reduce(reduce)
+        matrix /= reduce
+    picture = picture.transform((size, size), Image.AFFINE, tuple(matrix.ravel()), resample=Image.BILINEAR)
+    return np.asarray(picture)
 
 
 def center_square(width: int, height: int) -> tuple[tuple[float, float], float]:

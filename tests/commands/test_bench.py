@@ -30,10 +30,27 @@ def test_bench_json_over_a_folder(tmp_path, capsys):
     ours = result["appliance"]
     assert result["frame_size"] == [320, 240] and result["threads"] == 1
     assert ours["frames"] == 5 and ours["frames_with_face"] == 0 and ours["faces_per_frame"] == [0] * 5
-    assert set(ours["latency_ms"]) == {"detect", "total"}
+    assert set(ours["latency_ms"]) == {"detect", "total", "models"}
     assert ours["latency_ms"]["total"]["p95"] >= ours["latency_ms"]["total"]["p50"] > 0
     assert 0 < result["peak_rss_mb"] < 2000 and "fer" not in result
-    assert "p50 ms" in format_report(result)
+    assert set(result["models_alone_ms"]) == {"detector", "expression", "landmarks"}
+    assert all(ms > 0 for ms in result["models_alone_ms"].values())
+    report = format_report(result)
+    assert "p50 ms" in report and "models alone on this CPU" in report
+    assert "own work" not in report and "own_with_face" not in ours["latency_ms"]  # no face: nothing to split
+
+
+def test_the_report_says_the_models_alone_and_our_own_share_of_a_face_frame():
+    result = {
+        "source": "demo", "frame_size": [640, 480], "detector_input": "rgb", "threads": 1, "cpu_affinity": [0],
+        "load_average_1min": 0.1, "measured_at": "now", "peak_rss_mb": 100.0,
+        "appliance": {"frames": 2, "frames_with_face": 2, "fps": 100.0, "latency_ms": {
+            "total": {"p50": 9.0, "p95": 9.5}, "own_with_face": {"p50": 2.5, "p95": 3.0}}},
+        "models_alone_ms": {"detector": 1.0, "expression": 4.0, "landmarks": 2.5},
+    }  # fmt: skip
+    report = format_report(result)
+    assert "detector 1.00, expression 4.00, landmarks 2.50" in report
+    assert "of a frame with a face, 2.50 ms p50 is the pipeline's own work" in report
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
@@ -44,7 +61,8 @@ def test_bench_counts_the_fixture_faces(capsys):
     # alex-lacamoire, biden, kit_with_rose (2), lin-manuel-miranda, obama-720p, obama, obama_partial_face,
     # two_people (2)
     assert ours["faces_per_frame"] == [1, 1, 2, 1, 1, 1, 1, 2]
-    stages = {"detect", "landmarks", "align", "classify", "features", "total", "total_with_face"}
+    stages = {"detect", "landmarks", "align", "classify", "features", "total", "total_with_face", "models"}
+    stages.add("own_with_face")
     assert set(ours["latency_ms"]) == stages
     # Unrelated photos: the pipeline is reset for each, so the detector runs on every one.
     assert ours["counters"]["detector_runs"] == 8 and ours["counters"]["tracked"] == 0

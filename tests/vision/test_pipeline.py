@@ -40,7 +40,7 @@ def test_no_face_gives_an_observation_without_probabilities(pipeline):
     observation = pipeline.observe(Frame(np.full((240, 320), 90, np.uint8), 12.5))
     assert not observation.has_face and observation.timestamp == 12.5
     assert observation.probabilities == {} and observation.smoothed == {}
-    assert set(observation.latency_ms) == {"detect", "total"} and observation.frame_size == (320, 240)
+    assert set(observation.latency_ms) == {"detect", "total", "models"} and observation.frame_size == (320, 240)
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
@@ -53,7 +53,8 @@ def test_a_face_is_read_and_smoothed_over_time(pipeline):
     assert list(first.probabilities) == list(EXPRESSIONS) and first.smoothed == pytest.approx(first.probabilities)
     x, y, w, h = first.face_box
     assert 300 < x + w / 2 < 650 and w > 200
-    assert set(first.latency_ms) == {"detect", "landmarks", "align", "classify", "features", "total"}
+    assert set(first.latency_ms) == {"detect", "landmarks", "align", "classify", "features", "total", "models"}
+    assert 0 < first.latency_ms["models"] < first.latency_ms["total"]  # the three models' runs, within the frame
     assert first.latency_ms["total"] >= first.latency_ms["detect"]
     flipped = np.ascontiguousarray(gray[:, ::-1])  # the same face, mirrored: another reading, same place
     second = pipeline.observe(Frame(flipped, 1.1))
