@@ -221,7 +221,9 @@ class FaceMesh:
         """The mesh read from the ROI's crop flipped left to right, then flipped back (each point
         takes its mirror partner's reading, ``mirror_partners``): the model's errors on a face and on
         its mirror image are not the same, so the two readings together cancel part of them."""
-        crop = crop_roi(image, roi)
+        return self._mirrored(crop_roi(image, roi), roi)
+
+    def _mirrored(self, crop: np.ndarray, roi: Roi) -> Mesh:
         points, presence = self.run(np.ascontiguousarray(crop[:, ::-1]))
         points = points[mirror_partners()]
         points[:, 0] = INPUT_SIZE - points[:, 0]  # the crop's pixels span [0, 192): x -> 192 - x
@@ -248,9 +250,11 @@ class FaceMesh:
         readings = [second]
         for shift_u, shift_v, scale, turn in STILL_VIEWS[:views]:
             moved = roi.moved(shift_u=shift_u, shift_v=shift_v, scale=scale, turn=turn)
+            crop = crop_roi(image, moved)  # once for both readings of this framing
             if moved != roi:
-                readings.append(self.read(image, moved))
-            readings.append(self.read_mirrored(image, moved))
+                points, presence = self.run(crop)
+                readings.append(Mesh(moved.to_frame(points), presence, moved))
+            readings.append(self._mirrored(crop, moved))
         kept = [r for r in readings if r.presence >= MIN_PRESENCE]
         points = np.median(np.stack([r.points for r in kept]), axis=0).astype(np.float32)
         return Mesh(points, float(np.median([r.presence for r in kept])), roi)
