@@ -12,11 +12,11 @@ Three steps, all plain numpy and small enough to explain to a user:
    together + eyes widened + lips stretched; surprise = the same brows and eyes with the jaw
    dropped and *no* stretch; anger = brows down with pressed lips, a hard stare or a glare;
    happiness = both corners up, contempt = one; ...) is scored on the named features of the
-   landmarks, relative to
-   a neutral face (the person's own when known, the population's otherwise).  What a prototype's
-   strength goes beyond a resting face's (``REST``), times its gain, is log-evidence added to
-   the appearance log-probabilities.  Which cue of a prototype is missing (``missing_cues``) or
-   should stay still (``interfering_cues``) is what the coach's tips can say.
+   landmarks, relative to a neutral face (the person's own when known, the population's
+   otherwise).  What a prototype's strength goes beyond a resting face's (``REST``), times its
+   gain (``GAINS_BY_NEUTRAL``), is log-evidence added to the appearance log-probabilities.
+   Which cue of a prototype is missing (``missing_cues``) or should stay still
+   (``interfering_cues``) is what the coach's tips can say.
 3. **The person's own resting face.**  With a personal neutral, the model's output is judged
    against its output on that resting face too (``personal_appearance``).
 
