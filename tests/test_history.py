@@ -164,6 +164,37 @@ def test_a_damaged_file_is_moved_aside_and_a_fresh_history_started(tmp_path, dam
     assert aside.read_bytes() == original  # nothing the user recorded is deleted
 
 
+def test_a_file_whose_tables_do_not_match_its_version_is_moved_aside_not_used(tmp_path):
+    # Its version says schema 4 while a table of schema 3 is gone (dropped by hand, half restored,
+    # an unreleased build's numbering): every read and write would fail, and practice be lost.
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        session(store, 1, NOON, 70, 80)
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TABLE day_minutes")
+    connection.commit()
+    connection.close()
+    original = path.read_bytes()
+    with pytest.raises(StorageError, match="damaged") as error:  # `history` only reads: it says so
+        HistoryStore(path, read_only=True)
+    assert "day_minutes missing" in str(error.value) and "moves it aside" in error.value.hint
+    with HistoryStore(path) as store:
+        assert "moved aside" in store.warning
+        store.record(attempt())
+        assert len(store.rows("attempts")) == 1
+    (aside,) = tmp_path.glob("h.sqlite3.corrupt-*")
+    assert aside.read_bytes() == original  # kept as it was
+
+
+def test_a_complete_history_has_no_schema_gaps(tmp_path):
+    from appliance.history.schema import schema_gaps
+
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        assert schema_gaps(store.connection) == []
+        store.connection.execute("ALTER TABLE attempts DROP COLUMN amplitude")
+        assert schema_gaps(store.connection) == ["attempts.amplitude"]
+
+
 def test_streaks_allow_today_not_yet_practised():
     today = date(2026, 11, 21)
     days = {today - timedelta(days=n) for n in (1, 2, 3, 6, 7)}

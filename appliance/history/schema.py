@@ -178,6 +178,37 @@ def migrate(connection: sqlite3.Connection, *, upto: int = LATEST) -> int:
     return found
 
 
+def schema_gaps(connection: sqlite3.Connection) -> list[str]:
+    """The tables and columns the migrations up to this database's version make that it lacks.
+
+    A file whose version says a table is there and whose table is not (a table dropped by hand,
+    a half-restored copy, an unreleased build's numbering) would fail on every read and write,
+    and what is practised would not be kept; the store treats it as damaged instead.
+    """
+    expected = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(expected, upto=min(version(connection), LATEST))
+        gaps = []
+        for table in _tables(expected):
+            have = _columns(connection, table)
+            if not have:
+                gaps.append(table)
+            else:
+                gaps += [f"{table}.{column}" for column in sorted(_columns(expected, table) - have)]
+        return gaps
+    finally:
+        expected.close()
+
+
+def _tables(connection: sqlite3.Connection) -> list[str]:
+    rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
+    return [name for (name,) in rows if not name.startswith("sqlite_")]
+
+
+def _columns(connection: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+
+
 def _statements(script: str) -> list[str]:
     """The script's statements; a trigger's body (``BEGIN ...; END``) stays whole."""
     statements, pending = [], ""

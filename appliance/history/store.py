@@ -24,7 +24,7 @@ from appliance.coach.events import (
     SessionStarted,
 )
 from appliance.errors import StorageError, storage_cause
-from appliance.history.schema import LATEST, migrate, version
+from appliance.history.schema import LATEST, migrate, schema_gaps, version
 from appliance.paths import data_dir
 
 log = logging.getLogger(__name__)
@@ -112,6 +112,7 @@ class HistoryStore:
             if verdict != "ok":
                 raise sqlite3.DatabaseError(f"integrity check: {verdict}")
             migrate(connection)
+            _check_schema(connection)
         except BaseException:
             connection.close()
             raise
@@ -139,6 +140,7 @@ class HistoryStore:
                     connection.close()
                     connection = memory
                     migrate(connection)
+                _check_schema(connection)
             except BaseException:
                 connection.close()
                 raise
@@ -315,6 +317,13 @@ class HistoryStore:
             return self.connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
         finally:
             self.connection.row_factory = None
+
+
+def _check_schema(connection: sqlite3.Connection) -> None:
+    gaps = schema_gaps(connection)
+    if gaps:  # not an OperationalError: damage, so the file is moved aside (kept), not used
+        raise sqlite3.DatabaseError(f"its tables do not match its schema version {version(connection)}: "
+                                    f"{', '.join(gaps[:5])}{' ...' if len(gaps) > 5 else ''} missing")  # fmt: skip
 
 
 def _is_damage(error: sqlite3.DatabaseError) -> bool:
