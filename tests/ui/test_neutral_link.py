@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from ui_helpers import IdleVision, settle
+from ui_helpers import IdleVision, settle, shown
 
 from appliance.coach.coach import Coach
 from appliance.coach.events import NeutralCalibrated
@@ -121,14 +121,9 @@ def shell_rig(window):
     coach = Coach()
     coach.set_personal_neutral(GEOMETRY, "2026-11-20")  # as the history link does at start-up
     shell = MirrorShell(Config(), coach=coach, vision=vision, history=history, use_gpio=False)
-    root = shell.app.build()
-    window.add_widget(root)
-    shell._started(shell.app)
-    settle(0.2)
-    yield shell, vision, history
-    shell._stopped(shell.app)
-    shell.app.release()
-    window.remove_widget(root)
+    with shown(window, shell):
+        settle(0.2)
+        yield shell, vision, history
 
 
 def test_the_stored_neutral_goes_to_vision_at_start_up_and_a_new_one_after_calibration(shell_rig):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-from ui_helpers import settle, wait_until
+from ui_helpers import settle, shown, wait_until
 
 from appliance.coach.coach import Coach
 from appliance.config import ButtonSettings, Config
@@ -33,14 +33,9 @@ def rig(window):
     factory = MockFactory()
     coach = SpyCoach()
     shell = MirrorShell(Config(buttons=ButtonSettings(hold_time=HOLD)), coach=coach, pin_factory=factory)
-    root = shell.app.build()
-    window.add_widget(root)
-    shell._started(shell.app)
-    settle(0.2)
-    yield shell, coach, factory
-    shell._stopped(shell.app)
-    shell.app.release()
-    window.remove_widget(root)
+    with shown(window, shell):
+        settle(0.2)
+        yield shell, coach, factory
 
 
 def pin(factory, name):
@@ -172,19 +167,12 @@ def test_observations_from_another_thread_reach_the_coach_on_the_main_thread(win
     factory = MockFactory()
     config = Config(buttons=ButtonSettings(led=24), preview=True)
     shell = MirrorShell(config, coach=ThreadSpy(), vision=FakeVision(200), pin_factory=factory)
-    root = shell.app.build()
-    window.add_widget(root)
-    try:
-        shell._started(shell.app)
+    with shown(window, shell) as root:
         assert wait_until(lambda: shell.observations == 200, timeout=5)
         assert seen_on == {threading.main_thread().name}
         assert factory.pin(24).state  # the camera LED is lit while vision runs
         assert root.preview.texture is not None and root.preview.texture.size == (64, 48)
         assert shell.coach.last_observation.has_face
-    finally:
-        shell._stopped(shell.app)
-        shell.app.release()
-        window.remove_widget(root)
     assert not factory.pin(24).state
 
 
@@ -194,10 +182,7 @@ def test_a_failing_camera_is_said_on_the_mirror_and_the_led_goes_out(window):
     vision = FakeVision(30)
     factory = MockFactory()
     shell = MirrorShell(Config(buttons=ButtonSettings(led=24)), coach=SpyCoach(), vision=vision, pin_factory=factory)
-    root = shell.app.build()
-    window.add_widget(root)
-    try:
-        shell._started(shell.app)
+    with shown(window, shell) as root:
         assert wait_until(lambda: shell.observations == 30 and factory.pin(24).state)
         vision.problem = lambda: "No camera picture: the camera source failed"
         assert wait_until(lambda: "No camera picture" in shell.view.notice, timeout=3)
@@ -207,10 +192,6 @@ def test_a_failing_camera_is_said_on_the_mirror_and_the_led_goes_out(window):
         assert not factory.pin(24).state
         vision.problem = lambda: ""
         assert wait_until(lambda: shell.view.notice == "", timeout=3)
-    finally:
-        shell._stopped(shell.app)
-        shell.app.release()
-        window.remove_widget(root)
 
 
 @pytest.mark.parametrize(("fullscreen", "quits"), [(False, True), (True, False)])
@@ -253,28 +234,23 @@ def test_systemd_hears_ready_after_the_first_draw_and_watchdog_pings_only_while_
     vision = FakeVision(5)
     notifier = SystemdNotifier(str(tmp_path / "notify"), watchdog_usec=200_000)  # a ping every 0.1 s
     shell = MirrorShell(Config(), coach=SpyCoach(), vision=vision, use_gpio=False, notifier=notifier)
-    root = shell.app.build()
-    window.add_widget(root)
     try:
-        shell._started(shell.app)
-        assert not shell.is_ready and received() == []  # nothing drawn yet
-        assert wait_until(lambda: shell.is_ready)
-        settle(0.35)
-        messages = received()
-        assert messages[0].startswith(b"READY=1")
-        assert messages.count(b"WATCHDOG=1") >= 2
-        vision.healthy = False  # e.g. the worker thread hung in inference
-        settle(0.15)
-        received()
-        settle(0.35)
-        assert b"WATCHDOG=1" not in received()
-        vision.healthy = True
-        settle(0.35)
-        assert b"WATCHDOG=1" in received()
+        with shown(window, shell):
+            assert not shell.is_ready and received() == []  # nothing drawn yet
+            assert wait_until(lambda: shell.is_ready)
+            settle(0.35)
+            messages = received()
+            assert messages[0].startswith(b"READY=1")
+            assert messages.count(b"WATCHDOG=1") >= 2
+            vision.healthy = False  # e.g. the worker thread hung in inference
+            settle(0.15)
+            received()
+            settle(0.35)
+            assert b"WATCHDOG=1" not in received()
+            vision.healthy = True
+            settle(0.35)
+            assert b"WATCHDOG=1" in received()
     finally:
-        shell._stopped(shell.app)
-        shell.app.release()
-        window.remove_widget(root)
         listener.close()
     assert notifier.enabled
 
@@ -283,16 +259,9 @@ def _run_shell(window, vision, check) -> None:
     from appliance.ui.shell import MirrorShell
 
     shell = MirrorShell(Config(), coach=SpyCoach(), vision=vision, use_gpio=False)
-    root = shell.app.build()
-    window.add_widget(root)
-    try:
-        shell._started(shell.app)
+    with shown(window, shell) as root:
         settle(0.3)
         check(shell, root)
-    finally:
-        shell._stopped(shell.app)
-        shell.app.release()
-        window.remove_widget(root)
 
 
 def test_the_demo_clip_wears_a_demo_badge_and_a_camera_does_not(window):

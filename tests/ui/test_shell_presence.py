@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from gpiozero.pins.mock import MockFactory
 from test_shell import SpyCoach, pin
-from ui_helpers import IdleVision, settle, wait_until
+from ui_helpers import IdleVision, settle, shown, wait_until
 
 from appliance.coach.coach import AWAY
 from appliance.config import Config, PresenceSettings
@@ -48,14 +48,9 @@ def rig(window):
         clock=lambda: now[0],
         power=lambda _overlay: (power, []),
     )
-    root = shell.app.build()
-    window.add_widget(root)
-    shell._started(shell.app)
-    assert wait_until(lambda: vision.publish is not None)
-    yield shell, now, power, vision, factory
-    shell._stopped(shell.app)
-    shell.app.release()
-    window.remove_widget(root)
+    with shown(window, shell):
+        assert wait_until(lambda: vision.publish is not None)
+        yield shell, now, power, vision, factory
 
 
 def test_no_face_for_off_after_s_turns_the_display_off_and_slows_vision(rig):

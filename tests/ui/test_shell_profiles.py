@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from ui_helpers import IdleVision, settle, wait_until
+from ui_helpers import IdleVision, settle, shown, wait_until
 
 from appliance.coach.coach import Coach
 from appliance.coach.events import NeutralCalibrated, SessionStarted
@@ -36,15 +36,10 @@ def rig(window, tmp_path):
     profiles = ProfileLink(registry, coach, vision=vision)
     profiles.start()
     shell = MirrorShell(Config(), coach=coach, vision=vision, profiles=profiles, use_gpio=False)
-    root = shell.app.build()
-    window.add_widget(root)
-    shell._started(shell.app)
-    settle(0.2)
-    yield shell, profiles, vision
-    shell._stopped(shell.app)
+    with shown(window, shell):
+        settle(0.2)
+        yield shell, profiles, vision
     profiles.close()
-    shell.app.release()
-    window.remove_widget(root)
 
 
 def choose_next_person(shell) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 
 def settle(seconds: float = 0.4) -> None:
@@ -52,3 +53,18 @@ class IdleVision:
 
     def stop(self) -> None:
         pass
+
+
+@contextmanager
+def shown(window, shell):
+    """The shell's mirror on ``window``, started as the app starts it; stopped, released and taken off
+    the window afterwards, however the block ends.  Yields the root widget."""
+    root = shell.app.build()
+    window.add_widget(root)
+    try:
+        shell._started(shell.app)
+        yield root
+    finally:
+        shell._stopped(shell.app)
+        shell.app.release()
+        window.remove_widget(root)
