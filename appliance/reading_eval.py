@@ -21,6 +21,7 @@ from appliance.vision.faces import FaceDetector
 from appliance.vision.features import FEATURES, features_from, measure
 from appliance.vision.images import read_image
 from appliance.vision.landmarks import MIN_PRESENCE, FaceMesh
+from appliance.vision.litert import file_sha256
 from appliance.vision.preprocess import to_gray
 from appliance.vision.tracking import prominence
 
@@ -51,7 +52,11 @@ def split_readings(
     """The model's outputs (and, with ``with_features``, the crop features) on one FER+ split."""
     split = load_split(name, data_path)
     rows = len(split)
-    appearance = _cached(cache, f"appearance_{name}", lambda: appearance_probabilities(split.images, model_path), rows)
+    # Keyed on the model's bytes: another model's (or an older export's) outputs are never reused.
+    model_key = file_sha256(Path(model_path))[:12]
+    appearance = _cached(
+        cache, f"appearance_{name}_{model_key}", lambda: appearance_probabilities(split.images, model_path), rows
+    )
     features = _cached(cache, f"features_{name}", lambda: crop_features(split.images), rows) if with_features else None
     return SplitReadings(split.labels, appearance, features)
 
