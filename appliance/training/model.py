@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import keras
-from keras import layers, ops
+from keras import layers
 
 from appliance.vision.classifier import EXPRESSIONS
 from appliance.vision.preprocess import FACE_SIZE
@@ -26,23 +26,3 @@ def build_model(*, widths=WIDTHS, repeats=REPEATS, dropout: float = 0.3) -> kera
     x = layers.Dropout(dropout)(x)
     logits = layers.Dense(len(EXPRESSIONS), name="logits")(x)
     return keras.Model(inputs, logits, name="expression_cnn")
-
-
-def flip_averaged(logits_model: keras.Model) -> keras.Model:
-    """Logits averaged over the face and its mirror image.
-
-    An expression reads the same mirrored (a one-sided smirk is contempt on either
-    side), and the mirror may or may not flip the camera image.  Both copies go
-    through the network as one batch of two, so the weights are stored once.
-    """
-    inputs = keras.Input(logits_model.input.shape[1:], name="face")
-    both = ops.concatenate([inputs, ops.flip(inputs, axis=2)], axis=0)
-    logits = logits_model(both)
-    averaged = ops.mean(ops.reshape(logits, (2, -1, len(EXPRESSIONS))), axis=0)
-    return keras.Model(inputs, averaged, name="expression_cnn_flip_averaged")
-
-
-def with_softmax(logits_model: keras.Model) -> keras.Model:
-    """The exported model: probabilities, the runtime's contract."""
-    probs = layers.Softmax(name="probabilities")(logits_model.output)
-    return keras.Model(logits_model.input, probs, name="expression_probabilities")

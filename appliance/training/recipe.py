@@ -6,8 +6,8 @@ Soft labels: the crowd's vote distribution over the eight expressions is the
 target (what FER+'s authors found best).  Rare classes: each epoch draws rows
 with probability proportional to count(label) ** -0.3, so each contempt and
 disgust row (about 170 of each) is seen nearly three times per epoch, a neutral
-row about 0.8 times.  The exported model averages the logits of the face and its
-mirror image.  Calibration, on the validation split (PublicTest) only, never on
+row about 0.8 times.  The exported model gives one face's logits; the runtime averages
+the face's and its mirror image's.  Calibration, on the validation split (PublicTest) only, never on
 the test split, then sets the last layer's bias:
 
 - alpha shifts all logits between the sampling prior (alpha 0) and the data's
@@ -143,7 +143,6 @@ def calibrate_and_export(
     model, *, out_dir: Path, train_split: FerPlusSplit, val_split: FerPlusSplit, log=print
 ) -> dict:
     from appliance.training.export import export_tflite
-    from appliance.training.model import flip_averaged, with_softmax
 
     counts = _counts(train_split)
     val_logits = flip_averaged_logits(model, _as_input(normalized_batch(val_split.images)))
@@ -155,14 +154,15 @@ def calibrate_and_export(
     rng = np.random.default_rng(SEED)
     rows = rng.choice(len(train_split), min(500, len(train_split)), replace=False)
     representative = _as_input(normalized_batch(train_split.images[rows]))
-    exported = with_softmax(flip_averaged(model))
-    export_tflite(exported, out_dir / "expression_float32.tflite")
-    export_tflite(exported, out_dir / "expression_int8.tflite", representative=representative)
+    # One face in, its logits out: the runtime averages the face and its mirror image itself.
+    export_tflite(model, out_dir / "expression_float32.tflite")
+    export_tflite(model, out_dir / "expression_int8.tflite", representative=representative)
     return {"calibration": chosen, "calibration_table": table}
 
 
 def flip_averaged_logits(model, x: np.ndarray) -> np.ndarray:
-    """What the exported model computes, before its softmax."""
+    """What the runtime reads from the exported model: the logits of each face and its mirror
+    image, averaged (``classifier.ExpressionClassifier.probability_vector``, before its softmax)."""
     both = model.predict(np.concatenate([x, x[:, :, ::-1]]), batch_size=512, verbose=0)
     return (both[: len(x)] + both[len(x) :]) / 2
 

@@ -24,7 +24,7 @@ from appliance.camera.base import Frame
 from appliance.errors import FrameError
 from appliance.messages import Observation
 from appliance.vision.align import align_face
-from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
+from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier, MirrorAlternation
 from appliance.vision.faces import DEFAULT_DETECTOR, Face, FaceDetector
 from appliance.vision.features import features_from, is_geometry, measure
 from appliance.vision.landmarks import DEFAULT_LANDMARK_MODEL, MAX_OUTSIDE, MIN_PRESENCE, FaceMesh, Mesh, Roi
@@ -85,6 +85,7 @@ class VisionPipeline:
         self.num_threads, self.grey_only = num_threads, grey_only
         # The expression model first: it is the one a user points to, so a bad path is said at once.
         self.classifier = ExpressionClassifier(model_path, num_threads=num_threads)
+        self.reader = MirrorAlternation(self.classifier)  # one pass of the expression model a frame
         self.detector = FaceDetector(detector_path, num_threads=num_threads)
         self.mesh = FaceMesh(landmark_path, num_threads=num_threads) if landmarks else None
         self.tracker = FaceTracker()
@@ -138,18 +139,16 @@ class VisionPipeline:
         face, mesh = self._locate(rgb if use_rgb else gray, (width, height), latency, frame.timestamp)
         located = time.perf_counter()
         if face is None:
-            self.smoother.reset()
-            self.geometry_smoother.reset()
+            self._forget_face()
             latency["total"] = (located - start) * 1000
             return Observation(timestamp=frame.timestamp, latency_ms=latency, frame_size=(width, height))
         if self.tracker.changed:
-            self.smoother.reset()
-            self.geometry_smoother.reset()
+            self._forget_face()
         crop = align_face(gray, face)
         aligned = time.perf_counter()
-        raw = self.classifier.probability_vector(crop)
+        raw = self.reader.probability_vector(crop, frame.timestamp)
         classified = time.perf_counter()
-        latency["models"] = latency.get("models", 0.0) + _invoke_ms(self.classifier)
+        latency["models"] = latency.get("models", 0.0) + _invoke_ms(self.reader)
         measured, resting = {}, None
         if mesh is not None:
             neutral, kind, resting = self._neutral
@@ -230,9 +229,15 @@ class VisionPipeline:
     def reset(self) -> None:
         """Forget the followed face and its history (a new session, a restarted source)."""
         self.tracker.reset()
+        self._forget_face()
+        self._roi = self._search = None
+
+    def _forget_face(self) -> None:
+        """Start the face's history afresh: its smoothed reading and geometry, and the mirror pass
+        a new face's first frame must not be paired with."""
         self.smoother.reset()
         self.geometry_smoother.reset()
-        self._roi = self._search = None
+        self.reader.reset()
 
 
 def _invoke_ms(model) -> float:

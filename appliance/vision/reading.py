@@ -43,14 +43,14 @@ from appliance.vision.features import FEATURES, SCALES
 # alone would count those boosts twice.  Recomputed by appliance.vision.reading_fit.
 TRAINING_PRIOR = (0.261, 0.2232, 0.1275, 0.1422, 0.0946, 0.0402, 0.047, 0.0643)
 
-PRIOR_POWER = 0.35
+PRIOR_POWER = 0.3
 """How much of the training prior the reading divides out: 0 keeps the model's own, 1 judges
 every class on its evidence alone.  Chosen on PublicTest (see reading_fit)."""
 
 # The expression model's mean log-probabilities on faces the crowd called neutral (FER+ PublicTest,
 # each probability floored at FLOOR_PROBABILITY): how a typical resting face reads.  From reading_fit.
-TYPICAL_REST = (-0.568, -4.17, -4.566, -2.442, -4.199, -4.465, -5.102, -2.891)
-FLOOR_PROBABILITY = 1 / 256  # the int8 output's step: below it a probability is not measured
+TYPICAL_REST = (-0.568, -4.159, -4.559, -2.443, -4.191, -4.451, -5.093, -2.891)
+FLOOR_PROBABILITY = 1 / 256  # below it a probability is not measured: the int8 logits' step makes it noise
 
 CUE_LEVEL = 0.2
 """A feature at or above this has moved (a cue is present); below it, it is missing."""

@@ -6,7 +6,14 @@ import pytest
 from appliance.errors import FrameError, ModelError
 from appliance.paths import MODELS_DIR
 from appliance.vision import classifier as classifier_module
-from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
+from appliance.vision.classifier import (
+    DEFAULT_MODEL,
+    EXPRESSIONS,
+    PAIR_GAP,
+    ExpressionClassifier,
+    MirrorAlternation,
+    softmax,
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +32,7 @@ def test_the_shipped_model_is_int8_small_and_gives_a_distribution(classifier):
 
 
 def test_the_shipped_model_reads_a_face_and_its_mirror_image_alike(classifier):
-    # the exported graph averages both; a camera that does or does not flip must not matter
+    # the reading averages both; a camera that does or does not flip must not matter
     face = np.random.default_rng(1).integers(0, 256, (48, 48), dtype=np.uint8)
     assert np.array_equal(classifier.probability_vector(face), classifier.probability_vector(face[:, ::-1].copy()))
     assert not np.array_equal(classifier.probability_vector(face), classifier.probability_vector(face.T.copy()))
@@ -36,7 +43,64 @@ def test_the_runtime_normalises_with_the_shared_function(classifier, monkeypatch
     real = classifier_module.normalize_face
     monkeypatch.setattr(classifier_module, "normalize_face", lambda crop: calls.append(crop) or real(crop))
     classifier.probabilities(np.zeros((48, 48), np.uint8))
-    assert len(calls) == 1
+    assert len(calls) == 1  # once for both passes
+
+
+def test_a_still_is_the_average_of_the_face_and_its_mirror_image_read_once_each(classifier):
+    face = np.random.default_rng(5).integers(0, 256, (48, 48), dtype=np.uint8)
+    plain, mirrored = classifier.logit_vector(face), classifier.logit_vector(face, mirrored=True)
+    assert not np.array_equal(plain, mirrored)  # logits, one face each: the model itself does not average
+    assert np.array_equal(mirrored, classifier.logit_vector(face[:, ::-1].copy()))
+    assert np.allclose(classifier.probability_vector(face), softmax((plain + mirrored) / 2), atol=1e-6)
+
+
+class RecordingClassifier:
+    """Stands in for ExpressionClassifier: logits that say which way the crop was read."""
+
+    def __init__(self):
+        self.passes, self.invoke_ms = [], 0.0
+
+    def logit_vector(self, crop, *, mirrored=False):
+        self.passes.append(mirrored)
+        self.invoke_ms = 2.0
+        logits = np.zeros(len(EXPRESSIONS), np.float32)
+        logits[1 if mirrored else 0] = float(crop[0, 0])
+        return logits
+
+
+def test_live_frames_take_one_pass_each_the_face_and_its_mirror_image_in_turn():
+    model = RecordingClassifier()
+    reader = MirrorAlternation(model)
+    crops = [np.full((48, 48), value, np.uint8) for value in (10, 20, 30, 40)]
+    readings = [reader.probability_vector(crop, 1.0 + i / 30) for i, crop in enumerate(crops)]
+    assert model.passes == [False, True, False, True, False]  # the first frame both ways, then one a frame
+    assert reader.invoke_ms == 2.0
+    logits = np.zeros(len(EXPRESSIONS), np.float32)
+    logits[:2] = 20, 30  # the second frame as it is, the third mirrored
+    assert np.allclose(readings[2], softmax(logits / 2))
+    logits[:2] = 40, 30
+    assert np.allclose(readings[3], softmax(logits / 2))
+
+
+def test_a_live_frame_after_a_pause_or_a_new_face_reads_both_ways():
+    model = RecordingClassifier()
+    reader = MirrorAlternation(model)
+    crop = np.full((48, 48), 10, np.uint8)
+    reader.probability_vector(crop, 1.0)
+    reader.probability_vector(crop, 1.0 + PAIR_GAP + 0.01)  # a paused camera: nothing to pair with
+    assert model.passes == [False, True, False, True]
+    assert reader.invoke_ms == 4.0
+    reader.reset()
+    reader.probability_vector(crop, 1.2)
+    assert model.passes[4:] == [False, True]
+
+
+def test_live_readings_of_a_still_face_are_the_stills_reading(classifier):
+    face = np.random.default_rng(6).integers(0, 256, (48, 48), dtype=np.uint8)
+    reader = MirrorAlternation(classifier)
+    still = classifier.probability_vector(face)
+    for i in range(4):
+        assert np.array_equal(reader.probability_vector(face, i / 30), still)
 
 
 @pytest.mark.parametrize("crop", [np.zeros((48, 48, 3), np.uint8), np.zeros((48, 48), np.float32), "face"])
@@ -73,6 +137,16 @@ def test_a_model_with_another_input_is_refused(tmp_path):
     shutil.copy(detector, tmp_path / "detector.tflite")
     with pytest.raises(ModelError, match=r"has 1 inputs and 2 outputs, expected 1 and 1"):
         ExpressionClassifier(tmp_path / "detector.tflite")
+
+
+def test_a_model_ending_in_a_softmax_is_refused_with_the_conversion(tmp_path, monkeypatch):
+    # an old export's int8 output carries the quantisation TFLite requires of a softmax
+    real = ExpressionClassifier()
+    details = dict(real._output, quantization=(1 / 256, -128))
+    monkeypatch.setattr(type(real._interpreter), "get_output_details", lambda self: [details])
+    with pytest.raises(ModelError, match="ends in a softmax") as error:
+        ExpressionClassifier()
+    assert "python -m appliance.training.single_pass" in error.value.hint
 
 
 def test_known_faces_from_fer_plus_are_read_right(classifier, shared):
