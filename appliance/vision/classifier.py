@@ -117,7 +117,8 @@ class ExpressionClassifier:
         return normalize_face(crop).astype(np.float32)
 
     def _logits(self, pixels: np.ndarray) -> np.ndarray:
-        self._interpreter.set_tensor(self._input["index"], self._quantize(pixels)[np.newaxis, :, :, np.newaxis])
+        tensor = np.ascontiguousarray(self._quantize(pixels))[np.newaxis, :, :, np.newaxis]  # a mirror image is a view
+        self._interpreter.set_tensor(self._input["index"], tensor)
         self.invoke_ms = timed_invoke(self._interpreter)
         raw = self._interpreter.get_tensor(self._output["index"])[0]
         if self._output["dtype"] == np.float32:

@@ -56,7 +56,10 @@ def test_one_epoch_trains_exports_int8_and_classifies(tmp_path):
     assert abs(sum(probabilities.values()) - 1) < 0.02
     face = np.random.default_rng(2).integers(0, 256, (48, 48), dtype=np.uint8)
     assert np.array_equal(classifier.probability_vector(face), classifier.probability_vector(face[:, ::-1].copy()))
-    assert ExpressionClassifier(tmp_path / "out" / "expression_float32.tflite").is_quantized is False
+    floating = ExpressionClassifier(tmp_path / "out" / "expression_float32.tflite")
+    assert floating.is_quantized is False
+    assert abs(float(floating.probability_vector(face).sum()) - 1) < 1e-5
+    assert np.allclose(floating.probability_vector(face), floating.probability_vector(face[:, ::-1].copy()), atol=1e-6)
     saved = json.loads((tmp_path / "out" / "training.json").read_text())
     assert len(saved["history"]) == 1 and saved["calibration"] in saved["calibration_table"]
     assert '"epoch": 1' in result.stdout
