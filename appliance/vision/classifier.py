@@ -97,12 +97,17 @@ class ExpressionClassifier:
     def probability_vector(self, crop: np.ndarray) -> np.ndarray:
         """Like :meth:`probabilities`, as a float32 vector in EXPRESSIONS order: the face read
         twice, as it is and mirrored, and the two readings' logits averaged."""
+        as_is, mirrored = self.both_ways(crop)
+        return softmax((as_is + mirrored) / 2)
+
+    def both_ways(self, crop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Two passes: the logits of ``crop`` and of its mirror image (``invoke_ms``: both runs)."""
         pixels = self._pixels(crop)
-        logits = self._logits(pixels)
+        as_is = self._logits(pixels)
         first_ms = self.invoke_ms
-        logits = (logits + self._logits(pixels[:, ::-1])) / 2
+        mirrored = self._logits(pixels[:, ::-1])
         self.invoke_ms += first_ms
-        return softmax(logits)
+        return as_is, mirrored
 
     def logit_vector(self, crop: np.ndarray, *, mirrored: bool = False) -> np.ndarray:
         """One pass of the model: the float32 logits of ``crop`` (48x48 uint8 grey), or of its
@@ -157,10 +162,8 @@ class MirrorAlternation:
             self.invoke_ms = self.classifier.invoke_ms
             self._last = (timestamp, mirrored, logits)
             return softmax((logits + last[2]) / 2)
-        logits = self.classifier.logit_vector(crop)
-        first_ms = self.classifier.invoke_ms
-        mirror_image = self.classifier.logit_vector(crop, mirrored=True)
-        self.invoke_ms = first_ms + self.classifier.invoke_ms
+        logits, mirror_image = self.classifier.both_ways(crop)
+        self.invoke_ms = self.classifier.invoke_ms
         self._last = (timestamp, True, mirror_image)
         return softmax((logits + mirror_image) / 2)
 

@@ -49,6 +49,8 @@ def test_the_runtime_normalises_with_the_shared_function(classifier, monkeypatch
 def test_a_still_is_the_average_of_the_face_and_its_mirror_image_read_once_each(classifier):
     face = np.random.default_rng(5).integers(0, 256, (48, 48), dtype=np.uint8)
     plain, mirrored = classifier.logit_vector(face), classifier.logit_vector(face, mirrored=True)
+    both = classifier.both_ways(face)
+    assert np.array_equal(both[0], plain) and np.array_equal(both[1], mirrored)
     assert not np.array_equal(plain, mirrored)  # logits, one face each: the model itself does not average
     assert np.array_equal(mirrored, classifier.logit_vector(face[:, ::-1].copy()))
     assert np.allclose(classifier.probability_vector(face), softmax((plain + mirrored) / 2), atol=1e-6)
@@ -67,6 +69,11 @@ class RecordingClassifier:
         logits[1 if mirrored else 0] = float(crop[0, 0])
         return logits
 
+    def both_ways(self, crop):
+        as_is, mirrored = self.logit_vector(crop), self.logit_vector(crop, mirrored=True)
+        self.invoke_ms = 4.0
+        return as_is, mirrored
+
 
 def test_live_frames_take_one_pass_each_the_face_and_its_mirror_image_in_turn():
     model = RecordingClassifier()
@@ -74,7 +81,7 @@ def test_live_frames_take_one_pass_each_the_face_and_its_mirror_image_in_turn():
     crops = [np.full((48, 48), value, np.uint8) for value in (10, 20, 30, 40)]
     readings = [reader.probability_vector(crop, 1.0 + i / 30) for i, crop in enumerate(crops)]
     assert model.passes == [False, True, False, True, False]  # the first frame both ways, then one a frame
-    assert reader.invoke_ms == 2.0
+    assert reader.invoke_ms == 2.0  # the last frame's one pass
     logits = np.zeros(len(EXPRESSIONS), np.float32)
     logits[:2] = 20, 30  # the second frame as it is, the third mirrored
     assert np.allclose(readings[2], softmax(logits / 2))
