@@ -172,9 +172,10 @@ class MirrorAlternation:
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
-    """Probabilities (float32, summing to 1) from logits."""
+    """Probabilities summing to 1 from logits, in the logits' own float type (the model's float32
+    logits give float32; the reading's float64 log-evidence stays float64)."""
     exp = np.exp(logits - np.max(logits))
-    return (exp / exp.sum()).astype(np.float32)
+    return exp / exp.sum()
 
 
 def _is_softmax_quantization(quantization) -> bool:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from appliance.vision.classifier import EXPRESSIONS
+from appliance.vision.classifier import EXPRESSIONS, softmax
 from appliance.vision.features import FEATURES, SCALES
 
 # The prior the shipped expression model's output carries, in EXPRESSIONS order: the crowd's
@@ -195,7 +195,7 @@ def on_own_evidence(probabilities, prior=TRAINING_PRIOR, power: float = PRIOR_PO
     """
     p = np.asarray(probabilities, dtype=np.float64)
     log = np.log(np.maximum(p, 1e-6)) - power * np.log(np.asarray(prior, dtype=np.float64))
-    return _softmax(log)
+    return softmax(log)
 
 
 def prototype_strengths(features: Mapping[str, float] | None) -> np.ndarray:
@@ -249,7 +249,7 @@ def personal_appearance(appearance, resting=None) -> np.ndarray:
     if resting is None:
         return p / p.sum()
     bias = np.log(np.maximum(np.asarray(resting, dtype=np.float64), FLOOR_PROBABILITY)) - np.array(TYPICAL_REST)
-    return _softmax(np.log(p) - bias)
+    return softmax(np.log(p) - bias)
 
 
 def fused(
@@ -272,7 +272,7 @@ def fused(
     if resting is not None:
         appearance = personal_appearance(appearance, resting)
     log = np.log(on_own_evidence(appearance, prior, power)) + geometry_evidence(features, neutral, gains)
-    return _softmax(log).astype(np.float32)
+    return softmax(log).astype(np.float32)
 
 
 def explain(
@@ -322,8 +322,3 @@ def shown_cue(cue: str | tuple[str, ...]) -> str:
     if isinstance(cue, tuple):
         return shown_cue(cue[0])
     return DERIVED_CUES[cue][0] if cue in DERIVED_CUES else cue
-
-
-def _softmax(log: np.ndarray) -> np.ndarray:
-    e = np.exp(log - log.max())
-    return e / e.sum()
