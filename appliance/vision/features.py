@@ -153,41 +153,80 @@ def align(landmarks: np.ndarray, reference: np.ndarray | None = None) -> tuple[n
     return scale * points @ rotation.T + shift, rotation
 
 
-def geometry_of(aligned: np.ndarray) -> dict[str, float]:
-    """The GEOMETRY measurements of landmarks already in the canonical frame."""
-    a = aligned
-    eye_line = a[list(RIGHT_EYE_CORNERS + LEFT_EYE_CORNERS), 1].mean()
-    midline = a[list(RIGHT_EYE_CORNERS + LEFT_EYE_CORNERS), 0].mean()
-    eye_r_y, eye_l_y = a[list(RIGHT_EYE_CORNERS), 1].mean(), a[list(LEFT_EYE_CORNERS), 1].mean()
-    eye_depth = a[list(RIGHT_EYE_CORNERS + LEFT_EYE_CORNERS), 2].mean()
+def _mean(indices, axis: int, weight: float = 1.0) -> list[tuple[float, int, int]]:
+    """``weight`` times the mean of the points' coordinate ``axis`` (0 x, 1 y, 2 z), as terms."""
+    indices = (indices,) if isinstance(indices, int) else tuple(indices)
+    return [(weight / len(indices), index, axis) for index in indices]
+
+
+def _geometry_terms() -> dict[str, list[tuple[float, int, int]]]:
+    """Each GEOMETRY measurement as (weight, point, axis) terms: every one is a difference of means
+    of the aligned points' coordinates, so all of them together are one linear map."""
+    eyes = RIGHT_EYE_CORNERS + LEFT_EYE_CORNERS
+    below_eye_line = _mean(eyes, 1, -1.0)  # "below the eye line": a point's y less the eye line's
 
     def opening(pairs):
-        return float(np.mean([a[lower, 1] - a[upper, 1] for upper, lower in pairs]))
+        return _mean([lower for _, lower in pairs], 1) + _mean([upper for upper, _ in pairs], 1, -1.0)
 
     return {
-        "brow_r": float(eye_r_y - a[list(RIGHT_BROW), 1].mean()),
-        "brow_l": float(eye_l_y - a[list(LEFT_BROW), 1].mean()),
-        "brow_gap": float(a[list(LEFT_BROW_INNER), 0].mean() - a[list(RIGHT_BROW_INNER), 0].mean()),
+        "brow_r": _mean(RIGHT_EYE_CORNERS, 1) + _mean(RIGHT_BROW, 1, -1.0),
+        "brow_l": _mean(LEFT_EYE_CORNERS, 1) + _mean(LEFT_BROW, 1, -1.0),
+        "brow_gap": _mean(LEFT_BROW_INNER, 0) + _mean(RIGHT_BROW_INNER, 0, -1.0),
         "eye_open_r": opening(RIGHT_LIDS),
         "eye_open_l": opening(LEFT_LIDS),
-        "nose_r": float(a[RIGHT_NOSE_WING, 1] - eye_line),
-        "nose_l": float(a[LEFT_NOSE_WING, 1] - eye_line),
-        "corner_r_y": float(a[RIGHT_MOUTH_CORNER, 1] - eye_line),
-        "corner_l_y": float(a[LEFT_MOUTH_CORNER, 1] - eye_line),
-        "corner_r_x": float(midline - a[RIGHT_MOUTH_CORNER, 0]),
-        "corner_l_x": float(a[LEFT_MOUTH_CORNER, 0] - midline),
-        "lips_y": float((a[UPPER_LIP_INNER, 1] + a[LOWER_LIP_INNER, 1]) / 2 - eye_line),
-        "upper_lip": float(a[UPPER_LIP_INNER, 1] - a[UPPER_LIP_TOP, 1]),
-        "lower_lip": float(a[LOWER_LIP_BOTTOM, 1] - a[LOWER_LIP_INNER, 1]),
-        "lips_z": float((a[UPPER_LIP_TOP, 2] + a[LOWER_LIP_BOTTOM, 2]) / 2 - eye_depth),
-        "chin": float(a[CHIN, 1] - eye_line),
+        "nose_r": _mean(RIGHT_NOSE_WING, 1) + below_eye_line,
+        "nose_l": _mean(LEFT_NOSE_WING, 1) + below_eye_line,
+        "corner_r_y": _mean(RIGHT_MOUTH_CORNER, 1) + below_eye_line,
+        "corner_l_y": _mean(LEFT_MOUTH_CORNER, 1) + below_eye_line,
+        "corner_r_x": _mean(eyes, 0) + _mean(RIGHT_MOUTH_CORNER, 0, -1.0),  # out from the midline
+        "corner_l_x": _mean(LEFT_MOUTH_CORNER, 0) + _mean(eyes, 0, -1.0),
+        "lips_y": _mean((UPPER_LIP_INNER, LOWER_LIP_INNER), 1) + below_eye_line,
+        "upper_lip": _mean(UPPER_LIP_INNER, 1) + _mean(UPPER_LIP_TOP, 1, -1.0),
+        "lower_lip": _mean(LOWER_LIP_BOTTOM, 1) + _mean(LOWER_LIP_INNER, 1, -1.0),
+        "lips_z": _mean((UPPER_LIP_TOP, LOWER_LIP_BOTTOM), 2) + _mean(eyes, 2, -1.0),
+        "chin": _mean(CHIN, 1) + below_eye_line,
     }
 
 
+def _geometry_map() -> tuple[np.ndarray, np.ndarray]:
+    """The points the measurements read (sorted indices) and the (len(GEOMETRY), 3 x that many)
+    matrix taking those aligned points, flattened, to the measurements."""
+    terms = _geometry_terms()
+    used = np.array(sorted({index for name in GEOMETRY for _, index, _ in terms[name]}))
+    row_of = {int(index): row for row, index in enumerate(used)}
+    matrix = np.zeros((len(GEOMETRY), 3 * len(used)))
+    for m, name in enumerate(GEOMETRY):
+        for weight, index, axis in terms[name]:
+            matrix[m, 3 * row_of[index] + axis] += weight
+    return used, matrix
+
+
+_MEASURED_POINTS, _GEOMETRY_MATRIX = _geometry_map()
+
+
+def geometry_of(aligned: np.ndarray) -> dict[str, float]:
+    """The GEOMETRY measurements of landmarks already in the canonical frame."""
+    values = _GEOMETRY_MATRIX @ np.asarray(aligned, dtype=np.float64)[_MEASURED_POINTS].ravel()
+    return dict(zip(GEOMETRY, values.tolist(), strict=True))
+
+
 def measure(landmarks: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
-    """(geometry, pose) of (468, 3) landmarks in any pixel frame (x right, y down, z away)."""
-    aligned, rotation = align(landmarks)
-    return geometry_of(aligned), head_pose(rotation)
+    """(geometry, pose) of (468, 3) landmarks in any pixel frame (x right, y down, z away).
+
+    The same as ``geometry_of(align(landmarks)[0])``, but only the few dozen points the
+    measurements read are moved into the canonical frame: this runs on every live frame.
+    """
+    points = np.asarray(landmarks, dtype=np.float64)
+    if CANONICAL is None or points.shape != CANONICAL.shape:
+        raise ValueError(f"landmarks must be {None if CANONICAL is None else CANONICAL.shape}, got {points.shape}")
+    scale, rotation, shift = rigid_fit(points[_STABLE_INDEX], _CANONICAL_STABLE)
+    aligned = scale * points[_MEASURED_POINTS] @ rotation.T + shift
+    values = _GEOMETRY_MATRIX @ aligned.ravel()
+    return dict(zip(GEOMETRY, values.tolist(), strict=True)), head_pose(rotation)
+
+
+_STABLE_INDEX = np.array(STABLE)
+_CANONICAL_STABLE = None if CANONICAL is None else CANONICAL[_STABLE_INDEX]
 
 
 def movements(
