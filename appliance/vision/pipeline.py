@@ -42,6 +42,10 @@ IDLE_SEARCH_PERIOD = 0.5
 mirror is found within half a second (they take longer than that to settle in front of it), and
 an empty mirror costs a detection twice a second, not 30 times."""
 
+LIVE_SAMPLING = "box"
+"""How the live mirror's landmark crops are taken (landmarks.SAMPLINGS): half the time of
+bilinear, the points within a tenth of an input pixel of it.  Stills keep bilinear."""
+
 STAGES = ("detect", "landmarks", "align", "classify", "features", "total", "models")
 """Latency keys; "detect" only on frames where the detector ran, the others on frames with a face;
 "models" is the part of "total" the models' own runs took (bench tells them from our own work)."""
@@ -185,7 +189,7 @@ class VisionPipeline:
         """The face to read in this frame and its landmarks (None when they could not be read)."""
         if self.mesh is not None and self._roi is not None:
             began = time.perf_counter()
-            mesh = self.mesh.read(image, self._roi)
+            mesh = self.mesh.read(image, self._roi, sampling=LIVE_SAMPLING)
             latency["landmarks"] = (time.perf_counter() - began) * 1000
             latency["models"] = _invoke_ms(self.mesh)
             if _holds_face(mesh, frame_size):
@@ -217,7 +221,7 @@ class VisionPipeline:
         if face is None or self.mesh is None:
             self._search = (now, face)
             return face, None
-        mesh = self.mesh.read(image, Roi.from_face(face))
+        mesh = self.mesh.read(image, Roi.from_face(face), sampling=LIVE_SAMPLING)
         latency["landmarks"] = latency.get("landmarks", 0.0) + (time.perf_counter() - detected) * 1000
         latency["models"] += _invoke_ms(self.mesh)
         if not _holds_face(mesh, frame_size):

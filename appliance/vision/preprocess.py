@@ -98,12 +98,18 @@ def square_affine(center: tuple[float, float], side: float, angle: float, size: 
     )
 
 
-def sample_square(image: np.ndarray, matrix: np.ndarray, size: int, *, reduce: int = 1) -> np.ndarray:
-    """``size`` x ``size`` bilinear samples of an HxW or HxWxC uint8 image at the crop pixels'
-    centres mapped by ``matrix`` (``square_affine``), the edge pixels repeated outside the image
-    (as MediaPipe crops, BORDER_REPLICATE).  ``reduce`` > 1 box-averages the source by that whole
-    factor first, on a grid fixed to the image, so a square far larger than the crop does not
-    alias (bilinear sampling does not average).
+def sample_square(
+    image: np.ndarray, matrix: np.ndarray, size: int, *, reduce: int = 1, resample: str = "bilinear", average: int = 1
+) -> np.ndarray:
+    """``size`` x ``size`` samples (bilinear unless ``resample`` says otherwise) of an HxW or
+    HxWxC uint8 image at the crop pixels' centres mapped by ``matrix`` (``square_affine``), the
+    edge pixels repeated outside the image (as MediaPipe crops, BORDER_REPLICATE).
+
+    ``reduce`` > 1 box-averages the source by that whole factor first, on a grid fixed to the
+    image, so a square far larger than the crop does not alias (bilinear sampling does not
+    average).  ``resample="nearest"`` takes the pixel under each point instead; with ``average``
+    > 1 the square is sampled at that many times its resolution and each output pixel is the
+    rounded mean of its ``average`` x ``average`` block.
 
     Pillow does the sampling (its affine transform, pixel centres at i + 0.5 both sides): about
     three times faster than the same bilinear sampling in numpy.
@@ -131,8 +137,12 @@ def sample_square(image: np.ndarray, matrix: np.ndarray, size: int, *, reduce: i
     if reduce > 1:
         picture = picture.reduce(reduce)
         matrix /= reduce
-    picture = picture.transform((size, size), Image.AFFINE, tuple(matrix.ravel()), resample=Image.BILINEAR)
-    return np.asarray(picture)
+    if average > 1:  # the fine grid's pixel (x, y) is the output grid's (x / average, y / average)
+        matrix[:, :2] /= average
+    filters = {"bilinear": Image.BILINEAR, "nearest": Image.NEAREST}
+    fine = size * average
+    picture = picture.transform((fine, fine), Image.AFFINE, tuple(matrix.ravel()), resample=filters[resample])
+    return np.asarray(picture.reduce(average) if average > 1 else picture)
 
 
 def center_square(width: int, height: int) -> tuple[tuple[float, float], float]:

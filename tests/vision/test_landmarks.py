@@ -85,6 +85,37 @@ def test_a_crop_samples_the_rotated_square_and_repeats_edges_outside():
     assert grey.shape == (INPUT_SIZE, INPUT_SIZE, 3)
 
 
+def test_box_sampling_gives_the_same_crop_as_bilinear_to_a_grey_level_or_two():
+    # A smooth, rotated pattern: both samplings interpolate it; box means two by two nearest samples.
+    y, x = np.mgrid[0:240, 0:320].astype(np.float32)
+    image = np.stack([128 + 100 * np.sin(x / 9 + y / 17), 128 + 90 * np.cos(y / 11), x * 0.7], axis=-1)
+    image = image.astype(np.uint8)
+    for roi in (Roi((160.0, 120.0), 150.0, 0.2), Roi((100.0, 130.0), 230.0, -0.1), Roi((300.0, 20.0), 420.0, 0.0)):
+        bilinear = crop_roi(image, roi).astype(int)
+        box = crop_roi(image, roi, sampling="box").astype(int)
+        assert box.shape == bilinear.shape == (INPUT_SIZE, INPUT_SIZE, 3)
+        assert np.abs(box - bilinear).mean() < 1.5 and np.abs(box - bilinear).max() < 16
+    grey = crop_roi(image[:, :, 0], Roi((160.0, 120.0), 150.0, 0.2), sampling="box")
+    assert grey.shape == (INPUT_SIZE, INPUT_SIZE, 3)
+
+
+def test_box_sampling_averages_each_pixel_quarter_points():
+    # A 2-pixel checkerboard crop at twice the frame's resolution: each crop pixel covers half a
+    # frame pixel, so box sampling gives each frame pixel back; a crop at the frame's resolution
+    # (one frame pixel per crop pixel, its quarter points inside it) gives each pixel back too.
+    image = np.zeros((8, 8), np.uint8)
+    image[::2, ::2] = image[1::2, 1::2] = 200
+    same = crop_roi(image, Roi((4.0, 4.0), 8.0, 0.0), size=8, sampling="box")[:, :, 0]
+    assert (same == image).all()
+    halved = crop_roi(image, Roi((4.0, 4.0), 8.0, 0.0), size=4, sampling="box")[:, :, 0]
+    assert (halved == 100).all()  # each crop pixel spans two by two frame pixels: their mean
+
+
+def test_an_unknown_sampling_is_refused():
+    with pytest.raises(ValueError, match="sampling"):
+        crop_roi(np.zeros((10, 10), np.uint8), Roi((5.0, 5.0), 8.0, 0.0), sampling="cubic")
+
+
 def test_a_model_of_the_wrong_kind_is_refused():
     from appliance.vision.faces import DEFAULT_DETECTOR
 
@@ -174,10 +205,11 @@ class ScriptedMesh:
     """Stands in for FaceMesh: a face at a fixed place, present while ``present`` says so."""
 
     def __init__(self, points: np.ndarray):
-        self.points, self.present, self.reads = points, True, 0
+        self.points, self.present, self.reads, self.samplings = points, True, 0, set()
 
-    def read(self, image, roi):
+    def read(self, image, roi, *, sampling="bilinear"):
         self.reads += 1
+        self.samplings.add(sampling)
         return Mesh(self.points, 0.99 if self.present else 0.01, roi)
 
 
@@ -223,6 +255,7 @@ def test_the_detector_runs_once_then_the_landmarks_follow_the_face(scripted):
     assert last.landmarks.shape == (468, 3) and set(last.features) == set(FEATURES) and set(last.pose) == set(POSE)
     assert last.neutral == "population" and max(last.features.values()) < 0.2
     assert list(last.appearance) == list(last.probabilities)
+    assert scripted.mesh.samplings == {"box"}  # the live mirror's crops: pipeline.LIVE_SAMPLING
 
 
 def test_tracking_hands_back_to_the_detector_when_the_face_is_lost(scripted):
