@@ -153,9 +153,11 @@ class VisionPipeline:
         raw = self.reader.probability_vector(crop, frame.timestamp)
         classified = time.perf_counter()
         latency["models"] = latency.get("models", 0.0) + _invoke_ms(self.reader)
-        measured, resting = {}, None
+        measured = {}
+        # The resting face's appearance applies with or without landmarks this frame: a frame the
+        # mesh cannot follow must not read the same face on another scale.
+        neutral, kind, resting = self._neutral
         if mesh is not None:
-            neutral, kind, resting = self._neutral
             geometry, pose = measure(mesh.points)
             geometry = self.geometry_smoother.update(geometry, frame.timestamp)
             measured = dict(

@@ -328,6 +328,22 @@ def test_a_personal_neutral_can_be_set_and_cleared(scripted):
         scripted.set_neutral({"smile": 1.0})
 
 
+def test_the_resting_face_s_appearance_applies_on_frames_the_mesh_cannot_follow(scripted):
+    from appliance.vision.classifier import EXPRESSIONS
+    from appliance.vision.reading import fused
+
+    calm = scripted.observe(frame(0.0))
+    resting = dict(zip(EXPRESSIONS, (0.5, 0.02, 0.02, 0.4, 0.02, 0.02, 0.01, 0.01), strict=True))
+    scripted.set_neutral(calm.geometry, appearance=resting)
+    scripted.mesh.present = False  # turned away: the detector still finds the face, the mesh cannot read it
+    unfollowed = scripted.observe(frame(0.1))
+    assert unfollowed.has_face and unfollowed.features == {}
+    appearance = np.array(list(unfollowed.appearance.values()))
+    as_calibrated = fused(appearance, resting=np.array(list(resting.values())))
+    assert list(unfollowed.probabilities.values()) == pytest.approx(as_calibrated.tolist(), abs=1e-6)
+    assert not np.allclose(as_calibrated, fused(appearance), atol=1e-3)  # the resting face made a difference
+
+
 def test_without_landmarks_the_detector_runs_on_every_frame():
     pipeline = VisionPipeline(landmarks=False)
     pipeline.detector = CountingDetector([face_at(320, 250, 150)])
