@@ -47,9 +47,13 @@ PRIOR_POWER = 0.3
 """How much of the training prior the reading divides out: 0 keeps the model's own, 1 judges
 every class on its evidence alone.  Chosen on PublicTest (see reading_fit)."""
 
-# The expression model's mean log-probabilities on faces the crowd called neutral (FER+ PublicTest,
-# each probability floored at FLOOR_PROBABILITY): how a typical resting face reads.  From reading_fit.
-TYPICAL_REST = (-0.568, -4.159, -4.559, -2.443, -4.191, -4.451, -5.093, -2.891)
+# The expression model's median log-probabilities on the faces every voter called neutral (FER+
+# PublicTest, 298 faces, each probability floored at FLOOR_PROBABILITY): how a face at rest reads,
+# and so what a person's own resting face is mapped onto (personal_appearance).  The first fit
+# took the mean over every face the majority called neutral (-0.568, ..., sadness -2.443): with
+# the prior divided out a calibrated resting face then read neutral 0.68, sad 0.13, less neutral
+# than the same face without calibration.  Now 0.81.  From reading_fit (``typical_rest``).
+TYPICAL_REST = (-0.22, -4.402, -5.34, -2.841, -4.835, -5.292, -5.545, -3.036)
 FLOOR_PROBABILITY = 1 / 256  # below it a probability is not measured: the int8 logits' step makes it noise
 
 CUE_LEVEL = 0.2
@@ -244,6 +248,9 @@ def personal_appearance(appearance, resting=None) -> np.ndarray:
     a subtle smile counts against a resting face the model reads as not smiling at all.  The
     person's neutral face itself then reads as a typical neutral face.  No parameter: the whole
     departure is removed.  Without ``resting``, the probabilities are returned as they are.
+
+    With the prior divided out, a resting face read against itself shows neutral at 0.81 (the
+    typical resting face's own reading), whoever the person is.
     """
     p = np.maximum(np.asarray(appearance, dtype=np.float64), FLOOR_PROBABILITY)
     if resting is None:

@@ -211,6 +211,14 @@ def test_a_person_s_own_resting_face_reads_as_a_typical_resting_face():
     assert label(fused(looks_sad_at_rest, resting=looks_sad_at_rest)) == "neutral"
 
 
+def test_calibration_leaves_a_resting_face_reading_clearly_neutral():
+    # Whoever the person, their resting face against itself reads as the typical resting face:
+    # clearly neutral, not the half-sad face a mean over faces the crowd split over would give.
+    for resting in (np.array([0.97, 0.01, 0.003, 0.01, 0.002, 0.002, 0.001, 0.002]), UNIFORM):
+        reading = fused(resting, resting=resting)
+        assert reading[0] >= 0.8 and reading[1:].max() < 0.1
+
+
 def test_a_subtle_smile_counts_against_a_resting_face_that_shows_none():
     resting = np.array([0.9, 0.004, 0.01, 0.05, 0.01, 0.01, 0.006, 0.01])
     subtle = np.array([0.7, 0.2, 0.01, 0.04, 0.01, 0.01, 0.01, 0.02])
