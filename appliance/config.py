@@ -202,7 +202,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         buttons=ButtonSettings(pins=pins, hold_time=_hold_time(buttons, where), led=led),
         display=DisplaySettings(rotation=_rotation(display, where)),
         presence=_presence(presence, where),
-        coach=dict(_table(data, "coach", where)),
+        coach=_coach(data, where),
         sound=_sound(data, where),
         capture=CaptureSettings(
             best_takes=_bool(capture, "best_takes", False, where, "capture."),
@@ -263,6 +263,22 @@ def _sound(data: dict[str, Any], where: str) -> SoundSettings:
         return SoundSettings.from_mapping(_table(data, "sound", where))
     except ConfigError as error:
         raise ConfigError(f"{error}{where}", hint=error.hint) from None
+
+
+def _coach(data: dict[str, Any], where: str) -> dict[str, Any]:
+    """The [coach] table, checked as the mirror builds its coach (CoachSettings, and the breaks and drills
+    it names), so ``config check`` and ``doctor`` refuse what ``run`` would.  It stays a table: the
+    mirror lays the difficulty chosen on its settings screen over it."""
+    from appliance.coach.catalogue import load_catalogue
+    from appliance.coach.routines import check_settings_ids
+    from appliance.coach.settings import CoachSettings
+
+    table = dict(_table(data, "coach", where))
+    try:
+        check_settings_ids(load_catalogue(), CoachSettings.from_mapping(table))
+    except ConfigError as error:
+        raise ConfigError(f"{error}{where}", hint=error.hint) from None
+    return table
 
 
 def is_raspberry_pi() -> bool:

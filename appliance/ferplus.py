@@ -5,6 +5,7 @@ Numpy only: the training recipe and the ``eval`` command both read it.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,13 +47,28 @@ def load_split(name: str, path: Path | str = DEFAULT_PATH, *, limit: int | None 
             " FER2013 with the FER+ votes; not shipped with the appliance): pass --data PATH. A user of"
             " the mirror does not need it",
         )
-    with np.load(path) as data:
-        columns = [str(c) for c in data["vote_columns"]]
-        if columns[: len(EXPRESSIONS)] != list(EXPRESSIONS):
-            raise ApplianceError(f"{path} has vote columns {columns}, expected {list(EXPRESSIONS)} first")
-        keep = data["split"] == SPLITS[name]
-        votes = data["votes"][keep].astype(np.float32)
-        images = data["images"][keep]
+    not_ferplus = f"{path} is not the FER+ data set"
+    hint = "pass --data the ferplus48.npz file (arrays images, votes, vote_columns and split)"
+    try:
+        data = np.load(path)  # an npz opens lazily: each array is read (and may fail) below
+    except (OSError, ValueError, EOFError):  # a text file, an empty or cut-short file, a pickle
+        # numpy's own words would suggest loading a pickle "unsafely": not advice for a data set
+        raise ApplianceError(f"{not_ferplus}: it is not an .npz archive (or it is empty)", hint=hint) from None
+    if not isinstance(data, np.lib.npyio.NpzFile):  # a single .npy array
+        raise ApplianceError(f"{not_ferplus}: it holds one array, not the data set's named arrays", hint=hint)
+    with data:
+        missing = [key for key in ("images", "votes", "vote_columns", "split") if key not in data.files]
+        if missing:
+            raise ApplianceError(f"{not_ferplus}: it has no {', '.join(missing)}", hint=hint)
+        try:
+            columns = [str(c) for c in data["vote_columns"]]
+            if columns[: len(EXPRESSIONS)] != list(EXPRESSIONS):
+                raise ApplianceError(f"{path} has vote columns {columns}, expected {list(EXPRESSIONS)} first")
+            keep = data["split"] == SPLITS[name]
+            votes = data["votes"][keep].astype(np.float32)
+            images = data["images"][keep]
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:  # a damaged array inside
+            raise ApplianceError(f"{not_ferplus}, or it is damaged: {error}", hint=hint) from None
     top = votes.argmax(axis=1)  # argmax breaks ties by column order, as FER+ does
     keep = top < len(EXPRESSIONS)
     images, votes, top = images[keep], votes[keep], top[keep]

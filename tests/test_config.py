@@ -21,7 +21,7 @@ def test_the_file_in_the_config_dir_is_read(tmp_path, monkeypatch):
     (tmp_path / "appliance").mkdir()
     (tmp_path / "appliance" / "config.toml").write_text(
         'source = "demo"\nfullscreen = false\n[camera]\nfps = 15\n[vision]\nthreads = 3\n'
-        "[buttons]\nnext = 5\nhold_time = 1.2\nled = 24\n[coach]\nhold_seconds = 3\n"
+        "[buttons]\nnext = 5\nhold_time = 1.2\nled = 24\n[coach]\nhold_s = 4\n"
     )
     config = load_config()
     assert config.source == "demo" and not config.fullscreen
@@ -29,7 +29,7 @@ def test_the_file_in_the_config_dir_is_read(tmp_path, monkeypatch):
     assert config.threads == 3
     assert config.buttons.pins["next"] == 5 and config.buttons.pins["select"] == 27
     assert config.buttons.hold_time == 1.2 and config.buttons.led == 24
-    assert config.coach == {"hold_seconds": 3}
+    assert config.coach == {"hold_s": 4}
 
 
 @pytest.mark.parametrize(
@@ -48,6 +48,15 @@ def test_the_file_in_the_config_dir_is_read(tmp_path, monkeypatch):
         ({"camera": {"exposure_value": 9}}, ["camera.exposure_value", "9", "-8 to 8"]),
         ({"camera": {"brightness": "dark"}}, ["camera.brightness", "'dark'", "-1 to 1"]),
         ({"camera": {"brightness": True}}, ["camera.brightness", "True"]),
+        # [coach]: what the mirror's coach refuses at start-up, refused here in the same words
+        ({"coach": {"calibration_s": -1}}, ["calibration_s=-1.0", "not usable", "above 0"]),
+        ({"coach": {"calibration_s": "abc"}}, ["calibration_s='abc'", "a float"]),
+        ({"coach": {"hold_s": "abc"}}, ["hold_s='abc'", "a float"]),
+        ({"coach": {"difficulty": "insane"}}, ["difficulty='insane'", '"easy" or "normal" or "hard"']),
+        ({"coach": {"hold_seconds": 3}}, ["unknown coach settings: hold_seconds", "hold_s"]),
+        ({"coach": {"forced_break": "nope"}}, ["forced_break='nope'", "no break called 'nope'", "long_exhale"]),
+        ({"coach": {"morning_routine": ["drill:nope"]}}, ["morning_routine='drill:nope'", "no drill called 'nope'"]),
+        ({"coach": "fast"}, ["coach", "'fast'"]),
     ],
 )
 def test_bad_values_are_named_with_what_is_allowed(data, words):

@@ -47,6 +47,30 @@ def test_a_missing_data_set_says_where_it_looked(tmp_path):
         load_split("test", tmp_path / "nope.npz")
 
 
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"images,votes\n1,2\n", "is not an .npz archive"),  # a text file
+        (b"", "is not an .npz archive"),  # an empty file
+        ("one array", "holds one array"),  # a single .npy array
+        ("other arrays", "has no images, votes, vote_columns, split"),
+    ],
+)
+def test_a_file_that_is_not_the_data_set_is_a_clear_error(tmp_path, content, words):
+    path = tmp_path / "ferplus48.npz"
+    if content == "one array":
+        with open(path, "wb") as file:
+            np.save(file, np.zeros(3))
+    elif content == "other arrays":
+        with open(path, "wb") as file:
+            np.savez(file, pixels=np.zeros(3))
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ApplianceError, match=f"is not the FER\\+ data set: it {words}") as caught:
+        load_split("test", path)
+    assert "--data" in caught.value.hint and "pickle" not in str(caught.value)
+
+
 def test_clear_majority_marks_the_rows_the_fer_plus_authors_test_on(tmp_path):
     votes = [
         [6, 4, 0, 0, 0, 0, 0, 0, 0, 0],  # 6 of 10: clear

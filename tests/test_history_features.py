@@ -10,6 +10,7 @@ from appliance.coach.events import AttemptFinished, NeutralCalibrated, SessionSt
 from appliance.history import HistoryStore, summarize
 from appliance.history.schema import migrate, version
 from appliance.history.summary import range_of_motion
+from appliance.vision.features import POPULATION_NEUTRAL
 
 NOON = datetime(2026, 11, 21, 12, 0).timestamp()
 DAY = 86400.0
@@ -21,7 +22,12 @@ def feature_attempt(wall, best=(), isolation=90, amplitude=0.55):
 
 
 def neutral(wall, gap=0.4):
-    return NeutralCalibrated((("brow_gap", gap), ("mouth_width", 0.9)), 48, 1.5, -2.0, 5.0, wall)
+    return NeutralCalibrated(resting_face(gap), 48, 1.5, -2.0, 5.0, wall)
+
+
+def resting_face(gap=0.4):
+    """A geometry vision can use (every measurement), as a NeutralCalibrated event carries it."""
+    return tuple(sorted({**POPULATION_NEUTRAL, "brow_gap": gap}.items()))
 
 
 def test_a_v2_database_migrates_to_v3_and_keeps_its_attempts(tmp_path):
@@ -46,7 +52,7 @@ def test_every_calibration_is_kept_and_the_latest_is_used(tmp_path):
         store.record(neutral(NOON, gap=0.41))
         assert len(store.rows("neutral_faces")) == 2
         latest = store.latest_neutral()
-        assert latest.geometry == {"brow_gap": 0.41, "mouth_width": 0.9}
+        assert latest.geometry == dict(resting_face(0.41))
         assert (latest.day, latest.frames) == ("2026-11-21", 48)
         # a row that does not read is passed over for the one before it
         store.connection.execute("UPDATE neutral_faces SET geometry = 'not json' WHERE id = 2")
@@ -63,7 +69,52 @@ def test_the_resting_faces_appearance_is_stored_and_read_back(tmp_path):
         # an appearance that does not read is dropped; the geometry still serves
         store.connection.execute("UPDATE neutral_faces SET appearance = '[1, 2]' WHERE id = 2")
         latest = store.latest_neutral()
-        assert latest.appearance is None and latest.geometry == {"brow_gap": 0.4, "mouth_width": 0.9}
+        assert latest.appearance is None and latest.geometry == dict(resting_face(0.4))
+
+
+def test_a_stored_face_vision_cannot_use_is_no_calibration_and_stays_stored(tmp_path):
+    older_version = NeutralCalibrated((("brow_r", 0.2),), 48, 0.0, 0.0, 5.0, NOON)  # lacks measurements read now
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.record(neutral(NOON - DAY, gap=0.38))
+        store.record(older_version)
+        assert store.latest_neutral().geometry["brow_gap"] == 0.38  # passed over for the usable one before
+        store.connection.execute("DELETE FROM neutral_faces WHERE day = '2026-11-20'")
+        assert store.latest_neutral() is None  # none usable: not calibrated...
+        assert store.neutral_faces_stored() == 1  # ...and the row is kept
+        assert summarize(store, date(2026, 11, 21)).neutral_day == ""
+
+
+@pytest.mark.parametrize("stored", ['{"neutral": -1}', '{"neutral": 0}', '{"neutral": NaN}'])
+def test_a_stored_appearance_that_is_not_probabilities_is_dropped_and_the_geometry_kept(tmp_path, stored):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.record(NeutralCalibrated(resting_face(), 48, 0.0, 0.0, 5.0, NOON, (("neutral", 1.0),)))
+        store.connection.execute("UPDATE neutral_faces SET appearance = ?", (stored,))
+        latest = store.latest_neutral()  # vision would refuse it, and the geometry with it
+        assert latest.appearance is None and latest.geometry == dict(resting_face())
+
+
+def test_range_rows_that_do_not_read_or_are_dated_after_today_are_left_out_and_counted(tmp_path):
+    today = date(2026, 11, 21)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.record(SessionStarted(1, "drill:eyebrows_up", "Eyebrows up", 0.0, NOON))
+        store.record(feature_attempt(NOON, [("brow_raise", 0.5), ("smile", 0.3)]))
+        insert = "INSERT INTO feature_range (day, feature, best) VALUES (?, ?, ?)"
+        for row in [("garbage", "brow_raise", 0.9), ("2026-11-20", "smile", "abc"), ("2026-11-25", "jaw_drop", 0.4),
+                    ("2026-11-19", "smile", float("inf")), ("20261119", "smile", 0.2)]:  # fmt: skip
+            store.connection.execute(insert, row)
+        summary = summarize(store, today)
+    assert summary.range_rows_left_out == 5
+    assert [(r.feature, r.recent_best) for r in summary.range_of_motion] == [("brow_raise", 0.5), ("smile", 0.3)]
+    assert [s.points for s in summary.series if s.label in ("brow_raise", "smile", "jaw_drop")] == [
+        (("2026-11-21", 0.5),), (("2026-11-21", 0.3),)
+    ]  # fmt: skip
+
+
+def test_an_empty_summary_has_what_a_summary_of_an_empty_history_has(tmp_path):
+    from appliance.history.summary import empty_summary
+
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        assert empty_summary(date(2026, 11, 21)) == summarize(store, date(2026, 11, 21))
 
 
 def test_each_features_best_of_the_day_is_kept(tmp_path):

@@ -16,7 +16,7 @@ from appliance.coach.calibration import Calibration, CalibrationLimits, Verdict
 from appliance.coach.catalogue import Catalogue, load_catalogue
 from appliance.coach.events import BreakFinished, Event, NeutralCalibrated, SessionEnded, SessionStarted
 from appliance.coach.guard import Guard
-from appliance.coach.routines import Plan, break_plan, free_plan, routine_plan, todays_plan
+from appliance.coach.routines import Plan, break_plan, check_settings_ids, free_plan, routine_plan, todays_plan
 from appliance.coach.session import BreakRun, Session
 from appliance.coach.settings import CoachSettings
 from appliance.coach.view import NoticeKind, ProgressView, Screen
@@ -33,8 +33,7 @@ class Flow:
     ) -> None:
         self.settings = settings or CoachSettings()
         self.catalogue = catalogue or load_catalogue()
-        for break_id in (self.settings.forced_break, self.settings.quick_break):
-            self.catalogue.break_script(break_id)  # a ConfigError now, not mid-session
+        check_settings_ids(self.catalogue, self.settings)  # a ConfigError now, not mid-session
         routine_plan(self.catalogue, "morning", self.settings)
         self._wall_clock = wall_clock
         self._t: float | None = None

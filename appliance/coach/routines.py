@@ -9,6 +9,7 @@ from datetime import date
 
 from appliance.coach.catalogue import Catalogue
 from appliance.coach.settings import CoachSettings
+from appliance.errors import ConfigError
 
 RECENT = 5  # attempts per drill that count as "recent"
 UNPRACTISED_SCORE = 50.0  # a drill never tried weighs like a middling one, so it turns up
@@ -23,6 +24,20 @@ class Plan:
     @property
     def drill_count(self) -> int:
         return sum(item.startswith("drill:") for item in self.items)
+
+
+def check_settings_ids(catalogue: Catalogue, settings: CoachSettings) -> None:
+    """The breaks and the morning routine the settings name exist in the catalogue: a ConfigError naming
+    the setting now (at start-up, and in ``config check``), not mid-session."""
+    named = [("forced_break", f"break:{settings.forced_break}"), ("quick_break", f"break:{settings.quick_break}")]
+    named += [("morning_routine", item) for item in settings.morning_routine]
+    for name, item in named:
+        try:
+            catalogue.check_item(item)
+        except ConfigError as error:
+            value = item if name == "morning_routine" else item.partition(":")[2]
+            hint = f"{error}: {error.hint}"
+            raise ConfigError(f"the coach setting {name}={value!r} is not usable", hint=hint) from None
 
 
 def routine_plan(catalogue: Catalogue, routine_id: str, settings: CoachSettings) -> Plan:

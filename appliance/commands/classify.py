@@ -79,8 +79,8 @@ class Reader:
                 geometry, pose = measure(mesh.points)
                 features = features_from(geometry, neutral)
                 record = face_record(box, face.score if face else 1.0, appearance, features, kind, resting)
-                record["features"] = {k: round(v, 4) for k, v in features.items()}
-                record["pose"] = {k: round(v, 2) for k, v in pose.items()}
+                record["features"] = {k: _figure(v, 4) for k, v in features.items()}
+                record["pose"] = {k: _figure(v, 2) for k, v in pose.items()}
                 record["neutral"] = kind
             else:  # no landmarks: the reading is the appearance alone, judged on its own evidence
                 record = face_record(box, face.score if face else 1.0, appearance, resting=resting)
@@ -93,9 +93,10 @@ class Reader:
         (for a neutral face: the messages speak of the neutral image)."""
         return self.neutral_face(path)[0]
 
-    def neutral_face(self, path: str) -> tuple[dict[str, float], np.ndarray | None]:
+    def neutral_face(self, path: str, *, warn=None) -> tuple[dict[str, float], np.ndarray | None]:
         """(geometry, the expression model's probabilities) of the most prominent face in ``path``;
-        the probabilities are None when this reader has no expression model."""
+        the probabilities are None when this reader has no expression model.  ``warn(text)`` is told
+        which face was taken when the image holds more than one."""
         pixels = read_image(path)
         gray = to_gray(pixels)
         if self.detector is None:
@@ -110,6 +111,9 @@ class Reader:
                 )
             height, width = pixels.shape[:2]
             face = max(faces, key=lambda f: prominence(f, (width, height)))
+            if len(faces) > 1 and warn is not None:  # the mirror's own pick: large and central
+                warn(f"{path} has {len(faces)} faces; the reference is the most prominent one (large and"
+                     f" central), at box {list(face.int_box())} (x, y, width, height)")  # fmt: skip
             mesh = self.mesh.read_still(pixels, face)
             crop = align_face(gray, face)
         if mesh.presence < MIN_PRESENCE:
@@ -136,12 +140,12 @@ def run(args) -> int:
     neutral, kind, resting = None, "population", None
     if args.neutral is not None:
         try:
-            (neutral, resting), kind = reader.neutral_face(args.neutral), "personal"
+            (neutral, resting), kind = reader.neutral_face(args.neutral, warn=_warn), "personal"
         except ApplianceError as error:  # one clear error for the reference, before any image is read
-            raise ApplianceError(
-                f"the --neutral image cannot be used: {error}",
-                hint="give --neutral a readable photo of the same person's relaxed face, facing the camera",
-            ) from None
+            hint = "give --neutral a readable photo of the same person's relaxed face, facing the camera"
+            if args.face_crop:  # a whole photo read as a crop finds no landmarks
+                hint += "; --face-crop applies to it too: give a cropped face, or leave out --face-crop"
+            raise ApplianceError(f"the --neutral image cannot be used: {error}", hint=hint) from None
     if resting is not None and EXPRESSIONS[int(np.argmax(resting))] != "neutral":
         top = int(np.argmax(resting))
         print(
@@ -176,4 +180,13 @@ def face_record(
 
 
 def _by_label(vector) -> dict[str, float]:
-    return {label: round(float(p), 4) for label, p in zip(EXPRESSIONS, vector, strict=True)}
+    return {label: _figure(p, 4) for label, p in zip(EXPRESSIONS, vector, strict=True)}
+
+
+def _figure(value, digits: int) -> float:
+    """``value`` rounded for printing; a tiny negative rounds to 0.0, not -0.0."""
+    return round(float(value), digits) + 0.0
+
+
+def _warn(text: str) -> None:
+    print(f"warning: {text}", file=sys.stderr)

@@ -9,7 +9,7 @@ from pathlib import Path
 from appliance.coach.catalogue import load_catalogue
 from appliance.errors import ConfigError
 from appliance.history import HistoryStore, HistorySummary, default_path, summarize
-from appliance.history.summary import RANGE_WEEKS
+from appliance.history.summary import RANGE_WEEKS, empty_summary
 from appliance.profiles import ProfileRegistry
 
 NOTHING_YET = "No practice recorded yet. Stand at the mirror and start the morning routine: a little every day."
@@ -52,11 +52,14 @@ def run(args) -> int:
     if path is None:
         message = "The guest's practice is not kept: choose your own profile on the mirror's home screen."
         message += f" People on this mirror: {', '.join(ProfileRegistry(read_only=True).names) or 'none yet'}."
-        print(json.dumps({"message": message, "profile": name}) if args.json else message)
+        record = empty_summary(date.today()).as_dict() | {"path": None, "warning": "", "profile": name}
+        print(json.dumps(record | {"message": message}, indent=2) if args.json else message)
         return 0
-    if not path.exists():  # reading the history never creates one
-        record = {"message": NOTHING_YET, "path": str(path), "profile": name}
-        print(json.dumps(record) if args.json else NOTHING_YET)
+    # A profile's or the default history not made yet is no practice; a file named with --db must be
+    # there (HistoryStore says so): a mistyped path is not an empty history.  Reading never creates one.
+    if args.db is None and not path.exists():
+        record = empty_summary(date.today()).as_dict() | {"path": str(path), "warning": "", "profile": name}
+        print(json.dumps(record | {"message": NOTHING_YET}, indent=2) if args.json else NOTHING_YET)
         return 0
     titles = {drill.id: drill.title for drill in load_catalogue().drills}
     with HistoryStore(path, read_only=True) as store:  # a command that only looks never writes
@@ -86,13 +89,19 @@ def as_text(summary: HistorySummary) -> str:
         figures = f"{row.attempts:>3} attempts, {average}, {row.minutes:g} min{unfinished}"
         lines.append(f"  {row.day}  {row.title:<22} {figures}")
     lines += ["", f"Range of motion (best held amplitude 0-1 per week, the last {RANGE_WEEKS}, this week last)"]
-    if not summary.neutral_day:
+    if not summary.neutral_day and summary.range_of_motion:  # measured against a face no longer usable
+        lines.append("  calibrate your resting face again (settings on the mirror) to go on measuring it;"
+                     " these were measured against the one before")  # fmt: skip
+    elif not summary.neutral_day:
         lines.append("  not measured yet: calibrate your resting face (settings on the mirror) to start it")
     elif not summary.range_of_motion:
         lines.append(f"  resting face calibrated {summary.neutral_day}; no feature drill since")
     for row in summary.range_of_motion:
         weeks = " ".join(f"{value:.2f}" if value is not None else "  - " for value in row.weeks)
         lines.append(f"  {row.title:<20} {weeks}  {ARROWS[row.direction]}")
+    if summary.range_rows_left_out:
+        count = summary.range_rows_left_out
+        lines.append(f"  ({count} record{'s' * (count != 1)} left out: not readable, or dated after today)")
     lines += ["", "Trends (mean of the last 5 scores, and of the 5 before)"]
     for trend in summary.trends:
         before = f"{trend.previous:>3}" if trend.previous is not None else "  -"

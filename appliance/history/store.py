@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from appliance.coach.events import (
 from appliance.errors import StorageError, storage_cause
 from appliance.history.schema import LATEST, migrate, schema_gaps, version
 from appliance.paths import data_dir
+from appliance.vision.features import is_geometry
 
 log = logging.getLogger(__name__)
 FILE_NAME = "history.sqlite3"
@@ -288,8 +290,10 @@ class HistoryStore:
         return scores
 
     def latest_neutral(self) -> StoredNeutral | None:
-        """The newest personal neutral face (None: never calibrated).  A row that does not read as
-        {key: number} is skipped for the one before it, so one bad row never loses calibration."""
+        """The newest personal neutral face vision can use (None: never calibrated, or no stored face is
+        usable).  A row that does not read as {key: number}, or lacks a measurement this version reads
+        (one from an older version, say), is passed over for the one before it and left in the table:
+        nothing stored is deleted, and an unusable face never counts as a calibration."""
         rows = self.connection.execute(
             "SELECT geometry, created_at, day, frames, appearance FROM neutral_faces ORDER BY created_at DESC, id DESC"
         )
@@ -299,9 +303,16 @@ class HistoryStore:
             except (ValueError, TypeError, AttributeError) as error:
                 log.warning("skipping a stored neutral face from %s that cannot be read: %s", day, error)
                 continue
-            if geometry:
-                return StoredNeutral(geometry, float(created_at), day, int(frames), _appearance(appearance_text, day))
+            if not is_geometry(geometry):
+                log.warning("skipping the stored neutral face from %s: it lacks measurements this version reads", day)
+                continue
+            return StoredNeutral(geometry, float(created_at), day, int(frames), _appearance(appearance_text, day))
         return None
+
+    def neutral_faces_stored(self) -> int:
+        """How many resting faces are stored, usable or not (none usable: the person must calibrate again)."""
+        (count,) = self.connection.execute("SELECT COUNT(*) FROM neutral_faces").fetchone()
+        return count
 
     def feature_range(self, since: str = "") -> list[tuple[str, str, float]]:
         """(day, feature, best) from ``since`` (an ISO day; "" for all), oldest first."""
@@ -341,4 +352,8 @@ def _appearance(text: str | None, day: str) -> dict[str, float] | None:
     except (ValueError, TypeError, AttributeError) as error:
         log.warning("ignoring the unreadable appearance of the neutral face from %s: %s", day, error)
         return None
-    return appearance or None
+    # Probabilities or nothing: vision refuses a reading that is not, and would then drop the geometry too.
+    if not all(math.isfinite(value) and value >= 0 for value in appearance.values()) or not sum(appearance.values()):
+        log.warning("ignoring the appearance of the neutral face from %s: not probabilities", day)
+        return None
+    return appearance

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
@@ -45,6 +46,7 @@ class HistorySummary:
     practice_days_shown: tuple[str, ...] = ()  # days with practice in the last CHART_WEEKS weeks
     week_minutes: tuple[tuple[str, float], ...] = ()  # the last 7 days, oldest first
     series: tuple[SeriesView, ...] = ()  # per drill: its daily mean score over the last CHART_WEEKS weeks
+    range_rows_left_out: int = 0  # feature_range rows that do not read (or are dated after today): not shown
 
     @property
     def is_empty(self) -> bool:
@@ -108,14 +110,34 @@ def trend(label: str, title: str, scores: list[float], attempts: int | None = No
     return TrendView(label, title, recent_mean, previous, len(scores) if attempts is None else attempts, direction)
 
 
+def readable_ranges(rows, today: date) -> tuple[list[tuple[str, str, float]], int]:
+    """(the rows that read as (ISO day up to ``today``, feature name, finite number), how many did not).
+
+    SQLite keeps whatever a row was given (a hand-edited file, another program): one bad row must not
+    hide the rest.  A day after today is left out too (a clock that was wrong then): it fits no week."""
+    good, left_out = [], 0
+    for day, feature, best in rows:
+        try:
+            when, value = date.fromisoformat(day), float(best)
+            readable = when.isoformat() == day and math.isfinite(value) and isinstance(feature, str) and feature
+        except (TypeError, ValueError):
+            readable = False
+        if readable and when <= today:
+            good.append((day, feature, value))
+        else:
+            left_out += 1
+    return good, left_out
+
+
 def range_of_motion(rows: list[tuple[str, str, float]], today: date, weeks: int = RANGE_WEEKS) -> tuple[RangeView, ...]:
     """Each feature's best amplitude per week (the last ``weeks``, this week last), from (day, feature, best) rows.
 
     A "week" is 7 days ending today, so today's practice always lands in the last one; the recent
-    best is that week's.  The direction compares it with the best of the weeks before.
+    best is that week's.  The direction compares it with the best of the weeks before.  Rows that do not
+    read, or are dated after today, are left out (``readable_ranges``).
     """
     by_feature: dict[str, list[tuple[date, float]]] = {}
-    for day, feature, best in rows:
+    for day, feature, best in readable_ranges(rows, today)[0]:
         by_feature.setdefault(feature, []).append((date.fromisoformat(day), float(best)))
     views = []
     for feature in [f for f in FEATURES if f in by_feature] + sorted(set(by_feature) - set(FEATURES)):
@@ -165,7 +187,7 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
         for day, title, plan, active, ended, count, mean in rows
     )  # fmt: skip
     first_day = (today - timedelta(days=7 * RANGE_WEEKS - 1)).isoformat()
-    feature_days = store.feature_range(first_day)
+    feature_days, left_out = readable_ranges(store.feature_range(first_day), today)
     ranges = range_of_motion(feature_days, today)
     neutral = store.latest_neutral()
     first = today - timedelta(days=CHART_WEEKS * 7 - 1)
@@ -175,12 +197,21 @@ def summarize(store: HistoryStore, today: date, titles: dict[str, str] | None = 
     return HistorySummary(current, best, practice_days, sessions, attempts, today.isoformat() in shown[-1:],
                           minutes[-1][1], trends, recent, ranges,
                           neutral.day if neutral is not None else "", today.isoformat(), shown, minutes,
-                          daily_series(store, first, today, titles) + feature_series(feature_days, first))  # fmt: skip
+                          daily_series(store, first, today, titles) + feature_series(feature_days, first),
+                          left_out)  # fmt: skip
+
+
+def empty_summary(today: date) -> HistorySummary:
+    """What ``summarize`` says of a history with nothing in it: for one not made yet (never practised,
+    the guest), with the same keys as any other."""
+    days = tuple(((today - timedelta(days=back)).isoformat(), 0.0) for back in range(6, -1, -1))
+    return HistorySummary(0, 0, 0, 0, 0, False, 0.0, (), (), today=today.isoformat(), week_minutes=days)
 
 
 def feature_series(feature_days, first: date) -> tuple[SeriesView, ...]:
     """Each feature's best amplitude per day from ``first`` on, as line charts after the drills' (in
-    FEATURES order): the range of motion rising over the weeks.  ``feature_days`` is (day, feature, best)."""
+    FEATURES order): the range of motion rising over the weeks.  ``feature_days`` is (day, feature, best),
+    as ``readable_ranges`` gives them."""
     points: dict[str, list[tuple[str, float]]] = {}
     for day, feature, best in feature_days:
         if day >= first.isoformat():

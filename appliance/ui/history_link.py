@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 REFRESH_ON = (AttemptFinished, BreakFinished, SessionEnded, NeutralCalibrated)  # events that change the figures
 OPEN_WAIT_S = 3.0  # at start-up, before the window shows: long enough for a large history's check
 NOT_SAVED = "Practice is not being saved"
+RECALIBRATE = (
+    "Your saved resting face cannot be used by this version: calibrate it again (settings, or before your"
+    " next practice). Until then features are read against an average face."
+)
 
 
 def clock_post():
@@ -50,6 +54,7 @@ class HistoryLink:
         self.failed = ""  # the history could not be opened: nothing is saved
         self.opened = threading.Event()  # set once the store is open (or could not be)
         self.neutral: StoredNeutral | None = None  # the personal neutral face, once loaded
+        self._said_ranges_left_out = False  # unreadable range rows are logged once, not at every refresh
         self.when_neutral: Callable[[StoredNeutral], None] | None = None  # main thread, on loading it
         self._queue: queue.Queue = queue.Queue()
         # Started last: the thread may post the stored face at once, and must not find these unset.
@@ -132,11 +137,15 @@ class HistoryLink:
             self.warning = store.warning
         try:
             neutral = store.latest_neutral()
+            unusable = neutral is None and store.neutral_faces_stored() > 0
         except Exception as error:  # a read failing must not stop the saving
             log.error("could not read the personal neutral face: %s", error)
         else:
             if neutral is not None:
                 self._post(partial(self._neutral_loaded, neutral))
+            elif unusable:  # kept on disk, but no calibration: the coach offers a new one before practice
+                log.warning("no stored resting face is usable: the person is asked to calibrate again")
+                self._post(partial(self._notify, RECALIBRATE))
         return store
 
     def _save(self, store: HistoryStore, events) -> None:
@@ -156,6 +165,10 @@ class HistoryLink:
             except Exception as error:  # a read failing must not stop the saving
                 log.error("could not read the practice history: %s", error)
             else:
+                if summary.range_rows_left_out and not self._said_ranges_left_out:
+                    self._said_ranges_left_out = True
+                    log.warning("%d range-of-motion rows do not read or are dated after today: left out",
+                                summary.range_rows_left_out)  # fmt: skip
                 self._post(partial(self.coach.set_history, summary.progress_view(), scores))
 
     def _neutral_loaded(self, neutral: StoredNeutral) -> None:  # main thread

@@ -135,16 +135,19 @@ def menu_window(count: int, index: int, rows: int) -> tuple[int, int]:
 def range_lines(ranges, neutral_day: str, per_line: int = 2) -> str:
     """The progress screen's range of motion: each feature's best this week and its trend, in words
     (the mirror's font has no block or arrow glyphs; a chart comes with the charts)."""
-    if not neutral_day:
+    if not neutral_day and not ranges:
         return "Range of motion: calibrate your resting face in settings to start measuring it."
     if not ranges:
         return "Range of motion: practise a feature drill to start measuring it."
+    heading = "Range of motion, best this week"
+    if not neutral_day:  # measured against a resting face that can no longer be used: shown, not added to
+        heading += " (calibrate your resting face again in settings to add to it)"
     cells = []
     for row in ranges:
         figure = f"{row.recent_best:.2f} {trend_word(row.direction)}" if row.recent_best is not None else "-"
         cells.append(f"{row.title} {figure}")
     lines = ["   ".join(cells[i : i + per_line]) for i in range(0, len(cells), per_line)]
-    return "Range of motion, best this week\n" + "\n".join(lines)
+    return heading + "\n" + "\n".join(lines)
 
 
 def feature_line(live) -> str:

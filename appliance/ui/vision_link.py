@@ -212,9 +212,18 @@ def _still_size(size: tuple[int, int]) -> tuple[int, int]:
 
 
 def _hand_over(pipeline, geometry, kind: str, appearance=None) -> None:
-    """``pipeline.set_neutral``; a neutral face it refuses (a stored one from another model version, say)
-    leaves the one it had and is logged: it must never keep the camera from starting."""
+    """``pipeline.set_neutral``; a neutral face it refuses leaves the one it had and is logged: it must
+    never keep the camera from starting.  The history hands over only faces vision can use (the coach
+    calls the person calibrated then), so a refused appearance is dropped and the geometry tried alone:
+    the coach and vision keep agreeing on whose face the features are read against."""
     try:
         pipeline.set_neutral(geometry, kind=kind, appearance=appearance)
+        return
     except Exception as error:  # the pipeline's own validation: whatever it raises, vision goes on
         log.error("the vision pipeline refused the %s neutral face: %s", kind, error)
+    if appearance is not None and geometry is not None:
+        try:
+            pipeline.set_neutral(geometry, kind=kind)
+            log.warning("the %s neutral face is used without its appearance", kind)
+        except Exception as error:
+            log.error("the vision pipeline refused the %s neutral face's geometry too: %s", kind, error)

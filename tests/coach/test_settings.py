@@ -36,7 +36,9 @@ def test_from_mapping_converts_and_rejects_unknown_keys():
 
 
 def test_unknown_break_or_routine_item_fails_when_the_coach_is_built():
-    with pytest.raises(ConfigError, match="no break called 'nap'"):
+    with pytest.raises(ConfigError, match="forced_break='nap' is not usable") as error:
         Coach(CoachSettings(forced_break="nap"))
-    with pytest.raises(ConfigError, match="no drill called 'yawn'"):
+    assert "no break called 'nap'" in error.value.hint
+    with pytest.raises(ConfigError, match="morning_routine='drill:yawn' is not usable") as error:
         Coach(CoachSettings(morning_routine=("drill:yawn",)))
+    assert "no drill called 'yawn'" in error.value.hint

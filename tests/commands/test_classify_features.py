@@ -61,6 +61,34 @@ def test_the_same_face_larger_reads_the_same(capsys, tmp_path):
     assert status == 0 and max(values) < 0.3 and sum(values) / len(values) < 0.06
 
 
+@needs_shared
+def test_a_feature_that_rounds_to_nothing_prints_as_0_not_minus_0(capsys, monkeypatch):
+    monkeypatch.setattr(
+        "appliance.commands.classify.features_from", lambda geometry, neutral: dict.fromkeys(FEATURES, -0.0)
+    )
+    status, (record,), _ = run(capsys, PHOTOS / "obama.jpg")
+    text = json.dumps(record["faces"][0]["features"])
+    assert status == 0 and "-0.0" not in text and '"smile": 0.0' in text
+
+
+@needs_shared
+def test_a_reference_photo_with_two_faces_says_which_one_is_the_reference(capsys):
+    status, (record,), err = run(capsys, "--neutral", PHOTOS / "two_people.jpg", PHOTOS / "obama.jpg")
+    assert status == 0 and record["faces"][0]["neutral"] == "personal"
+    assert err.startswith("warning: ") and "two_people.jpg has 2 faces" in err and "most prominent" in err
+
+
+@needs_shared
+def test_a_whole_photo_as_reference_with_face_crop_says_face_crop_applies_to_it(capsys):
+    status, _, err = run(capsys, "--face-crop", "--neutral", PHOTOS / "two_people.jpg", PHOTOS / "obama.jpg")
+    assert status == 2 and "landmarks could not be read" in err and "--face-crop applies to it too" in err
+
+
+def test_an_empty_neutral_path_says_it_is_empty(capsys, wall):
+    status, records, err = run(capsys, "--neutral", "", wall)
+    assert status == 2 and records == [] and "the image path is empty" in err and "folder" not in err
+
+
 def test_a_neutral_image_without_a_face_is_one_clear_error(capsys, wall, tmp_path):
     other = tmp_path / "other.png"
     Image.fromarray(np.full((100, 100), 90, np.uint8)).save(other)

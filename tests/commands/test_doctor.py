@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from appliance import cli
 from appliance.doctor import Check
 
@@ -27,6 +29,20 @@ def test_config_check_names_key_value_and_what_is_allowed(tmp_path, capsys):
     assert cli.main(["config", "check", str(path)]) == 2
     err = capsys.readouterr().err
     assert "presence.power = 'hdmi'" in err and '"cec"' in err and str(path) in err
+
+
+@pytest.mark.parametrize(
+    "coach",
+    ['calibration_s = -1', 'hold_s = "abc"', 'difficulty = "insane"', 'hold_seconds = 3', 'forced_break = "nope"',
+     'morning_routine = ["drill:nope"]'],
+)  # fmt: skip
+def test_config_check_refuses_a_coach_setting_as_run_does_in_the_same_words(tmp_path, capsys, coach):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[coach]\n{coach}\n")
+    assert cli.main(["config", "check", str(path)]) == 2
+    checked = capsys.readouterr().err
+    assert cli.main(["run", "--config", str(path), "--no-gpio", "--source", "demo"]) == 2  # refused before a window
+    assert capsys.readouterr().err == checked and "coach setting" in checked and str(path) in checked
 
 
 def test_config_check_without_a_file_uses_the_defaults(capsys):

@@ -6,6 +6,7 @@ import pytest
 from appliance.cli import main
 from appliance.coach.events import AttemptFinished, NeutralCalibrated, SessionEnded, SessionStarted
 from appliance.history import HistoryStore, default_path
+from appliance.vision.features import POPULATION_NEUTRAL
 
 
 def fill(path, days=(0, 1)):
@@ -20,14 +21,45 @@ def fill(path, days=(0, 1)):
             store.record(SessionEnded(number, "done", 90.0, 2, 0.0, wall + 100))
 
 
-def test_no_history_yet_is_a_friendly_message_and_creates_nothing(tmp_path, capsys):
-    path = tmp_path / "none.sqlite3"
-    assert main(["history", "--db", str(path)]) == 0
+def test_no_history_yet_is_a_friendly_message_and_creates_nothing(capsys):
+    assert main(["history"]) == 0
     assert "No practice recorded yet" in capsys.readouterr().out
-    assert not path.exists()
     assert main(["history", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["message"].startswith("No practice recorded yet")
     assert not default_path().exists()
+
+
+def test_a_history_file_named_with_db_that_is_not_there_is_an_error_and_is_not_made(tmp_path, capsys):
+    path = tmp_path / "none.sqlite3"
+    assert main(["history", "--db", str(path)]) == 2
+    assert f"there is no practice history at {path}" in capsys.readouterr().err
+    assert not path.exists()
+
+
+def test_the_json_has_the_same_keys_with_no_history_yet_as_with_one(tmp_path, capsys):
+    path = tmp_path / "h.sqlite3"
+    fill(path)
+    main(["history", "--db", str(path), "--json"])
+    practised = json.loads(capsys.readouterr().out)
+    main(["history", "--json"])  # no history made yet
+    nothing = json.loads(capsys.readouterr().out)
+    assert set(nothing) == set(practised) and {"range_of_motion", "neutral_day"} <= set(nothing)
+    assert (nothing["range_of_motion"], nothing["neutral_day"], nothing["sessions"]) == ([], "", 0)
+
+
+def test_range_figures_measured_against_a_face_no_longer_usable_ask_to_calibrate_again(tmp_path, capsys):
+    path = tmp_path / "h.sqlite3"
+    fill(path)
+    wall = datetime.now().replace(hour=12, minute=0, second=0, microsecond=0).timestamp()
+    with HistoryStore(path) as store:
+        store.record(NeutralCalibrated((("brow_r", 0.2),), 40, 0.0, 0.0, 0.0, wall))  # from an older version
+        store.record(AttemptFinished(1, "eyebrows_up", "feature", ("brow_raise",), "completed", 90, 90, 3.0, 3.0, 1.0,
+                                     1.0, 4.0, "", 0.0, wall + 5, 95, 0.6, (("brow_raise", 0.58),)))  # fmt: skip
+        store.connection.execute("INSERT INTO feature_range (day, feature, best) VALUES ('garbage', 'smile', 'abc')")
+    assert main(["history", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "not measured yet" not in out and "calibrate your resting face again" in out
+    assert "brow raise" in out and "(1 record left out: not readable, or dated after today)" in out
 
 
 def test_history_text_shows_streak_sessions_and_trends(tmp_path, capsys):
@@ -91,7 +123,7 @@ def test_history_shows_range_of_motion_in_text_and_json(tmp_path, capsys):
     assert "calibrate your resting face" in capsys.readouterr().out  # not measured before calibration
     wall = datetime.now().replace(hour=12, minute=0, second=0, microsecond=0).timestamp()
     with HistoryStore(path) as store:
-        store.record(NeutralCalibrated((("brow_gap", 0.4),), 40, 0.0, 0.0, 0.0, wall))
+        store.record(NeutralCalibrated(tuple(POPULATION_NEUTRAL.items()), 40, 0.0, 0.0, 0.0, wall))
         store.record(AttemptFinished(1, "eyebrows_up", "feature", ("brow_raise",), "completed", 90, 90, 3.0, 3.0, 1.0,
                                      1.0, 4.0, "", 0.0, wall + 5, 95, 0.6, (("brow_raise", 0.58),)))  # fmt: skip
     assert main(["history", "--db", str(path), "--json"]) == 0

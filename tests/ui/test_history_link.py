@@ -9,6 +9,9 @@ from appliance.errors import StorageError
 from appliance.history import HistoryStore
 from appliance.messages import Command
 from appliance.ui.history_link import HistoryLink, open_history
+from appliance.vision.features import POPULATION_NEUTRAL
+
+FACE = tuple(sorted({**POPULATION_NEUTRAL, "brow_gap": 0.4}.items()))  # a resting face vision can use
 
 
 class CountingCoach(Coach):
@@ -113,16 +116,34 @@ def test_the_latest_neutral_face_is_loaded_into_the_coach_and_handed_on(tmp_path
     from appliance.coach.events import NeutralCalibrated
 
     with HistoryStore(tmp_path / "history.db") as store:
-        store.record(NeutralCalibrated((("brow_gap", 0.4),), 40, 0.0, 0.0, 0.0, 1_750_000_000.0))
+        store.record(NeutralCalibrated(FACE, 40, 0.0, 0.0, 0.0, 1_750_000_000.0))
     coach, posted, handed = Coach(), Posted(), []
     link = HistoryLink(coach, lambda: HistoryStore(tmp_path / "history.db"), post=posted.append)
     link.when_neutral = handed.append
     assert link.flush(5)
     posted.run()  # on the main thread: the coach and vision get the stored face
-    assert coach.neutral_geometry == {"brow_gap": 0.4} and coach.neutral_day
-    assert link.latest_neutral().geometry == {"brow_gap": 0.4} and handed == [link.latest_neutral()]
+    assert coach.neutral_geometry == dict(FACE) and coach.neutral_day
+    assert link.latest_neutral().geometry == dict(FACE) and handed == [link.latest_neutral()]
     assert coach.progress.neutral_day == coach.neutral_day
     link.close()
+
+
+def test_a_stored_face_vision_cannot_use_asks_for_a_new_calibration(tmp_path):
+    from appliance.coach.events import NeutralCalibrated
+
+    with HistoryStore(tmp_path / "history.db") as store:  # from an older version: a measurement missing
+        store.record(NeutralCalibrated((("brow_r", 0.2),), 40, 0.0, 0.0, 0.0, 1_750_000_000.0))
+    coach, posted, handed = Coach(), Posted(), []
+    link = HistoryLink(coach, lambda: HistoryStore(tmp_path / "history.db"), post=posted.append)
+    link.when_neutral = handed.append
+    assert link.flush(5)
+    posted.run()
+    assert coach.neutral_day == "" and coach.neutral_geometry is None and handed == []  # not calibrated
+    assert link.latest_neutral() is None and coach.progress.neutral_day == ""
+    assert "calibrate it again" in coach.notice
+    link.close()
+    with HistoryStore(tmp_path / "history.db") as store:
+        assert store.neutral_faces_stored() == 1  # kept
 
 
 def test_a_new_calibration_is_kept_with_its_appearance(tmp_path):
@@ -130,7 +151,7 @@ def test_a_new_calibration_is_kept_with_its_appearance(tmp_path):
 
     coach, posted = Coach(), Posted()
     link = HistoryLink(coach, lambda: HistoryStore(tmp_path / "history.db"), post=posted.append)
-    link.record([NeutralCalibrated((("brow_gap", 0.4),), 40, 0.0, 0.0, 0.0, 1_750_000_000.0, (("neutral", 1.0),))])
+    link.record([NeutralCalibrated(FACE, 40, 0.0, 0.0, 0.0, 1_750_000_000.0, (("neutral", 1.0),))])
     assert link.latest_neutral().appearance == {"neutral": 1.0}
     assert link.flush(5)
     link.close()

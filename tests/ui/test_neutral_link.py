@@ -87,6 +87,26 @@ def test_a_neutral_the_pipeline_refuses_never_keeps_vision_from_starting(monkeyp
     link.stop()
 
 
+def test_an_appearance_the_pipeline_refuses_leaves_the_resting_faces_geometry_in_use(monkeypatch, caplog):
+    class AppearanceRefusing(FakePipeline):
+        def set_neutral(self, geometry, *, kind="personal", appearance=None) -> None:
+            if appearance is not None:
+                raise ValueError("a neutral face's appearance must be probabilities by expression")
+            super().set_neutral(geometry, kind=kind, appearance=appearance)
+
+    monkeypatch.setattr("appliance.vision.pipeline.VisionPipeline", AppearanceRefusing)
+    monkeypatch.setattr("appliance.vision.worker.VisionWorker", FakeWorker)
+    monkeypatch.setattr("appliance.ui.vision_link.open_source", lambda *args, **kwargs: FakeSource())
+    link = VisionLink(Config())
+    link.start(lambda observation: None)
+    link._starter.join(5)
+    link.set_neutral(GEOMETRY, appearance={"neutral": float("nan")})
+    (pipeline,) = [p for p in FakePipeline.instances if isinstance(p, AppearanceRefusing)]
+    assert pipeline.neutrals == [(GEOMETRY, "personal")]  # as the coach has it: the person's own face
+    assert "without its appearance" in caplog.text
+    link.stop()
+
+
 class RecordingVision(IdleVision):
     def __init__(self) -> None:
         self.neutrals: list[dict] = []

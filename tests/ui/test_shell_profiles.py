@@ -14,8 +14,9 @@ from appliance.history import HistoryStore
 from appliance.messages import Command
 from appliance.profiles import ProfileRegistry
 from appliance.ui.profile_link import GuestHistory, ProfileLink
+from appliance.vision.features import POPULATION_NEUTRAL
 
-FACE = (("brow_gap", 0.41),)
+FACE = tuple(sorted({**POPULATION_NEUTRAL, "brow_gap": 0.41}.items()))  # a resting face vision can use
 
 
 class FakeVision(IdleVision):
@@ -65,7 +66,7 @@ def test_select_on_home_switches_the_history_the_face_and_the_title(rig, tmp_pat
     choose_next_person(shell)  # on to the guest
     assert isinstance(shell.history, GuestHistory)
     choose_next_person(shell)  # round to Person 1: their own face again, read on the writer thread
-    assert wait_until(lambda: vision.neutrals[-1] == ({"brow_gap": 0.41}, "personal"))
+    assert wait_until(lambda: vision.neutrals[-1] == (dict(FACE), "personal"))
     assert shell.coach.neutral_day
     profiles.close()
     with HistoryStore(tmp_path / "profiles" / "p2" / "history.sqlite3") as store:

@@ -61,6 +61,9 @@ def test_range_of_motion_lines_say_what_to_do_before_there_is_any():
     assert "practise a feature drill" in text.range_lines((), "2026-11-01")
     rows = (RangeView("brow_raise", "brow raise", 0.52, direction="up"), RangeView("smile", "smile", None))
     assert text.range_lines(rows, "2026-11-01").splitlines()[1] == "brow raise 0.52 rising   smile -"
+    # figures measured against a resting face that can no longer be used: shown, with the way on
+    uncalibrated = text.range_lines(rows, "").splitlines()
+    assert "calibrate your resting face again" in uncalibrated[0] and uncalibrated[1].startswith("brow raise 0.52")
     live = LiveView(match=50, feature="brow_raise", amplitude=0.45, full_at=0.6, isolation=0.667)
     assert text.feature_line(live) == "brow raise 75% · isolation 67% · match 50%"
 
