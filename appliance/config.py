@@ -14,6 +14,9 @@ optional.  All keys, with their defaults::
     exposure_value = 0.0   # exposure compensation in stops, -8.0 to 8.0 (libcamera ExposureValue):
                            # a camera behind a two-way mirror sees a dark picture; try 1.0 or 2.0
     brightness = 0.0       # -1.0 to 1.0 (libcamera Brightness), added after exposure
+    facing_yaw_deg = 0.0   # the head pose the camera sees when you look straight into the mirror:
+    facing_pitch_deg = 0.0 # 0, 0 behind the glass at eye level; a camera above or beside the mirror
+                           # sees a level head turned (-45.0 to 45.0; the calibration says the numbers)
 
     [vision]
     threads = 2            # inference threads
@@ -78,6 +81,10 @@ class CameraSettings:
     fps: int = 30
     exposure_value: float = 0.0
     brightness: float = 0.0
+    # The pose (degrees) the camera sees of a head facing the mirror: subtracted from every pose, so
+    # "turned" means turned away from the mirror wherever the camera sits.
+    facing_yaw_deg: float = 0.0
+    facing_pitch_deg: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -165,7 +172,12 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         where,
     )
     camera = _table(data, "camera", where)
-    _only(camera, {"width", "height", "fps", "exposure_value", "brightness"}, "camera.", where)
+    _only(
+        camera,
+        {"width", "height", "fps", "exposure_value", "brightness", "facing_yaw_deg", "facing_pitch_deg"},
+        "camera.",
+        where,
+    )
     vision = _table(data, "vision", where)
     _only(vision, {"threads"}, "vision.", where)
     buttons = _table(data, "buttons", where)
@@ -197,6 +209,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
             fps=_int(camera, "fps", range(1, 121), "camera.", where, 30),
             exposure_value=_float(camera, "exposure_value", (-8.0, 8.0), "camera.", where, 0.0),
             brightness=_float(camera, "brightness", (-1.0, 1.0), "camera.", where, 0.0),
+            facing_yaw_deg=_float(camera, "facing_yaw_deg", (-45.0, 45.0), "camera.", where, 0.0),
+            facing_pitch_deg=_float(camera, "facing_pitch_deg", (-45.0, 45.0), "camera.", where, 0.0),
         ),
         threads=_int(vision, "threads", range(1, 9), "vision.", where, defaults.threads),
         buttons=ButtonSettings(pins=pins, hold_time=_hold_time(buttons, where), led=led),

@@ -88,7 +88,8 @@ class VisionLink:
         self.source = self._open_source()
         self.name = self.source.name
         self._publish = publish
-        options = {"num_threads": self.config.threads}
+        camera = self.config.camera
+        options = {"num_threads": self.config.threads, "facing": (camera.facing_yaw_deg, camera.facing_pitch_deg)}
         if self.model_path is not None:
             options["model_path"] = self.model_path
 

@@ -70,6 +70,8 @@ class VisionPipeline:
     the face in 80% of frames from colour, 53% from grey), else the grey image.  The classifier
     always reads grey.  ``grey_only`` makes them ignore colour.  ``landmarks=False`` runs the
     detector on every frame and reads no landmarks (the pipeline before the face mesh).
+    ``facing`` is the (yaw, pitch) the camera sees of a head facing the mirror: ``Observation.pose``
+    is relative to the mirror (``facing_mirror``), so a camera above or beside it works too.
 
     ``counters`` count frames, detector runs, frames followed by the landmarks alone and times
     the face was lost.  :meth:`set_neutral` may be called from any thread.
@@ -85,8 +87,10 @@ class VisionPipeline:
         time_constant: float = TIME_CONSTANT,
         grey_only: bool = False,
         landmarks: bool = True,
+        facing: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         self.num_threads, self.grey_only = num_threads, grey_only
+        self.facing = (float(facing[0]), float(facing[1]))  # the (yaw, pitch) of a head facing the mirror
         # The expression model first: it is the one a user points to, so a bad path is said at once.
         self.classifier = ExpressionClassifier(model_path, num_threads=num_threads)
         self.reader = MirrorAlternation(self.classifier)  # one pass of the expression model a frame
@@ -159,6 +163,7 @@ class VisionPipeline:
         neutral, kind, resting = self._neutral
         if mesh is not None:
             geometry, pose = measure(mesh.points)
+            pose = facing_mirror(pose, self.facing)
             geometry = self.geometry_smoother.update(geometry, frame.timestamp)
             measured = dict(
                 landmarks=mesh.points,
@@ -244,6 +249,14 @@ class VisionPipeline:
         self.smoother.reset()
         self.geometry_smoother.reset()
         self.reader.reset()
+
+
+def facing_mirror(pose: Mapping[str, float], facing: tuple[float, float]) -> dict[str, float]:
+    """The head pose relative to looking straight into the mirror: the camera's view of it less
+    ``facing``, the (yaw, pitch) the camera sees of a head that does (config [camera] facing_*_deg).
+    Subtracting angles is exact for a turn or a nod alone and close enough for the few degrees
+    of both together that the coach judges; the features do not use the pose."""
+    return {"yaw": pose["yaw"] - facing[0], "pitch": pose["pitch"] - facing[1], "roll": pose["roll"]}
 
 
 def _invoke_ms(model) -> float:

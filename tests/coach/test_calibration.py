@@ -5,7 +5,16 @@ from datetime import date
 import pytest
 from coach_fakes import face, features_face, make_driver
 
-from appliance.coach.calibration import FACE_MOVED, LOST, MOVED, NO_LANDMARKS, NOT_RELAXED, TURNED, judge, sample
+from appliance.coach.calibration import (
+    FACE_MOVED,
+    LOST,
+    MOVED,
+    NO_LANDMARKS,
+    NOT_RELAXED,
+    judge,
+    sample,
+    turned_message,
+)
 from appliance.coach.events import NeutralCalibrated, SessionStarted
 from appliance.coach.render import CALIBRATE_NO_FACE
 from appliance.coach.view import Screen
@@ -46,11 +55,19 @@ def test_a_moving_face_is_refused():
     assert judge([sample(o) for o in smiling]).message == FACE_MOVED.format(seconds=5)
 
 
-@pytest.mark.parametrize("pose", [{"yaw": 20.0, "pitch": 0.0}, {"yaw": 0.0, "pitch": -15.0}])
-def test_a_turned_face_is_refused(pose):
+@pytest.mark.parametrize(
+    ("pose", "words"),
+    [
+        ({"yaw": 20.0, "pitch": 0.0}, "turned 20 degrees to your left and level"),
+        ({"yaw": 0.0, "pitch": -15.0}, "straight and tipped 15 degrees down"),
+        ({"yaw": -18.4, "pitch": 13.0}, "turned 18 degrees to your right and tipped 13 degrees up"),
+    ],
+)
+def test_a_turned_face_is_refused_saying_how_it_reads(pose, words):
     turned = features_face(pose=pose | {"roll": 0.0})
     verdict = judge([sample(turned)] * 50)
-    assert not verdict.accepted and verdict.message == TURNED
+    assert not verdict.accepted and verdict.message == turned_message(pose["yaw"], pose["pitch"])
+    assert f"your head reads {words}." in verdict.message and "Camera placement" in verdict.message
 
 
 def test_too_few_frames_or_no_landmarks_are_refused_with_their_reason():
@@ -112,7 +129,7 @@ def test_a_turned_face_is_refused_and_may_try_again():
     calibrating(driver)
     driver.press(Command.SELECT)
     view = driver.show(5.1, features_face(neutral="population", pose={"yaw": 25.0, "pitch": 0.0, "roll": 0.0}))
-    assert view.calibration.phase == "refused" and view.calibration.words == TURNED
+    assert view.calibration.phase == "refused" and view.calibration.words == turned_message(25.0, 0.0)
     assert "try again" in view.buttons
     assert not any(isinstance(e, NeutralCalibrated) for e in driver.coach.drain_events())
     driver.press(Command.SELECT)  # try again, facing the mirror

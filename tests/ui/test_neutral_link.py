@@ -24,7 +24,8 @@ class FakePipeline:
 
     instances: list[FakePipeline] = []
 
-    def __init__(self, **_options) -> None:
+    def __init__(self, **options) -> None:
+        self.options = options
         self.neutrals: list[tuple[dict | None, str]] = []
         self.appearances: list[dict | None] = []
         FakePipeline.instances.append(self)
@@ -65,6 +66,21 @@ def test_the_vision_link_hands_the_neutral_to_the_pipeline_before_and_after_it_i
     assert pipeline.neutrals == [(GEOMETRY, "personal")] and pipeline.appearances == [RESTING]
     link.set_neutral(None, kind="population", appearance=RESTING)  # a running pipeline gets it at once
     assert pipeline.neutrals[-1] == (None, "population") and pipeline.appearances[-1] is None
+    link.stop()
+
+
+def test_the_vision_link_tells_the_pipeline_where_the_camera_sits(monkeypatch):
+    from appliance.config import parse_config
+
+    monkeypatch.setattr("appliance.vision.pipeline.VisionPipeline", FakePipeline)
+    monkeypatch.setattr("appliance.vision.worker.VisionWorker", FakeWorker)
+    monkeypatch.setattr("appliance.ui.vision_link.open_source", lambda *args, **kwargs: FakeSource())
+    FakePipeline.instances.clear()
+    link = VisionLink(parse_config({"camera": {"facing_yaw_deg": 4, "facing_pitch_deg": -17}}))
+    link.start(lambda observation: None)
+    link._starter.join(5)
+    (pipeline,) = FakePipeline.instances
+    assert pipeline.options["facing"] == (4.0, -17.0)
     link.stop()
 
 

@@ -314,6 +314,15 @@ def test_a_passer_by_does_not_take_over_when_the_detector_looks_again(scripted):
     assert abs(x + w / 2 - 325) < 5 and not scripted.tracker.changed
 
 
+def test_the_pose_is_relative_to_the_mirror_wherever_the_camera_sits(scripted):
+    straight = scripted.observe(frame(0.0)).pose
+    scripted.facing = (-12.0, -18.0)  # a camera above and to the side sees a face that faces the mirror so
+    moved = scripted.observe(frame(0.1)).pose
+    assert moved["yaw"] == pytest.approx(straight["yaw"] + 12.0, abs=1e-6)
+    assert moved["pitch"] == pytest.approx(straight["pitch"] + 18.0, abs=1e-6)
+    assert moved["roll"] == pytest.approx(straight["roll"], abs=1e-6)
+
+
 def test_a_personal_neutral_can_be_set_and_cleared(scripted):
     before = scripted.observe(frame(0.0))
     smiling_geometry = dict(before.geometry)
