@@ -26,7 +26,7 @@ from appliance.coach.features import (
     reach,
     title,
 )
-from appliance.coach.targets import MixtureTarget
+from appliance.coach.mixture import MixtureTarget
 from appliance.errors import ConfigError
 from appliance.messages import Observation
 from appliance.vision.features import FEATURES, POSE
