@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from appliance.vision.features import FEATURES, corner_smiles, is_geometry
+from appliance.vision.reading import CUE_LEVEL  # pure numpy: no models, no camera
 
 ISOLATION_SPAN = 0.35  # a calm feature this far over its tolerance leaves no isolation at all
 POSE_SPAN_DEG = 10.0  # a pose this many degrees outside its bounds leaves no pose fit at all
@@ -78,13 +79,23 @@ class FeatureReading:
     pose_off: str = ""  # e.g. "roll_more", "yaw_less" ("" when the pose fits)
 
 
+def moved(features: Mapping[str, float], name: str) -> bool:
+    """Whether a feature has moved at all: at the level the expression reading counts a cue as shown."""
+    return float(features.get(name, 0.0)) >= CUE_LEVEL
+
+
 def reach(features: Mapping[str, float], wants: tuple[tuple[str, float], ...]) -> tuple[float, str]:
-    """The weakest wanted feature's share of its full_at (1 with nothing wanted), and its name if short."""
+    """The weakest wanted feature's share of its full_at (1 with nothing wanted), and the one missing.
+
+    Missing is a wanted feature short of ``NEAR_FULL``: one that has not moved at all before one that
+    moved but not far enough (a tip may then say the moving one is there), the weakest share first.
+    """
     if not wants:
         return 1.0, ""
-    shares = [(min(1.0, max(0.0, float(features.get(name, 0.0))) / full_at), name) for name, full_at in wants]
-    weakest, name = min(shares, key=lambda pair: pair[0])
-    return weakest, (name if weakest < NEAR_FULL else "")
+    shares = {name: min(1.0, max(0.0, float(features.get(name, 0.0))) / full_at) for name, full_at in wants}
+    short = [name for name, share in shares.items() if share < NEAR_FULL]
+    unmoved = [name for name in short if not moved(features, name)]
+    return min(shares.values()), min(unmoved or short, key=shares.__getitem__, default="")
 
 
 def isolation(features: Mapping[str, float], calm: tuple[tuple[str, float], ...]) -> tuple[float, str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appliance.coach.catalogue import Tip
-from appliance.coach.features import PARTS, FeatureReading, title
+from appliance.coach.features import PARTS, FeatureReading, moved, title
 from appliance.coach.scoring import dominant, intensity
 from appliance.vision.reading import missing_cues  # pure numpy: no models, no camera
 
@@ -69,6 +69,9 @@ def _checks(context: TipContext) -> dict[str, Callable[[Any], bool]]:
         "feature_below": lambda wanted: (
             bool(context.features) and all(float(feature(k, 0.0)) < v for k, v in wanted.items())
         ),
+        "moved": lambda wanted: (
+            bool(context.features) and all(moved(context.features, k) == bool(v) for k, v in wanted.items())
+        ),
         "target": lambda wanted: context.target_label == wanted,
         "drills": lambda wanted: context.drill_id in wanted,
         "kinds": lambda wanted: context.kind in wanted,
@@ -119,5 +122,5 @@ def choose_tip(tips: Sequence[Tip], context: TipContext) -> str:
 KNOWN_CONDITIONS = (
     "target", "drills", "kinds", "met", "dominant", "not_dominant", "rising", "above", "below",
     "match_below", "match_above", "intensity_above", "intensity_below", "reads_features", "missing", "loud",
-    "pose_off", "feature_above", "feature_below", "missing_cue",
+    "pose_off", "feature_above", "feature_below", "missing_cue", "moved",
 )  # fmt: skip

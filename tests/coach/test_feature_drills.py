@@ -82,6 +82,8 @@ def test_features_read_against_an_average_face_say_so_on_the_drill_screen():
 def test_the_genuine_smile_says_the_eyes_are_missing():
     driver = start_drill("genuine_smile")
     driver.show(2.0, REST)
+    view = driver.show(0.5, REST)  # nothing moved: neither part is there, and the tip says so
+    assert view.live.tip.startswith("Corners of the mouth up, and let the smile reach your eyes")
     view = driver.show(0.5, features_face(smile=0.7, smoothed={"happiness": 0.9, "neutral": 0.1}))
     assert view.live.tip.startswith("Let it reach your eyes")
     view = driver.show(0.5, features_face(eye_narrow=0.5, smoothed={"neutral": 0.9, "happiness": 0.1}))

@@ -46,6 +46,16 @@ def test_others_means_every_feature_but_the_wanted_ones():
     assert reading.reach == pytest.approx(0.2) and reading.missing == "asymmetry"
 
 
+def test_a_wanted_feature_that_has_not_moved_is_missing_before_one_that_falls_short():
+    target = load_catalogue().drill("genuine_smile").target  # smile full at 0.5, eye narrowing at 0.35
+    # the smile moved (0.25, half of full) and the eyes did not (0.19, 54% of full): the eyes are missing
+    half_smile = target.reading(features_face(smile=0.25, eye_narrow=0.19))
+    assert half_smile.missing == "eye_narrow" and half_smile.reach == pytest.approx(0.5)
+    # both moved: the weaker share is missing; neither moved: the weaker share too
+    assert target.reading(features_face(smile=0.25, eye_narrow=0.3)).missing == "smile"
+    assert target.reading(features_face(smile=0.1, eye_narrow=0.1)).missing == "smile"
+
+
 def test_without_landmarks_a_feature_target_cannot_judge_and_says_why():
     target = target_from_data(BROWS)
     assert target.match(face(surprise=0.9), full_at=0.8) is None
