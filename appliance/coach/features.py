@@ -35,6 +35,17 @@ PARTS = {
 }
 
 
+# A part inside another: "only the lips: keep your mouth still" contradicts itself as much as
+# "only the brows: keep your brows still" would.
+PART_WITHIN = {"lips": "mouth"}
+
+
+def same_part(feature: str, other: str) -> bool:
+    """Whether two features move the same part of the face (the lips count as the mouth)."""
+    first, second = PARTS.get(feature, "face"), PARTS.get(other, "face")
+    return PART_WITHIN.get(first, first) == PART_WITHIN.get(second, second)
+
+
 def title(feature: str) -> str:
     """``brow_raise`` -> "brow raise"."""
     return feature.replace("_", " ")

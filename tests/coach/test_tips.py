@@ -68,6 +68,34 @@ def test_feature_tips_name_the_place_that_should_stay_still():
     assert feature_tip("jaw_drop", jaw_drop=0.1) == "Let the jaw hang lower, lips loose."
 
 
+def test_a_restless_feature_in_the_same_part_is_named_as_the_opposing_movement():
+    together = feature_tip("eyebrows_up", brow_raise=0.6, brow_lower=0.5)
+    assert together == "Raise the brows without drawing them together."
+    assert feature_tip("cheeky_smile", smile=0.6, mouth_corners_down=0.5) == "Lift the corners; do not pull them down."
+    assert feature_tip("lips_pursed", lip_pucker=0.6, smile=0.5) == "Push the lips forward without smiling."
+
+
+def test_no_isolation_tip_asks_to_keep_still_the_part_that_should_move():
+    from appliance.coach.features import PARTS, same_part
+    from appliance.vision.features import FEATURES
+
+    generic = next(t.text for t in TIPS if t.when.get("loud") == "any" and t.when.get("kinds") == ["feature"])
+    for drill in load_catalogue().drills:
+        if drill.kind != "feature":
+            continue
+        main = drill.target.wants[0][0]
+        full = {name: full_at for name, full_at in drill.target.wants}
+        for loud, _ in drill.target.calm:
+            if loud not in FEATURES:
+                continue  # a derived cue cannot be set on its own
+            text = feature_tip(drill.id, **full, **{loud: 0.5})
+            if same_part(main, loud):
+                own = [t.text for t in TIPS if drill.id in t.when.get("drills", ()) and t.when.get("loud") == loud]
+                assert own and text == own[0], (drill.id, loud, text)
+            else:
+                assert text == generic.format(part=PARTS[main], loud_part=PARTS[loud]), (drill.id, loud, text)
+
+
 GENUINE_BOTH = "Corners of the mouth up, and let the smile reach your eyes until they crease."
 GENUINE_EYES = "Let it reach your eyes: lift the cheeks until the eyes crease. The mouth is there."
 GENUINE_MOUTH = "Your eyes smile; now the mouth too: corners up and out."
