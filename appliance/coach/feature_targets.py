@@ -30,6 +30,7 @@ from appliance.coach.mixture import MixtureTarget
 from appliance.errors import ConfigError
 from appliance.messages import Observation
 from appliance.vision.features import FEATURES, POSE
+from appliance.vision.reading import DERIVED_CUES
 
 DEFAULT_TOLERANCE = 0.15
 NO_FEATURES = (
@@ -55,7 +56,7 @@ class FeatureTarget:
             raise ConfigError("a features target needs a feature", hint='write {"type": "features", "feature": ...}')
         tolerance = _number(data.get("tolerance", DEFAULT_TOLERANCE), "tolerance", 0.0, 1.0)
         calm = calm_list(data.get("calm", "others"), tuple(name for name, _ in wants), tolerance)
-        _known(name for name, _ in calm)
+        _known((name for name, _ in calm), also=tuple(DERIVED_CUES))  # a derived cue may stay calm, not be wanted
         for _, value in calm:
             _number(value, "a calm tolerance", 0.0, 1.0)
         pose = tuple(_pose(angle, bounds) for angle, bounds in dict(data.get("pose", {})).items())
@@ -129,10 +130,10 @@ def _wants(data: Mapping) -> tuple[tuple[str, float], ...]:
     return tuple((name, _number(value, f"full_at of {name}", 0.05, 1.0)) for name, value in wants.items())
 
 
-def _known(names) -> None:
-    unknown = sorted(set(names) - set(FEATURES))
+def _known(names, also: tuple[str, ...] = ()) -> None:
+    unknown = sorted(set(names) - set(FEATURES) - set(also))
     if unknown:
-        raise ConfigError(f"unknown features in a target: {unknown}", hint=f"use names from {list(FEATURES)}")
+        raise ConfigError(f"unknown features in a target: {unknown}", hint=f"use names from {list(FEATURES + also)}")
 
 
 def _number(value, what: str, low: float, high: float) -> float:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from appliance.vision.features import FEATURES, corner_smiles, is_geometry
-from appliance.vision.reading import CUE_LEVEL  # pure numpy: no models, no camera
+from appliance.vision.reading import CUE_LEVEL, DERIVED_CUES  # pure numpy: no models, no camera
 
 ISOLATION_SPAN = 0.35  # a calm feature this far over its tolerance leaves no isolation at all
 POSE_SPAN_DEG = 10.0  # a pose this many degrees outside its bounds leaves no pose fit at all
@@ -32,6 +32,7 @@ PARTS = {
     "lip_pucker": "lips",
     "jaw_drop": "jaw",
     "asymmetry": "mouth",
+    "both_corners": "mouth",  # a derived cue (vision.reading): the smile the lesser corner shares
 }
 
 
@@ -110,13 +111,23 @@ def reach(features: Mapping[str, float], wants: tuple[tuple[str, float], ...]) -
 
 
 def isolation(features: Mapping[str, float], calm: tuple[tuple[str, float], ...]) -> tuple[float, str]:
-    """1 minus the largest excess of a calm feature over its tolerance (over ``ISOLATION_SPAN``), and which."""
+    """1 minus the largest excess of a calm feature over its tolerance (over ``ISOLATION_SPAN``), and which.
+
+    A calm name may be a derived cue too: ``both_corners`` calm keeps the lesser mouth corner near rest.
+    """
     excess, loud = 0.0, ""
     for name, tolerance in calm:
-        over = float(features.get(name, 0.0)) - tolerance
+        over = value(features, name) - tolerance
         if over > excess:
             excess, loud = over, name
     return max(0.0, 1.0 - excess / ISOLATION_SPAN), loud
+
+
+def value(features: Mapping[str, float], name: str) -> float:
+    """A named feature's value, or a derived cue's (``both_corners``: the lesser mouth corner's smile)."""
+    if name in DERIVED_CUES:
+        return float(DERIVED_CUES[name][1](features))
+    return float(features.get(name, 0.0))
 
 
 def calm_list(spec, wanted: tuple[str, ...], tolerance: float) -> tuple[tuple[str, float], ...]:

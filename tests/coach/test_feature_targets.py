@@ -95,6 +95,31 @@ def test_the_contemplative_look_wants_a_slight_tilt():
     assert tilted.pose_off == "" and tilted.pose_fit == 1.0
 
 
+def smile_of_corners(greater: float, lesser: float) -> dict[str, float]:
+    """The smile and asymmetry features of a mouth whose corners lift ``greater`` and ``lesser`` (smile units)."""
+    from appliance.vision.reading import ASYMMETRY_IN_SMILE
+
+    return {"smile": (greater + lesser) / 2, "asymmetry": min(1.0, (greater - lesser) / (2 * ASYMMETRY_IN_SMILE))}
+
+
+def test_the_one_sided_smile_wants_the_other_corner_at_rest():
+    target = load_catalogue().drill("one_sided_smile").target
+    one_sided = features_face(**smile_of_corners(0.6, 0.0))
+    assert target.match(one_sided, full_at=0.8) >= 60
+    # an ordinary smile, one corner a little higher: asymmetry and smile are both past their full_at
+    uneven = features_face(**smile_of_corners(0.75, 0.45))
+    assert uneven.features["asymmetry"] >= 0.5 and uneven.features["smile"] >= 0.3
+    reading = target.reading(uneven)
+    assert reading.reach == 1.0 and reading.loud == "both_corners"
+    assert target.match(uneven, full_at=0.8) < 60
+
+
+def test_only_a_calm_feature_may_be_a_derived_cue():
+    assert {name for name, _ in target_from_data(BROWS | {"calm": ["both_corners"]}).calm} == {"both_corners"}
+    with pytest.raises(ConfigError):
+        target_from_data({"type": "features", "feature": "both_corners"})
+
+
 def test_a_look_without_landmarks_falls_back_to_its_expression():
     target = load_catalogue().drill("genuine_smile").target
     assert target.match(face(happiness=0.8), full_at=0.8) == pytest.approx(100.0)

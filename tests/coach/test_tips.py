@@ -75,6 +75,12 @@ def test_a_restless_feature_in_the_same_part_is_named_as_the_opposing_movement()
     assert feature_tip("lips_pursed", lip_pucker=0.6, smile=0.5) == "Push the lips forward without smiling."
 
 
+def test_a_one_sided_smile_with_both_corners_up_is_told_to_rest_the_other():
+    assert feature_tip("one_sided_smile", smile=0.6, asymmetry=0.6) == (
+        "Let the other corner rest: lift one side of the mouth only."
+    )
+
+
 def test_no_isolation_tip_asks_to_keep_still_the_part_that_should_move():
     from appliance.coach.features import PARTS, same_part
     from appliance.vision.features import FEATURES
