@@ -138,7 +138,7 @@ def range_lines(ranges, neutral_day: str, per_line: int = 2) -> str:
     if not neutral_day:
         return "Range of motion: calibrate your resting face in settings to start measuring it."
     if not ranges:
-        return "Range of motion: practise a feature drill to start measuring it."
+        return "Range of motion: practise any drill to start measuring it."  # every drill's frames count
     cells = []
     for row in ranges:
         figure = f"{row.recent_best:.2f} {trend_word(row.direction)}" if row.recent_best is not None else "-"

@@ -154,3 +154,11 @@ def test_a_look_is_not_met_while_its_pose_is_outside_its_bounds(drill_id, off, f
     assert view.live.tip.startswith(tip)
     view = driver.show(4.1, features_face(pose=fits, smoothed=calm))
     assert view.screen is Screen.RESULT and view.result.outcome == "completed"
+
+
+def test_every_drill_counts_toward_range_of_motion_not_only_the_feature_drills():
+    driver = start_drill("surprise")  # an expression drill: the progress screen says "practise any drill"
+    driver.show(2.0, REST)
+    driver.show(1.0, features_face(brow_raise=0.5, jaw_drop=0.4))
+    driver.press(Command.NEXT)
+    assert dict(finished(driver).feature_best) == {"brow_raise": pytest.approx(0.5), "jaw_drop": pytest.approx(0.4)}
