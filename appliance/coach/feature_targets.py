@@ -77,8 +77,7 @@ class FeatureTarget:
     def describe(self) -> str:
         parts = [" + ".join(f"{title(name)} {full_at:g}" for name, full_at in self.wants)] if self.wants else []
         if self.calm:
-            parts.append("the rest calm" if len(self.calm) >= len(FEATURES) - len(self.wants) - 1 else
-                         "calm " + ", ".join(title(name) for name, _ in self.calm))  # fmt: skip
+            parts.append(_describe_calm(self.calm, tuple(name for name, _ in self.wants)))
         parts += [_describe_pose(bound) for bound in self.pose]
         if self.expression is not None and self.share > 0:
             parts.append(f"reads as {self.expression.describe()}")
@@ -149,6 +148,16 @@ def _pose(angle: str, bounds: Mapping) -> PoseBound:
     low = _number(bounds.get("min_abs", 0.0), f"{angle} min_abs", 0.0, 90.0)
     high = _number(bounds.get("max_abs", 90.0), f"{angle} max_abs", low, 90.0)
     return PoseBound(angle, low, high)
+
+
+def _describe_calm(calm: tuple[tuple[str, float], ...], wanted: tuple[str, ...]) -> str:
+    """ "the rest calm" only when every other feature is calm at the default tolerance; otherwise each
+    by name, with its own tolerance when it has one ("eye narrow up to 0.35")."""
+    others = {name for name in FEATURES if name not in wanted}
+    if {name for name, _ in calm} >= others and all(tolerance == DEFAULT_TOLERANCE for _, tolerance in calm):
+        return "the rest calm"
+    own = {name: f" up to {tolerance:g}" for name, tolerance in calm if tolerance != DEFAULT_TOLERANCE}
+    return "calm " + ", ".join(title(name) + own.get(name, "") for name, _ in calm)
 
 
 def _describe_pose(bound: PoseBound) -> str:

@@ -126,6 +126,15 @@ def test_a_look_without_landmarks_falls_back_to_its_expression():
     assert target.unreadable(face(happiness=0.8)) == ""
 
 
+def test_the_description_says_the_rest_calm_only_when_it_is():
+    frown = load_catalogue().drill("frown_control").target  # tolerates eye narrowing 0.35 and the nose 0.3
+    assert "the rest calm" not in frown.describe()
+    assert "eye narrow up to 0.35" in frown.describe() and "nose wrinkle up to 0.3" in frown.describe()
+    assert target_from_data({"type": "features", "feature": "smile", "calm": "others"}).describe() == (
+        "smile 0.6; the rest calm"
+    )
+
+
 def test_every_catalogue_target_round_trips_through_as_data():
     for drill in load_catalogue().drills:
         for target in [drill.target] if drill.target else [step.target for step in drill.steps]:
