@@ -102,11 +102,16 @@ class Attempt:
         if value > self.best_match:
             self.best_match, self.time_to_best_s = value, self.elapsed_s
             self.peak_frame_at = observation.timestamp
-        was_met, self.met = self.met, value >= self.threshold
+        was_met, self.met = self.met, value >= self.threshold and self._pose_fits()
         if self.met and self.time_to_target_s is None:
             self.time_to_target_s = self.elapsed_s
         if was_met and not self.met:
             self._end_hold()
+
+    def _pose_fits(self) -> bool:
+        """A look's pose is part of what the look is (a slight tilt, eyes level with the camera): outside
+        its bounds the look is not met, however well the rest matches; the match still shows the progress."""
+        return self.reading is None or not self.reading.pose_off
 
     def _unjudged(self, dt: float, has_face: bool) -> bool:
         """A face that cannot be judged (no landmarks): the hold and the timer wait, and after

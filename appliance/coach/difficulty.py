@@ -3,8 +3,8 @@
 Face-expression games ask for a model probability of 0.5, 0.7 or 0.95.  This coach's match is
 already scaled (a face the model reads at 0.8 is a 100 match) and its defaults (60, 3 s) are
 "normal", so the games' steps are kept as ratios to normal (0.5/0.7 and 0.95/0.7) rather than as
-absolute numbers: normal 60 becomes easy 43 and hard 81; a headshot look set at 70 becomes 50
-and 95.  A hard hold is longer too (5 s instead of 3), an easy one shorter (2 s).
+absolute numbers: normal 60 becomes easy 43 and hard 81; the genuine smile's own 65 becomes 46
+and 88.  A hard hold is longer too (5 s instead of 3), an easy one shorter (2 s).
 """
 
 from __future__ import annotations

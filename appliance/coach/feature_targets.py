@@ -26,10 +26,11 @@ from appliance.coach.features import (
     reach,
     title,
 )
-from appliance.coach.targets import MixtureTarget
+from appliance.coach.mixture import MixtureTarget
 from appliance.errors import ConfigError
 from appliance.messages import Observation
 from appliance.vision.features import FEATURES, POSE
+from appliance.vision.reading import DERIVED_CUES
 
 DEFAULT_TOLERANCE = 0.15
 NO_FEATURES = (
@@ -55,7 +56,7 @@ class FeatureTarget:
             raise ConfigError("a features target needs a feature", hint='write {"type": "features", "feature": ...}')
         tolerance = _number(data.get("tolerance", DEFAULT_TOLERANCE), "tolerance", 0.0, 1.0)
         calm = calm_list(data.get("calm", "others"), tuple(name for name, _ in wants), tolerance)
-        _known(name for name, _ in calm)
+        _known((name for name, _ in calm), also=tuple(DERIVED_CUES))  # a derived cue may stay calm, not be wanted
         for _, value in calm:
             _number(value, "a calm tolerance", 0.0, 1.0)
         pose = tuple(_pose(angle, bounds) for angle, bounds in dict(data.get("pose", {})).items())
@@ -76,8 +77,7 @@ class FeatureTarget:
     def describe(self) -> str:
         parts = [" + ".join(f"{title(name)} {full_at:g}" for name, full_at in self.wants)] if self.wants else []
         if self.calm:
-            parts.append("the rest calm" if len(self.calm) >= len(FEATURES) - len(self.wants) - 1 else
-                         "calm " + ", ".join(title(name) for name, _ in self.calm))  # fmt: skip
+            parts.append(_describe_calm(self.calm, tuple(name for name, _ in self.wants)))
         parts += [_describe_pose(bound) for bound in self.pose]
         if self.expression is not None and self.share > 0:
             parts.append(f"reads as {self.expression.describe()}")
@@ -129,10 +129,10 @@ def _wants(data: Mapping) -> tuple[tuple[str, float], ...]:
     return tuple((name, _number(value, f"full_at of {name}", 0.05, 1.0)) for name, value in wants.items())
 
 
-def _known(names) -> None:
-    unknown = sorted(set(names) - set(FEATURES))
+def _known(names, also: tuple[str, ...] = ()) -> None:
+    unknown = sorted(set(names) - set(FEATURES) - set(also))
     if unknown:
-        raise ConfigError(f"unknown features in a target: {unknown}", hint=f"use names from {list(FEATURES)}")
+        raise ConfigError(f"unknown features in a target: {unknown}", hint=f"use names from {list(FEATURES + also)}")
 
 
 def _number(value, what: str, low: float, high: float) -> float:
@@ -148,6 +148,16 @@ def _pose(angle: str, bounds: Mapping) -> PoseBound:
     low = _number(bounds.get("min_abs", 0.0), f"{angle} min_abs", 0.0, 90.0)
     high = _number(bounds.get("max_abs", 90.0), f"{angle} max_abs", low, 90.0)
     return PoseBound(angle, low, high)
+
+
+def _describe_calm(calm: tuple[tuple[str, float], ...], wanted: tuple[str, ...]) -> str:
+    """ "the rest calm" only when every other feature is calm at the default tolerance; otherwise each
+    by name, with its own tolerance when it has one ("eye narrow up to 0.35")."""
+    others = {name for name in FEATURES if name not in wanted}
+    if {name for name, _ in calm} >= others and all(tolerance == DEFAULT_TOLERANCE for _, tolerance in calm):
+        return "the rest calm"
+    own = {name: f" up to {tolerance:g}" for name, tolerance in calm if tolerance != DEFAULT_TOLERANCE}
+    return "calm " + ", ".join(title(name) + own.get(name, "") for name, _ in calm)
 
 
 def _describe_pose(bound: PoseBound) -> str:

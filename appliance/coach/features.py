@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from appliance.vision.features import FEATURES, corner_smiles, is_geometry
+from appliance.vision.reading import CUE_LEVEL, DERIVED_CUES  # pure numpy: no models, no camera
 
 ISOLATION_SPAN = 0.35  # a calm feature this far over its tolerance leaves no isolation at all
 POSE_SPAN_DEG = 10.0  # a pose this many degrees outside its bounds leaves no pose fit at all
@@ -31,7 +32,19 @@ PARTS = {
     "lip_pucker": "lips",
     "jaw_drop": "jaw",
     "asymmetry": "mouth",
+    "both_corners": "mouth",  # a derived cue (vision.reading): the smile the lesser corner shares
 }
+
+
+# A part inside another: "only the lips: keep your mouth still" contradicts itself as much as
+# "only the brows: keep your brows still" would.
+PART_WITHIN = {"lips": "mouth"}
+
+
+def same_part(feature: str, other: str) -> bool:
+    """Whether two features move the same part of the face (the lips count as the mouth)."""
+    first, second = PARTS.get(feature, "face"), PARTS.get(other, "face")
+    return PART_WITHIN.get(first, first) == PART_WITHIN.get(second, second)
 
 
 def title(feature: str) -> str:
@@ -78,23 +91,43 @@ class FeatureReading:
     pose_off: str = ""  # e.g. "roll_more", "yaw_less" ("" when the pose fits)
 
 
+def moved(features: Mapping[str, float], name: str) -> bool:
+    """Whether a feature has moved at all: at the level the expression reading counts a cue as shown."""
+    return float(features.get(name, 0.0)) >= CUE_LEVEL
+
+
 def reach(features: Mapping[str, float], wants: tuple[tuple[str, float], ...]) -> tuple[float, str]:
-    """The weakest wanted feature's share of its full_at (1 with nothing wanted), and its name if short."""
+    """The weakest wanted feature's share of its full_at (1 with nothing wanted), and the one missing.
+
+    Missing is a wanted feature short of ``NEAR_FULL``: one that has not moved at all before one that
+    moved but not far enough (a tip may then say the moving one is there), the weakest share first.
+    """
     if not wants:
         return 1.0, ""
-    shares = [(min(1.0, max(0.0, float(features.get(name, 0.0))) / full_at), name) for name, full_at in wants]
-    weakest, name = min(shares, key=lambda pair: pair[0])
-    return weakest, (name if weakest < NEAR_FULL else "")
+    shares = {name: min(1.0, max(0.0, float(features.get(name, 0.0))) / full_at) for name, full_at in wants}
+    short = [name for name, share in shares.items() if share < NEAR_FULL]
+    unmoved = [name for name in short if not moved(features, name)]
+    return min(shares.values()), min(unmoved or short, key=shares.__getitem__, default="")
 
 
 def isolation(features: Mapping[str, float], calm: tuple[tuple[str, float], ...]) -> tuple[float, str]:
-    """1 minus the largest excess of a calm feature over its tolerance (over ``ISOLATION_SPAN``), and which."""
+    """1 minus the largest excess of a calm feature over its tolerance (over ``ISOLATION_SPAN``), and which.
+
+    A calm name may be a derived cue too: ``both_corners`` calm keeps the lesser mouth corner near rest.
+    """
     excess, loud = 0.0, ""
     for name, tolerance in calm:
-        over = float(features.get(name, 0.0)) - tolerance
+        over = value(features, name) - tolerance
         if over > excess:
             excess, loud = over, name
     return max(0.0, 1.0 - excess / ISOLATION_SPAN), loud
+
+
+def value(features: Mapping[str, float], name: str) -> float:
+    """A named feature's value, or a derived cue's (``both_corners``: the lesser mouth corner's smile)."""
+    if name in DERIVED_CUES:
+        return float(DERIVED_CUES[name][1](features))
+    return float(features.get(name, 0.0))
 
 
 def calm_list(spec, wanted: tuple[str, ...], tolerance: float) -> tuple[tuple[str, float], ...]:

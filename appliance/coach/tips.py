@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appliance.coach.catalogue import Tip
-from appliance.coach.features import PARTS, FeatureReading, title
+from appliance.coach.features import PARTS, FeatureReading, moved, same_part, title
 from appliance.coach.scoring import dominant, intensity
 from appliance.vision.reading import missing_cues  # pure numpy: no models, no camera
 
@@ -62,12 +62,18 @@ def _checks(context: TipContext) -> dict[str, Callable[[Any], bool]]:
         "missing": lambda wanted: reading is not None and _is(reading.missing, wanted),
         "loud": lambda wanted: reading is not None and _is(reading.loud, wanted),
         "pose_off": lambda wanted: reading is not None and _is(reading.pose_off, wanted),
+        "loud_elsewhere": lambda wanted: (
+            reading is not None and bool(reading.loud) and (not same_part(reading.feature, reading.loud)) == wanted
+        ),
         "missing_cue": lambda wanted: _is(_missing_cue(context), wanted),
         "feature_above": lambda wanted: (
             bool(context.features) and all(float(feature(k, 0.0)) > v for k, v in wanted.items())
         ),
         "feature_below": lambda wanted: (
             bool(context.features) and all(float(feature(k, 0.0)) < v for k, v in wanted.items())
+        ),
+        "moved": lambda wanted: (
+            bool(context.features) and all(moved(context.features, k) == bool(v) for k, v in wanted.items())
         ),
         "target": lambda wanted: context.target_label == wanted,
         "drills": lambda wanted: context.drill_id in wanted,
@@ -119,5 +125,5 @@ def choose_tip(tips: Sequence[Tip], context: TipContext) -> str:
 KNOWN_CONDITIONS = (
     "target", "drills", "kinds", "met", "dominant", "not_dominant", "rising", "above", "below",
     "match_below", "match_above", "intensity_above", "intensity_below", "reads_features", "missing", "loud",
-    "pose_off", "feature_above", "feature_below", "missing_cue",
+    "pose_off", "feature_above", "feature_below", "missing_cue", "moved", "loud_elsewhere",
 )  # fmt: skip

@@ -95,7 +95,7 @@ def as_text(summary: HistorySummary) -> str:
     elif not summary.neutral_day:
         lines.append("  not measured yet: calibrate your resting face (settings on the mirror) to start it")
     elif not summary.range_of_motion:
-        lines.append(f"  resting face calibrated {summary.neutral_day}; no feature drill since")
+        lines.append(f"  resting face calibrated {summary.neutral_day}; nothing measured since (any drill counts)")
     for row in summary.range_of_motion:
         weeks = " ".join(f"{value:.2f}" if value is not None else "  - " for value in row.weeks)
         lines.append(f"  {row.title:<20} {weeks}  {ARROWS[row.direction]}")

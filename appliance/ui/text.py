@@ -138,7 +138,7 @@ def range_lines(ranges, neutral_day: str, per_line: int = 2) -> str:
     if not neutral_day and not ranges:
         return "Range of motion: calibrate your resting face in settings to start measuring it."
     if not ranges:
-        return "Range of motion: practise a feature drill to start measuring it."
+        return "Range of motion: practise any drill to start measuring it."  # every drill's frames count
     heading = "Range of motion, best this week"
     if not neutral_day:  # measured against a resting face that can no longer be used: shown, not added to
         heading += " (calibrate your resting face again in settings to add to it)"

@@ -16,7 +16,7 @@ STRONG_SMILE = face(happiness=0.68, neutral=0.3)  # match 85
 
 def test_normal_keeps_the_coach_thresholds_and_the_others_follow_the_games_ratios():
     assert [threshold_for(60, level) for level in LEVELS] == [43, 60, 81]
-    assert [threshold_for(70, level) for level in LEVELS] == [50, 70, 95]  # a headshot look's own threshold
+    assert [threshold_for(65, level) for level in LEVELS] == [46, 65, 88]  # the genuine smile's own threshold
     assert threshold_for(90, "hard") == 95  # never above 95: "met" must stay reachable
     assert [hold_for(3.0, level) for level in LEVELS] == [2.0, 3.0, 5.0]
     assert [hold_for(4.0, level) for level in LEVELS] == [2.5, 4.0, 6.5]

@@ -82,6 +82,8 @@ def test_features_read_against_an_average_face_say_so_on_the_drill_screen():
 def test_the_genuine_smile_says_the_eyes_are_missing():
     driver = start_drill("genuine_smile")
     driver.show(2.0, REST)
+    view = driver.show(0.5, REST)  # nothing moved: neither part is there, and the tip says so
+    assert view.live.tip.startswith("Corners of the mouth up, and let the smile reach your eyes")
     view = driver.show(0.5, features_face(smile=0.7, smoothed={"happiness": 0.9, "neutral": 0.1}))
     assert view.live.tip.startswith("Let it reach your eyes")
     view = driver.show(0.5, features_face(eye_narrow=0.5, smoothed={"neutral": 0.9, "happiness": 0.1}))
@@ -128,3 +130,35 @@ def test_an_expression_drill_with_landmarks_names_the_missing_cue_on_the_mirror(
     assert view.live.tip == "Stretch your lips back toward your ears."
     view = driver.show(1.0, face(surprise=0.6, neutral=0.3))  # no landmarks: the model's reading alone
     assert view.live.tip.startswith("Draw the brows together as they rise")
+
+
+def level_head(yaw=0.0, pitch=0.0, roll=0.0):
+    return {"yaw": yaw, "pitch": pitch, "roll": roll}
+
+
+@pytest.mark.parametrize(
+    ("drill_id", "off", "fits", "tip"),
+    [
+        ("contemplative_look", level_head(), level_head(roll=-8.0), "Tilt your head a little"),
+        ("serious_look", level_head(yaw=12.0), level_head(yaw=5.0), "Eyes level with the camera"),
+        ("serious_look", level_head(pitch=-12.0), level_head(pitch=3.0), "Eyes level with the camera"),
+    ],
+)
+def test_a_look_is_not_met_while_its_pose_is_outside_its_bounds(drill_id, off, fits, tip):
+    calm = {"neutral": 0.9, "sadness": 0.02, "anger": 0.02}  # a resting face: the rest of the look is there
+    driver = start_drill(drill_id)
+    driver.show(2.0, features_face(pose=off, smoothed=calm))
+    view = driver.show(6.0, features_face(pose=off, smoothed=calm))  # longer than the 4 s hold
+    assert view.screen is Screen.DRILL and not view.live.is_met and view.live.held_s == 0.0
+    assert view.live.match >= view.live.threshold  # the match still shows how near the rest of the look is
+    assert view.live.tip.startswith(tip)
+    view = driver.show(4.1, features_face(pose=fits, smoothed=calm))
+    assert view.screen is Screen.RESULT and view.result.outcome == "completed"
+
+
+def test_every_drill_counts_toward_range_of_motion_not_only_the_feature_drills():
+    driver = start_drill("surprise")  # an expression drill: the progress screen says "practise any drill"
+    driver.show(2.0, REST)
+    driver.show(1.0, features_face(brow_raise=0.5, jaw_drop=0.4))
+    driver.press(Command.NEXT)
+    assert dict(finished(driver).feature_best) == {"brow_raise": pytest.approx(0.5), "jaw_drop": pytest.approx(0.4)}

@@ -46,6 +46,16 @@ def test_others_means_every_feature_but_the_wanted_ones():
     assert reading.reach == pytest.approx(0.2) and reading.missing == "asymmetry"
 
 
+def test_a_wanted_feature_that_has_not_moved_is_missing_before_one_that_falls_short():
+    target = load_catalogue().drill("genuine_smile").target  # smile full at 0.5, eye narrowing at 0.35
+    # the smile moved (0.25, half of full) and the eyes did not (0.19, 54% of full): the eyes are missing
+    half_smile = target.reading(features_face(smile=0.25, eye_narrow=0.19))
+    assert half_smile.missing == "eye_narrow" and half_smile.reach == pytest.approx(0.5)
+    # both moved: the weaker share is missing; neither moved: the weaker share too
+    assert target.reading(features_face(smile=0.25, eye_narrow=0.3)).missing == "smile"
+    assert target.reading(features_face(smile=0.1, eye_narrow=0.1)).missing == "smile"
+
+
 def test_without_landmarks_a_feature_target_cannot_judge_and_says_why():
     target = target_from_data(BROWS)
     assert target.match(face(surprise=0.9), full_at=0.8) is None
@@ -85,10 +95,44 @@ def test_the_contemplative_look_wants_a_slight_tilt():
     assert tilted.pose_off == "" and tilted.pose_fit == 1.0
 
 
+def smile_of_corners(greater: float, lesser: float) -> dict[str, float]:
+    """The smile and asymmetry features of a mouth whose corners lift ``greater`` and ``lesser`` (smile units)."""
+    from appliance.vision.reading import ASYMMETRY_IN_SMILE
+
+    return {"smile": (greater + lesser) / 2, "asymmetry": min(1.0, (greater - lesser) / (2 * ASYMMETRY_IN_SMILE))}
+
+
+def test_the_one_sided_smile_wants_the_other_corner_at_rest():
+    target = load_catalogue().drill("one_sided_smile").target
+    one_sided = features_face(**smile_of_corners(0.6, 0.0))
+    assert target.match(one_sided, full_at=0.8) >= 60
+    # an ordinary smile, one corner a little higher: asymmetry and smile are both past their full_at
+    uneven = features_face(**smile_of_corners(0.75, 0.45))
+    assert uneven.features["asymmetry"] >= 0.5 and uneven.features["smile"] >= 0.3
+    reading = target.reading(uneven)
+    assert reading.reach == 1.0 and reading.loud == "both_corners"
+    assert target.match(uneven, full_at=0.8) < 60
+
+
+def test_only_a_calm_feature_may_be_a_derived_cue():
+    assert {name for name, _ in target_from_data(BROWS | {"calm": ["both_corners"]}).calm} == {"both_corners"}
+    with pytest.raises(ConfigError):
+        target_from_data({"type": "features", "feature": "both_corners"})
+
+
 def test_a_look_without_landmarks_falls_back_to_its_expression():
     target = load_catalogue().drill("genuine_smile").target
     assert target.match(face(happiness=0.8), full_at=0.8) == pytest.approx(100.0)
     assert target.unreadable(face(happiness=0.8)) == ""
+
+
+def test_the_description_says_the_rest_calm_only_when_it_is():
+    frown = load_catalogue().drill("frown_control").target  # tolerates eye narrowing 0.35 and the nose 0.3
+    assert "the rest calm" not in frown.describe()
+    assert "eye narrow up to 0.35" in frown.describe() and "nose wrinkle up to 0.3" in frown.describe()
+    assert target_from_data({"type": "features", "feature": "smile", "calm": "others"}).describe() == (
+        "smile 0.6; the rest calm"
+    )
 
 
 def test_every_catalogue_target_round_trips_through_as_data():

@@ -68,6 +68,68 @@ def test_feature_tips_name_the_place_that_should_stay_still():
     assert feature_tip("jaw_drop", jaw_drop=0.1) == "Let the jaw hang lower, lips loose."
 
 
+def test_a_restless_feature_in_the_same_part_is_named_as_the_opposing_movement():
+    together = feature_tip("eyebrows_up", brow_raise=0.6, brow_lower=0.5)
+    assert together == "Raise the brows without drawing them together."
+    assert feature_tip("cheeky_smile", smile=0.6, mouth_corners_down=0.5) == "Lift the corners; do not pull them down."
+    assert feature_tip("lips_pursed", lip_pucker=0.6, smile=0.5) == "Push the lips forward without smiling."
+
+
+def test_a_one_sided_smile_with_both_corners_up_is_told_to_rest_the_other():
+    assert feature_tip("one_sided_smile", smile=0.6, asymmetry=0.6) == (
+        "Let the other corner rest: lift one side of the mouth only."
+    )
+
+
+def test_no_isolation_tip_asks_to_keep_still_the_part_that_should_move():
+    from appliance.coach.features import PARTS, same_part
+    from appliance.vision.features import FEATURES
+
+    generic = next(t.text for t in TIPS if t.when.get("loud") == "any" and t.when.get("kinds") == ["feature"])
+    for drill in load_catalogue().drills:
+        if drill.kind != "feature":
+            continue
+        main = drill.target.wants[0][0]
+        full = {name: full_at for name, full_at in drill.target.wants}
+        for loud, _ in drill.target.calm:
+            if loud not in FEATURES:
+                continue  # a derived cue cannot be set on its own
+            text = feature_tip(drill.id, **full, **{loud: 0.5})
+            if same_part(main, loud):
+                own = [t.text for t in TIPS if drill.id in t.when.get("drills", ()) and t.when.get("loud") == loud]
+                assert own and text == own[0], (drill.id, loud, text)
+            else:
+                assert text == generic.format(part=PARTS[main], loud_part=PARTS[loud]), (drill.id, loud, text)
+
+
+GENUINE_BOTH = "Corners of the mouth up, and let the smile reach your eyes until they crease."
+GENUINE_EYES = "Let it reach your eyes: lift the cheeks until the eyes crease. The mouth is there."
+GENUINE_MOUTH = "Your eyes smile; now the mouth too: corners up and out."
+
+
+def test_the_genuine_smile_names_what_is_missing_mouth_eyes_or_both():
+    assert feature_tip("genuine_smile") == GENUINE_BOTH  # a resting face
+    assert feature_tip("genuine_smile", smile=0.05) == GENUINE_BOTH  # a flicker is not a mouth that is there
+    assert feature_tip("genuine_smile", eye_narrow=0.05) == GENUINE_BOTH
+    assert feature_tip("genuine_smile", smile=0.3) == GENUINE_EYES
+    assert feature_tip("genuine_smile", eye_narrow=0.3) == GENUINE_MOUTH
+    # the mouth half way (its share 0.5) but the eyes not moved at all (share 0.54): the eyes are missing
+    assert feature_tip("genuine_smile", smile=0.25, eye_narrow=0.19) == GENUINE_EYES
+
+
+def test_a_genuine_smile_tip_says_a_part_is_there_only_when_it_has_moved():
+    from appliance.vision.reading import CUE_LEVEL
+
+    steps = [round(0.025 * i, 3) for i in range(25)]
+    for smile in steps:
+        for eyes in steps:
+            text = feature_tip("genuine_smile", smile=smile, eye_narrow=eyes)
+            assert text in (GENUINE_BOTH, GENUINE_EYES, GENUINE_MOUTH) or text.startswith("That's it"), (smile, eyes)
+            assert (text == GENUINE_EYES) <= (smile >= CUE_LEVEL), (smile, eyes)  # "the mouth is there"
+            assert (text == GENUINE_MOUTH) <= (eyes >= CUE_LEVEL), (smile, eyes)  # "your eyes smile"
+            assert (text == GENUINE_BOTH) == (smile < CUE_LEVEL and eyes < CUE_LEVEL), (smile, eyes)
+
+
 def test_looks_say_what_the_head_should_do():
     assert feature_tip("contemplative_look") == "Tilt your head a little, as if listening to an idea."
     assert feature_tip("serious_look", pose={"yaw": 15.0, "pitch": 0.0, "roll": 0.0}).startswith("Eyes level")

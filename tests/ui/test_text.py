@@ -58,7 +58,7 @@ def test_range_of_motion_lines_say_what_to_do_before_there_is_any():
     from appliance.ui import text
 
     assert "calibrate your resting face" in text.range_lines((), "")
-    assert "practise a feature drill" in text.range_lines((), "2026-11-01")
+    assert "practise any drill" in text.range_lines((), "2026-11-01")  # every drill's frames count (coach.motion)
     rows = (RangeView("brow_raise", "brow raise", 0.52, direction="up"), RangeView("smile", "smile", None))
     assert text.range_lines(rows, "2026-11-01").splitlines()[1] == "brow raise 0.52 rising   smile -"
     # figures measured against a resting face that can no longer be used: shown, with the way on
