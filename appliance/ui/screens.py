@@ -268,7 +268,7 @@ class ProgressScreen(MirrorScreen):
         week = sum(minutes for _, minutes in progress.week_minutes)
         self.figures = (
             f"best {text.count(progress.best_streak_days, 'day')} · {text.count(progress.sessions, 'session')}"
-            f" · this week {week:.0f} min"
+            f" · this week {text.minutes(week) or '0 min'}"  # as today's: never "0 min" for a few seconds
             + (f" · today {text.minutes(progress.minutes_today)}" if progress.minutes_today > 0 else "")
         )
         self.ranges = text.range_lines(progress.ranges, progress.neutral_day)

@@ -132,3 +132,14 @@ def mirror_shot(tmp_path):
     from kivy.core.window import Window
 
     return Window.screenshot(str(tmp_path / "take.png"))
+
+
+def test_a_first_short_practice_shows_as_under_a_minute_this_week_as_today(mirror):
+    from dataclasses import replace
+
+    first = VIEWS[Screen.PROGRESS]
+    progress = replace(first.progress, minutes_today=0.4, week_minutes=(("2026-11-26", 0.4),))
+    mirror.show(replace(first, progress=progress))
+    settle(0.1)
+    figures = next(t for t in label_texts(mirror.manager.current_screen) if "this week" in t)
+    assert "this week under a minute" in figures and "today under a minute" in figures and "0 min" not in figures
