@@ -74,13 +74,8 @@ def crop_face(
     if side <= 0:
         raise ValueError(f"crop side must be positive, got {side}")
     factor = max(1, math.ceil(side / reduce / size - 1e-6))
-    n = size * factor
-    samples = sample_square(gray, square_affine(center, side, angle, n), n, reduce=reduce)
-    if factor == 1:
-        return samples
-    from PIL import Image
-
-    return np.asarray(Image.fromarray(samples).reduce(factor))  # each factor x factor block's mean, rounded
+    # size * factor samples a side, each factor x factor block's mean (rounded) one pixel of the crop
+    return sample_square(gray, square_affine(center, side, angle, size), size, reduce=reduce, average=factor)
 
 
 def square_affine(center: tuple[float, float], side: float, angle: float, size: int) -> np.ndarray:
