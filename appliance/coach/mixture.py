@@ -19,11 +19,15 @@ from appliance.vision.classifier import EXPRESSIONS
 class MixtureTarget:
     """A mixture of model labels, weights summing to 1.
 
-    match = 100 * min(1, overlap / full_at), where overlap = sum over labels of
-    min(smoothed[label], weight[label]): the share of the face's probability
-    that sits where the target wants it (1 minus the total-variation distance).
-    A pure target is just that label's probability; ``full_at`` lets a face the
-    model reads at 0.8 count as a full match.
+    match = 100 * min(1, sum over labels of min(weight[label], smoothed[label] / full_at)):
+    each label fills at most its own share of the target, and ``full_at`` forgives
+    the model's reluctance label by label (a face it reads at 0.8 is a full match
+    of a pure target, whose match is just that label's probability over full_at).
+
+    Why label by label: a face at rest reads neutral near 1, and with the leniency
+    applied to the whole sum its surplus filled the rest of the target, so a
+    resting face matched "half smile, half rest" at 62 and passed the threshold of
+    60 without a smile.  Now it fills the neutral half only: 50.
     """
 
     weights: tuple[tuple[str, float], ...]  # strongest first
@@ -57,8 +61,9 @@ class MixtureTarget:
     def match(self, observation: Observation, full_at: float, reading: FeatureReading | None = None) -> float | None:
         if not observation.has_face or not observation.smoothed:
             return None
-        overlap = sum(min(float(observation.smoothed.get(label, 0.0)), weight) for label, weight in self.weights)
-        return 100.0 * min(1.0, overlap / full_at)
+        smoothed = observation.smoothed
+        filled = sum(min(weight, float(smoothed.get(label, 0.0)) / full_at) for label, weight in self.weights)
+        return 100.0 * min(1.0, filled)
 
     def reading(self, observation: Observation) -> FeatureReading | None:
         return None

@@ -18,7 +18,7 @@ class CoachSettings:
     prepare_s: float = 3.0  # countdown before each drill
     hold_s: float = 3.0  # continuous hold a drill asks for, unless the drill says otherwise
     match_threshold: int = 60  # match (0-100) that counts as "target met", unless the drill says otherwise
-    full_match_at: float = 0.8  # overlap with the target that reads as a 100 match (models are rarely sure)
+    full_match_at: float = 0.8  # a label's probability that fills its share of a target (models are rarely sure)
     perform_limit_s: float = 20.0  # time with a face in view to reach and hold the target
     result_s: float = 6.0  # a result stays this long in a routine before the next drill (0: wait for a button)
     face_timeout_s: float = 1.0  # no observation for this long counts as no face

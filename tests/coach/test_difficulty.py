@@ -31,9 +31,9 @@ def test_a_bad_difficulty_is_a_config_error_naming_the_levels():
     assert CoachSettings.from_mapping({"difficulty": "hard"}).difficulty == "hard"
 
 
-def perform(level: str, observation, seconds: float):
+def perform(level: str, observation, seconds: float, drill: str = "happiness"):
     driver = make_driver(difficulty=level)
-    choose_drill(driver, "happiness")
+    choose_drill(driver, drill)
     driver.show(2.0, observation)  # countdown
     return driver, driver.show(seconds, observation)
 
@@ -65,3 +65,15 @@ def test_a_change_applies_from_the_next_attempt_on():
     assert view.drill.drill_id == "happiness" and view.live.threshold == 43 and view.live.is_met
     with pytest.raises(ConfigError):
         driver.coach.set_difficulty("medium")
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_face_at_rest_never_meets_kindly_confident_but_a_slight_smile_does(level):
+    # Half smile, half rest: a resting face fills the rest half alone (a match of about 50).
+    resting, slight = face(neutral=0.97, happiness=0.01), face(neutral=0.7, happiness=0.3)
+    _, view = perform(level, resting, 1.0, drill="kindly_confident")
+    assert view.live.threshold == {"easy": 54, "normal": 75, "hard": 95}[level]
+    assert view.live.match == pytest.approx(51, abs=1) and not view.live.is_met
+    if level != "hard":  # hard asks for the smile read at 0.36 or more
+        _, view = perform(level, slight, 1.0, drill="kindly_confident")
+        assert view.live.is_met
