@@ -30,8 +30,8 @@ MOVED = "You moved: hold still, head and face, for the whole {seconds:g} seconds
 FACE_MOVED = "Your face moved: let it rest (no smile, no talking) for {seconds:g} seconds, and try again."
 TURNED = (
     "Turn to face the mirror: your head reads {across} and {up_down}. Look straight into it with "
-    "your head level, and try again. (Facing it already? Then the camera sits off to one side: see "
-    "Camera placement in the README.)"
+    "your head level, and try again. (Facing it already? Then the camera sits above, below or "
+    "beside the mirror: see Camera placement in the README.)"
 )
 LOST = "I lost sight of your face: stay in front of the mirror for the whole {seconds:g} seconds."
 NOT_RELAXED = "Relax your face: that looked like a smile. Let your mouth rest, and try again."
@@ -78,11 +78,19 @@ class Verdict:
         return bool(self.geometry) and not self.message
 
 
-def turned_message(yaw: float, pitch: float) -> str:
+def turned_message(yaw: float, pitch: float, limit: float = CalibrationLimits.max_turn_deg) -> str:
     """TURNED with the head's median turn and nod in words ("turned 18 degrees to your left", "level")."""
-    across = f"turned {abs(yaw):.0f} degrees to your {'left' if yaw > 0 else 'right'}" if round(yaw) else "straight"
-    up_down = f"tipped {abs(pitch):.0f} degrees {'up' if pitch > 0 else 'down'}" if round(pitch) else "level"
+    across = f"turned {_degrees(yaw, limit)} to your {'left' if yaw > 0 else 'right'}" if round(yaw) else "straight"
+    up_down = f"tipped {_degrees(pitch, limit)} {'up' if pitch > 0 else 'down'}" if round(pitch) else "level"
     return TURNED.format(across=across, up_down=up_down)
+
+
+def _degrees(angle: float, limit: float) -> str:
+    """ "1 degree", "18 degrees"; "12.2 degrees" where whole degrees would hide that it is past the limit."""
+    size = abs(angle)
+    if size > limit and round(size) <= limit:
+        return f"{size:.1f} degrees"
+    return "1 degree" if round(size) == 1 else f"{size:.0f} degrees"
 
 
 def sample(observation: Observation) -> Sample | None:
@@ -143,7 +151,7 @@ def judge(samples: list[Sample], limits: CalibrationLimits = CalibrationLimits()
     yaw = statistics.median(float(s.pose.get("yaw", 0.0)) for s in read)
     pitch = statistics.median(float(s.pose.get("pitch", 0.0)) for s in read)
     if abs(yaw) > limits.max_turn_deg or abs(pitch) > limits.max_turn_deg:
-        return Verdict(message=turned_message(yaw, pitch), yaw=yaw, pitch=pitch)
+        return Verdict(message=turned_message(yaw, pitch, limits.max_turn_deg), yaw=yaw, pitch=pitch)
     for angle in ("yaw", "pitch", "roll"):
         if _spread([float(s.pose.get(angle, 0.0)) for s in read]) > limits.max_pose_spread_deg:
             return Verdict(message=MOVED.format(seconds=seconds), yaw=yaw, pitch=pitch)

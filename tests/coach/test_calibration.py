@@ -61,6 +61,7 @@ def test_a_moving_face_is_refused():
         ({"yaw": 20.0, "pitch": 0.0}, "turned 20 degrees to your left and level"),
         ({"yaw": 0.0, "pitch": -15.0}, "straight and tipped 15 degrees down"),
         ({"yaw": -18.4, "pitch": 13.0}, "turned 18 degrees to your right and tipped 13 degrees up"),
+        ({"yaw": 12.2, "pitch": 1.1}, "turned 12.2 degrees to your left and tipped 1 degree up"),  # past 12
     ],
 )
 def test_a_turned_face_is_refused_saying_how_it_reads(pose, words):
