@@ -26,10 +26,8 @@ log = logging.getLogger(__name__)
 REFRESH_ON = (AttemptFinished, BreakFinished, SessionEnded, NeutralCalibrated)  # events that change the figures
 OPEN_WAIT_S = 3.0  # at start-up, before the window shows: long enough for a large history's check
 NOT_SAVED = "Practice is not being saved"
-RECALIBRATE = (
-    "Your saved resting face cannot be used by this version: calibrate it again (settings, or before your"
-    " next practice). Until then features are read against an average face."
-)
+# One line on the home screen (the notice band shows no more): the practice offers the calibration too.
+RECALIBRATE = "Your saved resting face no longer fits this version: calibrate it again in settings."
 
 
 def clock_post():
