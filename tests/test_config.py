@@ -52,8 +52,9 @@ def test_the_file_in_the_config_dir_is_read(tmp_path, monkeypatch):
         ({"camera": {"facing_yaw_deg": "left"}}, ["camera.facing_yaw_deg", "'left'"]),
         # [coach]: what the mirror's coach refuses at start-up, refused here in the same words
         ({"coach": {"calibration_s": -1}}, ["calibration_s=-1.0", "not usable", "above 0"]),
-        ({"coach": {"calibration_s": "abc"}}, ["calibration_s='abc'", "a float"]),
-        ({"coach": {"hold_s": "abc"}}, ["hold_s='abc'", "a float"]),
+        ({"coach": {"calibration_s": "abc"}}, ["calibration_s='abc'", "a number"]),
+        ({"coach": {"hold_s": "abc"}}, ["hold_s='abc'", "a number"]),
+        ({"coach": {"match_threshold": 62.5}}, ["match_threshold=62.5", "a whole number"]),
         ({"coach": {"difficulty": "insane"}}, ["difficulty='insane'", '"easy" or "normal" or "hard"']),
         ({"coach": {"hold_seconds": 3}}, ["unknown coach settings: hold_seconds", "hold_s"]),
         ({"coach": {"forced_break": "nope"}}, ["forced_break='nope'", "no break called 'nope'", "long_exhale"]),

@@ -91,12 +91,15 @@ class CoachSettings:
             if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
                 values[name] = float(value)
             elif type(default) in (int, float, str) and type(values[name]) is not type(default):
-                raise _bad(name, value, f"a {type(default).__name__}")
+                raise _bad(name, value, KIND_WORDS[type(default)])
         return cls(**values)
 
     @property
     def session_cap_s(self) -> float:
         return self.session_cap_min * 60.0
+
+
+KIND_WORDS = {int: "a whole number", float: "a number", str: "a text in quotes"}
 
 
 def _bad(name: str, value, wanted: str) -> ConfigError:
