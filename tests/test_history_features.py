@@ -100,10 +100,11 @@ def test_range_rows_that_do_not_read_or_are_dated_after_today_are_left_out_and_c
         store.record(feature_attempt(NOON, [("brow_raise", 0.5), ("smile", 0.3)]))
         insert = "INSERT INTO feature_range (day, feature, best) VALUES (?, ?, ?)"
         for row in [("garbage", "brow_raise", 0.9), ("2026-11-20", "smile", "abc"), ("2026-11-25", "jaw_drop", 0.4),
-                    ("2026-11-19", "smile", float("inf")), ("20261119", "smile", 0.2)]:  # fmt: skip
+                    ("2026-11-19", "smile", float("inf")), ("20261119", "smile", 0.2),
+                    ("2026-11-18", "smile", 1e308), ("2026-11-18", "jaw_drop", -0.5)]:  # fmt: skip
             store.connection.execute(insert, row)
         summary = summarize(store, today)
-    assert summary.range_rows_left_out == 5
+    assert summary.range_rows_left_out == 7  # an amplitude outside 0-1 was never measured either
     assert [(r.feature, r.recent_best) for r in summary.range_of_motion] == [("brow_raise", 0.5), ("smile", 0.3)]
     assert [s.points for s in summary.series if s.label in ("brow_raise", "smile", "jaw_drop")] == [
         (("2026-11-21", 0.5),), (("2026-11-21", 0.3),)

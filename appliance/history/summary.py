@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
@@ -111,7 +110,7 @@ def trend(label: str, title: str, scores: list[float], attempts: int | None = No
 
 
 def readable_ranges(rows, today: date) -> tuple[list[tuple[str, str, float]], int]:
-    """(the rows that read as (ISO day up to ``today``, feature name, finite number), how many did not).
+    """(the rows that read as (ISO day up to ``today``, feature name, amplitude 0-1), how many did not).
 
     SQLite keeps whatever a row was given (a hand-edited file, another program): one bad row must not
     hide the rest.  A day after today is left out too (a clock that was wrong then): it fits no week."""
@@ -119,7 +118,8 @@ def readable_ranges(rows, today: date) -> tuple[list[tuple[str, str, float]], in
     for day, feature, best in rows:
         try:
             when, value = date.fromisoformat(day), float(best)
-            readable = when.isoformat() == day and math.isfinite(value) and isinstance(feature, str) and feature
+            # A feature's amplitude is 0-1 by its contract (vision.features): anything else was never measured.
+            readable = when.isoformat() == day and 0.0 <= value <= 1.0 and isinstance(feature, str) and feature
         except (TypeError, ValueError):
             readable = False
         if readable and when <= today:
