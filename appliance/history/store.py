@@ -150,7 +150,8 @@ class HistoryStore:
             if _is_damage(error):
                 raise StorageError(
                     f"the practice history {self.path} is damaged ({error})",
-                    hint="nothing was changed; the mirror moves it aside and starts a fresh one when it next starts",
+                    hint="nothing was changed; if it is the mirror's own history, the mirror moves it aside and starts"
+                    " a fresh one when it next starts",
                 ) from None
             cause, hint = storage_cause(error)
             raise StorageError(f"cannot read the practice history {self.path}: {cause or error}",
