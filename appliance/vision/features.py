@@ -202,12 +202,18 @@ def _geometry_map() -> tuple[np.ndarray, np.ndarray]:
 
 
 _MEASURED_POINTS, _GEOMETRY_MATRIX = _geometry_map()
+_STABLE_INDEX = np.array(STABLE)
+_CANONICAL_STABLE = None if CANONICAL is None else CANONICAL[_STABLE_INDEX]
 
 
 def geometry_of(aligned: np.ndarray) -> dict[str, float]:
     """The GEOMETRY measurements of landmarks already in the canonical frame."""
-    values = _GEOMETRY_MATRIX @ np.asarray(aligned, dtype=np.float64)[_MEASURED_POINTS].ravel()
-    return dict(zip(GEOMETRY, values.tolist(), strict=True))
+    return _measurements(np.asarray(aligned, dtype=np.float64)[_MEASURED_POINTS])
+
+
+def _measurements(measured_points: np.ndarray) -> dict[str, float]:
+    """The GEOMETRY dict from the aligned ``_MEASURED_POINTS`` (len x 3)."""
+    return dict(zip(GEOMETRY, (_GEOMETRY_MATRIX @ measured_points.ravel()).tolist(), strict=True))
 
 
 def measure(landmarks: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
@@ -220,13 +226,7 @@ def measure(landmarks: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
     if CANONICAL is None or points.shape != CANONICAL.shape:
         raise ValueError(f"landmarks must be {None if CANONICAL is None else CANONICAL.shape}, got {points.shape}")
     scale, rotation, shift = rigid_fit(points[_STABLE_INDEX], _CANONICAL_STABLE)
-    aligned = scale * points[_MEASURED_POINTS] @ rotation.T + shift
-    values = _GEOMETRY_MATRIX @ aligned.ravel()
-    return dict(zip(GEOMETRY, values.tolist(), strict=True)), head_pose(rotation)
-
-
-_STABLE_INDEX = np.array(STABLE)
-_CANONICAL_STABLE = None if CANONICAL is None else CANONICAL[_STABLE_INDEX]
+    return _measurements(scale * points[_MEASURED_POINTS] @ rotation.T + shift), head_pose(rotation)
 
 
 def movements(

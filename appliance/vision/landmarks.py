@@ -150,11 +150,8 @@ def crop_roi(image: np.ndarray, roi: Roi, size: int = INPUT_SIZE, *, sampling: s
     if sampling not in SAMPLINGS:
         raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
     pixels = image[:, :, :3] if image.ndim == 3 else image
-    reduce = max(1, int(roi.side // (2 * size)))
-    if sampling == "bilinear":
-        crop = sample_square(pixels, roi.affine(size), size, reduce=reduce)
-    else:
-        crop = sample_square(pixels, roi.affine(size), size, reduce=reduce, resample="nearest", average=2)
+    box = {"resample": "nearest", "average": 2} if sampling == "box" else {}
+    crop = sample_square(pixels, roi.affine(size), size, reduce=max(1, int(roi.side // (2 * size))), **box)
     return crop if crop.ndim == 3 else np.repeat(crop[:, :, np.newaxis], 3, axis=2)
 
 
