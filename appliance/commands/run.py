@@ -109,7 +109,6 @@ def _build_coach(config, difficulty: str):
     from appliance.coach.coach import Coach
     from appliance.coach.settings import CoachSettings
 
-    CoachSettings.from_mapping(config.coach)  # a bad value in config.toml is named, even one a choice overrides
     return Coach(CoachSettings.from_mapping({**config.coach, "difficulty": difficulty}))
 
 

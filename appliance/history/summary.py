@@ -133,11 +133,11 @@ def range_of_motion(rows: list[tuple[str, str, float]], today: date, weeks: int 
     """Each feature's best amplitude per week (the last ``weeks``, this week last), from (day, feature, best) rows.
 
     A "week" is 7 days ending today, so today's practice always lands in the last one; the recent
-    best is that week's.  The direction compares it with the best of the weeks before.  Rows that do not
-    read, or are dated after today, are left out (``readable_ranges``).
+    best is that week's.  The direction compares it with the best of the weeks before.  ``rows`` are
+    readable ones (``readable_ranges``: ``summarize`` filters them once for this and the charts).
     """
     by_feature: dict[str, list[tuple[date, float]]] = {}
-    for day, feature, best in readable_ranges(rows, today)[0]:
+    for day, feature, best in rows:
         by_feature.setdefault(feature, []).append((date.fromisoformat(day), float(best)))
     views = []
     for feature in [f for f in FEATURES if f in by_feature] + sorted(set(by_feature) - set(FEATURES)):
