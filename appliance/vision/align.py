@@ -43,9 +43,15 @@ def crop_geometry(face: Face, *, framing_side: float = FRAMING_SIDE) -> tuple[tu
 
 
 def align_face(
-    gray: np.ndarray, face: Face, *, size: int = FACE_SIZE, framing_side: float = FRAMING_SIDE
+    gray: np.ndarray,
+    face: Face,
+    *,
+    size: int = FACE_SIZE,
+    framing_side: float = FRAMING_SIDE,
+    sampling: str = "bilinear",
 ) -> np.ndarray:
-    """The ``size`` x ``size`` uint8 crop of ``face``, eyes level, through preprocess.crop_face.
+    """The ``size`` x ``size`` uint8 crop of ``face``, eyes level, through preprocess.crop_face
+    (``sampling``: one of preprocess.SAMPLINGS; the live mirror's is pipeline.LIVE_SAMPLING).
 
     For speed the source is first box-averaged by a whole factor that leaves the face at least
     twice the crop's resolution (``reduce``): a 250-pixel face would otherwise be supersampled at
@@ -53,4 +59,5 @@ def align_face(
     (tests/vision/test_align.py checks it).
     """
     center, side, angle = crop_geometry(face, framing_side=framing_side)
-    return crop_face(gray, center=center, side=side, angle=angle, size=size, reduce=max(1, int(side // (2 * size))))
+    reduce = max(1, int(side // (2 * size)))
+    return crop_face(gray, center=center, side=side, angle=angle, size=size, reduce=reduce, sampling=sampling)

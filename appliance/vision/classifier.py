@@ -119,7 +119,7 @@ class ExpressionClassifier:
         if not isinstance(crop, np.ndarray) or crop.shape != (FACE_SIZE, FACE_SIZE) or crop.dtype != np.uint8:
             got = f"{crop.dtype} {crop.shape}" if isinstance(crop, np.ndarray) else type(crop).__name__
             raise FrameError(f"a face crop must be uint8 ({FACE_SIZE}, {FACE_SIZE}), got {got}")
-        return normalize_face(crop).astype(np.float32)
+        return normalize_face(crop)
 
     def _logits(self, pixels: np.ndarray) -> np.ndarray:
         tensor = np.ascontiguousarray(self._quantize(pixels))[np.newaxis, :, :, np.newaxis]  # a mirror image is a view
@@ -132,9 +132,12 @@ class ExpressionClassifier:
         return (raw.astype(np.float32) - zero_point) * np.float32(scale)
 
     def _quantize(self, pixels: np.ndarray) -> np.ndarray:
+        """The model's input tensor's values for a normalised uint8 crop."""
         if self._input["dtype"] == np.float32:
-            return pixels
+            return pixels.astype(np.float32)
         scale, zero_point = self._input["quantization"]
+        if scale == 1.0 and zero_point == -128:  # the shipped model: p - 128 exactly, the top bit flipped
+            return (pixels ^ np.uint8(128)).view(np.int8)
         return np.clip(np.rint(pixels / scale + zero_point), -128, 127).astype(np.int8)
 
 

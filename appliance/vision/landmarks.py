@@ -26,7 +26,7 @@ from appliance.errors import FrameError, ModelError
 from appliance.paths import MODELS_DIR
 from appliance.vision.faces import Face
 from appliance.vision.litert import load_interpreter, timed_invoke
-from appliance.vision.preprocess import sample_square, square_affine
+from appliance.vision.preprocess import sample_square, sampling_options, square_affine
 
 DEFAULT_LANDMARK_MODEL = MODELS_DIR / "face_landmark.tflite"
 
@@ -128,30 +128,22 @@ class Roi:
         return out
 
 
-SAMPLINGS = ("bilinear", "box")
-"""How a crop's pixels are taken from the frame (``crop_roi``): "bilinear", each pixel
-interpolated between its four neighbours; "box", each pixel the mean of the frame pixels under
-its four quarter points (nearest samples on a grid twice as fine, averaged 2x2).  Pillow does
-"box" in half the time: its bilinear affine transform has no fast path, its nearest one does.
-Measured on the fixture photos brought to ROIs of 130, 200 and 300 pixels, read from 20 slightly
-moved framings each: the mesh's points move by 0.03-0.14 of an input pixel between the two (no
-bias: at most 0.013), and their spread over the framings grows by at most 7% at 130 pixels (a
-crop enlarged 1.5x, where box sampling is blockier) and not at all at 300.  The live mirror
-uses "box" (``pipeline.LIVE_SAMPLING``); still photos, read once, keep "bilinear"."""
-
-
 def crop_roi(image: np.ndarray, roi: Roi, size: int = INPUT_SIZE, *, sampling: str = "bilinear") -> np.ndarray:
     """The ROI as a ``size`` x ``size`` x 3 uint8 crop, edges repeated outside the frame
-    (``sampling``: one of SAMPLINGS).
+    (``sampling``: one of preprocess.SAMPLINGS).
 
     Neither sampling averages more than a crop pixel's own footprint, so a ROI more than twice
     the crop's size is first box-reduced by a whole factor (no aliasing on close faces).
+
+    "box" against "bilinear", measured on the fixture photos brought to ROIs of 130, 200 and 300
+    pixels, each read from 20 slightly moved framings: the mesh's points move by 0.03-0.14 of an
+    input pixel between the two (no bias: at most 0.013), and their spread over the framings grows
+    by at most 7% at 130 pixels (a crop enlarged 1.5x, where box sampling is blockier) and not at
+    all at 300.  "box" takes about half the time.
     """
-    if sampling not in SAMPLINGS:
-        raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
     pixels = image[:, :, :3] if image.ndim == 3 else image
-    box = {"resample": "nearest", "average": 2} if sampling == "box" else {}
-    crop = sample_square(pixels, roi.affine(size), size, reduce=max(1, int(roi.side // (2 * size))), **box)
+    options = sampling_options(sampling)
+    crop = sample_square(pixels, roi.affine(size), size, reduce=max(1, int(roi.side // (2 * size))), **options)
     return crop if crop.ndim == 3 else np.repeat(crop[:, :, np.newaxis], 3, axis=2)
 
 
@@ -227,7 +219,7 @@ class FaceMesh:
 
     def read(self, image: np.ndarray, roi: Roi, *, sampling: str = "bilinear") -> Mesh:
         """The mesh in ``roi`` of an HxW grey or HxWx3 RGB uint8 frame, in frame pixels
-        (``sampling``: how the crop is taken, see SAMPLINGS)."""
+        (``sampling``: how the crop is taken, see crop_roi)."""
         if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim not in (2, 3):
             got = f"{image.dtype} {image.shape}" if isinstance(image, np.ndarray) else type(image).__name__
             raise FrameError(f"a frame must be HxW or HxWx3 uint8, got {got}")

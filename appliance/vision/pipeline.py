@@ -43,8 +43,13 @@ mirror is found within half a second (they take longer than that to settle in fr
 an empty mirror costs a detection twice a second, not 30 times."""
 
 LIVE_SAMPLING = "box"
-"""How the live mirror's landmark crops are taken (landmarks.SAMPLINGS): half the time of
-bilinear, the points within a tenth of an input pixel of it.  Stills keep bilinear."""
+"""How the live mirror's crops are taken (preprocess.SAMPLINGS), for the landmarks and for the
+expression model alike.  Stills keep bilinear.  Measured against bilinear: the mesh's crop takes
+half the time, its points within a tenth of an input pixel (landmarks.crop_roi); the expression
+crop takes a third of the time (0.20 against 0.64 ms on the demo clip's faces), and moves the
+model's reading less than shifting the crop by half a pixel does (largest change in a
+probability, median over the demo clip's 197 faces: 0.019 against 0.032; the top label unchanged
+on 187 against 184; on the fixture photos at five sizes, 50 of 50 against 49 of 50)."""
 
 STAGES = ("detect", "landmarks", "align", "classify", "features", "total", "models")
 """Latency keys; "detect" only on frames where the detector ran, the others on frames with a face;
@@ -152,7 +157,7 @@ class VisionPipeline:
             return Observation(timestamp=frame.timestamp, latency_ms=latency, frame_size=(width, height))
         if self.tracker.changed:
             self._forget_face()
-        crop = align_face(gray, face)
+        crop = align_face(gray, face, sampling=LIVE_SAMPLING)
         aligned = time.perf_counter()
         raw = self.reader.probability_vector(crop, frame.timestamp)
         classified = time.perf_counter()

@@ -25,6 +25,14 @@ NORM_STD = 48.0
 MIN_STD = 8.0
 """Below this a crop is nearly flat: stretch it no further than this would."""
 
+SAMPLINGS = ("bilinear", "box")
+"""How a crop's pixels are taken from the frame: "bilinear", each sample interpolated between
+its four neighbours; "box", nearest samples on a grid at least twice as fine, each crop pixel the
+mean of its block.  Pillow's affine transform has a fast path for nearest sampling and none for
+bilinear, so "box" takes a third to a half of the time.  The live mirror uses "box"
+(``pipeline.LIVE_SAMPLING``, measured there); still photos, read once, and training keep
+"bilinear"."""
+
 # ITU-R BT.601 luma, the weights Pillow's convert("L") uses, so a file read
 # with Pillow and a camera frame converted here give the same grey.
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
@@ -60,6 +68,7 @@ def crop_face(
     angle: float = 0.0,
     size: int = FACE_SIZE,
     reduce: int = 1,
+    sampling: str = "bilinear",
 ) -> np.ndarray:
     """Cut a ``size`` x ``size`` uint8 crop out of a grey image.
 
@@ -69,13 +78,24 @@ def crop_face(
     between the eyes levels them.  Outside the image the edge pixels repeat.
     Downscaling supersamples and averages, so small crops of large frames do
     not alias; ``reduce`` > 1 box-averages the source by that factor first
-    (fewer samples for a large face, see align.align_face).
+    (fewer samples for a large face, see align.align_face).  ``sampling`` is one of SAMPLINGS.
     """
     if side <= 0:
         raise ValueError(f"crop side must be positive, got {side}")
     factor = max(1, math.ceil(side / reduce / size - 1e-6))
     # size * factor samples a side, each factor x factor block's mean (rounded) one pixel of the crop
-    return sample_square(gray, square_affine(center, side, angle, size), size, reduce=reduce, average=factor)
+    matrix = square_affine(center, side, angle, size)
+    return sample_square(gray, matrix, size, reduce=reduce, **sampling_options(sampling, average=factor))
+
+
+def sampling_options(sampling: str, *, average: int = 1) -> dict:
+    """``sample_square``'s options for one of SAMPLINGS, ``average`` samples a side per crop pixel
+    at least (box sampling takes two or more)."""
+    if sampling not in SAMPLINGS:
+        raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
+    if sampling == "box":
+        return {"resample": "nearest", "average": max(2, average)}
+    return {"average": average}
 
 
 def square_affine(center: tuple[float, float], side: float, angle: float, size: int) -> np.ndarray:

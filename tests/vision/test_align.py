@@ -83,3 +83,5 @@ def test_the_fast_crop_matches_crop_face_on_the_whole_frame(name):
         reference = crop_face(gray, center=center, side=side, angle=angle).astype(int)
         difference = np.abs(align_face(gray, face).astype(int) - reference)
         assert difference.mean() < 2 and np.percentile(difference, 99) < 12
+        live = np.abs(align_face(gray, face, sampling="box").astype(int) - reference)  # the live mirror's
+        assert live.mean() < 2.5 and np.percentile(live, 99) < 16

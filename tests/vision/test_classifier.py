@@ -46,6 +46,19 @@ def test_the_runtime_normalises_with_the_shared_function(classifier, monkeypatch
     assert len(calls) == 1  # once for both passes
 
 
+def test_the_int8_input_is_each_normalised_grey_level_less_128(classifier, monkeypatch):
+    # The model's input quantisation (scale 1, zero point -128) makes p - 128 exact for every level.
+    tensors = []
+    real = classifier._interpreter.set_tensor
+    monkeypatch.setattr(classifier._interpreter, "set_tensor", lambda i, t: tensors.append(t.copy()) or real(i, t))
+    face = np.random.default_rng(2).integers(90, 110, (48, 48), dtype=np.uint8)
+    face[0, :20], face[1, :20] = 0, 255  # outliers the contrast stretch clips at both ends
+    classifier.logit_vector(face)
+    expected = classifier_module.normalize_face(face).astype(np.int16) - 128
+    assert tensors[0].dtype == np.int8 and np.array_equal(tensors[0][0, :, :, 0], expected)
+    assert {int(v) for v in np.unique(tensors[0])} >= {-128, 127}  # the whole range is reached
+
+
 def test_a_still_is_the_average_of_the_face_and_its_mirror_image_read_once_each(classifier):
     face = np.random.default_rng(5).integers(0, 256, (48, 48), dtype=np.uint8)
     plain, mirrored = classifier.logit_vector(face), classifier.logit_vector(face, mirrored=True)

@@ -258,6 +258,21 @@ def test_the_detector_runs_once_then_the_landmarks_follow_the_face(scripted):
     assert scripted.mesh.samplings == {"box"}  # the live mirror's crops: pipeline.LIVE_SAMPLING
 
 
+def test_the_live_expression_crop_is_box_sampled_too(scripted, monkeypatch):
+    from appliance.vision import align, pipeline
+
+    samplings = []
+
+    def recording_align(gray, face, **options):
+        samplings.append(options.get("sampling", "bilinear"))
+        return align.align_face(gray, face, **options)
+
+    monkeypatch.setattr(pipeline, "align_face", recording_align)
+    for i in range(3):
+        assert scripted.observe(frame(i / 30)).has_face
+    assert samplings == ["box"] * 3 and pipeline.LIVE_SAMPLING == "box"
+
+
 def test_tracking_hands_back_to_the_detector_when_the_face_is_lost(scripted):
     scripted.observe(frame(0.0))
     scripted.observe(frame(0.1))

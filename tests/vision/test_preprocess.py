@@ -54,6 +54,24 @@ def test_downscaling_averages_instead_of_aliasing():
     assert np.abs(crop.astype(int) - 128).max() <= 1
 
 
+def test_box_sampling_averages_like_bilinear_on_a_downscaled_face():
+    # A smooth pattern brought down 2.5x and turned: both samplings average each crop pixel's
+    # footprint, so they agree to about a grey level; box is nearest samples averaged in blocks.
+    y, x = np.mgrid[0:200, 0:200].astype(np.float32)
+    image = (128 + 90 * np.sin(x / 7 + y / 13) * np.cos(y / 9)).astype(np.uint8)
+    for side, angle in ((120, 0.0), (150, 0.3), (60, -0.2)):
+        bilinear = crop_face(image, center=(100, 100), side=side, angle=angle).astype(int)
+        box = crop_face(image, center=(100, 100), side=side, angle=angle, sampling="box").astype(int)
+        assert np.abs(box - bilinear).mean() < 2.5 and np.abs(box - bilinear).max() < 16
+    doubled = np.kron(random_image(FACE_SIZE, FACE_SIZE), np.ones((2, 2), np.uint8))
+    np.testing.assert_array_equal(crop_face(doubled, center=(48, 48), side=96, sampling="box"), doubled[::2, ::2])
+
+
+def test_an_unknown_sampling_is_refused():
+    with pytest.raises(ValueError, match="sampling must be one of"):
+        crop_face(random_image(60, 60), center=(30, 30), side=40, sampling="bicubic")
+
+
 def test_crop_follows_center_and_repeats_edges_outside():
     image = np.zeros((100, 200), np.uint8)
     image[40:60, 150:170] = 255
