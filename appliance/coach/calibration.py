@@ -181,9 +181,14 @@ def judge(samples: list[Sample], limits: CalibrationLimits = CalibrationLimits()
 class Calibration:
     """One run of "relax for a few seconds": ready -> collecting -> saved | refused (retry -> collecting)."""
 
-    def __init__(self, limits: CalibrationLimits = CalibrationLimits(), *, first_time: bool = False) -> None:
+    def __init__(
+        self, limits: CalibrationLimits = CalibrationLimits(), *, first_time: bool = False, practised: bool = False
+    ) -> None:
         self.limits = limits
-        self.first_time = first_time  # offered before a first practice (else: from settings)
+        self.first_time = first_time  # offered before a practice (else: from settings)
+        # Offered to someone with a history (their saved face no longer fits, or an older version
+        # had none): the offer must not call this their first practice.
+        self.practised = practised
         self.state = "ready"  # "ready" | "collecting" | "saved" | "refused"
         self.samples: list[Sample] = []
         self.face_s = 0.0

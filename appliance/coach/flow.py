@@ -150,7 +150,7 @@ class Flow:
 
     def start_calibration(self, *, first_time: bool = False) -> None:
         limits = CalibrationLimits(seconds=self.settings.calibration_s, give_up_s=3 * self.settings.calibration_s)
-        self.calibration = Calibration(limits, first_time=first_time)
+        self.calibration = Calibration(limits, first_time=first_time, practised=any(self._scores.values()))
         self.screen = Screen.CALIBRATE
 
     def calibrated(self, verdict: Verdict) -> None:

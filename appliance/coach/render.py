@@ -52,6 +52,8 @@ CALIBRATE_BUTTONS = {
 CALIBRATE_WORDS = {
     "first": "Before your first practice: relax your face and look straight into the mirror for {s:g} seconds, "
     "so the mirror reads small movements against your own resting face, not an average one.",
+    "again": "Before you practise: relax your face and look straight into the mirror for {s:g} seconds, "
+    "so the mirror reads small movements against your own resting face, not an average one.",
     "ready": "Relax your face and look straight into the mirror: brow smooth, jaw loose, lips softly closed. "
     "Hold still for {s:g} seconds.",
     "collecting": "Relax and hold still, breathing normally...",
@@ -163,7 +165,10 @@ def calibration_view(calibration: Calibration, has_face: bool) -> CalibrationVie
     elif state == "collecting" and not has_face:
         words = CALIBRATE_NO_FACE
     else:
-        words = CALIBRATE_WORDS["first" if state == "ready" and calibration.first_time else state].format(s=seconds)
+        key = state
+        if state == "ready" and calibration.first_time:
+            key = "again" if calibration.practised else "first"
+        words = CALIBRATE_WORDS[key].format(s=seconds)
     return CalibrationView(state, words, calibration.seconds_left, calibration.progress, calibration.first_time)
 
 

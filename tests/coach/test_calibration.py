@@ -106,6 +106,20 @@ def calibrating(driver):
     return driver.press(Command.SELECT)
 
 
+def test_someone_with_a_history_is_not_told_it_is_their_first_practice():
+    # A saved face that no longer fits (or one an older version never took): the offer comes back,
+    # but to someone who has practised before.
+    from appliance.coach.render import CALIBRATE_WORDS
+    from appliance.coach.view import ProgressView
+
+    driver = make_driver()
+    driver.coach.set_history(ProgressView(), {"neutral": [80.0, 85.0]})
+    view = calibrating(driver)
+    assert view.screen is Screen.CALIBRATE and view.calibration.first_time
+    assert "first" not in view.calibration.words
+    assert view.calibration.words == CALIBRATE_WORDS["again"].format(s=5.0)
+
+
 def test_the_first_practice_offers_calibration_and_a_still_face_is_kept():
     driver = make_driver()
     view = calibrating(driver)
