@@ -103,7 +103,7 @@ def test_no_isolation_tip_asks_to_keep_still_the_part_that_should_move():
 
 
 GENUINE_BOTH = "Corners of the mouth up, and let the smile reach your eyes until they crease."
-GENUINE_EYES = "Let it reach your eyes: lift the cheeks until the eyes crease. The mouth is there."
+GENUINE_EYES = "Let it reach your eyes: lift the cheeks until the eyes crease, the corners staying up."
 GENUINE_MOUTH = "Your eyes smile; now the mouth too: corners up and out."
 
 
@@ -125,9 +125,26 @@ def test_a_genuine_smile_tip_says_a_part_is_there_only_when_it_has_moved():
         for eyes in steps:
             text = feature_tip("genuine_smile", smile=smile, eye_narrow=eyes)
             assert text in (GENUINE_BOTH, GENUINE_EYES, GENUINE_MOUTH) or text.startswith("That's it"), (smile, eyes)
-            assert (text == GENUINE_EYES) <= (smile >= CUE_LEVEL), (smile, eyes)  # "the mouth is there"
+            assert (text == GENUINE_EYES) <= (smile >= CUE_LEVEL), (smile, eyes)  # "the corners staying up"
             assert (text == GENUINE_MOUTH) <= (eyes >= CUE_LEVEL), (smile, eyes)  # "your eyes smile"
             assert (text == GENUINE_BOTH) == (smile < CUE_LEVEL and eyes < CUE_LEVEL), (smile, eyes)
+
+
+def test_a_look_spoilt_by_a_restless_feature_is_told_which_not_to_make_it_bigger():
+    from appliance.vision.features import FEATURES
+
+    # Every look's wanted features at their targets, one feature it wants calm moving hard: the tip
+    # names what to let rest, never the generic "make it bigger" or "a little more".
+    generic = {t.text for t in TIPS if set(t.when) <= {"match_below", "match_above", "met"}}
+    for drill in load_catalogue().drills:
+        target = drill.target
+        if getattr(target, "kind", "") != "look":
+            continue
+        for loud, _ in target.calm:
+            if loud not in FEATURES:
+                continue
+            text = feature_tip(drill.id, **{**dict(target.wants), loud: 0.7})
+            assert text not in generic and not text.startswith("That's it"), (drill.id, loud, text)
 
 
 def test_looks_say_what_the_head_should_do():
