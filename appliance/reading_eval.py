@@ -23,7 +23,7 @@ from appliance.vision.images import read_image
 from appliance.vision.landmarks import MIN_PRESENCE, FaceMesh
 from appliance.vision.litert import file_sha256
 from appliance.vision.preprocess import to_gray
-from appliance.vision.tracking import prominence
+from appliance.vision.tracking import most_prominent
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class FaceReader:
         if not faces:
             return None
         height, width = pixels.shape[:2]
-        face = max(faces, key=lambda f: prominence(f, (width, height)))
+        face = most_prominent(faces, (width, height))
         appearance = self.classifier.probability_vector(align_face(to_gray(pixels), face))
         mesh = self.mesh.read_still(pixels, face)
         return FaceRead(appearance, measure(mesh.points)[0] if mesh.presence >= MIN_PRESENCE else None)

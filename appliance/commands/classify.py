@@ -27,7 +27,7 @@ from appliance.vision.images import read_image
 from appliance.vision.landmarks import MIN_PRESENCE, FaceMesh
 from appliance.vision.preprocess import center_square, crop_face, to_gray
 from appliance.vision.reading import fused
-from appliance.vision.tracking import prominence
+from appliance.vision.tracking import most_prominent
 
 
 def add_parser(subparsers) -> None:
@@ -110,7 +110,7 @@ class Reader:
                     hint="use a photo where the face is clearly visible and faces the camera",
                 )
             height, width = pixels.shape[:2]
-            face = max(faces, key=lambda f: prominence(f, (width, height)))
+            face = most_prominent(faces, (width, height))
             if len(faces) > 1 and warn is not None:  # the mirror's own pick: large and central
                 warn(f"{path} has {len(faces)} faces; the reference is the most prominent one (large and"
                      f" central), at box {list(face.int_box())} (x, y, width, height)")  # fmt: skip

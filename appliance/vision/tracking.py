@@ -28,6 +28,11 @@ def prominence(face: Face, frame_size: tuple[int, int]) -> float:
     return math.sqrt(max(face.area, 0.0)) * (1.0 - 0.5 * min(off_center, 1.0))
 
 
+def most_prominent(faces: list[Face], frame_size: tuple[int, int]) -> Face:
+    """The face most like the person at the mirror (``prominence``); ``faces`` must not be empty."""
+    return max(faces, key=lambda face: prominence(face, frame_size))
+
+
 class FaceTracker:
     """Picks one face per frame: the one continuing the followed face, else the most prominent.
 
@@ -58,7 +63,7 @@ class FaceTracker:
             self._missed += 1  # the detector blinked, or the person turned: wait before switching
             return None
         if chosen is None and faces:
-            chosen = max(faces, key=lambda face: prominence(face, frame_size))
+            chosen = most_prominent(faces, frame_size)
             self.changed = True
         self._last, self._missed = chosen, 0
         return chosen
