@@ -16,7 +16,8 @@ optional.  All keys, with their defaults::
     brightness = 0.0       # -1.0 to 1.0 (libcamera Brightness), added after exposure
     facing_yaw_deg = 0.0   # the head pose the camera sees when you look straight into the mirror:
     facing_pitch_deg = 0.0 # 0, 0 behind the glass at eye level; a camera above or beside the mirror
-                           # sees a level head turned (-45.0 to 45.0; the calibration says the numbers)
+                           # sees a level head turned (-45.0 to 45.0; the calibration says the numbers,
+                           # and holding SELECT there sets them on the mirror: appliance/camera_facing.py)
 
     [vision]
     threads = 2            # inference threads
