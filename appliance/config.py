@@ -16,7 +16,8 @@ optional.  All keys, with their defaults::
     brightness = 0.0       # -1.0 to 1.0 (libcamera Brightness), added after exposure
     facing_yaw_deg = 0.0   # the head pose the camera sees when you look straight into the mirror:
     facing_pitch_deg = 0.0 # 0, 0 behind the glass at eye level; a camera above or beside the mirror
-                           # sees a level head turned (-45.0 to 45.0; the calibration says the numbers)
+                           # sees a level head turned (-45.0 to 45.0; the calibration says the numbers,
+                           # and holding SELECT there sets them on the mirror: appliance/camera_facing.py)
 
     [vision]
     threads = 2            # inference threads
@@ -53,7 +54,8 @@ optional.  All keys, with their defaults::
     max_per_look = 5       # 1 to 50: the newest this many are kept per look, older ones are deleted
 
 A choice made on the mirror's settings screen (difficulty, sound) is kept in the data
-directory (appliance/preferences.py) and wins until the same key is changed in this file.
+directory (appliance/preferences.py) and wins until the same key is changed in this file; so does
+the camera's angle chosen on the mirror during calibration (appliance/camera_facing.py).
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ from appliance.paths import config_dir
 SOURCE_KINDS = ("auto", "camera", "demo", "webcam")
 GPIO_PINS = range(2, 28)  # the BCM pins on the 40-pin header
 ROTATIONS = (0, 90, 180, 270)
+FACING_RANGE_DEG = (-45.0, 45.0)  # [camera] facing_*_deg, also when chosen on the mirror (appliance/camera_facing.py)
 
 
 @dataclass(frozen=True)
@@ -209,8 +212,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
             fps=_int(camera, "fps", range(1, 121), "camera.", where, 30),
             exposure_value=_float(camera, "exposure_value", (-8.0, 8.0), "camera.", where, 0.0),
             brightness=_float(camera, "brightness", (-1.0, 1.0), "camera.", where, 0.0),
-            facing_yaw_deg=_float(camera, "facing_yaw_deg", (-45.0, 45.0), "camera.", where, 0.0),
-            facing_pitch_deg=_float(camera, "facing_pitch_deg", (-45.0, 45.0), "camera.", where, 0.0),
+            facing_yaw_deg=_float(camera, "facing_yaw_deg", FACING_RANGE_DEG, "camera.", where, 0.0),
+            facing_pitch_deg=_float(camera, "facing_pitch_deg", FACING_RANGE_DEG, "camera.", where, 0.0),
         ),
         threads=_int(vision, "threads", range(1, 9), "vision.", where, defaults.threads),
         buttons=ButtonSettings(pins=pins, hold_time=_hold_time(buttons, where), led=led),

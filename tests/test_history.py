@@ -412,3 +412,13 @@ def test_the_history_and_its_folder_are_private(tmp_path, monkeypatch):
     HistoryStore().close()
     assert stat.S_IMODE(default_path().stat().st_mode) == 0o600
     assert stat.S_IMODE(default_path().parent.stat().st_mode) == 0o700
+
+
+def test_the_cameras_angle_is_no_part_of_a_persons_history(tmp_path):
+    from appliance.coach.events import CameraFacingChosen
+
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.record_all(
+            [SessionStarted(1, "morning", "Morning routine", 0.0, NOON), CameraFacingChosen(3.0, -17.0, 1.0, NOON)]
+        )
+        assert store.pending == 0 and len(store.rows("sessions")) == 1

@@ -31,7 +31,8 @@ FACE_MOVED = "Your face moved: let it rest (no smile, no talking) for {seconds:g
 TURNED = (
     "Turn to face the mirror: your head reads {across} and {up_down}. Look straight into it with "
     "your head level, and try again. (Facing it already? Then the camera sits above, below or "
-    "beside the mirror: see Camera placement in the README.)"
+    "beside the mirror: hold SELECT, and the mirror remembers the camera's angle. More in the README, "
+    "Camera placement.)"
 )
 LOST = "I lost sight of your face: stay in front of the mirror for the whole {seconds:g} seconds."
 NOT_RELAXED = "Relax your face: that looked like a smile. Let your mouth rest, and try again."
@@ -72,6 +73,9 @@ class Verdict:
     pitch: float = 0.0
     frames: int = 0
     appearance: dict[str, float] = field(default_factory=dict)  # the model's reading of it ({}: not read)
+    # Refused because the head read turned: the one refusal a camera above or beside the mirror causes
+    # on its own, so the person may answer "I am facing the mirror" (hold SELECT).
+    turned: bool = False
 
     @property
     def accepted(self) -> bool:
@@ -151,7 +155,7 @@ def judge(samples: list[Sample], limits: CalibrationLimits = CalibrationLimits()
     yaw = statistics.median(float(s.pose.get("yaw", 0.0)) for s in read)
     pitch = statistics.median(float(s.pose.get("pitch", 0.0)) for s in read)
     if abs(yaw) > limits.max_turn_deg or abs(pitch) > limits.max_turn_deg:
-        return Verdict(message=turned_message(yaw, pitch, limits.max_turn_deg), yaw=yaw, pitch=pitch)
+        return Verdict(message=turned_message(yaw, pitch, limits.max_turn_deg), yaw=yaw, pitch=pitch, turned=True)
     for angle in ("yaw", "pitch", "roll"):
         if _spread([float(s.pose.get(angle, 0.0)) for s in read]) > limits.max_pose_spread_deg:
             return Verdict(message=MOVED.format(seconds=seconds), yaw=yaw, pitch=pitch)
@@ -179,7 +183,8 @@ def judge(samples: list[Sample], limits: CalibrationLimits = CalibrationLimits()
 
 
 class Calibration:
-    """One run of "relax for a few seconds": ready -> collecting -> saved | refused (retry -> collecting)."""
+    """One run of "relax for a few seconds": ready -> collecting -> saved | refused (retry -> collecting;
+    after a turned head, "I am facing the mirror" -> collecting against the camera's new angle)."""
 
     def __init__(
         self, limits: CalibrationLimits = CalibrationLimits(), *, first_time: bool = False, practised: bool = False
@@ -195,9 +200,16 @@ class Calibration:
         self.elapsed_s = 0.0
         self.verdict: Verdict | None = None
         self.shown_s = 0.0  # time the saved message has been up
+        self.facing_chosen = False  # collecting again right after "I am facing the mirror": the words say so
 
-    def begin(self) -> None:
+    def begin(self, *, facing_chosen: bool = False) -> None:
         self.state, self.samples, self.face_s, self.elapsed_s, self.verdict = "collecting", [], 0.0, 0.0, None
+        self.facing_chosen = facing_chosen
+
+    @property
+    def offers_facing(self) -> bool:
+        """Refused for a head that read turned: hold SELECT may say "I am facing the mirror" instead."""
+        return self.state == "refused" and self.verdict is not None and self.verdict.turned
 
     def observe(self, observation: Observation) -> None:
         if self.state == "collecting":

@@ -92,6 +92,8 @@ def _calibrate(coach: Coach, command: Command) -> None:
     state = coach.calibration.state
     if command is Command.SELECT and state in ("ready", "refused"):
         coach.calibration.begin()
+    elif command is Command.PAUSE and coach.calibration.offers_facing:  # hold SELECT: "I am facing the mirror"
+        coach.choose_camera_facing()
     elif (command is Command.SELECT and state == "saved") or command is Command.NEXT:
         coach.finish_calibration()  # NEXT is "later": on to the practice it was offered before (or home)
     elif command in (Command.BACK, Command.END):

@@ -78,4 +78,17 @@ class NeutralCalibrated:
     appearance: tuple[tuple[str, float], ...] = ()  # (label, median) of Observation.appearance, sorted; () unread
 
 
-Event = SessionStarted | AttemptFinished | BreakFinished | SessionEnded | NeutralCalibrated
+@dataclass(frozen=True)
+class CameraFacingChosen:
+    """ "I am facing the mirror" (hold SELECT) after a calibration refused a head that read turned: how
+    that head read against the camera facing in use (medians, degrees, left and up positive).  The
+    shell adds it to that facing, for vision and the device (appliance/camera_facing.py); it is the
+    camera's, not the person's, so no history keeps it."""
+
+    yaw_deg: float
+    pitch_deg: float
+    at: float
+    wall_time: float
+
+
+Event = SessionStarted | AttemptFinished | BreakFinished | SessionEnded | NeutralCalibrated | CameraFacingChosen

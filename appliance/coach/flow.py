@@ -14,7 +14,14 @@ from appliance.coach import render
 from appliance.coach.attempt import Attempt, Outcome, start_attempt
 from appliance.coach.calibration import Calibration, CalibrationLimits, Verdict
 from appliance.coach.catalogue import Catalogue, load_catalogue
-from appliance.coach.events import BreakFinished, Event, NeutralCalibrated, SessionEnded, SessionStarted
+from appliance.coach.events import (
+    BreakFinished,
+    CameraFacingChosen,
+    Event,
+    NeutralCalibrated,
+    SessionEnded,
+    SessionStarted,
+)
 from appliance.coach.guard import Guard
 from appliance.coach.routines import Plan, break_plan, check_settings_ids, free_plan, routine_plan, todays_plan
 from appliance.coach.session import BreakRun, Session
@@ -160,6 +167,14 @@ class Flow:
         appearance = tuple(sorted((label, round(value, 6)) for label, value in verdict.appearance.items()))
         self._emit(NeutralCalibrated(geometry, verdict.frames, round(verdict.yaw, 2), round(verdict.pitch, 2),
                                      self.now, self._wall_clock(), appearance))  # fmt: skip
+
+    def choose_camera_facing(self) -> None:
+        """ "I am facing the mirror" after a refusal for a turned head: the camera sees such a head as the
+        verdict read it, so the shell adds that turn to the facing in use; collecting starts again at once,
+        its poses read against the new facing."""
+        verdict = self.calibration.verdict
+        self._emit(CameraFacingChosen(round(verdict.yaw, 2), round(verdict.pitch, 2), self.now, self._wall_clock()))
+        self.calibration.begin(facing_chosen=True)
 
     def set_personal_neutral(self, geometry: Mapping[str, float] | None, day: str = "") -> None:
         """The stored neutral face in use (None: the population neutral), e.g. loaded at start-up."""

@@ -48,6 +48,8 @@ CALIBRATE_BUTTONS = {
     "collecting": "NEXT: skip for now · BACK: home",
     "saved": "SELECT: carry on",
     "refused": "SELECT: try again · NEXT: later · BACK: home",
+    # A head that read turned: facing the mirror already, the camera sits above or beside it (the words say so).
+    "turned": "SELECT: try again · hold SELECT: remember the camera angle · NEXT: later · BACK: home",
 }
 CALIBRATE_WORDS = {
     "first": "Before your first practice: relax your face and look straight into the mirror for {s:g} seconds, "
@@ -57,6 +59,8 @@ CALIBRATE_WORDS = {
     "ready": "Relax your face and look straight into the mirror: brow smooth, jaw loose, lips softly closed. "
     "Hold still for {s:g} seconds.",
     "collecting": "Relax and hold still, breathing normally...",
+    "facing_chosen": "The camera's angle is saved: looking straight into the mirror now reads as facing it. "
+    "Relax and hold still, breathing normally...",
     "saved": "Saved: your features are now read against your own resting face.",
 }
 CALIBRATE_NO_FACE = "I can't see your face: step in front of the mirror. The count waits for you."
@@ -149,7 +153,7 @@ def view(coach: Coach) -> View:
     elif screen is Screen.CALIBRATE:
         calibration = coach.calibration
         fields.update(title="Your resting face", calibration=calibration_view(calibration, coach.has_face()))
-        fields.update(buttons=CALIBRATE_BUTTONS[calibration.state])
+        fields.update(buttons=CALIBRATE_BUTTONS["turned" if calibration.offers_facing else calibration.state])
         fields.update(timer_s=calibration.seconds_left if calibration.state == "collecting" else None)
     elif screen is Screen.BREAK:
         rest = coach.rest
@@ -168,6 +172,8 @@ def calibration_view(calibration: Calibration, has_face: bool) -> CalibrationVie
         key = state
         if state == "ready" and calibration.first_time:
             key = "again" if calibration.practised else "first"
+        elif state == "collecting" and calibration.facing_chosen:
+            key = "facing_chosen"
         words = CALIBRATE_WORDS[key].format(s=seconds)
     return CalibrationView(state, words, calibration.seconds_left, calibration.progress, calibration.first_time)
 

@@ -69,12 +69,14 @@ def run(args: argparse.Namespace) -> int:
         rotation=config.display.rotation,
         log_level="info" if args.verbose else "warning",
     )
+    from appliance.camera_facing import CameraFacing
     from appliance.display.power import choose_power
     from appliance.ui.shell import MirrorShell
     from appliance.ui.sound_link import open_sound
     from appliance.ui.vision_link import VisionLink
 
     vision = VisionLink(config, model_path=args.model)
+    camera_facing = CameraFacing(config.camera)  # the device's, not a person's: the shell gives it to vision
     profiles, history = _open_profiles(coach, preferences, vision)
     shell = MirrorShell(
         config,
@@ -85,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         use_gpio=not args.no_gpio,
         power=lambda overlay: choose_power(config.presence.power, overlay=overlay),
         preferences=preferences,
+        camera_facing=camera_facing,
     )
     sound = open_sound(preferences)
     shell.listeners.append(sound.cues.update)

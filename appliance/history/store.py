@@ -19,6 +19,7 @@ from pathlib import Path
 from appliance.coach.events import (
     AttemptFinished,
     BreakFinished,
+    CameraFacingChosen,
     Event,
     NeutralCalibrated,
     SessionEnded,
@@ -191,6 +192,8 @@ class HistoryStore:
     # ------------------------------------------------------------------ writing
     def record(self, event: Event) -> None:
         """Store one event in one transaction."""
+        if isinstance(event, CameraFacingChosen):  # the device's camera, not this person's: camera_facing.py
+            return
         try:
             self.connection.execute("BEGIN IMMEDIATE")
             try:

@@ -2,7 +2,7 @@
 
     vision worker (its thread) --Observation--> inbox --Clock--> coach.observe --View--> app
     buttons (gpiozero threads) --Command--> Clock --> coach.handle --View--> app
-    Clock (30 Hz) --> coach.tick --View--> app;  coach events --> history
+    Clock (30 Hz) --> coach.tick --View--> app;  coach events --> history (a resting face, the camera's angle: vision)
     faces, presses, Clock --> presence --> screen switch (monitor off/on), vision slowed while off
 
 Everything that touches the coach or GL runs on Kivy's main thread; other threads only append
@@ -22,8 +22,9 @@ from functools import partial
 
 from kivy.clock import Clock
 
+from appliance.camera_facing import CameraFacing
 from appliance.coach.coach import AWAY
-from appliance.coach.events import NeutralCalibrated
+from appliance.coach.events import CameraFacingChosen, NeutralCalibrated
 from appliance.coach.view import NoticeKind, Screen, View
 from appliance.config import Config
 from appliance.controls import open_controls
@@ -68,11 +69,14 @@ class MirrorShell:
         preferences=None,
         takes_root=None,
         profiles=None,
+        camera_facing: CameraFacing | None = None,
     ) -> None:
         """``power(overlay) -> (backend, reasons)`` picks how the monitor is switched off (on a thread);
         ``takes_root``: where best takes go (default: the data directory's takes/); ``profiles`` (a
-        ProfileLink): who practises; then ``history`` follows the person chosen."""
+        ProfileLink): who practises; then ``history`` follows the person chosen; ``camera_facing``:
+        the camera's angle chosen on the mirror (default: the data directory's camera.json)."""
         self.config, self.coach, self.vision, self._history = config, coach, vision, history
+        self.camera_facing = camera_facing if camera_facing is not None else CameraFacing(config.camera)
         self.profiles = profiles
         self.clock = clock
         self.notifier = notifier or SystemdNotifier.from_environment()
@@ -221,11 +225,13 @@ class MirrorShell:
             listener(view)
 
     def _store(self, events) -> None:
-        for event in events:  # a new resting face is used at once, saved or not
+        for event in events:  # a new resting face or camera angle is used at once, saved or not
             if isinstance(event, NeutralCalibrated) and self.vision is not None:
                 self.vision.set_neutral(
                     dict(event.geometry), kind="personal", appearance=dict(event.appearance) or None
                 )
+            elif isinstance(event, CameraFacingChosen):
+                self._choose_facing(event)
         if self.takes_link is not None:
             self.takes_link.events(events)
         if not events or self.history is None:
@@ -235,6 +241,19 @@ class MirrorShell:
         except ApplianceError as error:  # the session goes on; the mirror says what happened
             log.error("%s", error.describe())
             self.coach.notify(str(error), NoticeKind.WARNING)
+
+    def _choose_facing(self, event: CameraFacingChosen) -> None:
+        """ "I am facing the mirror": the camera sees such a head at the facing in use plus the turn it read
+        against it.  Vision reads the next frame against that sum (within range); the device keeps it."""
+        yaw, pitch = self.camera_facing.facing
+        facing = self.camera_facing.choose(yaw + event.yaw_deg, pitch + event.pitch_deg)  # written off this thread
+        log.info("the camera's facing, chosen on the mirror: yaw %.1f, pitch %.1f degrees", *facing)
+        self._give_facing_to_vision()
+
+    def _give_facing_to_vision(self) -> None:
+        set_facing = getattr(self.vision, "set_facing", None)
+        if set_facing is not None:
+            set_facing(*self.camera_facing.facing)
 
     def _settings_command(self, command: Command) -> None:
         outcome = self.panel.handle(command)
@@ -320,6 +339,7 @@ class MirrorShell:
         self._timers = [Clock.schedule_interval(self._tick, 1.0 / TICK_HZ)]
         if self.profiles is None:  # (with profiles, ProfileLink does it for each person's history)
             give_neutral_to(self.history, self.vision)  # the stored resting face, before the first frame
+        self._give_facing_to_vision()  # the camera's angle kept on the mirror, before vision starts
         self._when_drawn(self._ready)
         if self.notifier.watchdog_interval > 0:
             self._timers.append(Clock.schedule_interval(self._liveness, self.notifier.watchdog_interval))
@@ -402,6 +422,7 @@ class MirrorShell:
         self._store(self.coach.drain_events())
         if self.takes is not None:
             self.takes.close()  # a take being written is finished first
+        self.camera_facing.wait()  # the camera's angle just chosen is on disk
 
     def run(self) -> None:
         # systemd stops the mirror with SIGTERM: close like Ctrl+Q, so the session's end is stored.

@@ -3,7 +3,8 @@
 ``start(publish, on_error)`` opens the source and, on a thread of its own (loading models takes
 a moment the UI must not wait for), builds the pipeline and starts the worker, whose thread calls
 ``publish(observation)``; a failure there (a missing model) goes to ``on_error(error)``.
-``set_rate(fps)`` slows the worker while the display is off (None: full speed).
+``set_rate(fps)`` slows the worker while the display is off (None: full speed); ``set_neutral``
+and ``set_facing`` change what the pipeline reads faces against, kept for a pipeline still loading.
 ``problem()`` says, in words, why no observations are arriving (a camera that failed and is
 being retried), or "" when all is well; ``is_healthy()`` whether vision is either delivering
 frames or reporting why not (the shell pings systemd's watchdog only while it is).
@@ -74,6 +75,9 @@ class VisionLink:
         self._rate: float | None = None
         self.pipeline = None  # once built (on the start thread)
         self._neutral: tuple[dict[str, float] | None, str, dict[str, float] | None] = (None, "population", None)
+        # The (yaw, pitch) the camera sees of a head facing the mirror: config.toml's until the shell
+        # hands over the one kept on the mirror (appliance/camera_facing.py), before start.
+        self._facing = (config.camera.facing_yaw_deg, config.camera.facing_pitch_deg)
         self._started_at = time.monotonic()
         self.ring = None  # the recent colour frames, only with best takes on (appliance/ui/takes_link.py)
         if config.capture.best_takes:
@@ -88,8 +92,8 @@ class VisionLink:
         self.source = self._open_source()
         self.name = self.source.name
         self._publish = publish
-        camera = self.config.camera
-        options = {"num_threads": self.config.threads, "facing": (camera.facing_yaw_deg, camera.facing_pitch_deg)}
+        with self._lock:
+            options = {"num_threads": self.config.threads, "facing": self._facing}
         if self.model_path is not None:
             options["model_path"] = self.model_path
 
@@ -106,6 +110,8 @@ class VisionLink:
                 self.pipeline = pipeline
                 if self._neutral[0] is not None:  # a neutral face chosen before the pipeline was ready
                     _hand_over(pipeline, *self._neutral)
+                if self._facing != options["facing"]:  # the camera's angle chosen while the models loaded
+                    pipeline.set_facing(*self._facing)
                 self._last_seen = time.monotonic()
                 self.worker = VisionWorker(pipeline, self.source, when_observation=self._seen, reopen=self._open_source)
                 self.worker.set_rate(self._rate)
@@ -136,6 +142,21 @@ class VisionLink:
             neutral, pipeline = self._neutral, self.pipeline
         if pipeline is not None:
             _hand_over(pipeline, *neutral)
+
+    @property
+    def facing(self) -> tuple[float, float]:
+        """The (yaw, pitch) the camera sees of a head facing the mirror, in use or to be used."""
+        with self._lock:
+            return self._facing
+
+    def set_facing(self, yaw: float, pitch: float) -> None:
+        """Read head poses against this facing from the next frame on; kept for a pipeline still being
+        built, handed to a running one at once (its swap is thread-safe)."""
+        with self._lock:
+            self._facing = (float(yaw), float(pitch))
+            facing, pipeline = self._facing, self.pipeline
+        if pipeline is not None:
+            pipeline.set_facing(*facing)
 
     def _open_source(self) -> KeepLatest:
         """A new source for the configured spec (at start, and again after a read hung)."""

@@ -13,6 +13,7 @@ every IDLE_SEARCH_PERIOD after finding nobody; its finding is held in between.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Mapping
@@ -79,7 +80,7 @@ class VisionPipeline:
     is relative to the mirror (``facing_mirror``), so a camera above or beside it works too.
 
     ``counters`` count frames, detector runs, frames followed by the landmarks alone and times
-    the face was lost.  :meth:`set_neutral` may be called from any thread.
+    the face was lost.  :meth:`set_neutral` and :meth:`set_facing` may be called from any thread.
     """
 
     def __init__(
@@ -95,7 +96,8 @@ class VisionPipeline:
         facing: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         self.num_threads, self.grey_only = num_threads, grey_only
-        self.facing = (float(facing[0]), float(facing[1]))  # the (yaw, pitch) of a head facing the mirror
+        self.facing = (0.0, 0.0)  # the (yaw, pitch) of a head facing the mirror: set_facing
+        self.set_facing(*facing)
         # The expression model first: it is the one a user points to, so a bad path is said at once.
         self.classifier = ExpressionClassifier(model_path, num_threads=num_threads)
         self.reader = MirrorAlternation(self.classifier)  # one pass of the expression model a frame
@@ -139,6 +141,15 @@ class VisionPipeline:
         pair = (None, "population", None) if geometry is None else (dict(geometry), kind, resting)
         with self._neutral_lock:
             self._neutral = pair
+
+    def set_facing(self, yaw: float, pitch: float) -> None:
+        """Read head poses against this (yaw, pitch) from the next frame on (the camera moved, or
+        the person said on the mirror that they face it).  Safe from any thread: the tuple is
+        swapped whole, and a frame reads it once."""
+        facing = (float(yaw), float(pitch))
+        if not all(math.isfinite(angle) for angle in facing):
+            raise ValueError(f"the camera's facing must be finite degrees, got {facing}")
+        self.facing = facing
 
     def observe(self, frame: Frame) -> Observation:
         """Read one frame; raises FrameError for a frame of the wrong shape or type."""

@@ -15,8 +15,8 @@ from appliance.coach.calibration import (
     sample,
     turned_message,
 )
-from appliance.coach.events import NeutralCalibrated, SessionStarted
-from appliance.coach.render import CALIBRATE_NO_FACE
+from appliance.coach.events import CameraFacingChosen, NeutralCalibrated, SessionStarted
+from appliance.coach.render import CALIBRATE_BUTTONS, CALIBRATE_NO_FACE, CALIBRATE_WORDS
 from appliance.coach.view import Screen
 from appliance.messages import Command
 
@@ -199,3 +199,81 @@ def test_losing_the_face_stops_the_count_and_in_the_end_refuses():
     assert driver.show(2.0, None).calibration.words == CALIBRATE_NO_FACE
     view = driver.show(14.0, None)  # a camera with no frames: no face
     assert view.calibration.phase == "refused" and view.calibration.words == LOST.format(seconds=5)
+
+
+TIPPED = features_face(neutral="population", pose={"yaw": 3.0, "pitch": -17.0, "roll": 0.0})  # a camera above
+
+
+def refused_as_turned(driver):
+    """Calibration from settings, refused: a level head facing the mirror that the camera sees tipped down."""
+    driver.coach.calibrate(driver.t)
+    driver.press(Command.SELECT)
+    return driver.show(5.1, TIPPED)
+
+
+def test_only_a_turned_head_is_refused_as_turned():
+    assert judge([sample(TIPPED)] * 50).turned
+    nodding = [features_face(pose={"yaw": 0.0, "pitch": (-8.0, 8.0)[i % 2], "roll": 0.0}) for i in range(50)]
+    assert not judge([sample(o) for o in nodding]).turned  # moved, not turned
+    assert not judge(samples()).turned
+
+
+def test_holding_select_after_a_turned_refusal_keeps_the_cameras_angle_and_collects_again():
+    driver = make_driver()
+    view = refused_as_turned(driver)
+    assert view.calibration.phase == "refused" and view.buttons == CALIBRATE_BUTTONS["turned"]
+    assert "hold SELECT" in view.buttons and "hold SELECT" in view.calibration.words
+    assert driver.coach.drain_events() == []
+    view = driver.press(Command.PAUSE)  # hold SELECT: "I am facing the mirror"
+    (chosen,) = driver.coach.drain_events()
+    assert chosen == CameraFacingChosen(3.0, -17.0, driver.t, 1_750_000_000.0)
+    assert view.screen is Screen.CALIBRATE and view.calibration.phase == "collecting"
+    assert view.calibration.words == CALIBRATE_WORDS["facing_chosen"] and "saved" in view.calibration.words
+    assert view.buttons == CALIBRATE_BUTTONS["collecting"] and view.timer_s == pytest.approx(5.0)
+    view = driver.show(5.1, STILL)  # vision reads the head against the new angle: it faces the mirror
+    assert view.calibration.phase == "saved"
+    assert [type(e) for e in driver.coach.drain_events()] == [NeutralCalibrated]
+
+
+def test_try_again_after_the_facing_was_chosen_says_the_usual_words():
+    driver = make_driver()
+    refused_as_turned(driver)
+    driver.press(Command.PAUSE)
+    driver.show(5.1, TIPPED)  # still reads turned: refused again, and the hold is offered again
+    assert driver.coach.view.buttons == CALIBRATE_BUTTONS["turned"]
+    view = driver.press(Command.SELECT)
+    assert view.calibration.words == CALIBRATE_WORDS["collecting"]
+
+
+def test_holding_select_after_a_refusal_for_moving_does_nothing():
+    driver = make_driver()
+    driver.coach.calibrate(driver.t)
+    driver.press(Command.SELECT)
+    for i in range(51):  # the head drifts a face width: "You moved"
+        driver.show(0.1, features_face(neutral="population", box=(10 + 2 * i, 10, 100, 100)))
+    view = driver.coach.view
+    assert view.calibration.phase == "refused" and view.calibration.words == MOVED.format(seconds=5)
+    assert view.buttons == CALIBRATE_BUTTONS["refused"] and "hold SELECT" not in view.buttons
+    view = driver.press(Command.PAUSE)
+    assert view.calibration.phase == "refused" and view.screen is Screen.CALIBRATE
+    assert driver.coach.drain_events() == []
+
+
+@pytest.mark.parametrize("state", ["ready", "collecting", "saved"])
+def test_holding_select_in_any_other_state_of_calibration_does_nothing(state):
+    driver = make_driver()
+    driver.coach.calibrate(driver.t)
+    if state != "ready":
+        driver.press(Command.SELECT)
+    if state == "saved":
+        driver.show(5.1, STILL)
+        driver.coach.drain_events()
+    before = driver.coach.view
+    assert before.calibration.phase == state and "hold SELECT" not in before.buttons
+    view = driver.press(Command.PAUSE)
+    assert (view.screen, view.calibration.phase, view.calibration.words) == (
+        Screen.CALIBRATE,
+        state,
+        before.calibration.words,
+    )
+    assert driver.coach.drain_events() == []

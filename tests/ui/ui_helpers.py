@@ -51,6 +51,9 @@ class IdleVision:
     def set_neutral(self, geometry, *, kind="personal", appearance=None) -> None:
         pass
 
+    def set_facing(self, yaw, pitch) -> None:
+        pass
+
     def stop(self) -> None:
         pass
 

@@ -338,6 +338,22 @@ def test_the_pose_is_relative_to_the_mirror_wherever_the_camera_sits(scripted):
     assert moved["roll"] == pytest.approx(straight["roll"], abs=1e-6)
 
 
+def test_the_cameras_facing_set_from_another_thread_moves_the_next_frames_pose(scripted):
+    import threading
+
+    straight = scripted.observe(frame(0.0)).pose
+    chooser = threading.Thread(target=scripted.set_facing, args=(3.0, -17.0))  # the UI thread, say
+    chooser.start()
+    chooser.join()
+    moved = scripted.observe(frame(0.1)).pose
+    assert moved["yaw"] == pytest.approx(straight["yaw"] - 3.0, abs=1e-6)
+    assert moved["pitch"] == pytest.approx(straight["pitch"] + 17.0, abs=1e-6)
+    assert scripted.facing == (3.0, -17.0)
+    with pytest.raises(ValueError, match="finite"):
+        scripted.set_facing(float("nan"), 0.0)
+    assert scripted.facing == (3.0, -17.0)  # a refused facing leaves the one in use
+
+
 def test_a_personal_neutral_can_be_set_and_cleared(scripted):
     before = scripted.observe(frame(0.0))
     smiling_geometry = dict(before.geometry)
