@@ -53,6 +53,10 @@ class CalibrationLimits:
     max_geometry_spread: float = 0.25  # of the key's median size
     max_turn_deg: float = 12.0
     max_pose_spread_deg: float = 8.0
+    # An accepted resting face that still read turned this much offers "I was facing the mirror"
+    # too: the serious look allows 8 degrees of turn or nod, so a camera 5 degrees off would leave
+    # a head facing the mirror only 3 of them.
+    offer_facing_deg: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -84,9 +88,15 @@ class Verdict:
 
 def turned_message(yaw: float, pitch: float, limit: float = CalibrationLimits.max_turn_deg) -> str:
     """TURNED with the head's median turn and nod in words ("turned 18 degrees to your left", "level")."""
+    across, up_down = pose_words(yaw, pitch, limit)
+    return TURNED.format(across=across, up_down=up_down)
+
+
+def pose_words(yaw: float, pitch: float, limit: float = CalibrationLimits.max_turn_deg) -> tuple[str, str]:
+    """The head's turn and nod in words: ("turned 18 degrees to your left", "level")."""
     across = f"turned {_degrees(yaw, limit)} to your {'left' if yaw > 0 else 'right'}" if round(yaw) else "straight"
     up_down = f"tipped {_degrees(pitch, limit)} {'up' if pitch > 0 else 'down'}" if round(pitch) else "level"
-    return TURNED.format(across=across, up_down=up_down)
+    return across, up_down
 
 
 def _degrees(angle: float, limit: float) -> str:
@@ -208,8 +218,15 @@ class Calibration:
 
     @property
     def offers_facing(self) -> bool:
-        """Refused for a head that read turned: hold SELECT may say "I am facing the mirror" instead."""
-        return self.state == "refused" and self.verdict is not None and self.verdict.turned
+        """Hold SELECT may say "I am facing the mirror": after a refusal for a head that read turned,
+        or after a resting face saved while it still read turned ``offer_facing_deg`` or more (once)."""
+        verdict = self.verdict
+        if verdict is None:
+            return False
+        if self.state == "refused":
+            return verdict.turned
+        turned = max(abs(verdict.yaw), abs(verdict.pitch)) >= self.limits.offer_facing_deg
+        return self.state == "saved" and turned and not self.facing_chosen
 
     def observe(self, observation: Observation) -> None:
         if self.state == "collecting":

@@ -144,7 +144,9 @@ class Coach(Flow):
         verdict = self.calibration.advance(dt, self.has_face())
         if verdict is not None and verdict.accepted:
             self.calibrated(verdict)
-        if self.calibration.state == "saved" and self.calibration.shown_s >= SAVED_SHOWN_S:
+        calibration = self.calibration
+        # A saved face that read turned waits for an answer: "carry on" or "I was facing the mirror".
+        if calibration.state == "saved" and calibration.shown_s >= SAVED_SHOWN_S and not calibration.offers_facing:
             self.finish_calibration()
 
     def _advance_drill(self, dt: float) -> None:

@@ -169,12 +169,16 @@ class Flow:
                                      self.now, self._wall_clock(), appearance))  # fmt: skip
 
     def choose_camera_facing(self) -> None:
-        """ "I am facing the mirror" after a refusal for a turned head: the camera sees such a head as the
-        verdict read it, so the shell adds that turn to the facing in use; collecting starts again at once,
-        its poses read against the new facing."""
+        """ "I am facing the mirror" after a calibration that read the head turned: the camera sees such a
+        head as the verdict read it, so the shell adds that turn to the facing in use.  After a refusal,
+        collecting starts again at once, its poses read against the new facing; after a saved resting
+        face, the saved message shows that the angle is kept too."""
         verdict = self.calibration.verdict
         self._emit(CameraFacingChosen(round(verdict.yaw, 2), round(verdict.pitch, 2), self.now, self._wall_clock()))
-        self.calibration.begin(facing_chosen=True)
+        if self.calibration.state == "saved":  # the resting face stands (its features do not depend on the pose)
+            self.calibration.facing_chosen, self.calibration.shown_s = True, 0.0
+        else:
+            self.calibration.begin(facing_chosen=True)
 
     def set_personal_neutral(self, geometry: Mapping[str, float] | None, day: str = "") -> None:
         """The stored neutral face in use (None: the population neutral), e.g. loaded at start-up."""

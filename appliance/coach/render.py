@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from appliance.coach.attempt import Attempt
 from appliance.coach.breaks import BreakPosition, position
-from appliance.coach.calibration import Calibration
+from appliance.coach.calibration import Calibration, pose_words
 from appliance.coach.events import AttemptFinished
 from appliance.coach.features import lagging_side
 from appliance.coach.scoring import dominant, intensity, probabilities_in_order
@@ -50,6 +50,7 @@ CALIBRATE_BUTTONS = {
     "refused": "SELECT: try again · NEXT: later · BACK: home",
     # A head that read turned: facing the mirror already, the camera sits above or beside it (the words say so).
     "turned": "SELECT: try again · hold SELECT: remember the camera angle · NEXT: later · BACK: home",
+    "saved_turned": "SELECT: carry on · hold SELECT: remember the camera angle",
 }
 CALIBRATE_WORDS = {
     "first": "Before your first practice: relax your face and look straight into the mirror for {s:g} seconds, "
@@ -62,6 +63,11 @@ CALIBRATE_WORDS = {
     "facing_chosen": "The camera's angle is saved: looking straight into the mirror now reads as facing it. "
     "Relax and hold still, breathing normally...",
     "saved": "Saved: your features are now read against your own resting face.",
+    "saved_turned": "Saved: your features are now read against your own resting face. Your head read {across} "
+    "and {up_down}: if you were looking straight into the mirror, hold SELECT and the mirror remembers the "
+    "camera's angle, so the looks judge your head against the mirror.",
+    "saved_facing": "Saved: your features are now read against your own resting face, and the camera's angle "
+    "is kept too.",
 }
 CALIBRATE_NO_FACE = "I can't see your face: step in front of the mirror. The count waits for you."
 NEUTRAL_HINT = "Features read against an average face: calibrate your resting face in settings."
@@ -153,7 +159,7 @@ def view(coach: Coach) -> View:
     elif screen is Screen.CALIBRATE:
         calibration = coach.calibration
         fields.update(title="Your resting face", calibration=calibration_view(calibration, coach.has_face()))
-        fields.update(buttons=CALIBRATE_BUTTONS["turned" if calibration.offers_facing else calibration.state])
+        fields.update(buttons=CALIBRATE_BUTTONS[_calibration_buttons(calibration)])
         fields.update(timer_s=calibration.seconds_left if calibration.state == "collecting" else None)
     elif screen is Screen.BREAK:
         rest = coach.rest
@@ -174,8 +180,21 @@ def calibration_view(calibration: Calibration, has_face: bool) -> CalibrationVie
             key = "again" if calibration.practised else "first"
         elif state == "collecting" and calibration.facing_chosen:
             key = "facing_chosen"
-        words = CALIBRATE_WORDS[key].format(s=seconds)
+        elif state == "saved" and calibration.offers_facing:
+            key = "saved_turned"
+        elif state == "saved" and calibration.facing_chosen:
+            key = "saved_facing"
+        verdict = calibration.verdict
+        across, up_down = pose_words(verdict.yaw, verdict.pitch) if verdict is not None else ("", "")
+        words = CALIBRATE_WORDS[key].format(s=seconds, across=across, up_down=up_down)
     return CalibrationView(state, words, calibration.seconds_left, calibration.progress, calibration.first_time)
+
+
+def _calibration_buttons(calibration: Calibration) -> str:
+    """CALIBRATE_BUTTONS' key: the state's, or the hold's offer after a head that read turned."""
+    if calibration.offers_facing:
+        return "turned" if calibration.state == "refused" else "saved_turned"
+    return calibration.state
 
 
 def _drill_view(drill, attempt: Attempt | None) -> DrillView:
