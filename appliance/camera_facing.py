@@ -14,7 +14,8 @@ it was chosen; once the file is edited for that key, the file wins (the newer de
 Values stay within config.toml's range (``FACING_RANGE_DEG``): a total beyond it is clamped, and
 logged.  Writes happen on a background thread (never on the UI thread), atomically (write, fsync,
 rename): a power cut leaves the old file or the new one.  An unreadable file is logged and
-ignored; the next choice replaces it.
+ignored; the next choice replaces it.  ``forget`` drops the values chosen on the mirror (the settings
+screen's "Camera angle" row): config.toml's are used again, and the file is rewritten empty.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class CameraFacing:
         self._configured = {key: float(getattr(camera, key)) for key in KEYS}
         self._chosen: dict[str, dict[str, float]] = {}
         self._lock = threading.Lock()
-        self._writer: threading.Thread | None = None
+        self._writers: list[threading.Thread] = []
         self._latest = "{}"
         self._load()
 
@@ -98,20 +99,35 @@ class CameraFacing:
         yaw, pitch = (self._chosen[key]["value"] if key in self._chosen else self._configured[key] for key in KEYS)
         return yaw, pitch
 
+    @property
+    def is_chosen(self) -> bool:
+        """Whether a value chosen on the mirror is in use (for either angle)."""
+        return bool(self._chosen)
+
     def choose(self, yaw: float, pitch: float) -> tuple[float, float]:
         """Keep this facing (clamped to the range; saved in the background) and return it as kept."""
         for key, value in zip(KEYS, (yaw, pitch), strict=True):
             self._chosen[key] = {"value": within_range(key, value), "config": self._configured[key]}
-        with self._lock:
-            self._latest = json.dumps(self._chosen, indent=1, sort_keys=True)
-        self._writer = threading.Thread(target=self._write, name="camera-facing", daemon=True)
-        self._writer.start()
+        self._save()
         return self.facing
 
+    def forget(self) -> tuple[float, float]:
+        """Drop the facing chosen on the mirror (the file rewritten in the background): config.toml's, returned."""
+        self._chosen.clear()
+        self._save()
+        return self.facing
+
+    def _save(self) -> None:
+        with self._lock:
+            self._latest = json.dumps(self._chosen, indent=1, sort_keys=True)
+        writer = threading.Thread(target=self._write, name="camera-facing", daemon=True)
+        self._writers = [earlier for earlier in self._writers if earlier.is_alive()] + [writer]
+        writer.start()
+
     def wait(self, timeout: float = 5.0) -> None:
-        """Until the last choice is on disk (tests, and closing the mirror)."""
-        if self._writer is not None:
-            self._writer.join(timeout)
+        """Until every write started so far is done, the last choice on disk (tests, and closing the mirror)."""
+        for writer in list(self._writers):
+            writer.join(timeout)
 
     def _write(self) -> None:
         with self._lock:  # each writer writes the latest choice, so their order does not matter

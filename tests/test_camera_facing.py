@@ -5,6 +5,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -105,3 +106,77 @@ def test_a_folder_that_cannot_be_written_keeps_the_choice_until_restart(tmp_path
         facing.choose(0.0, -17.0)
         facing.wait()
     assert facing.facing == (0.0, -17.0) and "could not keep the camera's angle" in caplog.text
+
+
+def test_forgetting_brings_config_toml_back_and_a_restart_reads_it(tmp_path):
+    path = tmp_path / "camera.json"
+    facing = CameraFacing(camera(facing_yaw_deg=4, facing_pitch_deg=-12), path)
+    assert not facing.is_chosen
+    facing.choose(3.0, -17.0)
+    facing.wait()
+    assert facing.is_chosen and facing.facing == (3.0, -17.0)
+    assert facing.forget() == (4.0, -12.0) and facing.facing == (4.0, -12.0) and not facing.is_chosen
+    facing.wait()
+    assert json.loads(path.read_text()) == {}
+    assert [p.name for p in tmp_path.iterdir()] == ["camera.json"]  # no temporary file left
+    again = CameraFacing(camera(facing_yaw_deg=4, facing_pitch_deg=-12), path)
+    assert again.facing == (4.0, -12.0) and not again.is_chosen
+
+
+def test_a_choice_after_a_forget_is_kept_again(tmp_path):
+    path = tmp_path / "camera.json"
+    facing = CameraFacing(camera(), path)
+    facing.choose(3.0, -17.0)
+    facing.forget()
+    assert facing.choose(-2.0, 8.0) == (-2.0, 8.0) and facing.is_chosen
+    facing.wait()
+    assert CameraFacing(camera(), path).facing == (-2.0, 8.0)
+
+
+def test_a_forget_is_written_off_the_calling_thread_through_a_renamed_temporary(tmp_path, monkeypatch):
+    facing = CameraFacing(camera(), tmp_path / "camera.json")
+    facing.choose(0.0, -17.0)
+    facing.wait()
+    renamed = []
+    real_replace = os.replace
+
+    def replace(source, target):
+        renamed.append((Path(source).name, Path(target).name, threading.current_thread().name))
+        real_replace(source, target)
+
+    monkeypatch.setattr("appliance.camera_facing.os.replace", replace)
+    facing.forget()
+    facing.wait()
+    ((source, target, thread),) = renamed
+    assert source.startswith(".camera-") and target == "camera.json" and thread == "camera-facing"
+    assert json.loads((tmp_path / "camera.json").read_text()) == {}
+
+
+def test_wait_waits_for_every_write_not_only_the_last_one(tmp_path, monkeypatch):
+    """A choice and a forget in quick succession: closing the mirror must not leave a write half done."""
+    release = threading.Event()
+    writers = []
+    real_thread = threading.Thread
+
+    class SlowFirstThread(real_thread):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.slow = not writers  # the choice's writer gets to the file after the forget's
+            writers.append(self)
+
+        def run(self) -> None:
+            if self.slow:
+                release.wait(5)
+            super().run()
+
+    only_here = SimpleNamespace(Thread=SlowFirstThread, Lock=threading.Lock)  # not every thread in the process
+    monkeypatch.setattr("appliance.camera_facing.threading", only_here)
+    facing = CameraFacing(camera(), tmp_path / "camera.json")
+    facing.choose(0.0, -17.0)
+    facing.forget()
+    threading.Timer(0.3, release.set).start()
+    facing.wait()
+    first, _forget = writers
+    assert not first.is_alive()
+    assert json.loads((tmp_path / "camera.json").read_text()) == {}
+    assert [p.name for p in tmp_path.iterdir()] == ["camera.json"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from appliance.camera_facing import CameraFacing
 from appliance.coach.difficulty import DIFFICULTIES, next_level
 from appliance.coach.view import MenuItem
 from appliance.config import Config, default_path
@@ -16,6 +17,7 @@ VOLUMES = (10, 25, 50, 75, 100)  # SELECT on the volume row steps through these 
 
 BUTTONS = "NEXT: move (hold: back) · SELECT: change · BACK: leave"
 TAKES_GONE = "the pictures are removed from this mirror for good"
+FORGET_ANGLE = "forget_camera_angle"  # handle's outcome: the shell forgets the camera's angle set on the mirror
 
 
 @dataclass
@@ -30,6 +32,7 @@ class SettingsPanel:
     takes: object | None = None  # best takes (a TakeWriter: ``count``); None: no takes row
     takes_on: bool = False  # [capture] best_takes: new takes are being kept
     confirming: bool = False  # SELECT on the takes row asked "delete all?"; the next SELECT deletes
+    camera_facing: CameraFacing | None = None  # the camera's angle (read only: the shell forgets it); None: no row
 
     people: ProfilePanel | None = None  # adding, renaming, removing people; None: no profiles
 
@@ -88,6 +91,7 @@ class SettingsPanel:
                 "preview", f"Camera preview: {'on' if self.preview else 'off'}", "a small picture to find your place"
             ),
             MenuItem("source", f"Camera: {self.source_name}", "--source, or source in config.toml"),
+            *self._angle_rows(),
             MenuItem(
                 "neutral",
                 "Recalibrate my resting face" if self.neutral_day else "Calibrate my resting face",
@@ -99,11 +103,24 @@ class SettingsPanel:
             MenuItem("file", "Settings file", str(self.config.path or default_path())),
         ]
 
+    def _angle_rows(self) -> list[MenuItem]:
+        store = self.camera_facing
+        if store is None:
+            return []
+        if store.is_chosen:
+            detail = "set on the mirror · SELECT: forget it"
+        elif any(round(angle) for angle in store.facing):
+            detail = "from config.toml"
+        else:
+            detail = "calibration sets it when you face the mirror"
+        return [MenuItem("camera_angle", f"Camera angle: {angle_words(*store.facing)}", detail)]
+
     def handle(self, command: Command) -> str | None:
         """Apply a command; returns "close" when the panel is left, "preview" when it toggled,
         "calibrate" when the resting face is to be (re)calibrated (the panel closes), "delete_takes"
-        when the person confirmed deleting every best take, "people" when the people changed or one of
-        their screens opened or closed."""
+        when the person confirmed deleting every best take, "forget_camera_angle" when the camera's angle
+        set on the mirror is to be forgotten (only while one is in use), "people" when the people changed
+        or one of their screens opened or closed."""
         if self.confirming:
             self.confirming = False
             if command is Command.SELECT:
@@ -128,6 +145,8 @@ class SettingsPanel:
         elif command is Command.SELECT and self.rows()[self.index].key == "neutral":
             self.is_open = False
             return "calibrate"
+        elif command is Command.SELECT and self.rows()[self.index].key == "camera_angle":
+            return FORGET_ANGLE if self.camera_facing.is_chosen else None
         elif command is Command.SELECT and self.preferences is not None:
             return self._choose(self.rows()[self.index].key, self.preferences)
         elif command in (Command.BACK, Command.END):
@@ -165,6 +184,18 @@ class SettingsPanel:
         else:
             return None
         return key
+
+
+def angle_words(yaw: float, pitch: float) -> str:
+    """Where the camera sees a head facing the mirror from, in whole degrees ("straight on" at 0, 0).
+
+    The facing is the turn the camera reads of that head (calibration's words: yaw positive "turned to
+    your left", pitch negative "tipped down"), so the camera sits the other way: to your right, above.
+    """
+    across = f"{round(abs(yaw))}° from your {'right' if yaw > 0 else 'left'}" if round(yaw) else ""
+    up_down = f"{round(abs(pitch))}° from {'below' if pitch > 0 else 'above'}" if round(pitch) else ""
+    sides = [side for side in (across, up_down) if side]
+    return f"sees you {' and '.join(sides)}" if sides else "straight on"
 
 
 def _on(flag: bool) -> str:

@@ -37,7 +37,7 @@ from appliance.systemd_notify import SystemdNotifier
 from appliance.ui.app import MirrorApp
 from appliance.ui.history_link import give_neutral_to
 from appliance.ui.profile_panel import ProfilePanel
-from appliance.ui.settings_panel import SettingsPanel
+from appliance.ui.settings_panel import FORGET_ANGLE, SettingsPanel
 from appliance.ui.takes_link import SHOWN_S, open_takes
 from appliance.ui.text import glass
 
@@ -92,7 +92,7 @@ class MirrorShell:
         )
         self.panel = SettingsPanel(
             config, getattr(vision, "name", "none"), preview=config.preview, preferences=preferences,
-            people=ProfilePanel(profiles) if profiles is not None else None,
+            people=ProfilePanel(profiles) if profiles is not None else None, camera_facing=self.camera_facing,
         )  # fmt: skip
         self.controls = None
         self._pin_factory, self._use_gpio = pin_factory, use_gpio
@@ -250,6 +250,12 @@ class MirrorShell:
         log.info("the camera's facing, chosen on the mirror: yaw %.1f, pitch %.1f degrees", *facing)
         self._give_facing_to_vision()
 
+    def _forget_facing(self) -> None:
+        """The settings screen's "forget it": vision reads the next frame against config.toml's facing again."""
+        facing = self.camera_facing.forget()  # written off this thread
+        log.info("the camera's facing set on the mirror is forgotten: now yaw %.1f, pitch %.1f degrees", *facing)
+        self._give_facing_to_vision()
+
     def _give_facing_to_vision(self) -> None:
         set_facing = getattr(self.vision, "set_facing", None)
         if set_facing is not None:
@@ -261,6 +267,8 @@ class MirrorShell:
             self.app.mirror.set_preview(self.panel.preview)
         if outcome == "delete_takes":
             self.takes.delete_all()  # on the takes' thread; the panel updates when it is done
+        if outcome == FORGET_ANGLE:  # the row then shows config.toml's angle
+            self._forget_facing()
         if outcome == "calibrate":  # "recalibrate my resting face": the coach's calibration screen
             self._show(self.coach.calibrate(self.clock()))
         elif outcome == "close":

@@ -159,3 +159,34 @@ def test_a_second_choice_adds_to_the_first_and_a_total_beyond_the_range_is_clamp
     shell.coach._emit(CameraFacingChosen(-4.0, -20.0, 3.0, 4.0))
     shell._tick(0)
     assert vision.calls[-2:] == [(2.0, -30.0), (-2.0, -45.0)] and store.facing == (-2.0, -45.0)
+
+
+def angle_row_on_screen(shell):
+    rows = shell.app.mirror.manager.current_screen.rows
+    return next(row for row in rows if row.key == "camera_angle")
+
+
+def test_forgetting_the_angle_on_the_settings_screen_hands_config_tomls_to_vision(facing_rig, tmp_path):
+    shell, vision, store = facing_rig
+    shell.coach._emit(CameraFacingChosen(1.0, -17.0, 1.0, 2.0))  # held on the mirror
+    shell._tick(0)
+    assert vision.calls[-1] == (3.0, -17.0)
+    shell.command(Command.BACK)  # settings
+    for _ in shell.panel.rows():
+        if shell.panel.rows()[shell.panel.index].key == "camera_angle":
+            break
+        shell.command(Command.NEXT)
+    assert angle_row_on_screen(shell).title == "Camera angle: sees you 3° from your right and 17° from above"
+    assert angle_row_on_screen(shell).detail == "set on the mirror · SELECT: forget it"
+    shell.command(Command.SELECT)
+    assert vision.calls[-1] == (2.0, 0.0) and store.facing == (2.0, 0.0) and not store.is_chosen
+    assert shell.app.mirror.manager.current == "settings"
+    assert angle_row_on_screen(shell).title == "Camera angle: sees you 2° from your right"
+    assert angle_row_on_screen(shell).detail == "from config.toml"
+    handed = len(vision.calls)
+    shell.command(Command.SELECT)  # nothing kept now: nothing to forget
+    assert len(vision.calls) == handed and shell.panel.is_open
+    store.wait()
+    config = parse_config({"camera": {"facing_yaw_deg": 2}})
+    restarted = CameraFacing(config.camera, tmp_path / "camera.json")
+    assert restarted.facing == (2.0, 0.0) and not restarted.is_chosen
