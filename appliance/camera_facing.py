@@ -107,7 +107,8 @@ class CameraFacing:
     def choose(self, yaw: float, pitch: float) -> tuple[float, float]:
         """Keep this facing (clamped to the range; saved in the background) and return it as kept."""
         for key, value in zip(KEYS, (yaw, pitch), strict=True):
-            self._chosen[key] = {"value": within_range(key, value), "config": self._configured[key]}
+            kept = round(within_range(key, value), 2)  # to 0.01 degree: no float noise in the file
+            self._chosen[key] = {"value": kept, "config": self._configured[key]}
         self._save()
         return self.facing
 

@@ -28,6 +28,15 @@ def test_a_chosen_facing_survives_a_restart(tmp_path):
     assert json.loads(path.read_text())["facing_pitch_deg"] == {"value": -17.0, "config": 0.0}
 
 
+def test_a_sum_of_angles_is_kept_to_a_hundredth_of_a_degree(tmp_path):
+    # 20 + -16.46 is 3.5399999999999991 in floating point: the file says 3.54
+    path = tmp_path / "camera.json"
+    facing = CameraFacing(camera(facing_pitch_deg=20.0), path)
+    assert facing.choose(-1.93, 20.0 + -16.46) == (-1.93, 3.54)
+    facing.wait()
+    assert '"value": 3.54' in path.read_text()
+
+
 def test_without_a_choice_config_toml_says_it():
     assert CameraFacing(camera(facing_yaw_deg=4, facing_pitch_deg=-12)).facing == (4.0, -12.0)
 
