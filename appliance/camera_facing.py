@@ -23,12 +23,11 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
+from appliance.atomic import read_table, write_text
 from appliance.config import FACING_RANGE_DEG, CameraSettings
 from appliance.paths import data_dir
 
@@ -81,17 +80,7 @@ class CameraFacing:
                 log.info("config.toml's camera.%s was changed since the mirror chose one: config.toml's is used", key)
 
     def _read(self) -> dict:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            log.warning("ignoring the camera's saved angle in %s: %s", self.path, error)
-            return {}
-        if not isinstance(data, dict):
-            log.warning("ignoring the camera's saved angle in %s: not a table of angles", self.path)
-            return {}
-        return data
+        return read_table(self.path, what="the camera's saved angle")
 
     @property
     def facing(self) -> tuple[float, float]:
@@ -132,16 +121,7 @@ class CameraFacing:
 
     def _write(self) -> None:
         with self._lock:  # each writer writes the latest choice, so their order does not matter
-            temporary = None
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".camera-", suffix=".tmp")
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(self._latest)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temporary, self.path)
+                write_text(self.path, self._latest, prefix=".camera-")
             except OSError as error:
-                if temporary is not None:
-                    Path(temporary).unlink(missing_ok=True)
                 log.error("could not keep the camera's angle in %s: %s (it applies until restart)", self.path, error)

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from appliance.atomic import read_table, write_text
 from appliance.coach.cues import SoundSettings
 from appliance.coach.difficulty import LEVELS
 from appliance.config import Config
@@ -83,14 +82,7 @@ class Preferences:
             callback(self)
 
     def _read(self) -> dict:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            log.warning("ignoring the mirror's saved choices in %s: %s", self.path, error)
-            return {}
-        return data if isinstance(data, dict) else {}
+        return read_table(self.path, what="the mirror's saved choices")
 
     # ------------------------------------------------------------------ reading
     def value(self, key: str) -> Any:
@@ -132,16 +124,7 @@ class Preferences:
         with self._lock:  # each writer writes the latest choices for its file, so their order does not matter
             if path == self.path and self.is_kept:
                 latest = self._latest
-            temporary = None
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".preferences-", suffix=".tmp")
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(latest)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temporary, path)
+                write_text(path, latest, prefix=".preferences-")
             except OSError as error:
-                if temporary is not None:
-                    Path(temporary).unlink(missing_ok=True)
                 log.error("could not keep the mirror's settings in %s: %s (they apply until restart)", path, error)

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from appliance.atomic import write_text
 from appliance.errors import StorageError
 from appliance.history.store import FILE_NAME as HISTORY_FILE
 from appliance.paths import data_dir
@@ -265,17 +264,8 @@ class ProfileRegistry:
         data = {"people": [{"id": p.id, "name": p.name} for p in self.people], "last_used": self.last_used}
         if self._last_person:
             data["last_person"] = self._last_person
-        temporary = None
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".profiles-", suffix=".tmp")  # 0600
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, indent=1)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, self.index_path)
+            write_text(self.index_path, json.dumps(data, indent=1), prefix=".profiles-")
         except OSError as error:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
             raise StorageError(f"could not save the list of people in {self.index_path}: {error}",
                                hint="check the data directory's permissions and free space") from None  # fmt: skip

@@ -99,7 +99,7 @@ def test_writes_happen_off_the_calling_thread_and_go_through_a_renamed_temporary
         renamed.append((Path(source).name, Path(target).name, threading.current_thread().name))
         real_replace(source, target)
 
-    monkeypatch.setattr("appliance.camera_facing.os.replace", replace)
+    monkeypatch.setattr("appliance.atomic.os.replace", replace)
     facing = CameraFacing(camera(), tmp_path / "camera.json")
     facing.choose(0.0, -17.0)
     facing.wait()
@@ -153,7 +153,7 @@ def test_a_forget_is_written_off_the_calling_thread_through_a_renamed_temporary(
         renamed.append((Path(source).name, Path(target).name, threading.current_thread().name))
         real_replace(source, target)
 
-    monkeypatch.setattr("appliance.camera_facing.os.replace", replace)
+    monkeypatch.setattr("appliance.atomic.os.replace", replace)
     facing.forget()
     facing.wait()
     ((source, target, thread),) = renamed
