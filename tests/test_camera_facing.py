@@ -91,7 +91,8 @@ def test_a_damaged_file_is_logged_ignored_and_replaced_by_the_next_choice(tmp_pa
     assert [p.name for p in tmp_path.iterdir()] == ["camera.json"]  # written atomically: no temporary file left
 
 
-def test_writes_happen_off_the_calling_thread_and_go_through_a_renamed_temporary(tmp_path, monkeypatch):
+def recorded_renames(monkeypatch) -> list:
+    """Each rename of a written temporary onto its file: (source name, target name, thread name)."""
     renamed = []
     real_replace = os.replace
 
@@ -100,6 +101,11 @@ def test_writes_happen_off_the_calling_thread_and_go_through_a_renamed_temporary
         real_replace(source, target)
 
     monkeypatch.setattr("appliance.atomic.os.replace", replace)
+    return renamed
+
+
+def test_writes_happen_off_the_calling_thread_and_go_through_a_renamed_temporary(tmp_path, monkeypatch):
+    renamed = recorded_renames(monkeypatch)
     facing = CameraFacing(camera(), tmp_path / "camera.json")
     facing.choose(0.0, -17.0)
     facing.wait()
@@ -146,14 +152,7 @@ def test_a_forget_is_written_off_the_calling_thread_through_a_renamed_temporary(
     facing = CameraFacing(camera(), tmp_path / "camera.json")
     facing.choose(0.0, -17.0)
     facing.wait()
-    renamed = []
-    real_replace = os.replace
-
-    def replace(source, target):
-        renamed.append((Path(source).name, Path(target).name, threading.current_thread().name))
-        real_replace(source, target)
-
-    monkeypatch.setattr("appliance.atomic.os.replace", replace)
+    renamed = recorded_renames(monkeypatch)
     facing.forget()
     facing.wait()
     ((source, target, thread),) = renamed
