@@ -46,6 +46,7 @@ from appliance.vision.reading import (
     gain_vector,
     personal_gains,
     prototype_strengths,
+    subtle_smile_gain,
 )
 
 # The extra logits the shipped model's calibration folded into its last bias (MODEL_CARD.md:
@@ -245,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("current GAINS in reading.py:", GAINS)
     mine = personal_gains(dict.fromkeys(PROTOTYPES, gain), rest)
     print("gains against a personal neutral (personal_gains, computed):", mine)
+    smile_gain = subtle_smile_gain(rest, calm, prior, power)
+    print("happiness's against a personal neutral at least (subtle_smile_gain, computed):", smile_gain)
     if args.compare_head:
         train = split_readings("train", args.data, args.cache, with_features=False)
         head = fit_head(np.log(np.maximum(train.appearance, 1e-6)), train.labels, l2=1e-4, steps=300)

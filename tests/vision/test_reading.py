@@ -229,3 +229,22 @@ def test_a_subtle_smile_counts_against_a_resting_face_that_shows_none():
 def test_without_a_resting_face_the_appearance_is_unchanged():
     p = np.array([0.3, 0.3, 0.1, 0.1, 0.1, 0.03, 0.04, 0.03])
     assert personal_appearance(p) == pytest.approx(p)
+
+
+def test_the_typical_subtle_smile_against_ones_own_face_reads_as_the_crowd_split_it():
+    # The smile's scale puts the median FER+ subtle smile (the crowd split half happiness, half
+    # neutral) at twice SMILE_THRESHOLD.  Against a person's own neutral face, with the model
+    # seeing no change from their resting face, that movement reads happiness as likely as neutral.
+    from appliance.vision.features import SMILE_THRESHOLD
+    from appliance.vision.reading import GAINS_BY_NEUTRAL, TYPICAL_REST, subtle_smile_gain
+
+    resting = np.exp(np.array(TYPICAL_REST)) / np.exp(np.array(TYPICAL_REST)).sum()  # any resting reading will do
+    happy, neutral = EXPRESSIONS.index("happiness"), EXPRESSIONS.index("neutral")
+    typical = fused(resting, face(smile=2 * SMILE_THRESHOLD), "personal", resting=resting)
+    assert typical[happy] == pytest.approx(typical[neutral], abs=0.01)
+    assert GAINS_BY_NEUTRAL["personal"]["happiness"] == subtle_smile_gain() > GAINS_BY_NEUTRAL["personal"]["fear"]
+    half = fused(resting, face(smile=SMILE_THRESHOLD), "personal", resting=resting)
+    assert half[neutral] > 4 * half[happy]  # a smile just made is still mostly rest
+    # Against the average face nothing changes: a stranger's mouth shape is not a movement.
+    assert GAINS_BY_NEUTRAL["population"]["happiness"] == 2.0
+    assert fused(resting, face(smile=0.4), "population")[happy] < 0.2
