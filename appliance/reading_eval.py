@@ -7,6 +7,7 @@ Model outputs are cached under ``build/`` (they take minutes on a shared 2-core 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,13 +186,14 @@ def london_people(folder: Path | str = LONDON_DIR, *, model_path=DEFAULT_MODEL, 
 
 def london_summary(people: list[LondonPerson], reading) -> dict:
     """Shares of smiles read as happiness (overall, per gender and ethnic group of MIN_GROUP+ people)
-    and of neutral faces read as neutral with no reference.  ``reading(appearance, features, neutral,
+    and of neutral faces read as neutral with no reference; what the smiles not read as happiness were
+    read as, by label.  ``reading(appearance, features, neutral,
     resting)`` gives a vector; ``resting`` is the model's output on the person's neutral photo (None
     without a reference)."""
     happy, neutral = EXPRESSIONS.index("happiness"), EXPRESSIONS.index("neutral")
-    smiles = np.array(
-        [int(np.argmax(reading(p.smile, p.smile_features, "personal", p.neutral))) == happy for p in people]
-    )
+    read = [int(np.argmax(reading(p.smile, p.smile_features, "personal", p.neutral))) for p in people]
+    smiles = np.array([label == happy for label in read])
+    missed = Counter(EXPRESSIONS[label] for label in read if label != happy)
     rests = np.array(
         [int(np.argmax(reading(p.neutral, p.neutral_features, "population", None))) == neutral for p in people]
     )
@@ -204,6 +206,7 @@ def london_summary(people: list[LondonPerson], reading) -> dict:
     return {
         "people": len(people),
         "smiles_read_as_happiness": _share(smiles),
+        "smiles_missed_read_as": dict(missed.most_common()),  # what the others were read as, most first
         "by_group": groups,
         "neutrals_read_as_neutral": _share(rests),
     }

@@ -111,7 +111,14 @@ def london_markdown(london: dict) -> str:
         f"| neutral faces read as neutral (no reference) | {before['neutrals_read_as_neutral']:.3f} | "
         f"{after['neutrals_read_as_neutral']:.3f} |"
     )
+    lines.append(f"| smiles read as something else | {_counts(before)} | {_counts(after)} |")
     return "\n".join(lines)
+
+
+def _counts(summary: dict) -> str:
+    """ "neutral 14, contempt 2" (or "none"): what the smiles not read as happiness were read as."""
+    missed = summary.get("smiles_missed_read_as", {})
+    return ", ".join(f"{label} {count}" for label, count in missed.items()) or "none"
 
 
 def _named(row: np.ndarray) -> dict[str, float]:
