@@ -1,7 +1,8 @@
 """Small files replaced whole, as the mirror's own settings are (preferences, people, the camera's angle).
 
 Written to a temporary file beside the target, flushed to the disk, then renamed over it: a power
-cut leaves the old file or the new one, never half of one.
+cut leaves the old file or the new one, never half of one.  ``BackgroundWriter`` does that off the
+caller's thread (the UI's), which never waits for the disk.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 import logging
 import os
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -47,3 +50,43 @@ def read_table(path: Path, *, what: str) -> dict:
         log.warning("ignoring %s in %s: not a table", what, path)
         return {}
     return data
+
+
+class BackgroundWriter:
+    """Writes files with ``write_text`` on threads of its own, each the latest text given for it.
+
+    ``save`` only records the text and starts a thread, so the caller never waits for the disk;
+    each thread writes whatever is latest for its file when its turn comes, one at a time, so
+    their order does not matter and a burst of changes ends with the last one on disk.  A failed
+    write is logged (``failure``: a %-format taking the path and the error) and the next save
+    tries again.
+    """
+
+    def __init__(self, *, prefix: str, thread_name: str, failure: str) -> None:
+        self.prefix, self.thread_name, self.failure = prefix, thread_name, failure
+        self._latest: dict[Path, str] = {}
+        self._lock = threading.Lock()  # guards _latest: held only for an instant, also on the caller's thread
+        self._writing = threading.Lock()  # one write at a time; never taken on the caller's thread
+        self._threads: list[threading.Thread] = []
+
+    def save(self, path: Path, text: str) -> None:
+        with self._lock:
+            self._latest[Path(path)] = text
+        thread = threading.Thread(target=self._write, args=(Path(path),), name=self.thread_name, daemon=True)
+        self._threads = [earlier for earlier in self._threads if earlier.is_alive()] + [thread]
+        thread.start()
+
+    def wait(self, timeout: float = 5.0) -> None:
+        """Until every write started so far is done (or ``timeout`` seconds in all have passed)."""
+        deadline = time.monotonic() + timeout
+        for thread in list(self._threads):
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    def _write(self, path: Path) -> None:
+        with self._writing:
+            with self._lock:
+                text = self._latest[path]
+            try:
+                write_text(path, text, prefix=self.prefix)
+            except OSError as error:
+                log.error(self.failure, path, error)

@@ -23,11 +23,10 @@ from __future__ import annotations
 import json
 import logging
 import math
-import threading
 from pathlib import Path
 from typing import Any
 
-from appliance.atomic import read_table, write_text
+from appliance.atomic import BackgroundWriter, read_table
 from appliance.config import FACING_RANGE_DEG, CameraSettings
 from appliance.paths import data_dir
 
@@ -63,9 +62,11 @@ class CameraFacing:
         self.path = Path(path) if path is not None else default_path()
         self._configured = {key: float(getattr(camera, key)) for key in KEYS}
         self._chosen: dict[str, dict[str, float]] = {}
-        self._lock = threading.Lock()
-        self._writers: list[threading.Thread] = []
-        self._latest = "{}"
+        self._writer = BackgroundWriter(
+            prefix=".camera-",
+            thread_name="camera-facing",
+            failure="could not keep the camera's angle in %s: %s (it applies until restart)",
+        )
         self._load()
 
     def _load(self) -> None:
@@ -95,9 +96,10 @@ class CameraFacing:
 
     def choose(self, yaw: float, pitch: float) -> tuple[float, float]:
         """Keep this facing (clamped to the range; saved in the background) and return it as kept."""
-        for key, value in zip(KEYS, (yaw, pitch), strict=True):
-            kept = round(within_range(key, value), 2)  # to 0.01 degree: no float noise in the file
-            self._chosen[key] = {"value": kept, "config": self._configured[key]}
+        # Both checked before either is kept: a bad pitch leaves the yaw in use as it was.
+        kept = {key: round(within_range(key, value), 2) for key, value in zip(KEYS, (yaw, pitch), strict=True)}
+        for key, value in kept.items():  # to 0.01 degree: no float noise in the file
+            self._chosen[key] = {"value": value, "config": self._configured[key]}
         self._save()
         return self.facing
 
@@ -108,20 +110,8 @@ class CameraFacing:
         return self.facing
 
     def _save(self) -> None:
-        with self._lock:
-            self._latest = json.dumps(self._chosen, indent=1, sort_keys=True)
-        writer = threading.Thread(target=self._write, name="camera-facing", daemon=True)
-        self._writers = [earlier for earlier in self._writers if earlier.is_alive()] + [writer]
-        writer.start()
+        self._writer.save(self.path, json.dumps(self._chosen, indent=1, sort_keys=True))
 
     def wait(self, timeout: float = 5.0) -> None:
         """Until every write started so far is done, the last choice on disk (tests, and closing the mirror)."""
-        for writer in list(self._writers):
-            writer.join(timeout)
-
-    def _write(self) -> None:
-        with self._lock:  # each writer writes the latest choice, so their order does not matter
-            try:
-                write_text(self.path, self._latest, prefix=".camera-")
-            except OSError as error:
-                log.error("could not keep the camera's angle in %s: %s (it applies until restart)", self.path, error)
+        self._writer.wait(timeout)

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from appliance.atomic import read_table, write_text
+from appliance.atomic import BackgroundWriter, read_table
 from appliance.coach.cues import SoundSettings
 from appliance.coach.difficulty import LEVELS
 from appliance.config import Config
@@ -54,9 +53,11 @@ class Preferences:
         self._configured.update({f"sound.{name}": getattr(config.sound, name) for name in SOUND_KEYS})
         self._sound = config.sound
         self._chosen: dict[str, dict[str, Any]] = {}
-        self._lock = threading.Lock()
-        self._writer: threading.Thread | None = None
-        self._latest = "{}"
+        self._writer = BackgroundWriter(
+            prefix=".preferences-",
+            thread_name="preferences",
+            failure="could not keep the mirror's settings in %s: %s (they apply until restart)",
+        )
         self.is_kept = True  # False for the guest: choices are not written anywhere
         self.voice_engine = ""  # the speech command found on this system ("" = none): what the screen can offer
         self.when_changed: list = []  # callbacks(preferences) after each choice: apply it to the coach, the sound
@@ -76,8 +77,6 @@ class Preferences:
         if path is not None:
             self.path = Path(path)
         self._load()
-        with self._lock:
-            self._latest = json.dumps(self._chosen, indent=1, sort_keys=True)
         for callback in self.when_changed:
             callback(self)
 
@@ -103,28 +102,11 @@ class Preferences:
         if key not in self._configured or not _valid(key, value):
             raise ValueError(f"not a preference: {key}={value!r}")
         self._chosen[key] = {"value": value, "config": self._configured[key]}
-        with self._lock:
-            self._latest = json.dumps(self._chosen, indent=1, sort_keys=True)
-        if not self.is_kept:
-            for callback in self.when_changed:
-                callback(self)
-            return
-        writing = (self.path, self._latest)
-        self._writer = threading.Thread(target=self._write, args=writing, name="preferences", daemon=True)
-        self._writer.start()
+        if self.is_kept:  # the guest's choices last until the next switch
+            self._writer.save(self.path, json.dumps(self._chosen, indent=1, sort_keys=True))
         for callback in self.when_changed:
             callback(self)
 
     def wait(self, timeout: float = 5.0) -> None:
-        """Until the last choice is on disk (tests, and closing the mirror)."""
-        if self._writer is not None:
-            self._writer.join(timeout)
-
-    def _write(self, path: Path, latest: str) -> None:
-        with self._lock:  # each writer writes the latest choices for its file, so their order does not matter
-            if path == self.path and self.is_kept:
-                latest = self._latest
-            try:
-                write_text(path, latest, prefix=".preferences-")
-            except OSError as error:
-                log.error("could not keep the mirror's settings in %s: %s (they apply until restart)", path, error)
+        """Until every choice is on disk (tests, switching people, and closing the mirror)."""
+        self._writer.wait(timeout)

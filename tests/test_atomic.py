@@ -1,10 +1,12 @@
 import json
 import logging
 import os
+import threading
+import time
 
 import pytest
 
-from appliance.atomic import read_table, write_text
+from appliance.atomic import BackgroundWriter, read_table, write_text
 
 
 def test_a_file_is_replaced_whole_and_no_temporary_is_left(tmp_path):
@@ -53,3 +55,41 @@ def test_a_missing_table_reads_as_empty_quietly(tmp_path, caplog):
     assert caplog.text == ""
     (tmp_path / "ok.json").write_text('{"b": [1]}')
     assert read_table(tmp_path / "ok.json", what="x") == {"b": [1]}
+
+
+def test_saving_never_waits_for_a_write_under_way_and_the_last_text_wins(tmp_path, monkeypatch):
+    from appliance import atomic
+
+    started, release = threading.Event(), threading.Event()
+    real_write = atomic.write_text
+
+    def slow_write(path, text, *, prefix):
+        started.set()
+        release.wait(5)  # a slow SD card's fsync
+        real_write(path, text, prefix=prefix)
+
+    monkeypatch.setattr(atomic, "write_text", slow_write)
+    writer = BackgroundWriter(prefix=".x-", thread_name="x", failure="could not write %s: %s")
+    path = tmp_path / "x.json"
+    writer.save(path, "1")
+    assert started.wait(5)
+    began = time.monotonic()
+    writer.save(path, "2")  # the first write holds the disk: this must not wait for it
+    writer.save(path, "3")
+    assert time.monotonic() - began < 0.5
+    release.set()
+    writer.wait()
+    assert path.read_text() == "3"
+
+
+def test_a_failed_background_write_is_logged_and_the_next_one_tries_again(tmp_path, caplog):
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    writer = BackgroundWriter(prefix=".x-", thread_name="x", failure="could not write %s: %s")
+    with caplog.at_level(logging.ERROR, logger="appliance.atomic"):
+        writer.save(blocked / "x.json", "1")
+        writer.wait()
+    assert "could not write" in caplog.text
+    writer.save(tmp_path / "x.json", "2")
+    writer.wait()
+    assert (tmp_path / "x.json").read_text() == "2"

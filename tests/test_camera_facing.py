@@ -37,6 +37,14 @@ def test_a_sum_of_angles_is_kept_to_a_hundredth_of_a_degree(tmp_path):
     assert '"value": 3.54' in path.read_text()
 
 
+def test_a_choice_with_one_bad_angle_keeps_neither(tmp_path):
+    facing = CameraFacing(camera(), tmp_path / "camera.json")
+    facing.choose(-20.0, 10.0)
+    with pytest.raises(ValueError, match="not an angle"):
+        facing.choose(5.0, float("nan"))
+    assert facing.facing == (-20.0, 10.0)  # the yaw was not kept alone
+
+
 def test_without_a_choice_config_toml_says_it():
     assert CameraFacing(camera(facing_yaw_deg=4, facing_pitch_deg=-12)).facing == (4.0, -12.0)
 
@@ -178,7 +186,7 @@ def test_wait_waits_for_every_write_not_only_the_last_one(tmp_path, monkeypatch)
             super().run()
 
     only_here = SimpleNamespace(Thread=SlowFirstThread, Lock=threading.Lock)  # not every thread in the process
-    monkeypatch.setattr("appliance.camera_facing.threading", only_here)
+    monkeypatch.setattr("appliance.atomic.threading", only_here)
     facing = CameraFacing(camera(), tmp_path / "camera.json")
     facing.choose(0.0, -17.0)
     facing.forget()
