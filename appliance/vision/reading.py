@@ -212,11 +212,12 @@ def gain_vector(gains: Mapping[str, float] = GAINS) -> np.ndarray:
     return np.array([float(gains.get(label, 0.0)) for label in EXPRESSIONS])
 
 
-def beyond_rest(strengths: np.ndarray, neutral: str = "population") -> np.ndarray:
+def beyond_rest(strengths: np.ndarray, neutral: str = "population", rest_zones=None) -> np.ndarray:
     """How far each prototype strength goes beyond what a face at rest shows against that kind of
-    neutral (``REST``; 0 within it).  Not rescaled: against a neutral that a resting face already
-    departs from a lot, even a full prototype is weaker evidence."""
-    rest = np.array([REST.get(neutral, {}).get(label, 1.0) for label in EXPRESSIONS])
+    neutral (``rest_zones``, default ``REST``; 0 within it).  Not rescaled: against a neutral that a
+    resting face already departs from a lot, even a full prototype is weaker evidence."""
+    zones = REST if rest_zones is None else rest_zones
+    rest = np.array([zones.get(neutral, {}).get(label, 1.0) for label in EXPRESSIONS])
     return np.maximum(np.asarray(strengths) - rest, 0.0)
 
 
@@ -347,18 +348,27 @@ def subtle_smile_gain(
     not used.
     """
     features = dict.fromkeys(FEATURES, 0.0) | {"smile": 2 * SMILE_THRESHOLD}
-    beyond = PROTOTYPES["happiness"].strength(features) - rest.get("personal", {}).get("happiness", 0.0)
+    beyond = beyond_rest(prototype_strengths(features), "personal", rest)[EXPRESSIONS.index("happiness")]
     at_rest = np.log(on_own_evidence(softmax(np.asarray(typical_rest, dtype=np.float64)), prior, power))
     odds = at_rest[EXPRESSIONS.index("neutral")] - at_rest[EXPRESSIONS.index("happiness")]
     return round(float(odds / beyond), 3) if beyond > 0 else 0.0
 
 
-def _personal() -> dict[str, float]:
-    gains = personal_gains()
-    gains["happiness"] = max(gains["happiness"], subtle_smile_gain())
-    return gains
+def mirror_personal_gains(
+    gains: Mapping[str, float] = GAINS,
+    rest: Mapping[str, Mapping[str, float]] = REST,
+    typical_rest=TYPICAL_REST,
+    prior=TRAINING_PRIOR,
+    power: float = PRIOR_POWER,
+) -> dict[str, float]:
+    """The gains the mirror uses against a personal neutral: ``personal_gains``' common factor,
+    happiness's at least ``subtle_smile_gain``."""
+    personal = personal_gains(gains, rest)
+    if "happiness" in personal:
+        personal["happiness"] = max(personal["happiness"], subtle_smile_gain(rest, typical_rest, prior, power))
+    return personal
 
 
-GAINS_BY_NEUTRAL = {"population": GAINS, "personal": _personal()}
+GAINS_BY_NEUTRAL = {"population": GAINS, "personal": mirror_personal_gains()}
 """The gains by what the features are relative to (``geometry_evidence``): against a personal
 neutral the common factor's (``personal_gains``), happiness's at least ``subtle_smile_gain``."""

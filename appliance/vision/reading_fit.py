@@ -17,7 +17,8 @@
    against the population neutral cannot show what the geometry is for (a person against their
    own resting face, deliberate poses): PublicTest says how much weight it can have without
    harm, not how much it helps.  Against a personal neutral they are multiplied by the median
-   ratio of the two rest zones (``reading.personal_gains``, computed from REST, nothing fitted).
+   ratio of the two rest zones (``reading.personal_gains``, computed from REST, nothing fitted),
+   happiness's at least the gain from the typical subtle smile (``reading.subtle_smile_gain``).
 
 PrivateTest is never read here, nor the London set (evaluation only).  It prints the constants
 to paste into ``reading.py``.
@@ -44,9 +45,8 @@ from appliance.vision.reading import (
     REST,
     beyond_rest,
     gain_vector,
-    personal_gains,
+    mirror_personal_gains,
     prototype_strengths,
-    subtle_smile_gain,
 )
 
 # The extra logits the shipped model's calibration folded into its last bias (MODEL_CARD.md:
@@ -244,10 +244,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  gain {g}: accuracy {row['accuracy']:.4f}, balanced {row['balanced']:.4f}")
     print("GAINS =", json.dumps(dict.fromkeys(PROTOTYPES, gain)))
     print("current GAINS in reading.py:", GAINS)
-    mine = personal_gains(dict.fromkeys(PROTOTYPES, gain), rest)
-    print("gains against a personal neutral (personal_gains, computed):", mine)
-    smile_gain = subtle_smile_gain(rest, calm, prior, power)
-    print("happiness's against a personal neutral at least (subtle_smile_gain, computed):", smile_gain)
+    mine = mirror_personal_gains(dict.fromkeys(PROTOTYPES, gain), rest, calm, prior, power)
+    print(
+        "gains against a personal neutral (mirror_personal_gains, computed; happiness's from the subtle smile):", mine
+    )
     if args.compare_head:
         train = split_readings("train", args.data, args.cache, with_features=False)
         head = fit_head(np.log(np.maximum(train.appearance, 1e-6)), train.labels, l2=1e-4, steps=300)
