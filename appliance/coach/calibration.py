@@ -216,6 +216,14 @@ class Calibration:
         self.state, self.samples, self.face_s, self.elapsed_s, self.verdict = "collecting", [], 0.0, 0.0, None
         self.facing_chosen = facing_chosen
 
+    def facing_kept(self) -> None:
+        """ "I am facing the mirror" answered: after a refusal, collect again against the new angle;
+        after a saved face (which stands: the features do not depend on the pose), say so anew."""
+        if self.state == "saved":
+            self.facing_chosen, self.shown_s = True, 0.0
+        else:
+            self.begin(facing_chosen=True)
+
     @property
     def offers_facing(self) -> bool:
         """Hold SELECT may say "I am facing the mirror": after a refusal for a head that read turned,

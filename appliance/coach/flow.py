@@ -175,10 +175,7 @@ class Flow:
         face, the saved message shows that the angle is kept too."""
         verdict = self.calibration.verdict
         self._emit(CameraFacingChosen(round(verdict.yaw, 2), round(verdict.pitch, 2), self.now, self._wall_clock()))
-        if self.calibration.state == "saved":  # the resting face stands (its features do not depend on the pose)
-            self.calibration.facing_chosen, self.calibration.shown_s = True, 0.0
-        else:
-            self.calibration.begin(facing_chosen=True)
+        self.calibration.facing_kept()
 
     def set_personal_neutral(self, geometry: Mapping[str, float] | None, day: str = "") -> None:
         """The stored neutral face in use (None: the population neutral), e.g. loaded at start-up."""

@@ -174,19 +174,16 @@ def calibration_view(calibration: Calibration, has_face: bool) -> CalibrationVie
         words = calibration.verdict.message
     elif state == "collecting" and not has_face:
         words = CALIBRATE_NO_FACE
+    elif state == "saved" and calibration.offers_facing:
+        across, up_down = pose_words(calibration.verdict.yaw, calibration.verdict.pitch)
+        words = CALIBRATE_WORDS["saved_turned"].format(across=across, up_down=up_down)
     else:
         key = state
         if state == "ready" and calibration.first_time:
             key = "again" if calibration.practised else "first"
-        elif state == "collecting" and calibration.facing_chosen:
-            key = "facing_chosen"
-        elif state == "saved" and calibration.offers_facing:
-            key = "saved_turned"
-        elif state == "saved" and calibration.facing_chosen:
-            key = "saved_facing"
-        verdict = calibration.verdict
-        across, up_down = pose_words(verdict.yaw, verdict.pitch) if verdict is not None else ("", "")
-        words = CALIBRATE_WORDS[key].format(s=seconds, across=across, up_down=up_down)
+        elif state in ("collecting", "saved") and calibration.facing_chosen:
+            key = {"collecting": "facing_chosen", "saved": "saved_facing"}[state]
+        words = CALIBRATE_WORDS[key].format(s=seconds)
     return CalibrationView(state, words, calibration.seconds_left, calibration.progress, calibration.first_time)
 
 
