@@ -44,6 +44,7 @@ class Coach(Flow):
     def observe(self, observation: Observation, now: float) -> View:
         self._advance(now)
         self.last_observation, self._last_observation_at = observation, now
+        self.landmarks_seen = self.landmarks_seen or bool(observation.neutral)
         if observation.has_face:
             self._last_face_at = now
             if self.paused and self.paused_reason == AWAY:

@@ -62,6 +62,7 @@ class Flow:
         self._scores: Mapping[str, Sequence[float]] = {}
         self.last_observation: Observation | None = None
         self._last_observation_at = 0.0
+        self.landmarks_seen = False  # some frame this run carried features: this device reads landmarks
         self._last_face_at = 0.0
         self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
         self.notice, self.notice_kind = "", NoticeKind.NONE
@@ -150,10 +151,10 @@ class Flow:
 
     # ------------------------------------------------------------------ the personal neutral face
     def _should_offer_calibration(self, plan: Plan) -> bool:
-        seen = self.last_observation
-        reads_features = seen is not None and seen.neutral == "population"  # landmarks, but no own neutral
+        # Any frame with landmarks this run, not only the last: a person pressing the button often
+        # looks down at it, and that frame has no landmarks; the offer must not hang on it.
         has_drills = any(item.startswith("drill:") for item in plan.items)
-        return reads_features and has_drills and not self.neutral_day and not self._offered_calibration
+        return self.landmarks_seen and has_drills and not self.neutral_day and not self._offered_calibration
 
     def start_calibration(self, *, first_time: bool = False) -> None:
         limits = CalibrationLimits(seconds=self.settings.calibration_s, give_up_s=3 * self.settings.calibration_s)

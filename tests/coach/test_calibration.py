@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from coach_fakes import face, features_face, make_driver
+from coach_fakes import face, features_face, make_driver, no_face
 
 from appliance.coach.calibration import (
     FACE_MOVED,
@@ -180,6 +180,18 @@ def test_no_offer_with_a_stored_neutral_or_without_landmarks():
     driver = make_driver()
     driver.show(0.5, face(neutral=0.9))  # the expression model only: nothing to calibrate
     assert driver.press(Command.SELECT).screen is not Screen.CALIBRATE
+
+
+def test_the_offer_does_not_hang_on_the_last_frame_having_landmarks():
+    # Pressing a button, a person looks down at it: that frame has a face but no landmarks.
+    driver = make_driver()
+    driver.show(0.5, STILL)
+    driver.show(0.5, face(neutral=0.9))
+    assert driver.press(Command.SELECT).screen is Screen.CALIBRATE
+    driver = make_driver()
+    driver.show(0.5, STILL)
+    driver.show(0.5, no_face())  # nobody in view this moment
+    assert driver.press(Command.SELECT).screen is Screen.CALIBRATE
 
 
 def test_settings_recalibrate_then_back_goes_home():
