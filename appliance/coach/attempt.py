@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from appliance.coach.catalogue import Drill, Step
 from appliance.coach.difficulty import hold_for, threshold_for
+from appliance.coach.feature_targets import FEATURES_OUT_OF_VIEW
 from appliance.coach.features import FeatureReading
 from appliance.coach.motion import RangeTracker
 from appliance.coach.scoring import attempt_score, roleplay_score
@@ -53,6 +54,9 @@ class Attempt:
         self.last_observation: Observation | None = None
         self.reading: FeatureReading | None = None  # the features behind the match (feature targets)
         self.unreadable = ""  # why the face in view cannot be judged (no landmarks for a feature drill)
+        # The coach sets this once any frame this run had landmarks: a face without them is then turned
+        # away for a moment (the drill waits for it) rather than on a device that cannot read them (skipped).
+        self.reads_landmarks = False
         self.unjudged_s = 0.0  # continuous time a face was in view but could not be judged
         self.best_amplitude: float | None = None  # the target feature's highest value
         self._isolation_sum, self._isolation_n = 0.0, 0
@@ -90,6 +94,8 @@ class Attempt:
         self.last_observation = observation
         self.motion.observe(observation, self.elapsed_s)
         self.unreadable = self.target.unreadable(observation)
+        if self.unreadable and self.reads_landmarks:
+            self.unreadable = FEATURES_OUT_OF_VIEW
         reading = self.target.reading(observation)
         value = self.target.match(observation, self.settings.full_match_at, reading)
         self.reading = reading if value is not None else None
@@ -115,12 +121,13 @@ class Attempt:
 
     def _unjudged(self, dt: float, has_face: bool) -> bool:
         """A face that cannot be judged (no landmarks): the hold and the timer wait, and after
-        ``UNJUDGED_LIMIT_S`` of it in a row the drill is skipped, so a routine never sticks on it."""
+        ``UNJUDGED_LIMIT_S`` of it in a row the drill is skipped, so a routine never sticks on it;
+        unless landmarks were read this run: then, as for a face out of view, the drill waits."""
         if not (has_face and self.unreadable):
             self.unjudged_s = 0.0
             return False
         self.unjudged_s += dt
-        if self.unjudged_s >= UNJUDGED_LIMIT_S:
+        if self.unjudged_s >= UNJUDGED_LIMIT_S and not self.reads_landmarks:
             self.finish(Outcome("skipped", self.unreadable.split(",")[0] + ": skipped, not scored."))
         return True
 

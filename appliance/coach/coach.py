@@ -56,6 +56,7 @@ class Coach(Flow):
         if self.screen is Screen.CALIBRATE and self.calibration is not None:
             self.calibration.observe(observation)
         if not self.paused and self.screen is Screen.DRILL and self.attempt is not None:
+            self.attempt.reads_landmarks = self.landmarks_seen
             self.attempt.observe(observation)
         if not self.paused and self.screen is Screen.BREAK and self.rest is not None:
             phase = render.break_position(self.rest).phase

@@ -37,6 +37,11 @@ NO_FEATURES = (
     "I can see your face but cannot read its features (no landmarks), so this drill cannot be "
     "judged here: press next to skip it (it skips itself in a few seconds)."
 )
+FEATURES_OUT_OF_VIEW = (
+    "Face the mirror with all of your face in view: I cannot read your features like this. The hold waits."
+)
+"""What a feature drill says instead of NO_FEATURES where landmarks have been read this run: the face
+is turned away or half out of the picture for a moment, not on a device that cannot read them."""
 
 
 @dataclass(frozen=True)

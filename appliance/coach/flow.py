@@ -194,6 +194,7 @@ class Flow:
     def perform(self) -> None:
         drill = self.catalogue.drill(self.session.item.partition(":")[2])
         self.attempt = start_attempt(drill, self.settings)
+        self.attempt.reads_landmarks = self.landmarks_seen
         if self.last_observation is not None and self.has_face():
             self.attempt.observe(self.last_observation)
         self.screen = Screen.DRILL

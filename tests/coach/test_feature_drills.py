@@ -5,6 +5,7 @@ from coach_fakes import face, features_face
 from test_coach import start_drill
 
 from appliance.coach.events import AttemptFinished
+from appliance.coach.feature_targets import FEATURES_OUT_OF_VIEW
 from appliance.coach.render import NEUTRAL_HINT
 from appliance.coach.view import Screen
 from appliance.messages import Command
@@ -70,6 +71,19 @@ def test_without_landmarks_the_hold_and_the_timer_wait_the_mirror_says_why_then_
     assert view.screen is Screen.RESULT and view.result.outcome == "skipped"
     assert view.result.reason == "I can see your face but cannot read its features (no landmarks): skipped, not scored."
     assert finished(driver).outcome == "skipped"
+
+
+def test_a_face_turned_away_on_a_device_that_reads_landmarks_waits_and_says_to_face_the_mirror():
+    driver = start_drill("eyebrows_up")
+    driver.show(2.0, REST)  # landmarks read this run
+    driver.show(1.0, BROWS_UP)
+    driver.show(0.5, face(neutral=0.9))  # turned away: a face, no landmarks
+    held = driver.coach.attempt.held_s
+    view = driver.show(20.0, face(neutral=0.9))  # far past the limit that skips a drill on a device without them
+    assert view.screen is Screen.DRILL and view.live.tip == FEATURES_OUT_OF_VIEW
+    assert driver.coach.attempt.held_s == held  # the hold waits where it was
+    view = driver.show(2.1, BROWS_UP)  # facing the mirror again: the hold carries on to the result
+    assert view.screen is Screen.RESULT and view.result.score == 100
 
 
 def test_features_read_against_an_average_face_say_so_on_the_drill_screen():
