@@ -132,9 +132,12 @@ def menu_window(count: int, index: int, rows: int) -> tuple[int, int]:
     return first, first + rows
 
 
-def range_lines(ranges, neutral_day: str, per_line: int = 2) -> str:
+def range_lines(ranges, neutral_day: str, per_line: int = 2, lines: int = 2) -> str:
     """The progress screen's range of motion: each feature's best this week and its trend, in words
-    (the mirror's font has no block or arrow glyphs; a chart comes with the charts)."""
+    (the mirror's font has no block or arrow glyphs; each feature has its own chart too).
+
+    At most ``lines`` lines of ``per_line`` features, the widest movements this week first: every
+    feature the person moved would take the room the line chart below needs."""
     if not neutral_day and not ranges:
         return "Range of motion: calibrate your resting face in settings to start measuring it."
     if not ranges:
@@ -142,12 +145,16 @@ def range_lines(ranges, neutral_day: str, per_line: int = 2) -> str:
     heading = "Range of motion, best this week"
     if not neutral_day:  # measured against a resting face that can no longer be used: shown, not added to
         heading += " (calibrate your resting face again in settings to add to it)"
+    ordered = sorted(ranges, key=lambda row: 1.0 if row.recent_best is None else -row.recent_best)
+    shown = ordered[: per_line * lines]
+    if len(ordered) > len(shown):
+        heading += f" · {len(ordered) - len(shown)} more in the charts"
     cells = []
-    for row in ranges:
+    for row in shown:
         figure = f"{row.recent_best:.2f} {trend_word(row.direction)}" if row.recent_best is not None else "-"
         cells.append(f"{row.title} {figure}")
-    lines = ["   ".join(cells[i : i + per_line]) for i in range(0, len(cells), per_line)]
-    return heading + "\n" + "\n".join(lines)
+    rows = ["   ".join(cells[i : i + per_line]) for i in range(0, len(cells), per_line)]
+    return heading + "\n" + "\n".join(rows)
 
 
 def feature_line(live) -> str:

@@ -1,4 +1,5 @@
-"""A made-up practice history for the README's progress screenshots: five weeks, a few missed days.
+"""A made-up practice history for the README's progress screenshots: five weeks, a few missed days,
+a resting face taken on the first day and the features' range of motion growing since.
 
     XDG_DATA_HOME=build/screens python docs/screenshots/sample_history.py
 
@@ -13,12 +14,42 @@ import random
 import sys
 from datetime import date, datetime, timedelta
 
-from appliance.coach.events import AttemptFinished, BreakFinished, SessionEnded, SessionStarted
+from appliance.coach.events import AttemptFinished, BreakFinished, NeutralCalibrated, SessionEnded, SessionStarted
 from appliance.history import HistoryStore, default_path
+from appliance.vision.features import GEOMETRY
 
 DAYS = 35
 MISSED = {9, 17, 18, 30}  # days ago without practice
 DRILLS = {"happiness": 52, "surprise": 45, "genuine_smile": 38, "anger": 30, "contemplative_look": 35}
+# Range of motion: the features each drill moves, and where their best starts (it grows by about half).
+MOVES = {
+    "happiness": {"smile": 0.42, "eye_narrow": 0.25},
+    "surprise": {"brow_raise": 0.38, "eye_widen": 0.3, "jaw_drop": 0.35},
+    "genuine_smile": {"smile": 0.4, "eye_narrow": 0.3},
+    "anger": {"brow_lower": 0.3, "lip_press": 0.25},
+    "contemplative_look": {},
+}
+
+
+def performers_face() -> tuple[tuple, int, float, float]:
+    """The demo clip's performer's face as a calibration would keep it: the per-key median of his
+    geometry over the clip (he talks, so the clip has no still stretch to calibrate on; the median of
+    every frame stands in), frames, yaw and pitch.  Against it the screenshots' drill reads his face
+    as a calibrated person's is read, not against someone else's."""
+    import numpy as np
+
+    from appliance.camera.demo import demo_source
+    from appliance.vision.pipeline import VisionPipeline
+
+    pipeline, seen = VisionPipeline(), []
+    with demo_source(realtime=False, loop=False) as source:
+        for frame in source:
+            observation = pipeline.observe(frame)
+            if observation.geometry:
+                seen.append(observation)
+    geometry = tuple((key, float(np.median([o.geometry[key] for o in seen]))) for key in sorted(GEOMETRY))
+    yaw, pitch = (float(np.median([o.pose[angle] for o in seen])) for angle in ("yaw", "pitch"))
+    return geometry, len(seen), yaw, pitch
 
 
 def main() -> int:
@@ -35,14 +66,19 @@ def main() -> int:
             number += 1
             day = date.today() - timedelta(days=back)
             wall = datetime.combine(day, datetime.min.time()).timestamp() + 7.5 * 3600 + rng.uniform(0, 1800)
+            if number == 1:  # the resting face, taken before the first practice
+                store.record(NeutralCalibrated(*performers_face(), 0.0, wall - 60))
             store.record(SessionStarted(number, "morning", "Morning routine", 0.0, wall))
             store.record(BreakFinished(number, "face_relaxation", False, "", True, 40.0, 35.0, 0.0, wall + 40))
             chosen = rng.sample(list(DRILLS), k=rng.randint(3, 5))
             for n, drill in enumerate(chosen):
                 progress = (DAYS - back) / DAYS
                 score = round(min(98, max(5, DRILLS[drill] + 40 * progress + rng.gauss(0, 6))))
+                reach = tuple((name, round(min(1.0, start * (1 + 0.5 * progress) + rng.gauss(0, 0.03)), 3))
+                              for name, start in MOVES[drill].items())  # fmt: skip
                 store.record(AttemptFinished(number, drill, "expression", (drill,), "completed", score, score, 3.0,
-                                             3.0, 1.0, 1.0, 6.0, "", 0.0, wall + 60 + 50 * n))  # fmt: skip
+                                             3.0, 1.0, 1.0, 6.0, "", 0.0, wall + 60 + 50 * n,
+                                             feature_best=reach))  # fmt: skip
             store.record(SessionEnded(number, "done", rng.uniform(5, 16) * 60, len(chosen), 0.0, wall + 900))
     print(f"wrote {number} sessions of made-up practice to {path}")
     return 0

@@ -64,6 +64,11 @@ def test_range_of_motion_lines_say_what_to_do_before_there_is_any():
     # figures measured against a resting face that can no longer be used: shown, with the way on
     uncalibrated = text.range_lines(rows, "").splitlines()
     assert "calibrate your resting face again" in uncalibrated[0] and uncalibrated[1].startswith("brow raise 0.52")
+    # Every feature moved: the widest four, so the line chart below keeps its room
+    many = tuple(RangeView(f"f{i}", f"f{i}", i / 10, direction="flat") for i in range(1, 8))
+    lines = text.range_lines(many, "2026-11-01").splitlines()
+    assert lines[0].endswith("· 3 more in the charts") and len(lines) == 3
+    assert lines[1:] == ["f7 0.70 steady   f6 0.60 steady", "f5 0.50 steady   f4 0.40 steady"]
     live = LiveView(match=50, feature="brow_raise", amplitude=0.45, full_at=0.6, isolation=0.667)
     assert text.feature_line(live) == "brow raise 75% · isolation 67% · match 50%"
 
