@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from appliance.vision.features import FEATURES, corner_smiles, is_geometry
-from appliance.vision.reading import CUE_LEVEL, DERIVED_CUES  # pure numpy: no models, no camera
+from appliance.vision.reading import CUE_LEVEL, cue_value  # pure numpy: no models, no camera
 
 ISOLATION_SPAN = 0.35  # a calm feature this far over its tolerance leaves no isolation at all
 POSE_SPAN_DEG = 10.0  # a pose this many degrees outside its bounds leaves no pose fit at all
@@ -117,17 +117,10 @@ def isolation(features: Mapping[str, float], calm: tuple[tuple[str, float], ...]
     """
     excess, loud = 0.0, ""
     for name, tolerance in calm:
-        over = value(features, name) - tolerance
+        over = cue_value(features, name) - tolerance
         if over > excess:
             excess, loud = over, name
     return max(0.0, 1.0 - excess / ISOLATION_SPAN), loud
-
-
-def value(features: Mapping[str, float], name: str) -> float:
-    """A named feature's value, or a derived cue's (``both_corners``: the lesser mouth corner's smile)."""
-    if name in DERIVED_CUES:
-        return float(DERIVED_CUES[name][1](features))
-    return float(features.get(name, 0.0))
 
 
 def calm_list(spec, wanted: tuple[str, ...], tolerance: float) -> tuple[tuple[str, float], ...]:

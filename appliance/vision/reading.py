@@ -74,7 +74,7 @@ def both_corners(features: Mapping[str, float]) -> float:
     pulls one (AU12/14 on one side).  ``asymmetry`` alone cannot tell them apart: a broad smile a
     quarter stronger on one side moves it as much as a small one-sided pull.
     """
-    return max(0.0, _value(features, "smile") - ASYMMETRY_IN_SMILE * _value(features, "asymmetry"))
+    return max(0.0, cue_value(features, "smile") - ASYMMETRY_IN_SMILE * cue_value(features, "asymmetry"))
 
 
 # Cues the prototypes name besides the features: (the feature a tip names for it, how it is read).
@@ -104,10 +104,10 @@ class Prototype:
         up to half by the supporting cues and lowered by the strongest cue against it.  Plain
         Python: on a dozen numbers numpy's overhead would cost a millisecond a frame.
         """
-        logs = [math.log(max(_value(features, name), FLOOR)) for name in self.cues]
+        logs = [math.log(max(cue_value(features, name), FLOOR)) for name in self.cues]
         together = (math.exp(sum(logs) / len(logs)) - FLOOR) / (1.0 - FLOOR)
-        support = sum(_value(features, name) for name in self.support) / len(self.support) if self.support else 0.0
-        against = max((_value(features, name) for name in self.against), default=0.0)
+        support = sum(cue_value(features, name) for name in self.support) / len(self.support) if self.support else 0.0
+        against = max((cue_value(features, name) for name in self.against), default=0.0)
         return min(1.0, together * (1.0 + 0.5 * support)) * (1.0 - against)
 
 
@@ -302,20 +302,21 @@ def missing_cues(expression: str, features: Mapping[str, float], level: float = 
     prototype = PROTOTYPES.get(expression)
     if prototype is None:
         return []
-    return [shown_cue(cue) for cue in prototype.cues if _value(features, cue) < level]
+    return [shown_cue(cue) for cue in prototype.cues if cue_value(features, cue) < level]
 
 
 def interfering_cues(expression: str, features: Mapping[str, float], level: float = CUE_LEVEL) -> list[str]:
     """Features that move but should stay still for ``expression`` (for neutral: every moving feature)."""
     prototype = PROTOTYPES.get(expression)
     names = prototype.against if prototype is not None else FEATURES if expression == "neutral" else ()
-    return [shown_cue(name) for name in names if _value(features, name) >= level]
+    return [shown_cue(name) for name in names if cue_value(features, name) >= level]
 
 
-def _value(features: Mapping[str, float], cue: str | tuple[str, ...]) -> float:
-    """A cue's value, 0-1: a feature's, a derived cue's, or the strongest of a tuple's."""
+def cue_value(features: Mapping[str, float], cue: str | tuple[str, ...]) -> float:
+    """A cue's value, 0-1: a feature's, a derived cue's (``both_corners``: the lesser mouth corner's
+    smile), or the strongest of a tuple's.  The coach's isolation reads calm cues with it too."""
     if isinstance(cue, tuple):
-        return max(_value(features, name) for name in cue)
+        return max(cue_value(features, name) for name in cue)
     if cue in DERIVED_CUES:
         return DERIVED_CUES[cue][1](features)
     return min(1.0, max(0.0, float(features.get(cue, 0.0))))
