@@ -156,9 +156,8 @@ class Coach(Flow):
         smoothed = dict(self.last_observation.smoothed) if face and self.last_observation else None
         reason = self.guard.performed(dt, smoothed)
         self.attempt.advance(dt, face)
-        if reason and self.attempt.outcome is None:
+        if reason and self.attempt.outcome is None:  # the result screen says why, in full: no banner too
             self.attempt.finish(Outcome("cut_short", reason))
-            self.notify(reason, NoticeKind.GUARD)
         if self.attempt.outcome is not None:
             self.finish_attempt()
 

@@ -207,8 +207,9 @@ class Flow:
     def finish_attempt(self) -> None:
         attempt, session = self.attempt, self.session
         session.attempts += 1
-        if attempt.outcome.kind != "skipped":
-            self.guard.finished_drill()
+        skipped = attempt.outcome.kind == "skipped"
+        self.guard.finished_drill(skipped=skipped)
+        if not skipped:
             session.scores.append((attempt.drill.title, attempt.score))
         self._emit(render.attempt_event(self, attempt))
         self.result = render.result_view(self, attempt)

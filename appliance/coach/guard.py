@@ -25,8 +25,13 @@ class Guard:
         self.drills_in_a_row = 0
         self.strong_s = 0.0
 
-    def finished_drill(self) -> None:
-        self.drills_in_a_row += 1
+    def finished_drill(self, *, skipped: bool = False) -> None:
+        """An attempt ended.  A strong face is timed within one attempt (the result and prepare screens
+        between attempts are a rest), so every attempt starts the count afresh, a skipped one too: else
+        the seconds of a drill just skipped cut the next one short moments after it starts.  A skipped
+        attempt is not a drill done, so it does not count toward the drills in a row."""
+        if not skipped:
+            self.drills_in_a_row += 1
         self.strong_s = 0.0
 
     def performed(self, seconds: float, smoothed: Mapping[str, float] | None) -> str:

@@ -49,3 +49,15 @@ def test_the_cap_warns_once_then_stops():
     assert guard.cap_warning(9 * 60) == ""
     assert guard.cap_reached(9.9 * 60) == ""
     assert "10 minutes of practice is plenty" in guard.cap_reached(10 * 60)
+
+
+def test_every_attempt_times_a_strong_face_afresh_and_only_done_drills_count_in_a_row():
+    guard = Guard(CoachSettings(strong_hold_max_s=4.0, break_after_drills=2))
+    strong = dict(face(anger=0.9).smoothed)
+    guard.performed(3.0, strong)
+    guard.finished_drill(skipped=True)
+    assert guard.strong_s == 0.0 and guard.drills_in_a_row == 0
+    assert guard.performed(3.0, strong) == ""
+    guard.finished_drill()
+    guard.finished_drill()
+    assert "2 drills in a row" in guard.break_due()
