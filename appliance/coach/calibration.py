@@ -41,6 +41,12 @@ NO_LANDMARKS = (
     "I can see your face but cannot read its landmarks here, so there is nothing to calibrate: "
     "features stay read against an average face."
 )
+FEATURES_UNREAD = (
+    "I could not read your features for most of the {seconds:g} seconds: face the mirror with all of "
+    "your face in view, hold still, and try again."
+)
+"""NO_LANDMARKS where this device does read landmarks (some frame had them): the head was turned
+or half out of the picture, which trying again can mend."""
 
 
 @dataclass(frozen=True)
@@ -154,14 +160,17 @@ def _share_within(values: list[float], limit: float) -> float:
     return sum(value <= limit for value in values) / len(values)
 
 
-def judge(samples: list[Sample], limits: CalibrationLimits = CalibrationLimits()) -> Verdict:
-    """The neutral face from the samples of a calibration, or why not (in words a user can act on)."""
+def judge(
+    samples: list[Sample], limits: CalibrationLimits = CalibrationLimits(), *, reads_landmarks: bool = False
+) -> Verdict:
+    """The neutral face from the samples of a calibration, or why not (in words a user can act on).
+    ``reads_landmarks``: frames before this calibration had landmarks (the device can read them)."""
     seconds = limits.seconds
     if len(samples) < limits.min_frames:
         return Verdict(message=LOST.format(seconds=seconds))
     read = [s for s in samples if s.geometry]
     if len(read) < max(limits.min_frames, len(samples) // 2):
-        return Verdict(message=NO_LANDMARKS)
+        return Verdict(message=FEATURES_UNREAD.format(seconds=seconds) if read or reads_landmarks else NO_LANDMARKS)
     yaw = statistics.median(float(s.pose.get("yaw", 0.0)) for s in read)
     pitch = statistics.median(float(s.pose.get("pitch", 0.0)) for s in read)
     if abs(yaw) > limits.max_turn_deg or abs(pitch) > limits.max_turn_deg:
@@ -197,9 +206,15 @@ class Calibration:
     after a turned head, "I am facing the mirror" -> collecting against the camera's new angle)."""
 
     def __init__(
-        self, limits: CalibrationLimits = CalibrationLimits(), *, first_time: bool = False, practised: bool = False
+        self,
+        limits: CalibrationLimits = CalibrationLimits(),
+        *,
+        first_time: bool = False,
+        practised: bool = False,
+        reads_landmarks: bool = False,
     ) -> None:
         self.limits = limits
+        self.reads_landmarks = reads_landmarks  # frames before it had landmarks: judge's words depend on it
         self.first_time = first_time  # offered before a practice (else: from settings)
         # Offered to someone with a history (their saved face no longer fits, or an older version
         # had none): the offer must not call this their first practice.
@@ -251,7 +266,7 @@ class Calibration:
         self.elapsed_s += dt
         self.face_s += dt if has_face else 0.0
         if self.face_s >= self.limits.seconds:
-            return self._finish(judge(self.samples, self.limits))
+            return self._finish(judge(self.samples, self.limits, reads_landmarks=self.reads_landmarks))
         if self.elapsed_s >= self.limits.give_up_s:
             return self._finish(Verdict(message=LOST.format(seconds=self.limits.seconds)))
         return None

@@ -158,7 +158,9 @@ class Flow:
 
     def start_calibration(self, *, first_time: bool = False) -> None:
         limits = CalibrationLimits(seconds=self.settings.calibration_s, give_up_s=3 * self.settings.calibration_s)
-        self.calibration = Calibration(limits, first_time=first_time, practised=any(self._scores.values()))
+        self.calibration = Calibration(
+            limits, first_time=first_time, practised=any(self._scores.values()), reads_landmarks=self.landmarks_seen
+        )
         self.screen = Screen.CALIBRATE
 
     def calibrated(self, verdict: Verdict) -> None:

@@ -7,6 +7,7 @@ from coach_fakes import face, features_face, make_driver, no_face
 
 from appliance.coach.calibration import (
     FACE_MOVED,
+    FEATURES_UNREAD,
     LOST,
     MOVED,
     NO_LANDMARKS,
@@ -74,6 +75,17 @@ def test_a_turned_face_is_refused_saying_how_it_reads(pose, words):
 def test_too_few_frames_or_no_landmarks_are_refused_with_their_reason():
     assert judge(samples(5)).message == LOST.format(seconds=5)
     assert judge([sample(face(neutral=0.9))] * 50).message == NO_LANDMARKS
+
+
+def test_landmarks_lost_on_a_device_that_reads_them_say_to_face_the_mirror_not_that_it_cannot():
+    turned_away = [sample(face(neutral=0.9))] * 40  # a face, no landmarks: turned or half out of view
+    assert judge(turned_away + samples(10)).message == FEATURES_UNREAD.format(seconds=5)
+    assert judge(turned_away, reads_landmarks=True).message == FEATURES_UNREAD.format(seconds=5)
+    driver = make_driver()
+    calibrating(driver)  # landmarks were read before the calibration started
+    driver.press(Command.SELECT)
+    view = driver.show(16.0, face(neutral=0.9))
+    assert view.calibration.phase == "refused" and "face the mirror with all of your face" in view.calibration.words
 
 
 RESTING = {"neutral": 0.7, "sadness": 0.2, "happiness": 0.1}
