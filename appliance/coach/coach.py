@@ -24,7 +24,6 @@ from appliance.coach.scoring import dominant, is_relaxed
 from appliance.coach.view import MenuItem, NoticeKind, ProgressView, Screen, View
 from appliance.messages import Command, Observation
 
-SAVED_SHOWN_S = 3.0  # the "saved" message stays this long, then the practice goes on
 AWAY = "No one at the mirror, so the session is paused. Step in front of it to carry on."
 
 
@@ -146,10 +145,6 @@ class Coach(Flow):
         verdict = self.calibration.advance(dt, self.has_face())
         if verdict is not None and verdict.accepted:
             self.calibrated(verdict)
-        calibration = self.calibration
-        # A saved face that read turned waits for an answer: "carry on" or "I was facing the mirror".
-        if calibration.state == "saved" and calibration.shown_s >= SAVED_SHOWN_S and not calibration.offers_facing:
-            self.finish_calibration()
 
     def _advance_drill(self, dt: float) -> None:
         face = self.has_face()
