@@ -109,6 +109,7 @@ class PrepareScreen(DrillInfo):
 class DrillScreen(DrillInfo):
     hint = StringProperty("")  # what the features are read against
     match = NumericProperty(0)
+    reach = NumericProperty(0)  # a feature drill's target feature, 0-100 of its full movement
     threshold = NumericProperty(0)
     is_met = BooleanProperty(False)
     hold = NumericProperty(0.0)
@@ -124,10 +125,12 @@ class DrillScreen(DrillInfo):
         self.timer = text.seconds(view.timer_s)
         if live is None:
             return
-        meter = live.match
-        if live.amplitude is not None and live.full_at:  # a feature drill: the meter shows the feature itself
-            meter = min(100, round(100 * live.amplitude / live.full_at))
-        self.match, self.threshold, self.is_met = meter, live.threshold, live.is_met  # canvas: every frame
+        # A feature drill: the feature's own movement shows dim behind the match, so a bar past the
+        # tick always means met (the tick judges the match, which calm features lower too).
+        reach = 0
+        if live.amplitude is not None and live.full_at:
+            reach = min(100, round(100 * live.amplitude / live.full_at))
+        self.match, self.reach, self.threshold, self.is_met = live.match, reach, live.threshold, live.is_met
         self.hold = live.hold_progress
         self.tip, self.hint = live.tip, live.neutral_hint
         if live.has_face and live.amplitude is not None:

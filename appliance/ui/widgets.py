@@ -18,22 +18,33 @@ WHITE = (1, 1, 1, 1)
 DIM = (0.35, 0.35, 0.35, 1)
 MET = (0.35, 1.0, 0.55, 1)  # green: target met
 ACCENT = (0.4, 0.85, 1.0, 1)  # cyan: working towards it
+REACH = (0.4, 0.85, 1.0, 0.3)  # dim cyan: a feature's movement that the match does not count
 NONE = (0, 0, 0, 0)
 
 
 class MatchMeter(Widget):
-    """A horizontal bar 0-100 with a tick at the threshold."""
+    """A horizontal bar 0-100 with a tick at the threshold.
+
+    ``reach`` (a feature drill: how far the target feature moved, 0-100) is drawn dim behind
+    ``value`` (the match, what the tick judges): with the rest of the face calm they coincide, and
+    the gap between them is what the features that should stay calm cost."""
 
     value = NumericProperty(0)  # 0-100
+    reach = NumericProperty(0)  # 0-100; 0: nothing drawn behind the value
     threshold = NumericProperty(0)  # 0-100
     is_met = BooleanProperty(False)
     tick_overhang = NumericProperty(0)  # how far the threshold tick reaches above and below the bar
     shown = NumericProperty(0)  # the drawn value, eased towards ``value``
+    shown_reach = NumericProperty(0)
     fill_color = ListProperty(ACCENT)
 
     def on_value(self, _widget, value: float) -> None:
         Animation.cancel_all(self, "shown")
         Animation(shown=max(0.0, min(100.0, value)), d=0.12).start(self)
+
+    def on_reach(self, _widget, reach: float) -> None:
+        Animation.cancel_all(self, "shown_reach")
+        Animation(shown_reach=max(0.0, min(100.0, reach)), d=0.12).start(self)
 
     def on_is_met(self, _widget, met: bool) -> None:
         self.fill_color = MET if met else ACCENT

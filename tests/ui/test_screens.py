@@ -107,6 +107,28 @@ def test_the_threshold_tick_stays_clear_of_the_lines_around_the_meter(mirror):
     assert 0 < meter.tick_overhang < meter.parent.spacing
 
 
+def test_a_feature_drill_meter_shows_the_feature_dim_behind_the_match_the_tick_judges(mirror):
+    from dataclasses import replace
+
+    from ui_sample_views import VIEWS as views
+
+    from appliance.coach.view import Screen
+    from appliance.ui.widgets import MatchMeter
+
+    drill = views[Screen.DRILL]
+    # brows fully up, but the mouth moved too: isolation 0.4, so the match is 40 against a tick at 60
+    live = replace(drill.live, match=40, threshold=60, is_met=False, feature="brow_raise", amplitude=0.6,
+                   full_at=0.6, isolation=0.4)  # fmt: skip
+    mirror.show(replace(drill, live=live))
+    settle(0.3)
+    (meter,) = [w for w in mirror.current_screen().walk(restrict=True) if isinstance(w, MatchMeter)]
+    assert meter.value == 40 and meter.reach == 100 and meter.threshold == 60 and not meter.is_met
+    assert meter.shown < meter.threshold < meter.shown_reach  # the bright bar short of the tick, the dim past it
+    mirror.show(drill)  # an expression drill: no dim bar
+    settle(0.3)
+    assert meter.reach == 0 and meter.value == drill.live.match
+
+
 def test_a_best_take_shows_in_the_bottom_band_then_goes(mirror, tmp_path):
     mirror.show(VIEWS[Screen.RESULT])
     settle()
