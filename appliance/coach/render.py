@@ -43,6 +43,8 @@ BUTTONS = {
     Screen.PROGRESS: "NEXT: another chart (hold: back) · BACK: home",
     Screen.CALIBRATE: "SELECT: start · NEXT: later · BACK: home",
 }
+# The guard's break cannot be ended early (commands._break refuses NEXT): leaving is going home.
+FORCED_BREAK_BUTTONS = "hold NEXT: restart it · hold SELECT: pause · BACK: home"
 CALIBRATE_BUTTONS = {
     "ready": "SELECT: start · NEXT: later · BACK: home",
     "collecting": "NEXT: skip for now · BACK: home",
@@ -164,6 +166,8 @@ def view(coach: Coach) -> View:
     elif screen is Screen.BREAK:
         rest = coach.rest
         fields.update(title=rest.script.title, relaxation=_break_view(coach, rest))
+        if rest.forced and not coach.paused:
+            fields.update(buttons=FORCED_BREAK_BUTTONS)
         fields.update(timer_s=max(0.0, rest.script.duration_s - rest.elapsed_s))
     return View(**fields)
 

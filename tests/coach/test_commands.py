@@ -68,6 +68,19 @@ def test_drills_in_a_row_force_a_break_that_cannot_be_skipped():
     assert driver.coach.guard.drills_in_a_row == 0
 
 
+def test_a_forced_break_offers_only_the_presses_that_work_there():
+    driver = make_driver(break_after_drills=1)
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.SELECT)  # neutral
+    driver.until(lambda v: v.screen is Screen.RESULT, CALM)
+    view = driver.press(Command.NEXT)
+    assert view.relaxation.forced and "NEXT: end the break" not in view.buttons  # NEXT is refused here
+    assert view.buttons == "hold NEXT: restart it · hold SELECT: pause · BACK: home"
+    assert driver.press(Command.PAUSE).buttons.startswith("SELECT: resume")  # paused: the paused screen's own
+    driver.press(Command.SELECT)
+    assert driver.press(Command.BACK).screen is Screen.HOME  # as the footer says
+    assert "NEXT: end the break" in driver.press(Command.BREAK).buttons  # a break of one's own can be ended
+
+
 def test_minutes_of_active_holds_force_a_break():
     driver = make_driver(break_after_active_min=0.5, perform_limit_s=40.0)
     driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.NEXT, Command.SELECT)  # happiness
@@ -218,13 +231,14 @@ def test_next_and_previous_turn_the_progress_charts_and_back_goes_home():
 def test_every_hint_names_a_button_and_a_press_that_exists():
     import re
 
-    from appliance.coach.render import BUTTONS, CALIBRATE_BUTTONS
+    from appliance.coach.render import BUTTONS, CALIBRATE_BUTTONS, FORCED_BREAK_BUTTONS
     from appliance.controls import BUTTON_ACTIONS
     from appliance.ui.profile_panel import CHOICE_BUTTONS, EDITOR_BUTTONS
     from appliance.ui.settings_panel import BUTTONS as SETTINGS
 
     segment = re.compile(r"^(hold )?(NEXT|SELECT|BACK|BREAK): [a-z ]+( \(hold: [a-z ]+\))?$")
-    for hint in [*BUTTONS.values(), *CALIBRATE_BUTTONS.values(), SETTINGS, CHOICE_BUTTONS, EDITOR_BUTTONS]:
+    hints = [*BUTTONS.values(), *CALIBRATE_BUTTONS.values(), FORCED_BREAK_BUTTONS]
+    for hint in [*hints, SETTINGS, CHOICE_BUTTONS, EDITOR_BUTTONS]:
         for part in hint.split(" · "):
             found = segment.match(part)
             assert found, f"{part!r} in {hint!r} does not say which button to press"
