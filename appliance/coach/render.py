@@ -45,6 +45,7 @@ BUTTONS = {
 }
 # The guard's break cannot be ended early (commands._break refuses NEXT): leaving is going home.
 FORCED_BREAK_BUTTONS = "hold NEXT: restart it · hold SELECT: pause · BACK: home"
+PROGRESS_BUTTONS_ONE_CHART = "BACK: home"  # one chart or none: nothing for NEXT to turn
 CALIBRATE_BUTTONS = {
     "ready": "SELECT: start · NEXT: later · BACK: home",
     "collecting": "NEXT: skip for now · BACK: home",
@@ -144,6 +145,8 @@ def view(coach: Coach) -> View:
         count = len(coach.progress.series)
         progress = replace(coach.progress, series_index=coach.progress_index % count) if count else coach.progress
         fields.update(title="Your progress", progress=progress)
+        if count < 2:  # NEXT turns charts only with two or more (commands._turn_chart); else it goes home
+            fields.update(buttons=PROGRESS_BUTTONS_ONE_CHART)
     elif screen is Screen.SUMMARY:
         fields.update(title="Session complete", summary=coach.summary)
     elif screen is Screen.PREPARE:

@@ -224,8 +224,12 @@ def test_next_and_previous_turn_the_progress_charts_and_back_goes_home():
     assert "another chart" in driver.coach.view.buttons
     assert driver.press(Command.BACK).screen is Screen.HOME
     assert driver.press(Command.SELECT).progress.series_index == 0  # home keeps its place; the first chart again
-    driver.coach.set_history(ProgressView(series=series[:1]), {})
-    assert driver.press(Command.NEXT).screen is Screen.HOME  # one chart: next leaves, as before
+    driver.press(Command.BACK)
+    for charts in (series[:1], ()):  # one chart or none: next leaves, as before, and the footer does not offer it
+        driver.coach.set_history(ProgressView(series=charts), {})
+        view = driver.press(Command.SELECT)
+        assert view.screen is Screen.PROGRESS and view.buttons == "BACK: home"
+        assert driver.press(Command.NEXT).screen is Screen.HOME
 
 
 def test_every_hint_names_a_button_and_a_press_that_exists():
