@@ -358,6 +358,8 @@ def summary_view(session: Session, reason: str) -> SummaryView:
     scores = [score for _, score in session.scores]
     best = max(session.scores, key=lambda pair: pair[1], default=("", 0))
     message = "See you tomorrow: a little every day beats a lot once." if scores else "Come back whenever you're ready."
+    if session.cap_reason and reason == session.cap_reason:  # the guard ended it: say why, not a cheery goodbye
+        message = reason
     return SummaryView(
         drills_done=len(scores),
         average_score=round(sum(scores) / len(scores)) if scores else 0,

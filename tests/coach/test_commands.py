@@ -111,6 +111,7 @@ def test_the_session_cap_warns_then_ends_the_session():
     assert view.session_elapsed_s == pytest.approx(60.0, abs=0.11)
     view = driver.press(Command.NEXT)
     assert view.screen is Screen.SUMMARY and "plenty for today" in view.summary.reason
+    assert view.summary.message == view.summary.reason  # the screen shows the message: why it ended, here
     assert isinstance(driver.coach.drain_events()[-1], SessionEnded)
 
 
@@ -135,7 +136,7 @@ def test_a_break_from_home_is_a_short_session_of_its_own():
     assert view.screen is Screen.BREAK and view.session_active and view.relaxation.cycle == 1
     view = driver.until(lambda v: v.screen is not Screen.BREAK, CALM)
     assert view.screen is Screen.SUMMARY and view.summary.breaks == 1
-    assert view.timer_s is None
+    assert view.timer_s is None and view.summary.message == "Come back whenever you're ready."
 
 
 def test_a_forced_break_uses_the_routines_own_break_when_one_comes_next():
