@@ -235,11 +235,7 @@ class SummaryScreen(MirrorScreen):
         if summary is None:
             return
         self.headline = view.title or "Session done"
-        parts = [text.count(summary.drills_done, "drill"), f"average {summary.average_score}"]
-        parts.append(text.minutes(summary.minutes))
-        if summary.best_title:
-            parts.append(f"best: {summary.best_title} {summary.best_score}")
-        self.figures = " · ".join(part for part in parts if part)
+        self.figures = text.summary_figures(summary)
         self.message = summary.message or summary.reason
 
 

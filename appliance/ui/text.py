@@ -72,6 +72,17 @@ def progress_figures(progress) -> str:
     return " · ".join(part for part in parts if part)
 
 
+def summary_figures(summary) -> str:
+    """What the session held: "5 drills · 1 break · average 74 · 7 min · best: Surprise 91".  A session of
+    breaks only says so, with no average (of no scores, "average 0" meant nothing)."""
+    drills, breaks = summary.drills_done, summary.breaks
+    parts = [count(drills, "drill") if drills or not breaks else "", count(breaks, "break") if breaks else ""]
+    parts.append(f"average {summary.average_score}" if drills else "")
+    parts.append(minutes(summary.minutes))
+    parts.append(f"best: {summary.best_title} {summary.best_score}" if summary.best_title else "")
+    return " · ".join(part for part in parts if part)
+
+
 def routine_line(view: View) -> str:
     if not view.routine_title:
         return ""
