@@ -366,6 +366,21 @@ def test_a_day_counts_only_with_a_finished_attempt_or_a_break_with_a_face(tmp_pa
     assert summary.sessions == 2
 
 
+def test_minutes_today_that_did_not_count_say_what_would_not_that_nothing_was_done(tmp_path):
+    today = date(2026, 11, 21)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.record(SessionStarted(1, "morning", "Morning routine", 0.0, NOON - 3 * DAY))
+        store.record(attempt(1, "fear", 50, NOON - 3 * DAY + 5))  # a practice day, but not a streak any more
+        store.record(SessionEnded(1, "done", 60.0, 1, 0.0, NOON - 3 * DAY + 60))
+        assert summarize(store, today).message() == "Not practised yet today: a few minutes starts a streak."
+        store.record(SessionStarted(2, "morning", "Morning routine", 0.0, NOON))
+        store.record(attempt(2, "fear", 0, NOON + 5, outcome="skipped"))  # a minute at the mirror, nothing finished
+        store.record(SessionEnded(2, "You ended the session.", 60.0, 1, 0.0, NOON + 60))
+        summary = summarize(store, today)
+    assert (summary.practiced_today, summary.streak_days, summary.minutes_today) == (False, 0, 1.0)
+    assert summary.progress_view().message == "Today counts once you finish a drill or a whole break."
+
+
 def test_damaged_files_moved_aside_in_the_same_second_keep_their_own_names_and_are_logged(tmp_path, caplog):
     import logging
 

@@ -43,6 +43,9 @@ BUTTONS = {
     Screen.PROGRESS: "NEXT: another chart (hold: back) · BACK: home",
     Screen.CALIBRATE: "SELECT: start · NEXT: later · BACK: home",
 }
+# The guard's break cannot be ended early (commands._break refuses NEXT): leaving is going home.
+FORCED_BREAK_BUTTONS = "hold NEXT: restart it · hold SELECT: pause · BACK: home"
+PROGRESS_BUTTONS_ONE_CHART = "BACK: home"  # one chart or none: nothing for NEXT to turn
 CALIBRATE_BUTTONS = {
     "ready": "SELECT: start · NEXT: later · BACK: home",
     "collecting": "NEXT: skip for now · BACK: home",
@@ -142,6 +145,8 @@ def view(coach: Coach) -> View:
         count = len(coach.progress.series)
         progress = replace(coach.progress, series_index=coach.progress_index % count) if count else coach.progress
         fields.update(title="Your progress", progress=progress)
+        if count < 2:  # NEXT turns charts only with two or more (commands._turn_chart); else it goes home
+            fields.update(buttons=PROGRESS_BUTTONS_ONE_CHART)
     elif screen is Screen.SUMMARY:
         fields.update(title="Session complete", summary=coach.summary)
     elif screen is Screen.PREPARE:
@@ -164,6 +169,8 @@ def view(coach: Coach) -> View:
     elif screen is Screen.BREAK:
         rest = coach.rest
         fields.update(title=rest.script.title, relaxation=_break_view(coach, rest))
+        if rest.forced and not coach.paused:
+            fields.update(buttons=FORCED_BREAK_BUTTONS)
         fields.update(timer_s=max(0.0, rest.script.duration_s - rest.elapsed_s))
     return View(**fields)
 
@@ -351,6 +358,8 @@ def summary_view(session: Session, reason: str) -> SummaryView:
     scores = [score for _, score in session.scores]
     best = max(session.scores, key=lambda pair: pair[1], default=("", 0))
     message = "See you tomorrow: a little every day beats a lot once." if scores else "Come back whenever you're ready."
+    if session.cap_reason and reason == session.cap_reason:  # the guard ended it: say why, not a cheery goodbye
+        message = reason
     return SummaryView(
         drills_done=len(scores),
         average_score=round(sum(scores) / len(scores)) if scores else 0,

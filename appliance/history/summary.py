@@ -52,13 +52,23 @@ class HistorySummary:
         return self.sessions == 0 and self.attempts == 0
 
     def progress_view(self) -> ProgressView:
-        message = "No practice yet: start with the morning routine." if self.is_empty else ""
-        if not self.is_empty and not self.practiced_today:
-            message = "Not practised yet today: a few minutes keeps the streak going."
         return ProgressView(self.streak_days, self.best_streak_days, self.sessions, self.attempts,
-                            self.practiced_today, self.minutes_today, self.trends, message,
+                            self.practiced_today, self.minutes_today, self.trends, self.message(),
                             self.range_of_motion, self.neutral_day, self.today,
                             self.practice_days_shown, self.week_minutes, self.series)  # fmt: skip
+
+    def message(self) -> str:
+        """What to do next, by the rule that makes a practice day (a finished drill, or a break run to its
+        end with a face seen: schema V3): minutes today that did not count say what would."""
+        if self.practiced_today:
+            return ""
+        if self.minutes_today > 0:  # the figures and the bar show them: "not practised" would contradict them
+            return "Today counts once you finish a drill or a whole break."
+        if self.is_empty:
+            return "No practice yet: start with the morning routine."
+        if self.streak_days:
+            return "Not practised yet today: a few minutes keeps the streak going."
+        return "Not practised yet today: a few minutes starts a streak."
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -11,6 +11,7 @@ features' range of motion when history keeps it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -55,12 +56,35 @@ def chart_x(day: date, first: date, last: date) -> float:
     return 0.5 if span <= 0 else (day - first).days / span
 
 
+ROUND_TOPS = (1, 2, 4, 6, 8, 10)  # times a power of ten; half of each is a single digit too
+GRID_FRACTIONS = (0.0, 0.5, 1.0)  # the value grid's lines, as fractions of the top
+
+
 def chart_top(series: dict, unit_max: float | None) -> float:
-    """The value at the chart's top: 100 for scores, else a little above the largest value."""
+    """The value at the chart's top: ``unit_max`` (100 for scores), else the smallest round value at or
+    above the largest one, so the grid lines below it are round figures too (0.08 over 0.04, not 0.0825)."""
     if unit_max:
         return unit_max
     values = [value for points in series.values() for _, value in points]
-    return max(values) * 1.1 if values and max(values) > 0 else 1.0
+    return _round_up(max(values)) if values and max(values) > 0 else 1.0
+
+
+def _round_up(value: float) -> float:
+    power = 10.0 ** math.floor(math.log10(value))
+    return next(top for top in (round(step * power, 12) for step in ROUND_TOPS) if top >= value * (1 - 1e-9))
+
+
+def grid_labels(top: float) -> list[str]:
+    """The figures beside the grid lines, bottom first: as few decimals as show each line's value exactly
+    (one decimal for all, a top of 0.08 read "0.1 / 0.0 / 0"), trailing zeros dropped."""
+    values = [top * fraction for fraction in GRID_FRACTIONS]
+    decimals = next(d for d in range(7) if all(abs(round(v, d) - v) <= 1e-9 * max(1.0, top) for v in values))
+    return [_figure(value, decimals) for value in values]
+
+
+def _figure(value: float, decimals: int) -> str:
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def day_marks(first: date, last: date) -> list[tuple[date, str]]:
@@ -214,12 +238,12 @@ class LineChart(Drawn):
         def at(day: date, value: float) -> tuple[float, float]:
             return left + (right - left) * chart_x(day, first, last), bottom + (top - bottom) * value / top_value
 
-        for fraction in (0.0, 0.5, 1.0):  # the value grid
+        for fraction, label in zip(GRID_FRACTIONS, grid_labels(top_value), strict=True):  # the value grid
             y = bottom + (top - bottom) * fraction
             Color(*GRID)
             Line(points=[left, y, right, y], width=max(1.0, self.u * 0.15))
             Color(*LABEL)
-            draw_text(_figure(top_value * fraction), font, left - font * 0.5, y, anchor="right")
+            draw_text(label, font, left - font * 0.5, y, anchor="right")
         Color(*GRID)
         for day in _days(first, last):  # a mark per day; the labelled days get a taller one
             x, _ = at(day, 0)
@@ -243,7 +267,3 @@ class LineChart(Drawn):
         for day, value in points:
             x, y = at(day, value)
             Ellipse(pos=(x - radius, y - radius), size=(radius * 2, radius * 2))
-
-
-def _figure(value: float) -> str:
-    return f"{value:.0f}" if value >= 10 or value == 0 else f"{value:.1f}"

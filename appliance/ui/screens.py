@@ -238,11 +238,7 @@ class SummaryScreen(MirrorScreen):
         if summary is None:
             return
         self.headline = view.title or "Session done"
-        parts = [text.count(summary.drills_done, "drill"), f"average {summary.average_score}"]
-        parts.append(text.minutes(summary.minutes))
-        if summary.best_title:
-            parts.append(f"best: {summary.best_title} {summary.best_score}")
-        self.figures = " · ".join(part for part in parts if part)
+        self.figures = text.summary_figures(summary)
         self.message = summary.message or summary.reason
 
 
@@ -268,12 +264,7 @@ class ProgressScreen(MirrorScreen):
             return
         today = dt.date.fromisoformat(progress.today) if progress.today else dt.date.today()
         self.streak = text.streak(progress.streak_days)
-        week = sum(minutes for _, minutes in progress.week_minutes)
-        self.figures = (
-            f"best {text.count(progress.best_streak_days, 'day')} · {text.count(progress.sessions, 'session')}"
-            f" · this week {text.minutes(week) or '0 min'}"  # as today's: never "0 min" for a few seconds
-            + (f" · today {text.minutes(progress.minutes_today)}" if progress.minutes_today > 0 else "")
-        )
+        self.figures = text.progress_figures(progress)
         self.ranges = text.range_lines(progress.ranges, progress.neutral_day)
         self.today, self.first_day = today.isoformat(), (today - dt.timedelta(days=CHART_DAYS - 1)).isoformat()
         self.practice_days = list(progress.practice_days)

@@ -61,6 +61,28 @@ def streak(days: int) -> str:
     return f"{days} day streak" if days == 1 else f"{days} days in a row"
 
 
+def progress_figures(progress) -> str:
+    """The progress screen's line under the streak: "best 9 days · 21 sessions · this week 70 min · today 8 min".
+    No best before any streak ("best 0 days" reads as a fault), no "today" without minutes today."""
+    week = sum(value for _, value in progress.week_minutes)
+    parts = [f"best {count(progress.best_streak_days, 'day')}" if progress.best_streak_days > 0 else ""]
+    parts.append(count(progress.sessions, "session"))
+    parts.append(f"this week {minutes(week) or '0 min'}")  # as today's: never "0 min" for a few seconds
+    parts.append(f"today {minutes(progress.minutes_today)}" if progress.minutes_today > 0 else "")
+    return " · ".join(part for part in parts if part)
+
+
+def summary_figures(summary) -> str:
+    """What the session held: "5 drills · 1 break · average 74 · 7 min · best: Surprise 91".  A session of
+    breaks only says so, with no average (of no scores, "average 0" meant nothing)."""
+    drills, breaks = summary.drills_done, summary.breaks
+    parts = [count(drills, "drill") if drills or not breaks else "", count(breaks, "break") if breaks else ""]
+    parts.append(f"average {summary.average_score}" if drills else "")
+    parts.append(minutes(summary.minutes))
+    parts.append(f"best: {summary.best_title} {summary.best_score}" if summary.best_title else "")
+    return " · ".join(part for part in parts if part)
+
+
 def routine_line(view: View) -> str:
     if not view.routine_title:
         return ""

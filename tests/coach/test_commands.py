@@ -68,6 +68,19 @@ def test_drills_in_a_row_force_a_break_that_cannot_be_skipped():
     assert driver.coach.guard.drills_in_a_row == 0
 
 
+def test_a_forced_break_offers_only_the_presses_that_work_there():
+    driver = make_driver(break_after_drills=1)
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.SELECT)  # neutral
+    driver.until(lambda v: v.screen is Screen.RESULT, CALM)
+    view = driver.press(Command.NEXT)
+    assert view.relaxation.forced and "NEXT: end the break" not in view.buttons  # NEXT is refused here
+    assert view.buttons == "hold NEXT: restart it · hold SELECT: pause · BACK: home"
+    assert driver.press(Command.PAUSE).buttons.startswith("SELECT: resume")  # paused: the paused screen's own
+    driver.press(Command.SELECT)
+    assert driver.press(Command.BACK).screen is Screen.HOME  # as the footer says
+    assert "NEXT: end the break" in driver.press(Command.BREAK).buttons  # a break of one's own can be ended
+
+
 def test_minutes_of_active_holds_force_a_break():
     driver = make_driver(break_after_active_min=0.5, perform_limit_s=40.0)
     driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.NEXT, Command.SELECT)  # happiness
@@ -113,6 +126,7 @@ def test_the_session_cap_warns_then_ends_the_session():
     assert view.session_elapsed_s == pytest.approx(60.0, abs=0.11)
     view = driver.press(Command.NEXT)
     assert view.screen is Screen.SUMMARY and "plenty for today" in view.summary.reason
+    assert view.summary.message == view.summary.reason  # the screen shows the message: why it ended, here
     assert isinstance(driver.coach.drain_events()[-1], SessionEnded)
 
 
@@ -137,7 +151,7 @@ def test_a_break_from_home_is_a_short_session_of_its_own():
     assert view.screen is Screen.BREAK and view.session_active and view.relaxation.cycle == 1
     view = driver.until(lambda v: v.screen is not Screen.BREAK, CALM)
     assert view.screen is Screen.SUMMARY and view.summary.breaks == 1
-    assert view.timer_s is None
+    assert view.timer_s is None and view.summary.message == "Come back whenever you're ready."
 
 
 def test_a_forced_break_uses_the_routines_own_break_when_one_comes_next():
@@ -226,20 +240,25 @@ def test_next_and_previous_turn_the_progress_charts_and_back_goes_home():
     assert "another chart" in driver.coach.view.buttons
     assert driver.press(Command.BACK).screen is Screen.HOME
     assert driver.press(Command.SELECT).progress.series_index == 0  # home keeps its place; the first chart again
-    driver.coach.set_history(ProgressView(series=series[:1]), {})
-    assert driver.press(Command.NEXT).screen is Screen.HOME  # one chart: next leaves, as before
+    driver.press(Command.BACK)
+    for charts in (series[:1], ()):  # one chart or none: next leaves, as before, and the footer does not offer it
+        driver.coach.set_history(ProgressView(series=charts), {})
+        view = driver.press(Command.SELECT)
+        assert view.screen is Screen.PROGRESS and view.buttons == "BACK: home"
+        assert driver.press(Command.NEXT).screen is Screen.HOME
 
 
 def test_every_hint_names_a_button_and_a_press_that_exists():
     import re
 
-    from appliance.coach.render import BUTTONS, CALIBRATE_BUTTONS
+    from appliance.coach.render import BUTTONS, CALIBRATE_BUTTONS, FORCED_BREAK_BUTTONS
     from appliance.controls import BUTTON_ACTIONS
     from appliance.ui.profile_panel import CHOICE_BUTTONS, EDITOR_BUTTONS
     from appliance.ui.settings_panel import BUTTONS as SETTINGS
 
     segment = re.compile(r"^(hold )?(NEXT|SELECT|BACK|BREAK): [a-z ]+( \(hold: [a-z ]+\))?$")
-    for hint in [*BUTTONS.values(), *CALIBRATE_BUTTONS.values(), SETTINGS, CHOICE_BUTTONS, EDITOR_BUTTONS]:
+    hints = [*BUTTONS.values(), *CALIBRATE_BUTTONS.values(), FORCED_BREAK_BUTTONS]
+    for hint in [*hints, SETTINGS, CHOICE_BUTTONS, EDITOR_BUTTONS]:
         for part in hint.split(" · "):
             found = segment.match(part)
             assert found, f"{part!r} in {hint!r} does not say which button to press"

@@ -12,7 +12,7 @@ from ui_helpers import settle
 from appliance.coach.events import AttemptFinished, SessionEnded, SessionStarted
 from appliance.coach.view import Screen, View
 from appliance.history import HistoryStore, summarize
-from appliance.ui.charts import calendar_cells, chart_top, chart_x, day_marks
+from appliance.ui.charts import calendar_cells, chart_top, chart_x, day_marks, grid_labels
 
 TODAY = date(2026, 11, 26)  # a Thursday
 TITLES = {"happiness": "Happiness", "surprise": "Surprise", "genuine_smile": "Genuine smile"}
@@ -32,7 +32,17 @@ def test_days_spread_across_the_chart_and_mondays_and_today_are_labelled():
     marks = day_marks(first, last)
     assert marks[-1] == (TODAY, "today") and all(day.weekday() == 0 for day, _ in marks[:-1])
     assert [label for _, label in marks[:-1]] == ["2 Nov", "9 Nov", "16 Nov", "23 Nov"]
-    assert chart_top({"a": [(TODAY, 0.4)]}, None) == pytest.approx(0.44) and chart_top({}, 100) == 100
+    assert chart_top({"a": [(TODAY, 0.4)]}, None) == pytest.approx(0.4) and chart_top({}, 100) == 100
+
+
+@pytest.mark.parametrize("largest", [0.0033, 0.041, 0.075, 0.3, 0.95, 1.0, 12.0, 55.0])
+def test_a_chart_scaled_to_its_values_labels_each_grid_line_with_its_own_value(largest):
+    top = chart_top({"a": [(TODAY, largest / 2), (TODAY, largest)]}, None)
+    labels = grid_labels(top)
+    assert top >= largest and len(set(labels)) == 3, labels  # a small range once read "0 / 0.0 / 0.1"
+    assert [float(label) for label in labels] == pytest.approx([0.0, top / 2, top])
+    assert grid_labels(chart_top({"a": [(TODAY, 0.075)]}, None)) == ["0", "0.04", "0.08"]
+    assert grid_labels(100) == ["0", "50", "100"]
 
 
 def fill(store: HistoryStore, days: int) -> None:

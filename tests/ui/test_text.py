@@ -89,3 +89,22 @@ def test_minutes_never_say_zero_and_a_reached_miss_says_what_fell_short():
     assert text.outcome_for("missed", reached=True) == "Reached it, not held long enough"
     assert text.outcome_for("missed", reached=False) == "Not this time"
     assert text.outcome_for("completed", reached=True) == "Well held"
+
+
+def test_the_progress_figures_leave_out_a_best_of_no_days_and_minutes_not_had():
+    from appliance.coach.view import ProgressView
+
+    first = ProgressView(sessions=1, minutes_today=1.0, week_minutes=(("2026-11-21", 1.0),))
+    assert text.progress_figures(first) == "1 session · this week 1 min · today 1 min"  # was "best 0 days · ..."
+    later = ProgressView(best_streak_days=9, sessions=21, week_minutes=(("2026-11-20", 70.0),))
+    assert text.progress_figures(later) == "best 9 days · 21 sessions · this week 70 min"
+
+
+def test_the_summary_figures_say_what_the_session_held():
+    from appliance.coach.view import SummaryView
+
+    breaks_only = SummaryView(breaks=1, minutes=0.7)
+    assert text.summary_figures(breaks_only) == "1 break · under a minute"  # was "0 drills · average 0 · ..."
+    drills = SummaryView(drills_done=5, average_score=74, best_title="Surprise", best_score=91, breaks=2, minutes=7.5)
+    assert text.summary_figures(drills) == "5 drills · 2 breaks · average 74 · 8 min · best: Surprise 91"
+    assert text.summary_figures(SummaryView(minutes=0.2)) == "0 drills · under a minute"  # every drill skipped
