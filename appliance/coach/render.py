@@ -203,7 +203,7 @@ def _drill_view(drill, attempt: Attempt | None) -> DrillView:
         kind=drill.kind,
         cue=attempt.cue if attempt is not None else drill.cue,
         targets=target.labels,
-        target_text=target.describe(),
+        target_text=drill.aim or target.describe(),  # describe() is exact, for the catalogue listing
         why=drill.why,
         step_index=attempt.step_index if attempt is not None else 0,
         step_count=max(1, len(drill.steps)),
