@@ -37,6 +37,7 @@ class Drill:
     hold_s: float | None = None  # None: the settings' default
     threshold: int | None = None
     steps: tuple[Step, ...] = ()
+    aim: str = ""  # the target in a few plain words for the mirror ("brows up, the rest still"); "" : describe()
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -133,9 +134,11 @@ def _drill(data: Mapping) -> Drill:
         raise ConfigError(f"drill {data['id']!r} has no target", hint="give it a target")
     hold = data.get("hold_s")
     threshold = data.get("threshold")
+    # "note", for whoever tunes the catalogue (how the target is read and why its numbers), is never shown.
     return Drill(
         data["id"], data["kind"], data["title"], data["cue"], data.get("why", ""), target,
         float(hold) if hold is not None else None, int(threshold) if threshold is not None else None, steps,
+        data.get("aim", ""),
     )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from appliance.coach.attempt import Outcome
 from appliance.coach.commands import dispatch
 from appliance.coach.events import Event
 from appliance.coach.flow import Flow
-from appliance.coach.scoring import dominant, is_relaxed
+from appliance.coach.scoring import is_relaxed, tension
 from appliance.coach.view import MenuItem, NoticeKind, ProgressView, Screen, View
 from appliance.messages import Command, Observation
 
@@ -61,7 +61,7 @@ class Coach(Flow):
             phase = render.break_position(self.rest).phase
             judged = is_relaxed(observation, self.settings.relaxed_neutral_min) if phase.check else None
             self.rest.relaxed = judged
-            self.rest.label = dominant(observation.smoothed) if observation.has_face else ""
+            self.rest.label = tension(observation.smoothed) if observation.has_face else ""
         return self.view
 
     def calibrate(self, now: float) -> View:

@@ -90,6 +90,15 @@ class FeatureReading:
     loud: str = ""  # the calm feature furthest over its tolerance ("" when all are calm)
     pose_off: str = ""  # e.g. "roll_more", "yaw_less" ("" when the pose fits)
 
+    @property
+    def costs_most(self) -> str:
+        """What lowers the match most: "loud" (a calm feature moving), "missing" (a wanted one short) or
+        "pose" ("" when nothing does).  Ties go to the face before the head: a broad smile on the serious
+        look is what to name even when the head is turned too, since turning back would not lift the match."""
+        costs = {"loud": self.isolation, "missing": self.reach, "pose": self.pose_fit}
+        cause = min(costs, key=costs.__getitem__)  # the first of equals, in the order above
+        return cause if costs[cause] < 1.0 else ""
+
 
 def moved(features: Mapping[str, float], name: str) -> bool:
     """Whether a feature has moved at all: at the level the expression reading counts a cue as shown."""

@@ -74,6 +74,7 @@ CALIBRATE_WORDS = {
 }
 CALIBRATE_NO_FACE = "I can't see your face: step in front of the mirror. The count waits for you."
 NEUTRAL_HINT = "Features read against an average face: calibrate your resting face in settings."
+NEARLY_RELAXED = "Nearly there: soften a little more."  # one line beside the breath circle
 EXPRESSION_ONLY = "No landmarks here: this look is read from the expression alone."
 
 
@@ -209,7 +210,7 @@ def _drill_view(drill, attempt: Attempt | None) -> DrillView:
         kind=drill.kind,
         cue=attempt.cue if attempt is not None else drill.cue,
         targets=target.labels,
-        target_text=target.describe(),
+        target_text=drill.aim or target.describe(),  # describe() is exact, for the catalogue listing
         why=drill.why,
         step_index=attempt.step_index if attempt is not None else 0,
         step_count=max(1, len(drill.steps)),
@@ -281,8 +282,10 @@ def _break_view(coach: Coach, rest: BreakRun) -> BreakView:
         message = "" if not at.phase.check else "I can't see your face; just keep breathing."
     elif relaxed:
         message = "Your face looks relaxed."
+    elif rest.label:
+        message = f"Let it soften: your face still shows {rest.label}."
     else:
-        message = f"Let it soften: your face still shows {rest.label or 'some tension'}."
+        message = NEARLY_RELAXED
     cyclic = rest.script.cycles > 1
     return BreakView(
         break_id=rest.script.id,

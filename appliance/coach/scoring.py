@@ -48,6 +48,13 @@ def is_relaxed(observation: Observation, neutral_min: float) -> bool | None:
     return dominant(smoothed) == "neutral" and float(smoothed.get("neutral", 0.0)) >= neutral_min
 
 
+def tension(smoothed: Mapping[str, float]) -> str:
+    """During a break: the expression a face that is not relaxed still shows, or "" when neutral leads
+    but is not sure enough (telling a face it "still shows neutral" would call rest a tension)."""
+    label = dominant(smoothed)
+    return "" if label == "neutral" else label
+
+
 def attempt_score(best_match: float, hold_mean_match: float, held_s: float, required_s: float) -> int:
     """The formula in this module's docstring, rounded to an int 0-100."""
     fraction = min(1.0, held_s / required_s) if required_s > 0 else 1.0

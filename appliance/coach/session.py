@@ -34,4 +34,4 @@ class BreakRun:
     elapsed_s: float = 0.0
     relaxed_s: float = 0.0
     relaxed: bool | None = None  # the camera's latest verdict (None: no face / not checked)
-    label: str = ""  # the dominant label when not relaxed
+    label: str = ""  # the expression still showing when not relaxed ("" when neutral leads but is unsure)

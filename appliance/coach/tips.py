@@ -62,6 +62,7 @@ def _checks(context: TipContext) -> dict[str, Callable[[Any], bool]]:
         "missing": lambda wanted: reading is not None and _is(reading.missing, wanted),
         "loud": lambda wanted: reading is not None and _is(reading.loud, wanted),
         "pose_off": lambda wanted: reading is not None and _is(reading.pose_off, wanted),
+        "costs_most": lambda wanted: reading is not None and _is(reading.costs_most, wanted),
         "loud_elsewhere": lambda wanted: (
             reading is not None and bool(reading.loud) and (not same_part(reading.feature, reading.loud)) == wanted
         ),
@@ -125,5 +126,5 @@ def choose_tip(tips: Sequence[Tip], context: TipContext) -> str:
 KNOWN_CONDITIONS = (
     "target", "drills", "kinds", "met", "dominant", "not_dominant", "rising", "above", "below",
     "match_below", "match_above", "intensity_above", "intensity_below", "reads_features", "missing", "loud",
-    "pose_off", "feature_above", "feature_below", "missing_cue", "moved", "loud_elsewhere",
+    "pose_off", "costs_most", "feature_above", "feature_below", "missing_cue", "moved", "loud_elsewhere",
 )  # fmt: skip

@@ -45,7 +45,7 @@ class DrillView:
     kind: str  # "expression" | "headshot" | "feature" | "roleplay"
     cue: str  # how to make it (for a role-play: the current step's cue)
     targets: tuple[str, ...] = ()  # model labels the target asks for, strongest first (feature names for features)
-    target_text: str = ""  # e.g. "happiness 60% + neutral 40%"
+    target_text: str = ""  # plain words: the drill's aim ("brows up, the rest still") or "happiness"
     why: str = ""  # one line on why this drill matters
     step_index: int = 0  # role-play: the current step, 0-based
     step_count: int = 1

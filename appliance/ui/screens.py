@@ -117,6 +117,7 @@ class DrillScreen(DrillInfo):
     tip = StringProperty("")
     timer = StringProperty("")
     seen = StringProperty("")  # what the camera reads now, or why the hold waits
+    figures = StringProperty("")  # a feature drill's isolation and match, under the meter
     TEXT_EVERY_S = 0.25  # live numbers in words at 4 Hz: each change re-renders a text texture
 
     def render(self, view: View) -> None:
@@ -133,8 +134,9 @@ class DrillScreen(DrillInfo):
         self.match, self.reach, self.threshold, self.is_met = live.match, reach, live.threshold, live.is_met
         self.hold = live.hold_progress
         self.tip, self.hint = live.tip, live.neutral_hint
+        figures = ""
         if live.has_face and live.amplitude is not None:
-            seen = text.feature_line(live)
+            seen, figures = text.feature_line(live), text.feature_figures(live)
         elif live.has_face:
             seen = f"match {live.match}%" + (f" · {live.expression}" if live.expression else "")
         else:
@@ -142,7 +144,7 @@ class DrillScreen(DrillInfo):
         now = time.monotonic()
         if now >= getattr(self, "_text_due", 0.0) or live.has_face != getattr(self, "_had_face", None):
             self._text_due, self._had_face = now + self.TEXT_EVERY_S, live.has_face
-            self.seen, self.held = seen, text.held(live.held_s, live.hold_required_s)
+            self.seen, self.figures, self.held = seen, figures, text.held(live.held_s, live.hold_required_s)
 
 
 class ResultScreen(MirrorScreen):

@@ -180,10 +180,13 @@ def range_lines(ranges, neutral_day: str, per_line: int = 2, lines: int = 2) -> 
 
 
 def feature_line(live) -> str:
-    """The drill screen's live reading of a feature target: amplitude against full, isolation, match."""
+    """A feature drill's reading above the meter: the feature's amplitude against full, what the bar shows."""
     share = min(100, round(100 * live.amplitude / live.full_at)) if live.full_at else 0
-    parts = [f"{live.feature.replace('_', ' ')} {share}%"]
-    if live.isolation is not None:
-        parts.append(f"isolation {round(100 * live.isolation)}%")
-    parts.append(f"match {live.match}%")
-    return " · ".join(parts)
+    return f"{live.feature.replace('_', ' ')} {share}%"
+
+
+def feature_figures(live) -> str:
+    """Its isolation and match, a quiet line under the meter: on the reading's line the narrow column
+    beside the hold ring wrapped them mid-pair ("isolation / 100%")."""
+    isolation = f"isolation {round(100 * live.isolation)}% · " if live.isolation is not None else ""
+    return f"{isolation}match {live.match}%"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from appliance.coach.catalogue import build_catalogue, load_catalogue
@@ -63,3 +65,23 @@ def test_breaks_without_time_are_config_errors():
 def test_every_break_and_drill_has_words_to_show():
     assert all(drill.cue and drill.title for drill in CATALOGUE.drills)
     assert all(phase.words for script in CATALOGUE.breaks for phase in script.phases)
+
+
+# What the mirror shows is read at a metre by a person practising: no numbers, no names from the code.
+DEVELOPER_WORDS = ("mixture", "model", "match", "threshold", "read on the features", "yaw", "pitch", "roll")
+
+
+def plain(words: str) -> bool:
+    jargon = re.compile(r"\b(" + "|".join(DEVELOPER_WORDS) + r")\b", re.IGNORECASE)
+    return not re.search(r"[0-9_%+°]", words) and not jargon.search(words)
+
+
+def test_the_words_a_drill_shows_on_the_mirror_are_plain():
+    for drill in CATALOGUE.drills:
+        assert plain(drill.cue) and plain(drill.why) and plain(drill.aim), drill.id
+
+
+def test_every_feature_drill_and_look_says_its_target_in_a_few_plain_words():
+    for drill in CATALOGUE.drills:
+        if drill.kind in ("feature", "headshot"):
+            assert drill.aim and len(drill.aim) <= 50, drill.id

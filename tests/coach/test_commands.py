@@ -28,6 +28,14 @@ def test_the_morning_routine_opens_with_face_relaxation_that_the_camera_confirms
     assert driver.show(2.0, no_face()).relaxation.relaxed is None
 
 
+def test_a_face_nearly_relaxed_in_a_break_is_not_told_it_shows_neutral():
+    driver = make_driver()
+    driver.press(Command.SELECT)
+    rest = driver.show(5.0, face(neutral=0.4, sadness=0.2)).relaxation  # neutral leads, below the 0.5 needed
+    assert rest.relaxed is False
+    assert "neutral" not in rest.relaxed_message and "soften a little more" in rest.relaxed_message
+
+
 def test_a_break_runs_to_its_end_then_the_routine_goes_on():
     driver = make_driver()
     driver.press(Command.SELECT)

@@ -33,6 +33,13 @@ def test_a_full_isolated_hold_scores_100_and_stores_isolation_and_amplitude():
     assert event.isolation == 100 and event.amplitude == pytest.approx(0.6)
 
 
+def test_the_drill_screen_says_the_target_in_plain_words_not_the_catalogue_spec():
+    driver = start_drill("eyebrows_up")
+    assert driver.coach.view.drill.target_text == "brows up, the rest still"  # prepare
+    driver.show(2.0, REST)
+    assert driver.show(0.5, BROWS_UP).drill.target_text == "brows up, the rest still"  # drill
+
+
 def test_isolation_lowers_the_match_and_the_score():
     driver = start_drill("eyebrows_up")
     driver.show(2.0, REST)

@@ -152,6 +152,19 @@ def test_looks_say_what_the_head_should_do():
     assert feature_tip("serious_look", pose={"yaw": 15.0, "pitch": 0.0, "roll": 0.0}).startswith("Eyes level")
 
 
+def test_a_smile_that_zeroes_a_look_is_named_before_the_head():
+    turned = {"yaw": 12.0, "pitch": 0.0, "roll": 0.0}  # 4 degrees outside the serious look's bounds
+    assert feature_tip("serious_look", pose=turned, smile=0.7).startswith("Let the smile go")
+    assert feature_tip("contemplative_look", smile=0.7).startswith("Let the smile go")  # untilted too
+    assert feature_tip("contemplative_look", brow_raise=0.7).startswith("Softer: let your brows relax")
+
+
+def test_a_look_names_the_head_when_it_costs_more_than_a_restless_feature():
+    turned = {"yaw": 15.0, "pitch": 0.0, "roll": 0.0}  # pose fit 0.3
+    assert feature_tip("serious_look", pose=turned, smile=0.2).startswith("Eyes level")  # isolation 0.86
+    assert feature_tip("contemplative_look", smile=0.25).startswith("Tilt your head")  # isolation 0.86 > 0.6
+
+
 def test_a_lagging_corner_is_named_when_known():
     assert feature_tip("cheeky_smile", "right", smile=0.3, asymmetry=0.5) == (
         "The right corner lags: lift both corners evenly."

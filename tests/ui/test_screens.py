@@ -129,6 +129,27 @@ def test_a_feature_drill_meter_shows_the_feature_dim_behind_the_match_the_tick_j
     assert meter.reach == 0 and meter.value == drill.live.match
 
 
+def test_a_feature_reading_beside_the_hold_ring_never_wraps_mid_pair(mirror):
+    from dataclasses import replace
+
+    from kivy.uix.label import Label
+    from ui_sample_views import VIEWS as views
+
+    from appliance.coach.view import Screen
+    from appliance.ui import text
+
+    # The widest the reading gets: the longest feature name a drill aims at, every number at 100.
+    live = replace(views[Screen.DRILL].live, feature="nose_wrinkle", amplitude=0.5, full_at=0.5, isolation=1.0,
+                   match=100, expression="")  # fmt: skip
+    mirror.show(replace(views[Screen.DRILL], live=live))
+    settle(0.4)
+    labels = {w.text: w for w in mirror.current_screen().walk(restrict=True) if isinstance(w, Label)}
+    lines = (text.feature_line(live), text.feature_figures(live))
+    assert lines == ("nose wrinkle 100%", "isolation 100% · match 100%")
+    for shown in lines:  # one line each, never "isolation / 100%"
+        assert len(labels[shown]._label._cached_lines) == 1, shown
+
+
 def test_a_best_take_shows_in_the_bottom_band_then_goes(mirror, tmp_path):
     mirror.show(VIEWS[Screen.RESULT])
     settle()

@@ -70,7 +70,8 @@ def test_range_of_motion_lines_say_what_to_do_before_there_is_any():
     assert lines[0].endswith("· 3 more in the charts") and len(lines) == 3
     assert lines[1:] == ["f7 0.70 steady   f6 0.60 steady", "f5 0.50 steady   f4 0.40 steady"]
     live = LiveView(match=50, feature="brow_raise", amplitude=0.45, full_at=0.6, isolation=0.667)
-    assert text.feature_line(live) == "brow raise 75% · isolation 67% · match 50%"
+    assert text.feature_line(live) == "brow raise 75%"
+    assert text.feature_figures(live) == "isolation 67% · match 50%"
 
 
 def test_a_notice_on_the_glass_is_short_and_has_no_folders_or_errno():
