@@ -98,6 +98,11 @@ class Flow:
         self.paused, self.paused_reason = False, ""
 
     # ------------------------------------------------------------------ plans and items
+    @property
+    def has_scores(self) -> bool:
+        """Whether any drill has a score in the history (today's practice is drawn from them)."""
+        return any(self._scores.values())
+
     def plan_for(self, key: str) -> Plan:
         """ "today", "break:ID", "drill:ID" (every drill from that one on), or a routine id."""
         if key == "today":
@@ -159,7 +164,7 @@ class Flow:
     def start_calibration(self, *, first_time: bool = False) -> None:
         limits = CalibrationLimits(seconds=self.settings.calibration_s, give_up_s=3 * self.settings.calibration_s)
         self.calibration = Calibration(
-            limits, first_time=first_time, practised=any(self._scores.values()), reads_landmarks=self.landmarks_seen
+            limits, first_time=first_time, practised=self.has_scores, reads_landmarks=self.landmarks_seen
         )
         self.screen = Screen.CALIBRATE
 

@@ -100,7 +100,12 @@ def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
     picks = [catalogue.drill(item[6:]).title for item in today.items if item.startswith("drill:")]
     items = [
         MenuItem("morning", morning.title, f"{morning.drill_count} drills with relaxation before, between and after"),
-        MenuItem("today", today.title, "More of what needs work: " + ", ".join(picks)),
+        # Drawn by past scores: with none yet, there is nothing that "needs work" to speak of.
+        MenuItem(
+            "today",
+            today.title,
+            ("More of what needs work: " if coach.has_scores else "A mix to begin: ") + ", ".join(picks),
+        ),  # fmt: skip
         MenuItem("drills", "Choose a drill", "Expressions, headshot looks, single features, role-plays"),
         MenuItem("breaks", "Relaxation break", "Breathing, face relaxation, a calm place"),
     ]

@@ -4,7 +4,7 @@ import pytest
 from coach_fakes import face, make_driver, no_face
 
 from appliance.coach.events import AttemptFinished, SessionEnded, SessionStarted
-from appliance.coach.view import Screen
+from appliance.coach.view import ProgressView, Screen
 from appliance.messages import Command
 
 SMILE = face(happiness=0.8, neutral=0.1)  # match 100 for a happiness target
@@ -19,6 +19,15 @@ def start_drill(drill_id="happiness", **settings):
     keys = [item.key for item in view.menu]
     driver.press(*[Command.NEXT] * keys.index(drill_id), Command.SELECT)
     return driver
+
+
+def test_todays_practice_speaks_of_what_needs_work_only_once_there_are_scores():
+    driver = make_driver()
+    (today,) = [m for m in driver.coach.view.menu if m.key == "today"]
+    assert today.detail.startswith("A mix to begin: ")
+    driver.coach.set_history(ProgressView(), {"happiness": [40.0]})
+    (today,) = [m for m in driver.coach.view.menu if m.key == "today"]
+    assert today.detail.startswith("More of what needs work: ")
 
 
 def test_home_menu_wraps_and_back_returns_home():
