@@ -38,15 +38,13 @@ def performers_face() -> tuple[tuple, int, float, float]:
     as a calibrated person's is read, not against someone else's."""
     import numpy as np
 
-    from appliance.camera.demo import demo_source
+    from appliance.vision.benchmark import frames_of
     from appliance.vision.pipeline import VisionPipeline
 
-    pipeline, seen = VisionPipeline(), []
-    with demo_source(realtime=False, loop=False) as source:
-        for frame in source:
-            observation = pipeline.observe(frame)
-            if observation.geometry:
-                seen.append(observation)
+    pipeline = VisionPipeline()  # frames stamped with the clip's own clock: the same frames read every run
+    seen = [o for o in map(pipeline.observe, frames_of("demo", limit=None, size=None, color=True)) if o.geometry]
+    if not seen:
+        raise SystemExit("the demo clip gave no landmarks: run python -m appliance doctor")
     geometry = tuple((key, float(np.median([o.geometry[key] for o in seen]))) for key in sorted(GEOMETRY))
     yaw, pitch = (float(np.median([o.pose[angle] for o in seen])) for angle in ("yaw", "pitch"))
     return geometry, len(seen), yaw, pitch
