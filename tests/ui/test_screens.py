@@ -123,7 +123,7 @@ def test_a_feature_drill_meter_shows_the_feature_dim_behind_the_match_the_tick_j
     settle(0.3)
     (meter,) = [w for w in mirror.current_screen().walk(restrict=True) if isinstance(w, MatchMeter)]
     assert meter.value == 40 and meter.reach == 100 and meter.threshold == 60 and not meter.is_met
-    assert meter.shown < meter.threshold < meter.shown_reach  # the bright bar short of the tick, the dim past it
+    assert meter.value < meter.threshold < meter.reach  # the bright bar short of the tick, the dim one past it
     mirror.show(drill)  # an expression drill: no dim bar
     settle(0.3)
     assert meter.reach == 0 and meter.value == drill.live.match
