@@ -160,16 +160,10 @@ class ResultScreen(MirrorScreen):
         if result is None:
             return
         reached = result.time_to_target_s is not None
-        self.outcome, self.title = text.outcome_for(result.outcome, reached), result.title
+        roleplay = result.score if result.steps else None
+        self.outcome, self.title = text.outcome_for(result.outcome, reached, roleplay_score=roleplay), result.title
         self.score = str(result.score)
-        parts = [f"best match {result.best_match}%", text.held(result.held_s, result.hold_required_s)]
-        if result.time_to_target_s is not None:
-            parts.append(f"on target after {result.time_to_target_s:.1f} s")
-        if result.isolation is not None:
-            parts.append(f"isolation {result.isolation}%")
-        if result.steps:
-            parts.append("steps " + " · ".join(str(step.score) for step in result.steps))
-        self.figures = " · ".join(part for part in parts if part)
+        self.figures = text.result_figures(result)
         self.tip, self.reason = result.tip, result.reason
 
     def show_take(self, rgb, seconds: float) -> None:

@@ -113,12 +113,31 @@ def minutes(value: float) -> str:
     return "under a minute" if value < 1 else f"{value:.0f} min"
 
 
-def outcome_for(word: str, reached: bool) -> str:
+ROLEPLAY_WELL_PLAYED = 60  # a role-play's score (its steps' mean match) from which its headline praises it
+
+
+def outcome_for(word: str, reached: bool, *, roleplay_score: int | None = None) -> str:
     """The result's headline; a miss that did reach the target says so (beside "best match 100%",
-    "Not this time" read as a contradiction): it was the hold that fell short."""
+    "Not this time" read as a contradiction): it was the hold that fell short.  A role-play always
+    runs to its end ("completed"): its headline follows its score, not "Well held" for a 21."""
+    if roleplay_score is not None and word == "completed":
+        return "Well played" if roleplay_score >= ROLEPLAY_WELL_PLAYED else "Played through: the steps need work"
     if word == "missed" and reached:
         return "Reached it, not held long enough"
     return outcome(word)
+
+
+def result_figures(result) -> str:
+    """The result's figures: "best match 93% · held 2.1 of 3 s · on target after 1.2 s".  A role-play's
+    are its steps' scores alone: its hold, best match and time to target belong to no one step."""
+    if result.steps:
+        return "steps " + " · ".join(str(step.score) for step in result.steps)
+    parts = [f"best match {result.best_match}%", held(result.held_s, result.hold_required_s)]
+    if result.time_to_target_s is not None:
+        parts.append(f"on target after {result.time_to_target_s:.1f} s")
+    if result.isolation is not None:
+        parts.append(f"isolation {result.isolation}%")
+    return " · ".join(part for part in parts if part)
 
 
 def trend_word(direction: str) -> str:

@@ -109,3 +109,19 @@ def test_the_summary_figures_say_what_the_session_held():
     drills = SummaryView(drills_done=5, average_score=74, best_title="Surprise", best_score=91, breaks=2, minutes=7.5)
     assert text.summary_figures(drills) == "5 drills · 2 breaks · average 74 · 8 min · best: Surprise 91"
     assert text.summary_figures(SummaryView(minutes=0.2)) == "0 drills · under a minute"  # every drill skipped
+
+
+def test_a_role_plays_result_follows_its_score_and_shows_its_steps_alone():
+    from appliance.coach.view import ResultView, StepResult
+    from appliance.ui import text
+
+    steps = tuple(StepResult(f"step {n}", score) for n, score in enumerate((19, 50, 26, 3)))
+    result = ResultView("job_interview", "Role-play: job interview", 21, 93, 3.0, 12.5, 1.8, 3.0, "completed",
+                        steps=steps)  # fmt: skip
+    assert text.outcome_for("completed", True, roleplay_score=21) == "Played through: the steps need work"
+    assert text.outcome_for("completed", True, roleplay_score=75) == "Well played"
+    assert text.outcome_for("cut_short", True, roleplay_score=75) == "Cut short"
+    assert text.result_figures(result) == "steps 19 · 50 · 26 · 3"  # no hold or best match of no one step
+    drill = ResultView("happiness", "Happiness", 80, 90, 1.0, 1.2, 3.0, 3.0, "completed")
+    assert text.outcome_for("completed", True) == "Well held"
+    assert text.result_figures(drill) == "best match 90% · held 3.0 of 3 s · on target after 1.2 s"
