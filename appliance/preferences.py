@@ -5,6 +5,9 @@ the value config.toml had at that moment::
 
     {"coach.difficulty": {"value": "hard", "config": "normal"}, "sound.volume": {"value": 30, "config": 50}}
 
+The keys: ``coach.difficulty``, ``sound.enabled``, ``sound.volume``, ``sound.voice`` and
+``display.preview`` (the small camera picture; config.toml's ``preview``, or ``run --preview``).
+
 A choice wins while config.toml still says what it said when the choice was made; once the file
 is edited for that key, the file wins (the newer decision counts either way).  Each profile
 has its own file (``profiles/<id>/preferences.json``, see appliance/profiles.py); ``use`` switches
@@ -43,7 +46,7 @@ def _valid(key: str, value: Any) -> bool:
         return value in LEVELS
     if key == "sound.volume":
         return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100
-    return key in ("sound.enabled", "sound.voice") and isinstance(value, bool)
+    return key in ("sound.enabled", "sound.voice", "display.preview") and isinstance(value, bool)
 
 
 class Preferences:
@@ -51,6 +54,7 @@ class Preferences:
         self.path = Path(path) if path is not None else default_path()
         self._configured = {"coach.difficulty": config.coach.get("difficulty", "normal")}
         self._configured.update({f"sound.{name}": getattr(config.sound, name) for name in SOUND_KEYS})
+        self._configured["display.preview"] = bool(config.preview)
         self._sound = config.sound
         self._chosen: dict[str, dict[str, Any]] = {}
         self._writer = BackgroundWriter(
@@ -91,6 +95,10 @@ class Preferences:
     @property
     def difficulty(self) -> str:
         return self.value("coach.difficulty")
+
+    @property
+    def preview(self) -> bool:
+        return self.value("display.preview")
 
     @property
     def sound(self) -> SoundSettings:

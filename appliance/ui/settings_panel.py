@@ -138,6 +138,8 @@ class SettingsPanel:
             self.index = (self.index - 1) % count
         elif command is Command.SELECT and self.rows()[self.index].key == "preview":
             self.preview = not self.preview
+            if self.preferences is not None:  # kept across restarts, as the rows above it are
+                self.preferences.choose("display.preview", self.preview)
             return "preview"
         elif command is Command.SELECT and self.rows()[self.index].key == "takes":
             self.confirming = bool(self.takes.count)

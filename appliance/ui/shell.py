@@ -91,9 +91,12 @@ class MirrorShell:
             quit_keys=not config.is_fullscreen,  # Ctrl+Q ends a dev window, never the appliance
         )
         self.panel = SettingsPanel(
-            config, getattr(vision, "name", "none"), preview=config.preview, preferences=preferences,
+            config, getattr(vision, "name", "none"), preferences=preferences,
+            preview=preferences.preview if preferences is not None else config.preview,
             people=ProfilePanel(profiles) if profiles is not None else None, camera_facing=self.camera_facing,
         )  # fmt: skip
+        if preferences is not None:  # another person chosen on home: their preview, as their other choices
+            preferences.when_changed.append(self._preferences_changed)
         self.controls = None
         self._pin_factory, self._use_gpio = pin_factory, use_gpio
         self._inbox: deque[Observation] = deque()
@@ -260,6 +263,14 @@ class MirrorShell:
         set_facing = getattr(self.vision, "set_facing", None)
         if set_facing is not None:
             set_facing(*self.camera_facing.facing)
+
+    def _preferences_changed(self, preferences) -> None:
+        """The choices in use changed (a choice, or another person's): the preview follows them.
+        Runs on the main thread: choices are made and people switched there."""
+        if self.panel.preview != preferences.preview:
+            self.panel.preview = preferences.preview
+            if self.app.mirror is not None:
+                self.app.mirror.set_preview(self.panel.preview)
 
     def _settings_command(self, command: Command) -> None:
         outcome = self.panel.handle(command)

@@ -47,6 +47,18 @@ def test_sound_on_off_volume_steps_and_voice(tmp_path):
     assert "silent 21:00-07:00" in detail
 
 
+def test_the_camera_preview_is_kept_across_a_restart_like_the_other_rows(tmp_path):
+    panel = panel_at(tmp_path, "preview")
+    assert panel.handle(Command.SELECT) == "preview" and panel.preview
+    panel.preferences.wait()
+    assert Preferences(parse_config({}), tmp_path / "preferences.json").preview is True
+    # config.toml's preview edited since: the file wins, as for every kept choice
+    assert Preferences(parse_config({"preview": True}), tmp_path / "preferences.json").preview is True
+    panel.handle(Command.SELECT)
+    panel.preferences.wait()
+    assert Preferences(parse_config({}), tmp_path / "preferences.json").preview is False
+
+
 def test_without_a_speech_engine_the_voice_row_says_so_and_select_does_nothing(tmp_path):
     panel = panel_at(tmp_path, "voice", voice_engine="")
     assert panel.handle(Command.SELECT) is None
