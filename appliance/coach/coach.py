@@ -160,16 +160,18 @@ class Coach(Flow):
         session = self.session
         if session is None:
             return
-        warning = self.guard.cap_warning(session.active_s)
+        today_s = session.earlier_today_s + session.active_s  # the cap is for the day: "come back tomorrow"
+        warning = self.guard.cap_warning(today_s)
         if warning:
             self.notify(warning, NoticeKind.GUARD)
-        reason = self.guard.cap_reached(session.active_s)
+        reason = self.guard.cap_reached(today_s)
         if not reason or session.cap_reason:
             return
         session.cap_reason = reason
-        self.notify(reason, NoticeKind.GUARD, seconds=self.settings.notice_s * 2)
-        if self.screen is Screen.DRILL and self.attempt is not None:
+        if self.screen is Screen.DRILL and self.attempt is not None:  # the result, then the summary, say why
             self.attempt.finish(Outcome("cut_short", reason))
             self.finish_attempt()
-        elif self.screen is Screen.PREPARE:
+        elif self.screen is Screen.PREPARE:  # the summary says why
             self.end_session(reason)
+        else:  # a break or a result: the session ends after it, and this says why meanwhile
+            self.notify(reason, NoticeKind.GUARD, seconds=self.settings.notice_s * 2)

@@ -116,15 +116,23 @@ class Flow:
     def start_plan(self, plan: Plan) -> None:
         """Start practising ``plan``; the first time features are read against an average face, the
         mirror first offers to learn this person's resting face."""
+        earlier = self.practised_today_s()
+        day_done = Guard(self.settings).cap_reached(earlier)  # the cap is for the day, as its words say
+        if day_done and any(item.startswith("drill:") for item in plan.items):  # a break alone never overdoes it
+            return self.notify(day_done, NoticeKind.GUARD)
         if self._should_offer_calibration(plan):
             self._offered_calibration, self._after_calibration = True, plan
             return self.start_calibration(first_time=True)
         self._sessions += 1
-        self.session = Session(self._sessions, plan)
+        self.session = Session(self._sessions, plan, earlier_today_s=earlier)
         self.guard = Guard(self.settings)
         self.summary, self._last_face_at = None, self.now
         self._emit(SessionStarted(self._sessions, plan.id, plan.title, self.now, self._wall_clock()))
         self.start_item()
+
+    def practised_today_s(self) -> float:
+        """Seconds practised earlier today, by the history's figures (0 when they are another day's)."""
+        return self.progress.minutes_today * 60 if self.progress.today == self.today().isoformat() else 0.0
 
     def start_item(self) -> None:
         kind, _, item_id = self.session.item.partition(":")

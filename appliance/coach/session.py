@@ -19,6 +19,7 @@ class Session:
     breaks: int = 0
     forced_reason: str = ""  # the guard wants a break before the next drill
     cap_reason: str = ""  # the session cap was reached: end after the current result
+    earlier_today_s: float = 0.0  # practice earlier today (the history's): the cap is for the whole day
 
     @property
     def item(self) -> str:

@@ -23,7 +23,7 @@ class CoachSettings:
     result_s: float = 6.0  # a result stays this long in a routine before the next drill (0: wait for a button)
     face_timeout_s: float = 1.0  # no observation for this long counts as no face
     away_s: float = 60.0  # no face for this long pauses the session; a face coming back resumes it
-    session_cap_min: float = 25.0  # the articles' 20-30 minutes of mirror practice, then stop
+    session_cap_min: float = 25.0  # the articles' 20-30 minutes of mirror practice a day (all sessions), then stop
     cap_warning_min: float = 2.0  # warn this long before the cap
     break_after_active_min: float = 5.0  # minutes of effort (see effort_level) before a forced break
     effort_level: float = 0.35  # a face at least this far from neutral (1 - p(neutral)) is working

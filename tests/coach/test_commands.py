@@ -138,6 +138,21 @@ def test_the_session_cap_warns_then_ends_the_session():
     assert isinstance(driver.coach.drain_events()[-1], SessionEnded)
 
 
+def test_the_cap_is_for_the_day_practice_earlier_today_counts_and_then_only_breaks_start():
+    driver = make_driver(session_cap_min=1.0, cap_warning_min=0.5, perform_limit_s=100.0)
+    today = driver.coach.today().isoformat()
+    driver.coach.set_history(ProgressView(minutes_today=0.75, today=today), {})  # 45 s earlier today
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.NEXT, Command.SELECT)
+    view = driver.until(lambda v: v.screen is Screen.RESULT, CALM)
+    assert view.result.outcome == "cut_short" and view.session_elapsed_s == pytest.approx(15.0, abs=0.11)
+    driver.press(Command.NEXT, Command.SELECT)  # the summary, home
+    driver.coach.set_history(ProgressView(minutes_today=1.1, today=today), {})
+    view = driver.press(Command.SELECT)  # the morning routine: drills, refused for today
+    assert view.screen is Screen.HOME and "plenty for today" in view.notice
+    driver.coach.set_history(ProgressView(minutes_today=1.1, today="2001-01-01"), {})  # another day's figures
+    assert driver.press(Command.SELECT).screen is not Screen.HOME
+
+
 def test_todays_practice_follows_the_history_given():
     driver = make_driver()
     scores = {"contempt": [5.0] * 5}
