@@ -157,11 +157,35 @@ def test_a_damaged_file_is_moved_aside_and_a_fresh_history_started(tmp_path, dam
         path.write_bytes(bytes(data))
     original = path.read_bytes()
     with HistoryStore(path) as store:
-        assert "moved aside" in store.warning and "fresh history" in store.warning
-        assert store.rows("attempts") == []
+        (aside,) = tmp_path.glob("h.sqlite3.corrupt-*")
+        assert store.warning.startswith("The practice history was damaged") and aside.name in store.warning
+        assert len(store.rows("attempts")) < 50  # at most what its intact pages held (this page was a root)
         store.record(attempt())
-    (aside,) = tmp_path.glob("h.sqlite3.corrupt-*")
     assert aside.read_bytes() == original  # nothing the user recorded is deleted
+
+
+def test_what_a_damaged_history_still_holds_is_recovered_into_the_fresh_one_with_its_summaries(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        for day in range(40):  # enough rows for several pages of attempts
+            session(store, day + 1, NOON - day * DAY, *range(60, 90))
+        before = summarize(store, date(2026, 11, 21))
+    data = bytearray(path.read_bytes())
+    page = len(data) // 4096 // 2 * 4096
+    data[page : page + 4096] = b"\xff" * 4096  # one page in the middle clobbered
+    path.write_bytes(bytes(data))
+    with HistoryStore(path) as store:
+        sessions = len(store.rows("sessions"))
+        assert f"{sessions} sessions recovered" in store.warning and sessions > 30
+        after = summarize(store, date(2026, 11, 21))
+        attempts = len(store.rows("attempts"))
+        assert 0 < attempts <= 40 * 30
+        # the summaries' own tables are built again from what was recovered, so they agree with it
+        (practised,) = store.connection.execute("SELECT COUNT(*) FROM practice_days").fetchone()
+        days = {row["day"] for row in store.rows("attempts")}
+        assert practised == len(days) and after.streak_days <= before.streak_days
+        (minutes,) = store.connection.execute("SELECT SUM(active_s) FROM day_minutes").fetchone()
+        assert minutes == pytest.approx(120.0 * sessions)
 
 
 def test_a_file_whose_tables_do_not_match_its_version_is_moved_aside_not_used(tmp_path):
@@ -179,9 +203,10 @@ def test_a_file_whose_tables_do_not_match_its_version_is_moved_aside_not_used(tm
         HistoryStore(path, read_only=True)
     assert "day_minutes missing" in str(error.value) and "moves it aside" in error.value.hint
     with HistoryStore(path) as store:
-        assert "moved aside" in store.warning
-        store.record(attempt())
-        assert len(store.rows("attempts")) == 1
+        assert "2 recovered" not in store.warning and "1 session recovered" in store.warning
+        assert len(store.rows("attempts")) == 2  # its rows are whole: copied into a fresh, complete history
+        (minutes,) = store.connection.execute("SELECT active_s FROM day_minutes").fetchone()
+        assert minutes == 120.0  # the dropped table built again
     (aside,) = tmp_path.glob("h.sqlite3.corrupt-*")
     assert aside.read_bytes() == original  # kept as it was
 

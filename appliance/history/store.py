@@ -26,6 +26,7 @@ from appliance.coach.events import (
     SessionStarted,
 )
 from appliance.errors import StorageError, storage_cause
+from appliance.history.salvage import salvage
 from appliance.history.schema import LATEST, migrate, schema_gaps, version
 from appliance.paths import data_dir
 from appliance.vision.features import is_geometry
@@ -84,10 +85,10 @@ class HistoryStore:
                                    hint=hint) from None  # fmt: skip
             moved = self._move_aside()
             log.warning("the practice history %s could not be read (%s): moved aside to %s", self.path, error, moved)
-            self.warning = (
-                f"The practice history was damaged: it was moved aside to {moved.name} and a fresh history started."
-            )
             self.connection = self._open()
+            sessions = salvage(moved, self.connection).get("sessions", 0)  # what its intact pages still hold
+            recovered = f"{sessions} session{'s' * (sessions != 1)} recovered from it" if sessions else "a fresh one started"
+            self.warning = f"The practice history was damaged: {recovered} (kept as {moved.name})."
 
     def _make_private(self) -> None:
         """The folder 0700 and the file 0600: a practice history is nobody else's business.  SQLite
@@ -149,8 +150,8 @@ class HistoryStore:
                 raise
         except sqlite3.DatabaseError as error:
             if _is_damage(error):
-                raise StorageError(
-                    f"the practice history {self.path} is damaged ({error})",
+                raise StorageError(  # SQLite's check lists every bad page: its first line says enough
+                    f"the practice history {self.path} is damaged ({str(error).splitlines()[0]})",
                     hint="nothing was changed; if it is the mirror's own history, the mirror moves it aside and starts"
                     " a fresh one when it next starts",
                 ) from None

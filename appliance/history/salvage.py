@@ -1,0 +1,126 @@
+"""What can still be read from a damaged practice history, copied into the fresh one that replaces it.
+
+A damaged file is moved aside (``HistoryStore``) and kept; without this the person's weeks of
+practice would vanish from the mirror although most of the file's pages are usually intact.  Each
+table the events fill is copied row by row where whole reads fail, so one bad page costs only the
+rows on it.  The tables the summaries keep (the streak's days, each day's minutes, each drill's
+totals) are not copied: the fresh history's triggers build them again from the rows copied, so
+they agree with what was saved.  Nothing is written to the damaged file: it opens read-only.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# The tables events fill, in an order that keeps references whole (sessions before their attempts).
+EVENT_TABLES = ("sessions", "attempts", "breaks", "neutral_faces", "feature_range")
+CHUNK = 256  # rows read at once; a chunk that fails is read again in halves, down to single rows
+
+
+def salvage(damaged: Path, fresh: sqlite3.Connection) -> dict[str, int]:
+    """Copy every readable row of ``damaged``'s event tables into ``fresh`` (a history at the latest
+    schema, empty); how many rows each table got.  Never raises for the damaged file's sake: what
+    cannot be read is left behind, and said in the log."""
+    # Its -wal (moved aside beside it) holds the latest rows: read with it when there is one; without,
+    # "immutable" keeps SQLite from making -wal and -shm files beside the kept file just to read it.
+    mode = "ro" if Path(f"{damaged}-wal").exists() else "ro&immutable=1"
+    try:
+        old = sqlite3.connect(f"{Path(damaged).resolve().as_uri()}?mode={mode}", uri=True, isolation_level=None)
+    except sqlite3.Error as error:
+        log.warning("nothing could be read from the damaged history %s: %s", damaged, error)
+        return {}
+    copied = {}
+    try:
+        fresh.execute("BEGIN")
+        for table in EVENT_TABLES:
+            copied[table] = _copy_table(old, fresh, table)
+        fresh.execute("COMMIT")
+    except sqlite3.Error as error:  # the fresh file itself failed (a full disk): it stays empty, as before
+        fresh.execute("ROLLBACK")
+        log.warning("could not copy the damaged history's rows into the fresh one: %s", error)
+        return {}
+    finally:
+        old.close()
+    log.warning("recovered from the damaged history %s: %s", damaged, copied)
+    return copied
+
+
+def _copy_table(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str) -> int:
+    columns = _shared_columns(old, fresh, table)
+    if not columns:
+        return 0
+    names = ", ".join(columns)
+    rows = _readable_rows(old, f"SELECT {names} FROM {table}", _last_rowid(old, table))
+    if table == "sessions":  # a session's minutes reach the day's total through its update trigger
+        return _copy_sessions(fresh, columns, rows)
+    marks = ", ".join("?" * len(columns))
+    return sum(_insert(fresh, f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", row) for row in rows)
+
+
+def _copy_sessions(fresh: sqlite3.Connection, columns: list[str], rows: list[tuple]) -> int:
+    active = columns.index("active_s") if "active_s" in columns else None
+    marks = ", ".join("?" * len(columns))
+    count = 0
+    for row in rows:
+        values = list(row)
+        minutes = values[active] if active is not None else 0.0
+        if active is not None:
+            values[active] = 0.0
+        if _insert(fresh, f"INSERT OR IGNORE INTO sessions ({', '.join(columns)}) VALUES ({marks})", values):
+            fresh.execute("UPDATE sessions SET active_s = ? WHERE id = ?", (minutes, values[columns.index("id")]))
+            count += 1
+    return count
+
+
+def _insert(fresh: sqlite3.Connection, statement: str, values) -> bool:
+    try:
+        return fresh.execute(statement, tuple(values)).rowcount > 0
+    except sqlite3.IntegrityError:  # a row that breaks the schema's rules (a damaged value): left behind
+        return False
+
+
+def _shared_columns(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str) -> list[str]:
+    """The columns both files have (an older file lacks later ones: the fresh file's defaults fill them)."""
+    try:
+        theirs = {row[1] for row in old.execute(f"PRAGMA table_info({table})")}
+    except sqlite3.Error:
+        return []
+    ours = [row[1] for row in fresh.execute(f"PRAGMA table_info({table})")]
+    if table == "sessions" and "id" not in theirs:
+        return []
+    return [name for name in ours if name in theirs]
+
+
+def _last_rowid(old: sqlite3.Connection, table: str) -> int | None:
+    try:
+        return old.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+    except sqlite3.Error:
+        return None
+
+
+def _readable_rows(old: sqlite3.Connection, select: str, last: int | None) -> list[tuple]:
+    """Every row ``select`` can read: the whole table at once, else by rowid ranges up to ``last``."""
+    try:
+        return old.execute(select).fetchall()
+    except sqlite3.Error:
+        pass
+    if not last:
+        return []
+    rows: list[tuple] = []
+    for start in range(1, last + 1, CHUNK):
+        rows += _range(old, select, start, min(start + CHUNK - 1, last))
+    return rows
+
+
+def _range(old: sqlite3.Connection, select: str, first: int, last: int) -> list[tuple]:
+    try:
+        return old.execute(f"{select} WHERE rowid BETWEEN ? AND ?", (first, last)).fetchall()
+    except sqlite3.Error:
+        if first == last:
+            return []
+        middle = (first + last) // 2
+        return _range(old, select, first, middle) + _range(old, select, middle + 1, last)
