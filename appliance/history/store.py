@@ -87,7 +87,8 @@ class HistoryStore:
             log.warning("the practice history %s could not be read (%s): moved aside to %s", self.path, error, moved)
             self.connection = self._open()
             sessions = salvage(moved, self.connection).get("sessions", 0)  # what its intact pages still hold
-            recovered = f"{sessions} session{'s' * (sessions != 1)} recovered from it" if sessions else "a fresh one started"
+            plural = "s" * (sessions != 1)
+            recovered = f"{sessions} session{plural} recovered from it" if sessions else "a fresh one started"
             self.warning = f"The practice history was damaged: {recovered} (kept as {moved.name})."
 
     def _make_private(self) -> None:
