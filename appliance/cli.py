@@ -22,12 +22,24 @@ from appliance.paths import state_dir
 COMMANDS = ("run", "classify", "eval", "eval_features", "bench", "drills", "history", "doctor", "config")
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser.  argparse leaves an option a command does not know to the top-level parser,
+    which then shows its own usage (``python -m appliance [-h] [--version] COMMAND ...``): no help for
+    ``drills --bogus``.  Here the command itself refuses it, with its own usage; the exit status stays 2."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, unknown = super().parse_known_args(args, namespace)
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return namespace, unknown
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m appliance", description="A smart mirror that coaches facial expressions."
     )
     parser.add_argument("--version", action="version", version=f"appliance {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=CommandParser)
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"appliance.commands.{name}")

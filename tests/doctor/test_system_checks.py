@@ -6,12 +6,12 @@ import hashlib
 import os
 import sqlite3
 
-import pytest
-
 from appliance.display.power import Ran
 from appliance.doctor.system import check_clock, check_config, check_models, check_storage
 from appliance.errors import ModelError
+from appliance.history.store import HistoryStore
 from appliance.paths import MODELS_DIR
+from appliance.profiles import ProfileRegistry
 
 
 def test_a_valid_settings_file_passes(tmp_path):
@@ -72,37 +72,106 @@ def test_the_shipped_checksums_match_the_shipped_models():
     assert {path.name for path in MODELS_DIR.glob("*.tflite")} <= set(check.detail.split(": ")[-1].split(", "))
 
 
-def test_storage_without_history_yet(tmp_path):
-    check = check_storage(tmp_path / "appliance" / "history.sqlite3")
-    assert check.ok and "MB free" in check.detail and "no history yet" in check.detail
+def people(root, *names):
+    """A data directory with these people (the first is made by the first start), as the mirror leaves it."""
+    registry = ProfileRegistry(root)
+    for name in names[1:]:
+        registry.add(name)
+    return registry
 
 
-def test_storage_with_a_sound_and_a_damaged_database(tmp_path):
-    path = tmp_path / "history.sqlite3"
+def filled_history(path):
+    """A practice history with something in it (big enough to damage one page of)."""
+    HistoryStore(path).close()
     with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE t (x)")
-        connection.executemany("INSERT INTO t VALUES (?)", [(n,) for n in range(2000)])
+        connection.execute("CREATE TABLE filler (x)")
+        connection.executemany("INSERT INTO filler VALUES (?)", [(n,) for n in range(2000)])
     connection.close()
-    assert check_storage(path).ok and "integrity ok" in check_storage(path).detail
+    return path
+
+
+def damage(path):
     data = bytearray(path.read_bytes())
-    data[4096 : 4096 + 16] = b"\xff" * 16  # the table's first page no longer says what it is
+    data[-4096 : -4096 + 16] = b"\xff" * 16  # a page no longer says what it is
     path.write_bytes(bytes(data))
-    check = check_storage(path)
-    assert not check.ok and "integrity" in check.detail
+
+
+def test_storage_without_people_yet(tmp_path):
+    check = check_storage(tmp_path / "appliance")
+    assert check.ok and "MB free" in check.detail and "no people yet" in check.detail
+    assert not (tmp_path / "appliance").exists()  # looking made nothing
+
+
+def test_storage_checks_every_persons_history(tmp_path):
+    registry = people(tmp_path, "Person 1", "Ana")
+    filled_history(registry.history_path(registry.people[0]))
+    check = check_storage(tmp_path)
+    assert check.ok and "2 people" in check.detail
+    assert "Person 1: integrity ok" in check.detail and "Ana: no history yet" in check.detail
+
+
+def test_storage_fails_for_a_damaged_history_that_is_not_the_last_persons(tmp_path):
+    registry = people(tmp_path, "Person 1", "Ana")
+    damage(filled_history(registry.history_path(registry.people[0])))
+    filled_history(registry.history_path(registry.people[1]))
+    registry.choose(registry.people[1].id)  # Ana practised last: Person 1's history is still checked
+    check = check_storage(tmp_path)
+    assert not check.ok and "2 people" in check.detail
+    assert "Person 1 (p1)" in check.detail and "damaged" in check.detail and "Ana" not in check.detail
+
+
+def test_storage_under_a_file_fails_and_says_what_to_do(tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("")
+    check = check_storage(blocker / "appliance")
+    assert not check.ok and f"{blocker} is a file, not a folder" in check.detail
+    assert "XDG_DATA_HOME" in check.detail
+
+
+def test_a_file_where_a_persons_folder_should_be_fails(tmp_path):
+    registry = people(tmp_path, "Person 1")
+    folder = registry.folder(registry.people[0])
+    folder.rmdir()
+    folder.write_text("")
+    check = check_storage(tmp_path)
+    assert not check.ok and "Person 1 (p1)" in check.detail and "is a file, not a folder" in check.detail
+
+
+def test_a_damaged_history_from_before_profiles_fails(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    filled_history(path)
+    assert check_storage(tmp_path).ok
+    damage(path)
+    check = check_storage(tmp_path)
+    assert not check.ok and "before profiles" in check.detail
 
 
 def test_storage_that_is_nearly_full_fails(tmp_path):
-    check = check_storage(tmp_path / "history.sqlite3", min_free_mb=10**12)
+    check = check_storage(tmp_path, min_free_mb=10**12)
     assert not check.ok and "free some space" in check.detail
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
-def test_storage_that_is_not_writable_fails(tmp_path):
-    tmp_path.chmod(0o500)
-    try:
-        assert "not writable" in check_storage(tmp_path / "history.sqlite3").detail
-    finally:
-        tmp_path.chmod(0o700)
+def test_storage_that_is_not_writable_fails(tmp_path, monkeypatch):
+    real_access = os.access
+
+    def access(path, mode):  # as for a user other than the folder's owner (root may write anywhere)
+        return not (mode & os.W_OK and os.fspath(path) == os.fspath(tmp_path)) and real_access(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    check = check_storage(tmp_path / "appliance")
+    assert not check.ok and f"{tmp_path} is not writable" in check.detail
+
+
+def test_a_damaged_or_unreadable_list_of_people_fails(tmp_path):
+    people(tmp_path, "Person 1")
+    index = tmp_path / "profiles.json"
+    index.write_text("{not json")
+    check = check_storage(tmp_path)
+    assert not check.ok and f"{index} is damaged" in check.detail and "by their folders" in check.detail
+    index.unlink()
+    index.mkdir()  # cannot be read, whoever runs the doctor
+    check = check_storage(tmp_path)
+    assert not check.ok and f"{index} cannot be read" in check.detail
 
 
 def test_the_clock_in_1970_fails_and_ntp_is_reported():
