@@ -268,3 +268,22 @@ def test_each_persons_best_takes_go_to_their_own_folder_and_the_guests_nowhere(t
     assert writer.wait() and writer.count == 2
     writer.close()
     link.close()
+
+
+def test_open_profiles_with_a_damaged_list_says_so_briefly_and_ben_practises_on_his_own_history(tmp_path):
+    link, _coach, _vision = link_in(tmp_path)
+    link.rename("p1", "Anna")
+    link.add("Ben")
+    record(link, practice(80))
+    link.close()
+    (tmp_path / "profiles.json").write_text('{"people":[{"id":"p1","name":"Anna"},{"id":"p2","name":"Ben"}]')
+    coach = Coach()
+    again, warning = open_profiles(coach, root=tmp_path, post=now)
+    settled(again)
+    assert warning == "The list of people was damaged and kept aside; everyone was found again."
+    assert coach.profiles == ("Anna", "Ben", "Guest") and again.current.name == "Anna"
+    again.switch("p2")
+    settled(again)
+    assert coach.progress.attempts == 1  # Ben's practice is still Ben's
+    assert len(list(tmp_path.glob("profiles.json.corrupt-*"))) == 1
+    again.close()
