@@ -171,13 +171,16 @@ class ProfileRegistry:
             raise StorageError(f"could not delete {folder}: {error}", hint="delete that folder by hand") from None
 
     def choose(self, profile_id: str) -> Profile:
-        """Remember ``profile_id`` as the one used last (kept across restarts)."""
+        """Make ``profile_id`` the one practising; a person is remembered across restarts, the guest
+        never is: after a power cut whoever comes next would practise as the guest, and nothing of
+        theirs would be kept unless they noticed.  A restart comes back to the last person."""
         if profile_id != GUEST:
             self._index(profile_id)
         if profile_id != self.last_used:
             self.last_used = profile_id
-            self._last_person = profile_id if profile_id != GUEST else self._last_person
-            self._save()
+            if profile_id != GUEST:  # choosing the guest changes nothing on disk
+                self._last_person = profile_id
+                self._save()
         return self.current
 
     # ------------------------------------------------------------------ disk
@@ -226,7 +229,9 @@ class ProfileRegistry:
                 except ValueError:
                     self.people.append(Profile(entry["id"], self.free_default_name()))
         self.last_used = str(data.get("last_used", ""))
-        self._last_person = str(data.get("last_person", ""))
+        if self.last_used == GUEST:  # remembered by older versions: a restart comes back to the person before
+            self.last_used = str(data.get("last_person", ""))
+        self._last_person = self.last_used
 
     def _unreadable(self, error: OSError) -> None:
         """profiles.json is there but cannot be read: never rewritten (that would lose everyone's names).
@@ -331,9 +336,11 @@ class ProfileRegistry:
     def _save(self) -> None:
         if self.read_only:
             raise StorageError("the list of people was opened only to read", hint="this is a bug: please report it")
-        data = {"people": [{"id": p.id, "name": p.name} for p in self.people], "last_used": self.last_used}
-        if self._last_person:
-            data["last_person"] = self._last_person
+        remembered = self.last_person  # never the guest: see choose
+        data = {
+            "people": [{"id": p.id, "name": p.name} for p in self.people],
+            "last_used": remembered.id if remembered else "",
+        }
         try:
             write_text(self.index_path, json.dumps(data, indent=1), prefix=".profiles-")
         except OSError as error:

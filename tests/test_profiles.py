@@ -195,3 +195,22 @@ def test_the_last_person_skips_a_guest_and_the_doctor_checks_their_history(tmp_p
     assert _last_history(single) == registry.history_path(ben)
     registry.remove(ben.id)
     assert registry.last_person.id == "p1"
+
+
+def test_a_restart_comes_back_to_the_last_person_never_to_the_guest(tmp_path):
+    registry = ProfileRegistry(tmp_path)
+    ben = registry.add("Ben")
+    registry.choose(ben.id)
+    registry.choose(GUEST)
+    assert registry.current.id == GUEST  # until the mirror restarts
+    assert '"guest"' not in (tmp_path / "profiles.json").read_text()
+    again = ProfileRegistry(tmp_path)
+    assert again.current == ben == again.last_person
+
+
+@pytest.mark.parametrize(("saved", "practising"), [({"last_person": "p2"}, "Ben"), ({}, "Person 1")])
+def test_a_guest_remembered_by_an_older_version_is_not_brought_back(tmp_path, saved, practising):
+    ProfileRegistry(tmp_path).add("Ben")
+    older = {"people": [{"id": "p1", "name": "Person 1"}, {"id": "p2", "name": "Ben"}], "last_used": GUEST}
+    (tmp_path / "profiles.json").write_text(json.dumps(older | saved))
+    assert ProfileRegistry(tmp_path).current.name == practising

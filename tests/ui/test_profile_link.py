@@ -179,6 +179,18 @@ def test_the_last_person_is_remembered_across_restarts(tmp_path):
     assert again.current.name == "Ben" and coach.profile_index == 1
 
 
+def test_after_a_restart_the_last_person_practises_not_the_guest(tmp_path):
+    link, _coach, _vision = link_in(tmp_path)
+    link.add("Ben")
+    link.switch(GUEST)
+    link.close()
+    again, coach, _vision = link_in(tmp_path)  # a power cut, the mirror starts again
+    assert again.current.name == "Ben" and coach.profile_index == 1
+    record(again, practice(60))
+    assert coach.progress.attempts == 1  # recorded as Ben's
+    again.close()
+
+
 def test_open_profiles_upgrades_an_existing_history_into_the_first_person(tmp_path):
     with HistoryStore(tmp_path / "history.sqlite3") as store:
         store.record_all(practice(80))
