@@ -18,15 +18,17 @@ where they were (moved again at the next start) or in the profile's folder (foun
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from appliance.atomic import write_text
-from appliance.errors import StorageError
+from appliance.errors import StorageError, storage_cause
 from appliance.history.store import FILE_NAME as HISTORY_FILE
 from appliance.paths import data_dir
 from appliance.preferences import FILE_NAME as PREFERENCES_FILE
@@ -40,6 +42,7 @@ GUEST = "guest"
 GUEST_NAME = "Guest"
 DEFAULT_NAMES = tuple(f"Person {n}" for n in range(1, MOST + 1))
 _ID = re.compile(r"^p[0-9]{1,3}$")
+SALVAGE_BYTES = 64 * 1024  # a list of six people is well under 1 KiB: anything longer is not worth scanning
 
 
 @dataclass(frozen=True)
@@ -168,13 +171,16 @@ class ProfileRegistry:
             raise StorageError(f"could not delete {folder}: {error}", hint="delete that folder by hand") from None
 
     def choose(self, profile_id: str) -> Profile:
-        """Remember ``profile_id`` as the one used last (kept across restarts)."""
+        """Make ``profile_id`` the one practising; a person is remembered across restarts, the guest
+        never is: after a power cut whoever comes next would practise as the guest, and nothing of
+        theirs would be kept unless they noticed.  A restart comes back to the last person."""
         if profile_id != GUEST:
             self._index(profile_id)
         if profile_id != self.last_used:
             self.last_used = profile_id
-            self._last_person = profile_id if profile_id != GUEST else self._last_person
-            self._save()
+            if profile_id != GUEST:  # choosing the guest changes nothing on disk
+                self._last_person = profile_id
+                self._save()
         return self.current
 
     # ------------------------------------------------------------------ disk
@@ -207,28 +213,97 @@ class ProfileRegistry:
 
     def _load(self) -> None:
         try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+            raw = self.index_path.read_bytes()
         except FileNotFoundError:
             return None if self.read_only else self._first_start()
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            self.warning = f"The list of people could not be read ({error}); their folders were found again."
-            log.error("%s: %s", self.index_path, error)
-            return None if self.read_only else self._first_start()
-        people = data.get("people", []) if isinstance(data, dict) else []
-        for entry in people:
+        except OSError as error:  # not damage (permissions, a failing card): the file is left exactly as it is
+            return self._unreadable(error)
+        try:
+            data = _parse_index(raw)
+        except ValueError as error:
+            return self._damaged(raw, error)
+        for entry in data["people"]:
             if isinstance(entry, dict) and _ID.match(str(entry.get("id", ""))) and len(self.people) < MOST:
                 try:
                     self.people.append(Profile(entry["id"], clean_name(entry.get("name", ""))))
                 except ValueError:
                     self.people.append(Profile(entry["id"], self.free_default_name()))
-        self.last_used = str(data.get("last_used", "")) if isinstance(data, dict) else ""
-        self._last_person = str(data.get("last_person", "")) if isinstance(data, dict) else ""
+        self.last_used = str(data.get("last_used", ""))
+        if self.last_used == GUEST:  # remembered by older versions: a restart comes back to the person before
+            self.last_used = str(data.get("last_person", ""))
+        self._last_person = self.last_used
 
-    def _first_start(self) -> None:
-        """No profiles.json: adopt profile folders already on disk, move an old single history into
-        the first profile, and make sure there is at least one person."""
-        for number in sorted(self._folder_numbers())[:MOST]:
-            self.people.append(Profile(f"p{number}", self.free_default_name()))
+    def _unreadable(self, error: OSError) -> None:
+        """profiles.json is there but cannot be read: never rewritten (that would lose everyone's names).
+        The mirror stops using profiles and says why; a command that only looks finds the folders."""
+        what = f"the list of people {self.index_path} cannot be read ({error.strerror or error})"
+        if not self.read_only:
+            hint = storage_cause(error)[1] or "check the file's permissions"
+            raise StorageError(what, hint=f"{hint}; nothing was changed") from None
+        self._adopt_folders({})
+        self.warning = f"{what}; nothing was changed. {self._found_in_folders()}"
+
+    def _damaged(self, raw: bytes, error: ValueError) -> None:
+        """profiles.json does not read as a list of people: it is moved aside (kept, never deleted), and
+        everyone is found again by their folders, with every name that can still be read in it."""
+        names, last_used = _salvage(raw)
+        if self.read_only:
+            self._adopt_folders(names)
+            self.last_used = last_used
+            kept = "nothing was changed (the mirror keeps it aside when it next starts)"
+            found = self._found_in_folders()
+            self.warning = f"the list of people {self.index_path} is damaged ({error}); {kept}. {found}"
+            return
+        moved = self._move_aside()
+        self._first_start(names, last_used)
+        unnamed = sum(names.get(p.id) != p.name for p in self.people)
+        log.error("the list of people %s was damaged (%s): moved aside to %s. %s",
+                  self.index_path, error, moved, self._found_in_folders())  # fmt: skip
+        self.warning = "The list of people was damaged and kept aside; everyone was found again" + (
+            f", {unnamed} name{'s' * (unnamed != 1)} could not be read: rename in settings." if unnamed else "."
+        )
+
+    def _found_in_folders(self) -> str:
+        found = ", ".join(f"{p.name} ({p.id})" for p in self.people) or "no one"
+        return f"People found by their folders: {found}."
+
+    def _move_aside(self) -> Path:
+        """The damaged profiles.json renamed beside itself (the history's way: kept, never deleted)."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = self.index_path.with_name(f"{INDEX_FILE}.corrupt-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.index_path.with_name(f"{INDEX_FILE}.corrupt-{stamp}-{n}")
+        try:
+            self.index_path.replace(target)
+        except OSError as error:
+            raise StorageError(f"the list of people {self.index_path} is damaged and could not be moved aside: {error}",
+                               hint=f"move {self.index_path} away by hand, then start again") from None  # fmt: skip
+        return target
+
+    def _adopt_folders(self, names: dict[str, str]) -> None:
+        """A person for each profile folder on disk, named as in ``names`` (by id) or else by their
+        folder's number where that name is free (p2 is "Person 2", as when they were added)."""
+        ids = [f"p{number}" for number in sorted(self._folder_numbers())[:MOST]]
+        for profile_id in ids:  # the names that were read first, so that no default takes one
+            if profile_id in names:
+                self.people.append(Profile(profile_id, self._unused(names[profile_id])))
+        for profile_id in ids:
+            if profile_id not in names:
+                self.people.append(Profile(profile_id, self._numbered_name(int(profile_id[1:]))))
+        self.people.sort(key=lambda profile: ids.index(profile.id))
+
+    def _numbered_name(self, number: int) -> str:
+        taken = {p.name.casefold() for p in self.people}
+        numbered = DEFAULT_NAMES[number - 1] if number <= MOST else ""
+        return numbered if numbered and numbered.casefold() not in taken else self.free_default_name()
+
+    def _first_start(self, names: dict[str, str] | None = None, last_used: str = "") -> None:
+        """No profiles.json (or a damaged one moved aside): adopt profile folders already on disk (named
+        from ``names`` where known), move an old single history into the first profile, and make sure
+        there is at least one person; ``last_used`` practises first if they are among them."""
+        self._adopt_folders(names or {})
         legacy = [self.root / HISTORY_FILE, self.root / PREFERENCES_FILE]
         if any(path.exists() for path in legacy) or not self.people:
             first = self.people[0] if self.people else Profile("p1", DEFAULT_NAMES[0])
@@ -236,7 +311,7 @@ class ProfileRegistry:
             self._move_in(first)
             if first not in self.people:
                 self.people.insert(0, first)
-        self.last_used = self.people[0].id
+        self.last_used = last_used if any(p.id == last_used for p in self.people) else self.people[0].id
         self._save()
 
     def _move_in(self, profile: Profile) -> None:
@@ -261,11 +336,38 @@ class ProfileRegistry:
     def _save(self) -> None:
         if self.read_only:
             raise StorageError("the list of people was opened only to read", hint="this is a bug: please report it")
-        data = {"people": [{"id": p.id, "name": p.name} for p in self.people], "last_used": self.last_used}
-        if self._last_person:
-            data["last_person"] = self._last_person
+        remembered = self.last_person  # never the guest: see choose
+        data = {
+            "people": [{"id": p.id, "name": p.name} for p in self.people],
+            "last_used": remembered.id if remembered else "",
+        }
         try:
             write_text(self.index_path, json.dumps(data, indent=1), prefix=".profiles-")
         except OSError as error:
             raise StorageError(f"could not save the list of people in {self.index_path}: {error}",
                                hint="check the data directory's permissions and free space") from None  # fmt: skip
+
+
+def _parse_index(raw: bytes) -> dict:
+    """profiles.json's table; ValueError when it is not one (damage: not UTF-8, not JSON, not a list of people)."""
+    data = json.loads(raw.decode("utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("people", []), list):
+        raise ValueError("not a list of people")
+    return data | {"people": data.get("people", [])}
+
+
+def _salvage(raw: bytes) -> tuple[dict[str, str], str]:
+    """What can still be read in a damaged profiles.json: {id: name} of every whole entry, and the last
+    one used.  A file cut short (a full disk, a card pulled) still holds most of its people."""
+    text = raw[:SALVAGE_BYTES].decode("utf-8", errors="replace")
+    decoder, names = json.JSONDecoder(), {}
+    for start in (match.start() for match in re.finditer(r"\{", text)):
+        try:
+            entry, _end = decoder.raw_decode(text, start)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and _ID.match(str(entry.get("id", ""))) and isinstance(entry.get("name"), str):
+            with contextlib.suppress(ValueError):  # a name with no letters: that person gets a default one
+                names.setdefault(entry["id"], clean_name(entry["name"]))
+    last = re.search(r'"last_used"\s*:\s*"(p[0-9]{1,3})"', text)
+    return names, last.group(1) if last else ""

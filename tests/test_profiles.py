@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import stat
+from pathlib import Path
 
 import pytest
 
 from appliance.coach.events import SessionStarted
+from appliance.errors import StorageError
 from appliance.history import HistoryStore
 from appliance.paths import data_dir
 from appliance.profiles import GUEST, MOST, ProfileRegistry, clean_name
+from appliance.ui.text import GLASS_CHARS
 
 
 def test_a_first_start_makes_person_1_and_remembers_it(tmp_path):
@@ -91,13 +94,80 @@ def test_an_upgrade_cut_short_is_finished_at_the_next_start(tmp_path):
     assert (tmp_path / "profiles" / "p1" / "preferences.json").exists()
 
 
-def test_a_damaged_list_finds_the_folders_again(tmp_path):
-    registry = ProfileRegistry(tmp_path)
+TRUNCATED = '{"people":[{"id":"p1","name":"Anna"},{"id":"p2","name":"Ben"}],"last_used":"p2"'  # cut short
+
+
+def anna_and_ben(root):
+    registry = ProfileRegistry(root)
+    registry.rename("p1", "Anna")
     registry.add("Ben")
+    return registry
+
+
+def kept_aside(root):
+    """The damaged lists moved aside, as {name: text}."""
+    return {path.name: path.read_bytes().decode(errors="replace") for path in root.glob("profiles.json.corrupt-*")}
+
+
+def test_a_damaged_list_finds_the_folders_again_and_keeps_the_damaged_file(tmp_path):
+    anna_and_ben(tmp_path)
     (tmp_path / "profiles.json").write_text("{not json")
     again = ProfileRegistry(tmp_path)
-    assert [p.id for p in again.people] == ["p1", "p2"]  # names are lost, people and their practice are not
-    assert "could not be read" in again.warning
+    assert [p.id for p in again.people] == ["p1", "p2"]  # no name can be read: people and their practice are kept
+    assert list(kept_aside(tmp_path).values()) == ["{not json"]  # kept, never overwritten
+    assert again.warning == (
+        "The list of people was damaged and kept aside; everyone was found again, 2 names could not be read:"
+        " rename in settings."
+    )
+
+
+def test_a_list_cut_short_gives_back_every_name_and_the_last_one_used(tmp_path, caplog):
+    anna_and_ben(tmp_path)
+    (tmp_path / "profiles.json").write_text(TRUNCATED)
+    again = ProfileRegistry(tmp_path)
+    assert [p.name for p in again.people] == ["Anna", "Ben"] and again.current.name == "Ben"
+    assert [p.name for p in ProfileRegistry(tmp_path).people] == ["Anna", "Ben"]  # and so written again
+    assert list(kept_aside(tmp_path).values()) == [TRUNCATED]
+    assert again.warning == "The list of people was damaged and kept aside; everyone was found again."
+    assert len(again.warning) <= GLASS_CHARS  # the parser's words and the file's name are in the log
+    assert "Expecting ',' delimiter" in caplog.text and "profiles.json.corrupt-" in caplog.text
+
+
+@pytest.mark.parametrize("text", ["[]", '{"people": "Anna"}', "\udcff"], ids=["a list", "no people", "not UTF-8"])
+def test_a_list_that_is_not_a_table_of_people_is_damage_too(tmp_path, text):
+    anna_and_ben(tmp_path)
+    (tmp_path / "profiles.json").write_bytes(text.encode("utf-8", errors="surrogateescape"))
+    again = ProfileRegistry(tmp_path)
+    assert [p.id for p in again.people] == ["p1", "p2"] and len(kept_aside(tmp_path)) == 1
+
+
+def test_a_list_that_cannot_be_read_is_never_rewritten(tmp_path, monkeypatch):
+    anna_and_ben(tmp_path)
+    before = (tmp_path / "profiles.json").read_bytes()
+    read_bytes = Path.read_bytes
+
+    def refused(path):
+        if path.name == "profiles.json":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(StorageError, match="cannot be read \\(Permission denied\\)") as error:
+        ProfileRegistry(tmp_path)
+    assert "nothing was changed" in error.value.hint
+    looking = ProfileRegistry(tmp_path, read_only=True)  # a command that only looks finds the folders
+    assert [p.id for p in looking.people] == ["p1", "p2"] and "Person 1 (p1), Person 2 (p2)" in looking.warning
+    monkeypatch.undo()
+    assert (tmp_path / "profiles.json").read_bytes() == before and not kept_aside(tmp_path)
+
+
+def test_reading_only_a_damaged_list_finds_the_people_and_changes_nothing(tmp_path):
+    anna_and_ben(tmp_path)
+    (tmp_path / "profiles.json").write_text(TRUNCATED)
+    looking = ProfileRegistry(tmp_path, read_only=True)
+    assert [p.name for p in looking.people] == ["Anna", "Ben"] and looking.last_person.name == "Ben"
+    assert "is damaged" in looking.warning and "nothing was changed" in looking.warning
+    assert (tmp_path / "profiles.json").read_text() == TRUNCATED and not kept_aside(tmp_path)
 
 
 def test_reading_only_moves_and_writes_nothing(tmp_path):
@@ -125,3 +195,22 @@ def test_the_last_person_skips_a_guest_and_the_doctor_checks_their_history(tmp_p
     assert _last_history(single) == registry.history_path(ben)
     registry.remove(ben.id)
     assert registry.last_person.id == "p1"
+
+
+def test_a_restart_comes_back_to_the_last_person_never_to_the_guest(tmp_path):
+    registry = ProfileRegistry(tmp_path)
+    ben = registry.add("Ben")
+    registry.choose(ben.id)
+    registry.choose(GUEST)
+    assert registry.current.id == GUEST  # until the mirror restarts
+    assert '"guest"' not in (tmp_path / "profiles.json").read_text()
+    again = ProfileRegistry(tmp_path)
+    assert again.current == ben == again.last_person
+
+
+@pytest.mark.parametrize(("saved", "practising"), [({"last_person": "p2"}, "Ben"), ({}, "Person 1")])
+def test_a_guest_remembered_by_an_older_version_is_not_brought_back(tmp_path, saved, practising):
+    ProfileRegistry(tmp_path).add("Ben")
+    older = {"people": [{"id": "p1", "name": "Person 1"}, {"id": "p2", "name": "Ben"}], "last_used": GUEST}
+    (tmp_path / "profiles.json").write_text(json.dumps(older | saved))
+    assert ProfileRegistry(tmp_path).current.name == practising

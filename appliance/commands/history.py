@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -30,42 +31,53 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _whose(args) -> tuple[str, Path | None]:
-    """(the profile's name or "", the history file; None for the guest, who keeps nothing)."""
+def _whose(args) -> tuple[str, Path | None, ProfileRegistry | None]:
+    """(the profile's name or "", the history file (None for the guest, who keeps nothing), the people)."""
     if args.db is not None:
-        return "", args.db
+        return "", args.db, None
     registry = ProfileRegistry(read_only=True)  # looking never moves or creates anything
+    _say_what_could_not_be_read(registry)
     if args.profile is None:
         profile = registry.last_person  # a guest at the mirror last: still a person's practice
         if profile is None:  # a mirror not yet started with profiles: its single history
-            return "", default_path()
+            return "", default_path(), registry
     else:
         profile = registry.find(args.profile)
         if profile is None:
             names = ", ".join(p.name for p in registry.choices)
             raise ConfigError(f"no profile named {args.profile!r}", hint=f"the mirror's people: {names}")
-    return profile.name, registry.history_path(profile)
+    return profile.name, registry.history_path(profile), registry
+
+
+def _say_what_could_not_be_read(registry: ProfileRegistry) -> None:
+    """A damaged or unreadable list of people, on stderr: the names shown may not be the ones on the
+    mirror, and the practice shown is found by the people's folders."""
+    if registry.warning:
+        print(f"warning: {registry.warning}\n  choose whose practice with --profile NAME or id (p1, p2...)",
+              file=sys.stderr)  # fmt: skip
 
 
 def run(args) -> int:
-    name, path = _whose(args)
+    name, path, registry = _whose(args)
+    people_warning = registry.warning if registry is not None else ""
     if path is None:
         message = "The guest's practice is not kept: choose your own profile on the mirror's home screen."
-        message += f" People on this mirror: {', '.join(ProfileRegistry(read_only=True).names) or 'none yet'}."
-        record = empty_summary(date.today()).as_dict() | {"path": None, "warning": "", "profile": name}
+        message += f" People on this mirror: {', '.join(registry.names) or 'none yet'}."
+        record = empty_summary(date.today()).as_dict() | {"path": None, "warning": people_warning, "profile": name}
         print(json.dumps(record | {"message": message}, indent=2) if args.json else message)
         return 0
     # A profile's or the default history not made yet is no practice; a file named with --db must be
     # there (HistoryStore says so): a mistyped path is not an empty history.  Reading never creates one.
     if args.db is None and not path.exists():
-        record = empty_summary(date.today()).as_dict() | {"path": str(path), "warning": "", "profile": name}
+        record = empty_summary(date.today()).as_dict() | {"path": str(path), "warning": people_warning, "profile": name}
         print(json.dumps(record | {"message": NOTHING_YET}, indent=2) if args.json else NOTHING_YET)
         return 0
     titles = {drill.id: drill.title for drill in load_catalogue().drills}
     with HistoryStore(path, read_only=True) as store:  # a command that only looks never writes
         summary = summarize(store, date.today(), titles)
     if args.json:
-        record = summary.as_dict() | {"path": str(path), "warning": store.warning, "profile": name}
+        warning = " ".join(text for text in (people_warning, store.warning) if text)
+        record = summary.as_dict() | {"path": str(path), "warning": warning, "profile": name}
         record["message"] = NOTHING_YET if summary.is_empty else ""
         print(json.dumps(record, indent=2))
     else:

@@ -172,3 +172,21 @@ def test_history_before_the_first_start_with_profiles_reads_the_old_history_and_
     assert main(["history"]) == 0
     assert "Streak: 1 day" in capsys.readouterr().out
     assert default_path().exists() and not (default_path().parent / "profiles.json").exists()
+
+
+def test_history_with_a_damaged_list_of_people_says_so_and_shows_the_practice_it_finds(capsys):
+    from appliance.profiles import ProfileRegistry
+
+    registry = ProfileRegistry()
+    fill(registry.history_path("p1"), days=(0, 1))
+    registry.add("Ben")
+    registry.index_path.write_text('{"people":[{"id":"p1","name":"Anna"},{"id":"p')  # cut short
+    assert main(["history"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Anna's practice\nStreak: 2 days")  # not "No practice recorded yet"
+    assert f"warning: the list of people {registry.index_path} is damaged" in captured.err
+    assert "Anna (p1), Person 2 (p2)" in captured.err and "--profile" in captured.err
+    assert main(["history", "--profile", "p2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["profile"] == "Person 2" and "is damaged" in data["warning"]
+    assert registry.index_path.read_text().endswith('{"id":"p')  # only looked: nothing moved or written

@@ -179,6 +179,18 @@ def test_the_last_person_is_remembered_across_restarts(tmp_path):
     assert again.current.name == "Ben" and coach.profile_index == 1
 
 
+def test_after_a_restart_the_last_person_practises_not_the_guest(tmp_path):
+    link, _coach, _vision = link_in(tmp_path)
+    link.add("Ben")
+    link.switch(GUEST)
+    link.close()
+    again, coach, _vision = link_in(tmp_path)  # a power cut, the mirror starts again
+    assert again.current.name == "Ben" and coach.profile_index == 1
+    record(again, practice(60))
+    assert coach.progress.attempts == 1  # recorded as Ben's
+    again.close()
+
+
 def test_open_profiles_upgrades_an_existing_history_into_the_first_person(tmp_path):
     with HistoryStore(tmp_path / "history.sqlite3") as store:
         store.record_all(practice(80))
@@ -268,3 +280,22 @@ def test_each_persons_best_takes_go_to_their_own_folder_and_the_guests_nowhere(t
     assert writer.wait() and writer.count == 2
     writer.close()
     link.close()
+
+
+def test_open_profiles_with_a_damaged_list_says_so_briefly_and_ben_practises_on_his_own_history(tmp_path):
+    link, _coach, _vision = link_in(tmp_path)
+    link.rename("p1", "Anna")
+    link.add("Ben")
+    record(link, practice(80))
+    link.close()
+    (tmp_path / "profiles.json").write_text('{"people":[{"id":"p1","name":"Anna"},{"id":"p2","name":"Ben"}]')
+    coach = Coach()
+    again, warning = open_profiles(coach, root=tmp_path, post=now)
+    settled(again)
+    assert warning == "The list of people was damaged and kept aside; everyone was found again."
+    assert coach.profiles == ("Anna", "Ben", "Guest") and again.current.name == "Anna"
+    again.switch("p2")
+    settled(again)
+    assert coach.progress.attempts == 1  # Ben's practice is still Ben's
+    assert len(list(tmp_path.glob("profiles.json.corrupt-*"))) == 1
+    again.close()
