@@ -158,7 +158,7 @@ def test_a_damaged_file_is_moved_aside_and_a_fresh_history_started(tmp_path, dam
     original = path.read_bytes()
     with HistoryStore(path) as store:
         (aside,) = tmp_path.glob("h.sqlite3.corrupt-*")
-        assert store.warning.startswith("The practice history was damaged") and aside.name in store.warning
+        assert store.warning.startswith("The practice history was damaged") and len(store.warning) <= 90
         assert len(store.rows("attempts")) < 50  # at most what its intact pages held (this page was a root)
         store.record(attempt())
     assert aside.read_bytes() == original  # nothing the user recorded is deleted

@@ -90,7 +90,7 @@ def as_text(summary: HistorySummary) -> str:
     today = "practised today" if summary.practiced_today else "not practised yet today"
     lines = [
         f"Streak: {summary.streak_days} day{'s' * (summary.streak_days != 1)} ({today}); "
-        f"best {summary.best_streak_days}; {summary.practice_days} practice days in all",
+        f"best {summary.best_streak_days}; {_count(summary.practice_days, 'practice day')} in all",
         f"Sessions: {summary.sessions}, attempts: {summary.attempts}, minutes today: {summary.minutes_today:g}",
         "",
         "Recent sessions",
@@ -98,7 +98,7 @@ def as_text(summary: HistorySummary) -> str:
     for row in summary.recent_sessions:
         average = f"average {row.average_score}" if row.average_score is not None else "no scores"
         unfinished = "" if row.ended else " (did not finish)"
-        figures = f"{row.attempts:>3} attempts, {average}, {row.minutes:g} min{unfinished}"
+        figures = f"{row.attempts:>3} attempt{'s' * (row.attempts != 1)}, {average}, {row.minutes:g} min{unfinished}"
         lines.append(f"  {row.day}  {row.title:<22} {figures}")
     lines += ["", f"Range of motion (best held amplitude 0-1 per week, the last {RANGE_WEEKS}, this week last)"]
     if not summary.neutral_day and summary.range_of_motion:  # measured against a face no longer usable
@@ -118,5 +118,9 @@ def as_text(summary: HistorySummary) -> str:
     for trend in summary.trends:
         before = f"{trend.previous:>3}" if trend.previous is not None else "  -"
         lines.append(f"  {trend.title:<26} {trend.recent:>3}  {ARROWS[trend.direction]}  was {before}"
-                     f"   ({trend.attempts} attempts)")  # fmt: skip
+                     f"   ({_count(trend.attempts, 'attempt')})")  # fmt: skip
     return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")

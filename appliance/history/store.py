@@ -89,7 +89,8 @@ class HistoryStore:
             sessions = salvage(moved, self.connection).get("sessions", 0)  # what its intact pages still hold
             plural = "s" * (sessions != 1)
             recovered = f"{sessions} session{plural} recovered from it" if sessions else "a fresh one started"
-            self.warning = f"The practice history was damaged: {recovered} (kept as {moved.name})."
+            # Short enough for the glass (90 characters); the kept file's name is in the log.
+            self.warning = f"The practice history was damaged: {recovered}; the old file is kept."
 
     def _make_private(self) -> None:
         """The folder 0700 and the file 0600: a practice history is nobody else's business.  SQLite

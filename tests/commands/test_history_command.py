@@ -73,6 +73,14 @@ def test_history_text_shows_streak_sessions_and_trends(tmp_path, capsys):
     assert "Fear" in out and "(4 attempts)" in out
 
 
+def test_one_of_a_thing_is_counted_in_the_singular(tmp_path, capsys):
+    path = tmp_path / "h.sqlite3"
+    fill(path, days=(0,))
+    assert main(["history", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 practice day in all" in out and "1 practice days" not in out
+
+
 def test_history_json_from_the_default_path(capsys):
     fill(default_path(), days=(1, 2, 3))
     assert main(["history", "--json"]) == 0
