@@ -181,18 +181,18 @@ def test_the_default_root_is_the_data_directory():
     assert ProfileRegistry().index_path == data_dir() / "profiles.json"
 
 
-def test_the_last_person_skips_a_guest_and_the_doctor_checks_their_history(tmp_path, monkeypatch):
-    from appliance.doctor.checks import _last_history
+def test_the_last_person_skips_a_guest_and_the_doctor_checks_everyones_history(tmp_path, monkeypatch):
+    from appliance.doctor.system import check_storage
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    single = tmp_path / "appliance" / "history.sqlite3"
-    assert _last_history(single) == single  # before the first start with profiles
+    root = tmp_path / "appliance"
+    assert "no people yet" in check_storage(root).detail  # before the first start with profiles
     registry = ProfileRegistry()
     ben = registry.add("Ben")
     registry.choose(ben.id)
     registry.choose(GUEST)
     assert registry.last_person == ben == ProfileRegistry(read_only=True).last_person  # a guest after Ben
-    assert _last_history(single) == registry.history_path(ben)
+    assert "Ben: no history yet" in check_storage(root).detail
     registry.remove(ben.id)
     assert registry.last_person.id == "p1"
 
