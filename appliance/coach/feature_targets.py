@@ -38,7 +38,8 @@ NO_FEATURES = (
     "judged here: press next to skip it (it skips itself in a few seconds)."
 )
 FEATURES_OUT_OF_VIEW = (
-    "Face the mirror with all of your face in view: I cannot read your features like this. The hold waits."
+    "Face the mirror with all of your face in view: I cannot read your features like this. "
+    "The hold waits (NEXT skips this drill)."
 )
 """What a feature drill says instead of NO_FEATURES where landmarks have been read this run: the face
 is turned away or half out of the picture for a moment, not on a device that cannot read them."""

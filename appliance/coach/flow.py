@@ -119,6 +119,7 @@ class Flow:
         earlier = self.practised_today_s()
         day_done = Guard(self.settings).cap_reached(earlier)  # the cap is for the day, as its words say
         if day_done and any(item.startswith("drill:") for item in plan.items):  # a break alone never overdoes it
+            self.screen, self.menu_key = Screen.HOME, "home"  # also after a calibration offered before it
             return self.notify(day_done, NoticeKind.GUARD)
         if self._should_offer_calibration(plan):
             self._offered_calibration, self._after_calibration = True, plan
@@ -210,6 +211,7 @@ class Flow:
         drill = self.catalogue.drill(self.session.item.partition(":")[2])
         self.attempt = start_attempt(drill, self.settings)
         self.attempt.reads_landmarks = self.landmarks_seen
+        self.guard.started_attempt()  # a restarted drill too: its strong face is timed afresh
         if self.last_observation is not None and self.has_face():
             self.attempt.observe(self.last_observation)
         self.screen = Screen.DRILL

@@ -25,6 +25,10 @@ class Guard:
         self.drills_in_a_row = 0
         self.strong_s = 0.0
 
+    def started_attempt(self) -> None:
+        """A strong face is timed within one attempt: each starts the count afresh (a restart too)."""
+        self.strong_s = 0.0
+
     def finished_drill(self, *, skipped: bool = False) -> None:
         """An attempt ended.  A strong face is timed within one attempt (the result and prepare screens
         between attempts are a rest), so every attempt starts the count afresh, a skipped one too: else

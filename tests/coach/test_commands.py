@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from coach_fakes import face, make_driver, no_face
+from coach_fakes import face, features_face, make_driver, no_face
 
 from appliance.coach.events import AttemptFinished, BreakFinished, SessionEnded
 from appliance.coach.routines import todays_plan
@@ -151,6 +151,34 @@ def test_the_cap_is_for_the_day_practice_earlier_today_counts_and_then_only_brea
     assert view.screen is Screen.HOME and "plenty for today" in view.notice
     driver.coach.set_history(ProgressView(minutes_today=1.1, today="2001-01-01"), {})  # another day's figures
     assert driver.press(Command.SELECT).screen is not Screen.HOME
+
+
+def test_a_restarted_drill_times_its_strong_face_afresh():
+    driver = make_driver(strong_hold_max_s=10.0, perform_limit_s=30.0)
+    driver.press(Command.NEXT, Command.NEXT, Command.SELECT, Command.NEXT, Command.SELECT)  # happiness
+    driver.show(2.0, CALM)
+    assert driver.show(9.0, face(anger=0.95)).screen is Screen.DRILL
+    driver.press(Command.PREVIOUS)  # hold NEXT: this drill again, from the countdown
+    driver.until(lambda v: v.screen is Screen.DRILL, face(anger=0.95))
+    assert driver.show(3.0, face(anger=0.95)).screen is Screen.DRILL  # not cut 1 s in, "for over 10 s"
+
+
+def test_after_the_days_cap_a_break_runs_as_usual_and_an_offered_calibration_goes_home():
+    driver = make_driver(session_cap_min=1.0, cap_warning_min=0.5)
+    today = driver.coach.today().isoformat()
+    driver.coach.set_history(ProgressView(minutes_today=2.0, today=today), {})
+    view = driver.press(Command.BREAK)
+    assert view.screen is Screen.BREAK and "plenty" not in view.notice
+    view = driver.until(lambda v: v.screen is not Screen.BREAK, CALM)
+    assert view.summary.message == "Come back whenever you're ready."  # not the cap's reason
+    driver.press(Command.SELECT)  # home
+    # the day's cap passed while the first-time calibration was on screen: home, with the reason
+    driver.coach.set_history(ProgressView(today=today), {})
+    driver.show(0.5, features_face(neutral="population"))
+    assert driver.press(Command.SELECT).screen is Screen.CALIBRATE
+    driver.coach.set_history(ProgressView(minutes_today=2.0, today=today), {})
+    view = driver.press(Command.NEXT)  # "later": on to the practice, which the cap refuses
+    assert view.screen is Screen.HOME and "plenty for today" in view.notice
 
 
 def test_todays_practice_follows_the_history_given():
