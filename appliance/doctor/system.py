@@ -160,7 +160,8 @@ def _history_problem(path: Path) -> str:
     except sqlite3.Error as error:
         verdict = str(error)
     if verdict != "ok":
-        return f"{path}: the integrity check says {verdict!r}; the mirror moves it aside and starts a fresh one"
+        return (f"{path}: the integrity check says {verdict!r}; the mirror keeps it aside and copies what it can"
+                " still read into a fresh one")  # fmt: skip
     return ""
 
 

@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 
 # The tables events fill, in an order that keeps references whole (sessions before their attempts).
 EVENT_TABLES = ("sessions", "attempts", "breaks", "neutral_faces", "feature_range")
+STAND_IN = (
+    "INSERT OR IGNORE INTO sessions (id, started_at, ended_at, plan, title, day) VALUES (?, ?, ?, 'recovered',"
+    " 'Recovered session', COALESCE(NULLIF(?, ''), date(?, 'unixepoch', 'localtime')))"
+)
 CHUNK = 256  # rows read at once; a chunk that fails is read again in halves, down to single rows
 
 
@@ -57,6 +61,8 @@ def _copy_table(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str) 
     rows = _readable_rows(old, f"SELECT {names} FROM {table}", _last_rowid(old, table))
     if table == "sessions":  # a session's minutes reach the day's total through its update trigger
         return _copy_sessions(fresh, columns, rows)
+    if "session_id" in columns:  # attempts and breaks whose session row was on a bad page keep theirs
+        _stand_in_sessions(fresh, columns, rows)
     marks = ", ".join("?" * len(columns))
     return sum(_insert(fresh, f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", row) for row in rows)
 
@@ -67,13 +73,35 @@ def _copy_sessions(fresh: sqlite3.Connection, columns: list[str], rows: list[tup
     count = 0
     for row in rows:
         values = list(row)
-        minutes = values[active] if active is not None else 0.0
+        minutes = (values[active] if active is not None else 0.0) or 0.0  # a damaged NULL counts as none
         if active is not None:
             values[active] = 0.0
         if _insert(fresh, f"INSERT OR IGNORE INTO sessions ({', '.join(columns)}) VALUES ({marks})", values):
-            fresh.execute("UPDATE sessions SET active_s = ? WHERE id = ?", (minutes, values[columns.index("id")]))
+            _insert(fresh, "UPDATE sessions SET active_s = ? WHERE id = ?", (minutes, values[columns.index("id")]))
             count += 1
     return count
+
+
+def _stand_in_sessions(fresh: sqlite3.Connection, columns: list[str], rows: list[tuple]) -> None:
+    """A session for each one ``rows`` (attempts or breaks) refer to that was not recovered, spanning their
+    times, so the rows it held are kept (the file enforces references).  Its minutes are not known: 0."""
+    have = {row[0] for row in fresh.execute("SELECT id FROM sessions")}
+    at = {name: columns.index(name) for name in ("session_id", "started_at", "ended_at", "day") if name in columns}
+    spans: dict[int, list] = {}
+    for row in rows:
+        session = row[at["session_id"]]
+        start = row[at["started_at"]] if "started_at" in at else None
+        if session in have or not isinstance(session, int) or not _is_time(start):
+            continue  # nothing to place a stand-in in time with (a damaged value): such rows stay behind
+        end = row[at["ended_at"]] if "ended_at" in at and _is_time(row[at["ended_at"]]) else start
+        span = spans.setdefault(session, [start, end, row[at["day"]] if "day" in at else ""])
+        span[0], span[1] = min(span[0], start), max(span[1], end)
+    for session, (start, end, day) in spans.items():
+        _insert(fresh, STAND_IN, (session, start, end, day if isinstance(day, str) else "", start))
+
+
+def _is_time(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _insert(fresh: sqlite3.Connection, statement: str, values) -> bool:

@@ -154,8 +154,8 @@ class HistoryStore:
             if _is_damage(error):
                 raise StorageError(  # SQLite's check lists every bad page: its first line says enough
                     f"the practice history {self.path} is damaged ({str(error).splitlines()[0]})",
-                    hint="nothing was changed; if it is the mirror's own history, the mirror moves it aside and starts"
-                    " a fresh one when it next starts",
+                    hint="nothing was changed; if it is the mirror's own history, the mirror keeps it aside and copies"
+                    " what it can still read into a fresh one when it next starts",
                 ) from None
             cause, hint = storage_cause(error)
             raise StorageError(f"cannot read the practice history {self.path}: {cause or error}",

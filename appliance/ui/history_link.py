@@ -130,9 +130,10 @@ class HistoryLink:
             return None
         finally:
             self.opened.set()
-        if store.warning:
+        if store.warning:  # on the glass whenever it opens: a person switched to later, a slow start-up
             log.warning("%s", store.warning)
             self.warning = store.warning
+            self._post(partial(self._notify, store.warning))
         try:
             neutral = store.latest_neutral()
             unusable = neutral is None and store.neutral_faces_stored() > 0

@@ -112,6 +112,17 @@ def test_a_history_that_cannot_be_opened_is_a_warning_not_a_crash(tmp_path, monk
     assert "not being saved" in warning
 
 
+def test_a_damaged_history_opened_later_still_says_so_on_the_mirror(tmp_path):
+    path = tmp_path / "history.db"
+    path.write_bytes(b"not a database " * 300)
+    coach, posted = Coach(), Posted()
+    link = HistoryLink(coach, lambda: HistoryStore(path), post=posted.append)  # as at a switch: nobody waits
+    assert link.flush(5)
+    posted.run()
+    assert coach.notice.startswith("The practice history was damaged") and "old file is kept" in coach.notice
+    link.close()
+
+
 def test_the_latest_neutral_face_is_loaded_into_the_coach_and_handed_on(tmp_path):
     from appliance.coach.events import NeutralCalibrated
 

@@ -102,6 +102,7 @@ def test_switching_keeps_each_persons_history_streak_and_face_apart(tmp_path):
     record(link, practice(35))
     assert coach.progress.attempts == 2
     link.switch("p1")
+    assert coach.progress.attempts == 0 and not coach.has_scores  # not Ben's figures while Person 1's load
     settled(link)
     assert coach.progress.attempts == 1 and coach._scores == {"happiness": [90.0]}
     assert coach.neutral_day and vision.neutrals[-1] == (dict(FACE), "personal")
