@@ -215,7 +215,7 @@ class ProfileRegistry:
         try:
             raw = self.index_path.read_bytes()
         except FileNotFoundError:
-            return None if self.read_only else self._first_start()
+            return None if self.read_only else self._first_start(*self._names_kept_aside())
         except OSError as error:  # not damage (permissions, a failing card): the file is left exactly as it is
             return self._unreadable(error)
         try:
@@ -232,6 +232,16 @@ class ProfileRegistry:
         if self.last_used == GUEST:  # remembered by older versions: a restart comes back to the person before
             self.last_used = str(data.get("last_person", ""))
         self._last_person = self.last_used
+
+    def _names_kept_aside(self) -> tuple[dict[str, str], str]:
+        """The names (and the last person) a damaged list moved aside still holds.  If the new list could
+        not be written after it was moved aside (a full disk: the likely cause of the damage), there is
+        no profiles.json at the next start, and the newest list kept aside still knows everyone's name."""
+        kept = sorted(self.index_path.parent.glob(f"{INDEX_FILE}.corrupt-*"))
+        try:
+            return _salvage(kept[-1].read_bytes()) if kept else ({}, "")
+        except OSError:
+            return {}, ""
 
     def _unreadable(self, error: OSError) -> None:
         """profiles.json is there but cannot be read: never rewritten (that would lose everyone's names).
@@ -259,9 +269,9 @@ class ProfileRegistry:
         unnamed = sum(names.get(p.id) != p.name for p in self.people)
         log.error("the list of people %s was damaged (%s): moved aside to %s. %s",
                   self.index_path, error, moved, self._found_in_folders())  # fmt: skip
-        self.warning = "The list of people was damaged and kept aside; everyone was found again" + (
-            f", {unnamed} name{'s' * (unnamed != 1)} could not be read: rename in settings." if unnamed else "."
-        )
+        lost = f"{unnamed} name{'s' * (unnamed != 1)} lost: rename in settings." if unnamed else ""
+        # At most 90 characters, all the glass shows; the details are in the log.
+        self.warning = f"The list of people was damaged and kept aside; {lost or 'everyone was found again.'}"
 
     def _found_in_folders(self) -> str:
         found = ", ".join(f"{p.name} ({p.id})" for p in self.people) or "no one"

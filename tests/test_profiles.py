@@ -115,10 +115,24 @@ def test_a_damaged_list_finds_the_folders_again_and_keeps_the_damaged_file(tmp_p
     again = ProfileRegistry(tmp_path)
     assert [p.id for p in again.people] == ["p1", "p2"]  # no name can be read: people and their practice are kept
     assert list(kept_aside(tmp_path).values()) == ["{not json"]  # kept, never overwritten
-    assert again.warning == (
-        "The list of people was damaged and kept aside; everyone was found again, 2 names could not be read:"
-        " rename in settings."
-    )
+    assert again.warning == ("The list of people was damaged and kept aside; 2 names lost: rename in settings.")
+    assert len(again.warning) <= GLASS_CHARS
+
+
+def test_names_kept_aside_come_back_when_the_new_list_could_not_be_written(tmp_path, monkeypatch):
+    anna_and_ben(tmp_path)
+    (tmp_path / "profiles.json").write_text(TRUNCATED)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("appliance.profiles.write_text", disk_full)
+        with pytest.raises(StorageError):  # the mirror runs without profiles this time, and says so
+            ProfileRegistry(tmp_path)
+    assert not (tmp_path / "profiles.json").exists() and kept_aside(tmp_path)
+    again = ProfileRegistry(tmp_path)  # the next start, with room again
+    assert [p.name for p in again.people] == ["Anna", "Ben"] and again.current.name == "Ben"
 
 
 def test_a_list_cut_short_gives_back_every_name_and_the_last_one_used(tmp_path, caplog):
