@@ -52,8 +52,6 @@ def test_the_camera_preview_is_kept_across_a_restart_like_the_other_rows(tmp_pat
     assert panel.handle(Command.SELECT) == "preview" and panel.preview
     panel.preferences.wait()
     assert Preferences(parse_config({}), tmp_path / "preferences.json").preview is True
-    # config.toml's preview edited since: the file wins, as for every kept choice
-    assert Preferences(parse_config({"preview": True}), tmp_path / "preferences.json").preview is True
     panel.handle(Command.SELECT)
     panel.preferences.wait()
     assert Preferences(parse_config({}), tmp_path / "preferences.json").preview is False
