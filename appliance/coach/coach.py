@@ -158,7 +158,7 @@ class Coach(Flow):
 
     def _watch_cap(self) -> None:
         session = self.session
-        if session is None or not any(item.startswith("drill:") for item in session.plan.items):
+        if session is None or not session.plan.drill_count:
             return  # a relaxation break alone never overdoes it: it starts, and ends, after the day's cap too
         today_s = session.earlier_today_s + session.active_s  # the cap is for the day: "come back tomorrow"
         warning = self.guard.cap_warning(today_s)

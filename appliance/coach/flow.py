@@ -118,7 +118,7 @@ class Flow:
         mirror first offers to learn this person's resting face."""
         earlier = self.practised_today_s()
         day_done = Guard(self.settings).cap_reached(earlier)  # the cap is for the day, as its words say
-        if day_done and any(item.startswith("drill:") for item in plan.items):  # a break alone never overdoes it
+        if day_done and plan.drill_count:  # a break alone never overdoes it
             self.screen, self.menu_key = Screen.HOME, "home"  # also after a calibration offered before it
             return self.notify(day_done, NoticeKind.GUARD)
         if self._should_offer_calibration(plan):
@@ -167,8 +167,7 @@ class Flow:
     def _should_offer_calibration(self, plan: Plan) -> bool:
         # Any frame with landmarks this run, not only the last: a person pressing the button often
         # looks down at it, and that frame has no landmarks; the offer must not hang on it.
-        has_drills = any(item.startswith("drill:") for item in plan.items)
-        return self.landmarks_seen and has_drills and not self.neutral_day and not self._offered_calibration
+        return self.landmarks_seen and plan.drill_count > 0 and not self.neutral_day and not self._offered_calibration
 
     def start_calibration(self, *, first_time: bool = False) -> None:
         limits = CalibrationLimits(seconds=self.settings.calibration_s, give_up_s=3 * self.settings.calibration_s)
