@@ -242,8 +242,8 @@ class Flow:
 
     def finish_break(self, *, completed: bool) -> None:
         rest, session = self.rest, self.session
-        session.breaks += 1
-        if completed:
+        if completed:  # the summary counts breaks taken, as it counts drills scored: not one skipped at once
+            session.breaks += 1
             self.guard.took_break()
             session.forced_reason = ""  # any full break is the rest the guard wanted
         self._emit_break(rest, completed=completed)
@@ -263,7 +263,6 @@ class Flow:
             session.attempts += 1
             self._emit(render.attempt_event(self, self.attempt))
         if self.screen is Screen.BREAK and self.rest is not None:
-            session.breaks += 1
             self._emit_break(self.rest, completed=False)
         self._emit(SessionEnded(session.number, reason, session.active_s, session.attempts, self.now,
                                 self._wall_clock()))  # fmt: skip

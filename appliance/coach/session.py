@@ -16,7 +16,7 @@ class Session:
     active_s: float = 0.0  # pauses excluded
     scores: list[tuple[str, int]] = field(default_factory=list)  # (drill title, score) of scored attempts
     attempts: int = 0
-    breaks: int = 0
+    breaks: int = 0  # run to their end (one skipped or cut off is not counted, as a skipped drill is not)
     forced_reason: str = ""  # the guard wants a break before the next drill
     cap_reason: str = ""  # the session cap was reached: end after the current result
     earlier_today_s: float = 0.0  # practice earlier today (the history's): the cap is for the whole day

@@ -187,7 +187,7 @@ class SummaryView:
     average_score: int = 0
     best_title: str = ""
     best_score: int = 0
-    breaks: int = 0
+    breaks: int = 0  # run to their end
     minutes: float = 0.0
     reason: str = ""  # why the session ended
     message: str = ""

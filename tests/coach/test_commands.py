@@ -203,6 +203,11 @@ def test_a_break_from_home_is_a_short_session_of_its_own():
     view = driver.until(lambda v: v.screen is not Screen.BREAK, CALM)
     assert view.screen is Screen.SUMMARY and view.summary.breaks == 1
     assert view.timer_s is None and view.summary.message == "Come back whenever you're ready."
+    driver.press(Command.SELECT)  # home
+    driver.press(Command.BREAK)
+    driver.show(2.0, CALM)
+    view = driver.press(Command.NEXT)  # ended after 2 s: not a break taken
+    assert view.screen is Screen.SUMMARY and view.summary.breaks == 0
 
 
 def test_a_forced_break_uses_the_routines_own_break_when_one_comes_next():
