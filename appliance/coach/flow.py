@@ -149,7 +149,7 @@ class Flow:
         if session.cap_reason:
             return self.end_session(session.cap_reason)
         if session.index + 1 >= len(session.plan.items):
-            return self.end_session(f"{session.plan.title}: done. Well practised!")
+            return self.end_session(f"{session.plan.title}: done. Well practised!", completed=True)
         if session.forced_reason:
             reason, session.forced_reason = session.forced_reason, ""
             if session.plan.items[session.index + 1].startswith("break:"):  # the routine's own break will do
@@ -254,7 +254,7 @@ class Flow:
             self.next_item()
 
     # ------------------------------------------------------------------ the end
-    def end_session(self, reason: str, *, go_home: bool = False) -> None:
+    def end_session(self, reason: str, *, go_home: bool = False, completed: bool = False) -> None:
         session = self.session
         if session is None:
             return
@@ -266,7 +266,7 @@ class Flow:
             self._emit_break(self.rest, completed=False)
         self._emit(SessionEnded(session.number, reason, session.active_s, session.attempts, self.now,
                                 self._wall_clock()))  # fmt: skip
-        self.summary = render.summary_view(session, reason)
+        self.summary = render.summary_view(session, reason, completed=completed)
         self.session, self.attempt, self.rest = None, None, None
         self.resume()
         self.screen = Screen.HOME if go_home else Screen.SUMMARY

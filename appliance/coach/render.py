@@ -154,7 +154,8 @@ def view(coach: Coach) -> View:
         if count < 2:  # NEXT turns charts only with two or more (commands._turn_chart); else it goes home
             fields.update(buttons=PROGRESS_BUTTONS_ONE_CHART)
     elif screen is Screen.SUMMARY:
-        fields.update(title="Session complete", summary=coach.summary)
+        title = "Session complete" if coach.summary.completed else "Session ended"  # left early: not "complete"
+        fields.update(title=title, summary=coach.summary)
     elif screen is Screen.PREPARE:
         drill = coach.catalogue.drill(session.item.partition(":")[2])
         fields.update(title=f"Get ready: {drill.title}", countdown_s=max(0.0, coach.prepare_left))
@@ -362,7 +363,7 @@ def attempt_event(coach: Coach, attempt: Attempt) -> AttemptFinished:
     )
 
 
-def summary_view(session: Session, reason: str) -> SummaryView:
+def summary_view(session: Session, reason: str, *, completed: bool = False) -> SummaryView:
     scores = [score for _, score in session.scores]
     best = max(session.scores, key=lambda pair: pair[1], default=("", 0))
     message = "See you tomorrow: a little every day beats a lot once." if scores else "Come back whenever you're ready."
@@ -377,4 +378,5 @@ def summary_view(session: Session, reason: str) -> SummaryView:
         minutes=round(session.active_s / 60, 1),
         reason=reason,
         message=message,
+        completed=completed,
     )

@@ -191,6 +191,7 @@ class SummaryView:
     minutes: float = 0.0
     reason: str = ""  # why the session ended
     message: str = ""
+    completed: bool = False  # the plan ran to its end (else it was ended early: by hand, or the cap)
 
 
 @dataclass(frozen=True)

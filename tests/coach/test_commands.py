@@ -196,6 +196,18 @@ def test_todays_practice_follows_the_history_given():
     assert view.screen is Screen.PROGRESS and view.progress.streak_days == 3
 
 
+def test_a_session_left_early_is_ended_not_complete():
+    driver = make_driver()
+    driver.press(Command.SELECT)  # the morning routine
+    driver.show(2.0, CALM)
+    view = driver.press(Command.END)  # hold BACK
+    assert view.screen is Screen.SUMMARY and view.title == "Session ended" and not view.summary.completed
+    driver.press(Command.SELECT)
+    driver.press(Command.BREAK)
+    view = driver.until(lambda v: v.screen is not Screen.BREAK, CALM)  # a plan run to its end
+    assert view.title == "Session complete" and view.summary.completed
+
+
 def test_a_break_from_home_is_a_short_session_of_its_own():
     driver = make_driver()
     view = driver.press(Command.BREAK)
