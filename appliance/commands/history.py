@@ -12,6 +12,7 @@ from appliance.errors import ConfigError
 from appliance.history import HistoryStore, HistorySummary, default_path, summarize
 from appliance.history.summary import RANGE_WEEKS, empty_summary
 from appliance.profiles import ProfileRegistry
+from appliance.ui import text  # plain words on counts, no Kivy
 
 NOTHING_YET = "No practice recorded yet. Stand at the mirror and start the morning routine: a little every day."
 ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
@@ -90,7 +91,7 @@ def as_text(summary: HistorySummary) -> str:
     today = "practised today" if summary.practiced_today else "not practised yet today"
     lines = [
         f"Streak: {summary.streak_days} day{'s' * (summary.streak_days != 1)} ({today}); "
-        f"best {summary.best_streak_days}; {_count(summary.practice_days, 'practice day')} in all",
+        f"best {summary.best_streak_days}; {text.count(summary.practice_days, 'practice day')} in all",
         f"Sessions: {summary.sessions}, attempts: {summary.attempts}, minutes today: {summary.minutes_today:g}",
         "",
         "Recent sessions",
@@ -118,9 +119,5 @@ def as_text(summary: HistorySummary) -> str:
     for trend in summary.trends:
         before = f"{trend.previous:>3}" if trend.previous is not None else "  -"
         lines.append(f"  {trend.title:<26} {trend.recent:>3}  {ARROWS[trend.direction]}  was {before}"
-                     f"   ({_count(trend.attempts, 'attempt')})")  # fmt: skip
+                     f"   ({text.count(trend.attempts, 'attempt')})")  # fmt: skip
     return "\n".join(lines)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
