@@ -59,24 +59,23 @@ def _copy_table(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str) 
         return 0
     names = ", ".join(columns)
     rows = _readable_rows(old, f"SELECT {names} FROM {table}", _last_rowid(old, table))
+    insert = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
     if table == "sessions":  # a session's minutes reach the day's total through its update trigger
-        return _copy_sessions(fresh, columns, rows)
+        return _copy_sessions(fresh, insert, columns, rows)
     if "session_id" in columns:  # attempts and breaks whose session row was on a bad page keep theirs
         _stand_in_sessions(fresh, columns, rows)
-    marks = ", ".join("?" * len(columns))
-    return sum(_insert(fresh, f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", row) for row in rows)
+    return sum(_insert(fresh, insert, row) for row in rows)
 
 
-def _copy_sessions(fresh: sqlite3.Connection, columns: list[str], rows: list[tuple]) -> int:
+def _copy_sessions(fresh: sqlite3.Connection, insert: str, columns: list[str], rows: list[tuple]) -> int:
     active = columns.index("active_s") if "active_s" in columns else None
-    marks = ", ".join("?" * len(columns))
     count = 0
     for row in rows:
         values = list(row)
         minutes = (values[active] if active is not None else 0.0) or 0.0  # a damaged NULL counts as none
         if active is not None:
             values[active] = 0.0
-        if _insert(fresh, f"INSERT OR IGNORE INTO sessions ({', '.join(columns)}) VALUES ({marks})", values):
+        if _insert(fresh, insert, values):
             _insert(fresh, "UPDATE sessions SET active_s = ? WHERE id = ?", (minutes, values[columns.index("id")]))
             count += 1
     return count
