@@ -13,9 +13,22 @@ import os
 import tempfile
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+
+def aside_path(path: Path, *, suffixes: tuple[str, ...] = ("",)) -> Path:
+    """Where a damaged ``path`` is kept: ``NAME.corrupt-STAMP`` beside it, to the microsecond, and never
+    onto an earlier one (nor onto one of its ``suffixes``' files, a database's -wal and -shm): two
+    damaged files in one second both stay."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target, n = path.with_name(f"{path.name}.corrupt-{stamp}"), 1
+    while any(Path(f"{target}{suffix}").exists() for suffix in suffixes):
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    return target
 
 
 def write_text(path: Path, text: str, *, prefix: str) -> None:

@@ -24,10 +24,9 @@ import logging
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from appliance.atomic import write_text
+from appliance.atomic import aside_path, write_text
 from appliance.errors import StorageError, storage_cause
 from appliance.history.store import FILE_NAME as HISTORY_FILE
 from appliance.paths import data_dir
@@ -279,12 +278,7 @@ class ProfileRegistry:
 
     def _move_aside(self) -> Path:
         """The damaged profiles.json renamed beside itself (the history's way: kept, never deleted)."""
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        target = self.index_path.with_name(f"{INDEX_FILE}.corrupt-{stamp}")
-        n = 1
-        while target.exists():
-            n += 1
-            target = self.index_path.with_name(f"{INDEX_FILE}.corrupt-{stamp}-{n}")
+        target = aside_path(self.index_path)
         try:
             self.index_path.replace(target)
         except OSError as error:

@@ -430,7 +430,7 @@ def test_minutes_today_that_did_not_count_say_what_would_not_that_nothing_was_do
 def test_damaged_files_moved_aside_in_the_same_second_keep_their_own_names_and_are_logged(tmp_path, caplog):
     import logging
 
-    import appliance.history.store as store_module
+    import appliance.atomic as atomic_module  # where the kept name is stamped
 
     class Frozen(datetime):
         @classmethod
@@ -441,11 +441,11 @@ def test_damaged_files_moved_aside_in_the_same_second_keep_their_own_names_and_a
     with caplog.at_level(logging.WARNING, logger="appliance.history.store"):
         for damage in (b"first damaged file " * 300, b"second damaged file " * 300):
             path.write_bytes(damage)
-            store_module.datetime = Frozen
+            atomic_module.datetime = Frozen
             try:
                 HistoryStore(path).close()
             finally:
-                store_module.datetime = datetime
+                atomic_module.datetime = datetime
     asides = sorted(tmp_path.glob("h.sqlite3.corrupt-*"))
     assert [p.name for p in asides] == ["h.sqlite3.corrupt-20261121-120000-123456",
                                         "h.sqlite3.corrupt-20261121-120000-123456-2"]  # fmt: skip

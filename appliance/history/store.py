@@ -13,9 +13,10 @@ import math
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
+from appliance.atomic import aside_path
 from appliance.coach.events import (
     AttemptFinished,
     BreakFinished,
@@ -163,13 +164,7 @@ class HistoryStore:
         return connection
 
     def _move_aside(self) -> Path:
-        # To the microsecond, and never onto an earlier one: two damaged files in one second both stay.
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while any(Path(f"{target}{suffix}").exists() for suffix in ("", "-wal", "-shm")):
-            n += 1
-            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+        target = aside_path(self.path, suffixes=("", "-wal", "-shm"))
         try:
             for suffix in ("", "-wal", "-shm"):
                 source = Path(f"{self.path}{suffix}")
