@@ -144,14 +144,67 @@ def default_path() -> Path:
 
 def load_config(path: Path | None = None) -> Config:
     """Settings from ``path`` (default: the user's config.toml); defaults when the default file is absent."""
+    data, path = _read_settings(path)
+    return Config() if data is None else parse_config(data, path=path)
+
+
+MAX_LEFT_OUT = 64  # more bad settings than this: the file is not a settings file, use none of it
+
+
+def load_config_for_mirror(path: Path | None = None) -> tuple[Config, list[ConfigError]]:
+    """The settings the mirror starts with, and what it had to leave out of them.
+
+    A settings file it cannot read leaves the defaults; a setting it cannot use is left out, its
+    default used instead, and each is returned to be said (on the glass and in the log).  Why: the
+    mirror starts at boot on an appliance with four buttons and no keyboard; a typo in config.toml
+    must not leave a blank mirror that systemd will not restart.  ``config check`` and ``doctor``
+    still refuse the file, and a --config path that does not exist is still an error (it was typed
+    on a command line, where it can be said and fixed at once).
+    """
+    path = Path(path) if path is not None else None
+    try:
+        data, found = _read_settings(path)
+    except ConfigError as error:
+        if error.setting == "--config":
+            raise
+        return Config(path=path or default_path()), [error]
+    path = found
+    problems: list[ConfigError] = []
+    while data is not None:
+        try:
+            return parse_config(data, path=path), problems
+        except ConfigError as error:
+            problems.append(error)
+            if len(problems) > MAX_LEFT_OUT or not _leave_out(data, error.setting):
+                break
+    return Config(path=path if data is not None else None), problems
+
+
+def _leave_out(data: dict[str, Any], setting: str) -> bool:
+    """Delete ``setting`` ("camera.fps", "buttons") from the parsed file; False when it is not there."""
+    *tables, key = setting.split(".") if setting else [""]
+    for name in tables:
+        data = data.get(name)
+        if not isinstance(data, dict):
+            return False
+    if key not in data:
+        return False
+    del data[key]
+    return True
+
+
+def _read_settings(path: Path | None) -> tuple[dict[str, Any] | None, Path]:
+    """The parsed file at ``path`` (default: the user's config.toml), None when the default is absent."""
     explicit = path is not None
     path = Path(path) if explicit else default_path()
     if not path.exists():
         if explicit:
-            raise ConfigError(f"the settings file {path} does not exist", hint="check the path, or leave it out")
-        return Config()
+            raise ConfigError(
+                f"the settings file {path} does not exist", hint="check the path, or leave it out", setting="--config"
+            )
+        return None, path
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8")), path
     except UnicodeDecodeError as error:
         raise ConfigError(
             f"the settings file {path} is not UTF-8 text (byte {error.start})",
@@ -161,7 +214,6 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"cannot read the settings file {path}: {error}", hint="check its permissions") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"the settings file {path} is not valid TOML: {error}", hint="fix that line") from error
-    return parse_config(data, path=path)
 
 
 def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
@@ -230,7 +282,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
 
 
 def _bad(key: str, value: Any, allowed: str, where: str) -> None:
-    raise ConfigError(f"setting {key} = {value!r}{where} is not allowed", hint=f"use {allowed}")
+    raise ConfigError(f"setting {key} = {value!r}{where} is not allowed", hint=f"use {allowed}", setting=key)
 
 
 def _only(table: dict[str, Any], allowed: set[str], prefix: str, where: str) -> None:
@@ -279,7 +331,7 @@ def _sound(data: dict[str, Any], where: str) -> SoundSettings:
     try:
         return SoundSettings.from_mapping(_table(data, "sound", where))
     except ConfigError as error:
-        raise ConfigError(f"{error}{where}", hint=error.hint) from None
+        raise ConfigError(f"{error}{where}", hint=error.hint, setting=_within("sound", error)) from None
 
 
 def _coach(data: dict[str, Any], where: str) -> dict[str, Any]:
@@ -294,8 +346,15 @@ def _coach(data: dict[str, Any], where: str) -> dict[str, Any]:
     try:
         check_settings_ids(load_catalogue(), CoachSettings.from_mapping(table))
     except ConfigError as error:
-        raise ConfigError(f"{error}{where}", hint=error.hint) from None
+        raise ConfigError(f"{error}{where}", hint=error.hint, setting=_within("coach", error)) from None
     return table
+
+
+def _within(table: str, error: ConfigError) -> str:
+    """The setting an error of a table's own checks names, as a key of the whole file."""
+    if error.setting in ("", table) or error.setting.startswith(f"{table}."):
+        return error.setting or table
+    return f"{table}.{error.setting}"
 
 
 def is_raspberry_pi() -> bool:

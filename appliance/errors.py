@@ -32,7 +32,12 @@ class FrameError(ApplianceError):
 
 
 class ConfigError(ApplianceError):
-    """A setting has a value the appliance cannot use."""
+    """A setting has a value the appliance cannot use.  ``setting`` names it when one setting is at
+    fault ("camera.fps", a whole table "buttons"), so the mirror can start without it."""
+
+    def __init__(self, message: str, *, hint: str = "", setting: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.setting = setting
 
 
 class CameraError(ApplianceError):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
-from appliance.config import Config, load_config, parse_config
+from appliance.config import Config, load_config, load_config_for_mirror, parse_config
 from appliance.errors import ConfigError
 
 
@@ -168,3 +170,65 @@ def test_bad_capture_values_are_named(capture, words):
         parse_config({"capture": capture})
     for word in words:
         assert word in caught.value.describe()
+
+
+# The mirror starts without what it cannot use: (the file, the setting left out).
+LEFT_OUT = [
+    ("[camera]\nfps = 0\nwidth = 800\n", "camera.fps"),
+    ('[camera]\nfacing_yaw_deg = "left"\n', "camera.facing_yaw_deg"),
+    ('colour = "red"\n', "colour"),
+    ('source = ""\n', "source"),
+    ("[buttons]\nnext = 27\n", "buttons"),
+    ('coach = "fast"\n', "coach"),
+    ('[coach]\ndifficulty = "insane"\nhold_s = 4\n', "coach.difficulty"),
+    ("[coach]\nhold_seconds = 3\nhold_s = 4\n", "coach.hold_seconds"),
+    ('[coach]\nforced_break = "nope"\nhold_s = 4\n', "coach.forced_break"),
+    ("[sound]\nvolume = 500\n", "sound.volume"),
+    ("[sound]\nloudness = 5\n", "sound.loudness"),
+]
+
+
+@pytest.mark.parametrize(("text", "setting"), LEFT_OUT)
+def test_the_mirror_starts_without_a_setting_it_cannot_use_and_keeps_the_rest(tmp_path, text, setting):
+    path = tmp_path / "config.toml"
+    path.write_text(text + "[display]\nrotation = 90\n")
+    config, left_out = load_config_for_mirror(path)
+    assert [problem.setting for problem in left_out] == [setting]
+    assert setting.split(".")[-1] in str(left_out[0])  # the log names it
+    with pytest.raises(ConfigError):
+        load_config(path)  # config check and doctor still refuse the file
+    kept = tomllib.loads(text)
+    *tables, key = setting.split(".")
+    table = kept
+    for name in tables:
+        table = table[name]
+    del table[key]
+    assert config == parse_config({**kept, "display": {"rotation": 90}}, path=path)
+    assert config.display.rotation == 90
+
+
+def test_every_bad_setting_is_left_out_and_each_is_said(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[camera]\nfps = 0\nheight = 2\nwidth = 800\n[sound]\nquiet_from = "25:00"\n')
+    config, left_out = load_config_for_mirror(path)
+    assert [problem.setting for problem in left_out] == ["camera.height", "camera.fps", "sound.quiet_from"]
+    assert config.camera.width == 800 and (config.camera.fps, config.camera.height) == (30, 480)
+
+
+@pytest.mark.parametrize("text", [b"source = \n", b"\xff\xfe[camera]\n"])
+def test_a_file_the_mirror_cannot_read_leaves_every_default_and_is_said(tmp_path, text):
+    path = tmp_path / "config.toml"
+    path.write_bytes(text)
+    config, left_out = load_config_for_mirror(path)
+    assert config == Config(path=path)
+    assert len(left_out) == 1 and left_out[0].setting == "" and "config.toml" in str(left_out[0])
+
+
+def test_the_mirror_is_given_an_explicit_missing_file_as_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config_for_mirror(tmp_path / "nope.toml")
+
+
+def test_no_file_at_all_is_not_a_problem(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert load_config_for_mirror() == (Config(), [])

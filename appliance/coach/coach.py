@@ -113,10 +113,7 @@ class Coach(Flow):
     def _advance(self, now: float) -> None:
         dt = 0.0 if self._t is None else max(0.0, now - self._t)
         self._t = now if self._t is None else max(self._t, now)
-        if self.notice and self._notice_from is None:  # notified before the clock started (e.g. at start-up)
-            self._notice_from = self.now
-        if self.notice and self.now >= self._notice_from + self._notice_s:
-            self.notice, self.notice_kind = "", NoticeKind.NONE
+        self.notices.advance(self.now)  # a notice from before the clock started counts from now
         if self.screen is Screen.CALIBRATE and self.calibration is not None and dt > 0.0:
             return self._advance_calibration(dt)
         if self.paused or dt == 0.0 or self.session is None:

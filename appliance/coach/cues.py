@@ -72,7 +72,10 @@ class SoundSettings:
         known = [spec.name for spec in fields(cls)]
         unknown = sorted(set(data) - set(known))
         if unknown:
-            raise ConfigError(f"unknown sound settings: {', '.join(unknown)}", hint=f"use any of: {', '.join(known)}")
+            known_words = ", ".join(known)
+            raise ConfigError(
+                f"unknown sound settings: {', '.join(unknown)}", hint=f"use any of: {known_words}", setting=unknown[0]
+            )
         return cls(**data)
 
     @property
@@ -97,7 +100,8 @@ def clock_time(text: str, name: str = "quiet_from") -> time:
 
 
 def _bad(name: str, value, wanted: str) -> ConfigError:
-    return ConfigError(f"the sound setting {name}={value!r} is not usable", hint=f"set {name} to {wanted}")
+    message = f"the sound setting {name}={value!r} is not usable"
+    return ConfigError(message, hint=f"set {name} to {wanted}", setting=name)
 
 
 class SoundCues:

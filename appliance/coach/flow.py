@@ -23,6 +23,7 @@ from appliance.coach.events import (
     SessionStarted,
 )
 from appliance.coach.guard import Guard
+from appliance.coach.notices import Notices
 from appliance.coach.routines import Plan, break_plan, check_settings_ids, free_plan, routine_plan, todays_plan
 from appliance.coach.session import BreakRun, Session
 from appliance.coach.settings import CoachSettings
@@ -65,10 +66,8 @@ class Flow:
         self.landmarks_seen = False  # some frame this run carried features: this device reads landmarks
         self._last_face_at = 0.0
         self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
-        self.notice, self.notice_kind = "", NoticeKind.NONE
+        self.notices = Notices()  # the banner: the newest notice, covered warnings waiting behind it
         self.vision_problem = ""  # why no face can be read at all (a broken model): the drills say so
-        self._notice_from: float | None = None  # None: shown from the next moment the coach sees the clock
-        self._notice_s = 0.0
         self.calibration: Calibration | None = None
         self._after_calibration: Plan | None = None  # the practice the first-time offer put off
         self._offered_calibration = False  # the first-time offer comes once per run
@@ -82,11 +81,22 @@ class Flow:
     def now(self) -> float:
         return self._t or 0.0
 
+    @property
+    def notice(self) -> str:
+        return self.notices.message
+
+    @property
+    def notice_kind(self) -> NoticeKind:
+        return self.notices.kind
+
     def notify(self, message: str, kind: NoticeKind = NoticeKind.WARNING, seconds: float | None = None) -> None:
-        """Show a banner (guard messages, warnings from the shell) for ``seconds`` (default: settings.notice_s)."""
-        self.notice, self.notice_kind = message, kind
-        self._notice_from = self._t
-        self._notice_s = seconds if seconds is not None else self.settings.notice_s
+        """Show a banner (guard messages, warnings from the shell) for ``seconds`` (default: settings.notice_s).
+        A warning it covers shows again after it (``notices``)."""
+        self.notices.post(message, kind, seconds if seconds is not None else self.settings.notice_s, self._t)
+
+    def withdraw_notice(self, message: str) -> None:
+        """The problem ``message`` named is over: off the banner, whichever notice shows now."""
+        self.notices.withdraw(message, self._t)
 
     def today(self) -> date:
         return date.fromtimestamp(self._wall_clock())

@@ -37,7 +37,7 @@ def check_settings_ids(catalogue: Catalogue, settings: CoachSettings) -> None:
         except ConfigError as error:
             value = item if name == "morning_routine" else item.partition(":")[2]
             hint = f"{error}: {error.hint}"
-            raise ConfigError(f"the coach setting {name}={value!r} is not usable", hint=hint) from None
+            raise ConfigError(f"the coach setting {name}={value!r} is not usable", hint=hint, setting=name) from None
 
 
 def routine_plan(catalogue: Catalogue, routine_id: str, settings: CoachSettings) -> Plan:

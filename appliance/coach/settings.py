@@ -80,7 +80,10 @@ class CoachSettings:
         known = {spec.name: spec for spec in fields(cls)}
         unknown = sorted(set(data) - set(known))
         if unknown:
-            raise ConfigError(f"unknown coach settings: {', '.join(unknown)}", hint=f"use any of: {', '.join(known)}")
+            known_words = ", ".join(known)
+            raise ConfigError(
+                f"unknown coach settings: {', '.join(unknown)}", hint=f"use any of: {known_words}", setting=unknown[0]
+            )
         values = dict(data)
         if "morning_routine" in values:
             if not isinstance(values["morning_routine"], list | tuple):
@@ -103,4 +106,5 @@ KIND_WORDS = {int: "a whole number", float: "a number", str: "a text in quotes"}
 
 
 def _bad(name: str, value, wanted: str) -> ConfigError:
-    return ConfigError(f"the coach setting {name}={value!r} is not usable", hint=f"set {name} to {wanted}")
+    message = f"the coach setting {name}={value!r} is not usable"
+    return ConfigError(message, hint=f"set {name} to {wanted}", setting=name)

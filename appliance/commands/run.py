@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from appliance.camera.factory import SOURCES_HELP, source_argument
-from appliance.config import load_config
+from appliance.config import load_config_for_mirror
 
 log = logging.getLogger("appliance.run")
 
@@ -43,9 +43,10 @@ def run(args: argparse.Namespace) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    config = load_config(args.config).with_overrides(
-        source=args.source, fullscreen=args.fullscreen, preview=args.preview
-    )
+    config, left_out = load_config_for_mirror(args.config)
+    config = config.with_overrides(source=args.source, fullscreen=args.fullscreen, preview=args.preview)
+    for problem in left_out:
+        log.error("the mirror starts without this setting: %s", problem.describe())
     steps = None
     if args.script is not None:
         from appliance.ui.script import load_script
@@ -59,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
 
     preferences = Preferences(config)  # what was chosen on the mirror's settings screen
     coach = _build_coach(config, preferences.difficulty)
+    if left_out:
+        from appliance.coach.view import NoticeKind
+
+        coach.notify(left_out_notice(left_out, config.path), NoticeKind.WARNING, seconds=60.0)
     preferences.when_changed.append(lambda chosen: coach.set_difficulty(chosen.difficulty))
 
     from appliance.ui.kivy_setup import configure_kivy
@@ -106,6 +111,17 @@ def run(args: argparse.Namespace) -> int:
     elif history is not None and hasattr(history, "close"):
         history.close()
     return 0
+
+
+def left_out_notice(left_out, path: Path | None) -> str:
+    """The glass's one line on the settings the mirror started without (the log has each in full)."""
+    name = path.name if path is not None else "config.toml"
+    settings = [problem.setting for problem in left_out if problem.setting]
+    if len(settings) < len(left_out):  # the file itself could not be used
+        return f"{name} could not be read: the mirror uses its default settings (see the log)"
+    if len(settings) == 1:
+        return f"{name}: {settings[0]} is not usable; using its default (see the log)"
+    return f"{name}: {len(settings)} settings are not usable; using their defaults (see the log)"
 
 
 def _build_coach(config, difficulty: str):

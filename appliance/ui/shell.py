@@ -407,13 +407,13 @@ class MirrorShell:
         problem = self.vision.problem()
         if problem == self._vision_problem:
             return
+        if self._vision_problem:  # over, or changed: its banner goes, whatever else shows now
+            self.coach.withdraw_notice(self._vision_problem)
         self._vision_problem = problem
         if problem:
             self._camera_led(False)
             log.error("%s", problem)
             self.coach.notify(problem, NoticeKind.WARNING, seconds=STICKY)
-        else:
-            self.coach.notify("", NoticeKind.NONE, seconds=0)
         self.notifier.status(problem or "showing the mirror")
 
     def _start_vision(self, _dt=None) -> None:

@@ -194,6 +194,25 @@ def test_a_failing_camera_is_said_on_the_mirror_and_the_led_goes_out(window):
         assert wait_until(lambda: shell.view.notice == "", timeout=3)
 
 
+def test_a_camera_back_takes_only_its_own_banner_away(window):
+    from appliance.coach.view import NoticeKind
+    from appliance.ui.shell import MirrorShell
+
+    vision = FakeVision(30)
+    coach = SpyCoach()
+    coach.notify("The practice history was damaged: 3 sessions recovered from it.", NoticeKind.WARNING, seconds=600)
+    shell = MirrorShell(Config(), coach=coach, vision=vision, pin_factory=MockFactory())
+    with shown(window, shell):
+        assert wait_until(lambda: shell.observations == 30)
+        vision.problem = lambda: "No camera picture: the camera source failed"
+        assert wait_until(lambda: "No camera picture" in shell.view.notice, timeout=3)
+        vision.problem = lambda: "No camera found: retrying"
+        assert wait_until(lambda: "No camera found" in shell.view.notice, timeout=3)
+        vision.problem = lambda: ""
+        assert wait_until(lambda: "history was damaged" in shell.view.notice, timeout=3)
+        assert "No camera" not in shell.view.notice
+
+
 @pytest.mark.parametrize(("fullscreen", "quits"), [(False, True), (True, False)])
 def test_ctrl_q_quits_only_a_dev_window(window, monkeypatch, fullscreen, quits):
     from kivy.core.window import Keyboard
