@@ -9,8 +9,11 @@ the model is not sensitive to it; ``python -m appliance.vision.landmarks IMAGE``
 
 The ROI comes from the detector for the first frame (box centre, the eye keypoints for the
 rotation, 1.5x the box's longer side, as face_detection_front_detection_to_roi does), then
-from the last frame's landmarks (their extent along the eye line, 1.5x, as
-face_landmark_landmarks_to_roi does), so the detector runs again only when tracking is lost.
+from the last frame's landmarks (1.5x their extent, turned by the eye line, after
+face_landmark_landmarks_to_roi), so the detector runs again only when tracking is lost.  MediaPipe
+takes the points' extent along the image's axes and then turns the square; here it is measured
+along and across the eye line, which fits a tilted head more tightly (on the tilted fixture faces
+the two differ by up to 1.9% in side and 3.8 pixels in centre).
 """
 
 from __future__ import annotations
