@@ -19,7 +19,7 @@ from appliance.errors import ApplianceError
 from appliance.paths import state_dir
 
 # Modules in appliance/commands; each names its own command (eval_features is "eval-features").
-COMMANDS = ("run", "classify", "eval", "eval_features", "bench", "drills", "history", "doctor", "config")
+COMMANDS = ("run", "classify", "eval", "eval_features", "eval_posed", "bench", "drills", "history", "doctor", "config")
 
 
 class CommandParser(argparse.ArgumentParser):
