@@ -175,29 +175,46 @@ def load_config_for_mirror(path: Path | None = None) -> tuple[Config, list[Confi
             return parse_config(data, path=path), problems
         except ConfigError as error:
             problems.append(error)
-            if len(problems) > MAX_LEFT_OUT or not _leave_out(data, error.setting):
+            left = _leave_out(data, error.setting) if len(problems) <= MAX_LEFT_OUT else None
+            if left is None:  # nothing to leave out that would help: none of the file is used
+                error.setting = ""
                 break
+            error.setting = left  # what the mirror starts without (a whole table, when the check was across keys)
     return Config(path=path if data is not None else None), problems
 
 
-def _leave_out(data: dict[str, Any], setting: str) -> bool:
-    """Delete ``setting`` ("camera.fps", "buttons") from the parsed file; False when it is not there."""
-    *tables, key = setting.split(".") if setting else [""]
-    for name in tables:
-        data = data.get(name)
-        if not isinstance(data, dict):
-            return False
-    if key not in data:
-        return False
-    del data[key]
-    return True
+def _leave_out(data: dict[str, Any], setting: str) -> str | None:
+    """Delete ``setting`` ("camera.fps", "buttons", a quoted "a.b" key) from the parsed file and say what
+    went; when it is not in the file (a check across keys named the other one, left at its default),
+    the table it belongs to goes instead; None when neither is there."""
+    table, path = data, []
+    rest = setting
+    while rest:
+        if rest in table:  # the whole remaining name is a key here (TOML allows dots in quoted keys)
+            del table[rest]
+            return ".".join([*path, rest])
+        head, dot, rest = rest.partition(".")
+        if not dot or not isinstance(table.get(head), dict):
+            break
+        table, path = table[head], [*path, head]
+    if path:
+        parent = data
+        for name in path[:-1]:
+            parent = parent[name]
+        del parent[path[-1]]
+        return ".".join(path)
+    return None
 
 
 def _read_settings(path: Path | None) -> tuple[dict[str, Any] | None, Path]:
     """The parsed file at ``path`` (default: the user's config.toml), None when the default is absent."""
     explicit = path is not None
     path = Path(path) if explicit else default_path()
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as error:  # a folder on the way that cannot be entered
+        raise ConfigError(f"cannot read the settings file {path}: {error}", hint="check its permissions") from None
+    if not exists:
         if explicit:
             raise ConfigError(
                 f"the settings file {path} does not exist", hint="check the path, or leave it out", setting="--config"

@@ -13,7 +13,7 @@ from several framings) and judges it with the fused reading (``reading.fused``):
 The folder holds ``labels.csv`` with the columns ``file`` (a path relative to the folder),
 ``label`` (one of the eight expressions, or a common word for one: "happy", "afraid"...) and
 ``subject`` (who it is); any other column (gender, ethnicity, age...) is a group the figures are
-also given by.  A person's first neutral photo (by file name) is their reference: it is left out
+also given by.  A person's first neutral photo (by its path) is their reference: it is left out
 of the "with the neutral" figures, and their other neutral photos count there as neutral faces.
 The London set has this layout.
 
@@ -36,6 +36,7 @@ from appliance.reading_eval import MIN_GROUP, FaceRead
 from appliance.vision.classifier import EXPRESSIONS
 
 REQUIRED_COLUMNS = ("file", "label", "subject")
+EXTRA = "\0extra"  # where csv puts the fields of a row longer than the header
 LABEL_WORDS = {
     "happy": "happiness",
     "smile": "happiness",
@@ -83,36 +84,40 @@ def read_labels(folder: Path | str) -> list[PosedPhoto]:
         raise ApplianceError(f"{folder} has no labels.csv", hint=hint)
     try:
         with labels.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
+            reader = csv.DictReader(handle, restkey=EXTRA)  # a spreadsheet's trailing commas: fields past the header
             columns = [name.strip() for name in reader.fieldnames or []]
             missing = [name for name in REQUIRED_COLUMNS if name not in columns]
             if missing:
                 raise ApplianceError(f"{labels} has no column {', '.join(missing)}", hint=hint)
-            rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+            rows = []
+            for row in reader:
+                cells = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k != EXTRA}
+                if any(cells.values()):  # a row of empty cells (a spreadsheet's last lines) lists nothing
+                    rows.append((reader.line_num, cells))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise ApplianceError(f"cannot read {labels}: {error}", hint="save it as UTF-8 CSV text") from None
-    photos, unknown, absent = [], [], []
-    for line, row in enumerate(rows, start=2):
+    photos, problems, first_line = [], [], {}
+    for line, row in rows:
         expression = expression_of(row["label"])
-        if expression is None:
-            unknown.append(f"line {line}: {row['label']!r}")
-            continue
         path = folder / row["file"]
-        if not path.is_file():
-            absent.append(row["file"])
-            continue
-        groups = {k: v for k, v in row.items() if k not in REQUIRED_COLUMNS and k and v.lower() not in MISSING}
-        photos.append(PosedPhoto(path, expression, row["subject"], groups))
-    if unknown:
+        if expression is None:
+            problems.append(f"line {line}: the label {row['label']!r} names no expression")
+        elif not row["subject"]:
+            problems.append(f"line {line}: no subject (who the photo is of)")
+        elif row["file"] in first_line:
+            problems.append(f"line {line}: {row['file']} is listed again (first on line {first_line[row['file']]})")
+        elif not row["file"] or not path.is_file():
+            problems.append(f"line {line}: no file {row['file']!r} in {folder}")
+        else:
+            first_line[row["file"]] = line
+            groups = {k: v for k, v in row.items() if k not in REQUIRED_COLUMNS and k and v.lower() not in MISSING}
+            photos.append(PosedPhoto(path, expression, row["subject"], groups))
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         raise ApplianceError(
-            f"{labels}: labels that name no expression ({'; '.join(unknown[:3])}{' ...' if len(unknown) > 3 else ''})",
-            hint=f"use one of {', '.join(EXPRESSIONS)} (or happy, sad, angry, afraid, ...)",
-        )
-    if absent:
-        raise ApplianceError(
-            f"{labels} lists {len(absent)} file(s) not in {folder}: {', '.join(absent[:3])}"
-            + (" ..." if len(absent) > 3 else ""),
-            hint="the file column is a path relative to the folder holding labels.csv",
+            f"{labels}: {'; '.join(problems[:3])}{more}",
+            hint=f"each row: a file (its path relative to {folder}), one of {', '.join(EXPRESSIONS)} (or happy, "
+            "sad, angry, afraid, ...), and who it is; each file once",
         )
     if not photos:
         raise ApplianceError(f"{labels} lists no photos", hint=hint)
@@ -139,7 +144,7 @@ def read_photos(
     judged, left_out = [], []
     for subject in sorted(by_subject):
         faces = []
-        for photo in sorted(by_subject[subject], key=lambda p: p.path.name):
+        for photo in sorted(by_subject[subject], key=lambda p: str(p.path)):
             try:
                 face, why = read(photo.path), "no face found"
             except ApplianceError as error:
@@ -147,7 +152,7 @@ def read_photos(
             if face is None:
                 left_out.append(photo)
                 if log:
-                    log(f"{photo.path.name}: {why}; left out")
+                    log(f"{photo.path}: {why}; left out")
                 continue
             faces.append((photo, face))
         neutrals = [(photo, face) for photo, face in faces if photo.label == "neutral"]

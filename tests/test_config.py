@@ -232,3 +232,44 @@ def test_the_mirror_is_given_an_explicit_missing_file_as_an_error(tmp_path):
 def test_no_file_at_all_is_not_a_problem(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert load_config_for_mirror() == (Config(), [])
+
+
+@pytest.mark.parametrize(
+    ("text", "left_out"),
+    [
+        # a check across keys names the one left at its default: the table goes, said as the table
+        ("[coach]\nsession_cap_min = 1.0\n", "coach"),
+        ('[sound]\nquiet_until = ""\n', "sound"),
+        ('[sound]\nquiet_from = "07:00"\n', "sound"),
+        # a quoted key with a dot is that key, not a table's
+        ('"camera.fps" = 1\n', "camera.fps"),
+        ('[camera]\n"a.b" = 1\n', "camera.a.b"),
+    ],
+)
+def test_what_the_mirror_leaves_out_is_what_it_says_and_the_rest_of_the_file_is_kept(tmp_path, text, left_out):
+    path = tmp_path / "config.toml"
+    camera = "fps = 15\n" if text.startswith("[camera]") else "[camera]\nfps = 15\n"  # a good setting, kept
+    path.write_text(text + camera)
+    config, problems = load_config_for_mirror(path)
+    assert [problem.setting for problem in problems] == [left_out]
+    assert config.camera.fps == 15
+
+
+def test_a_file_of_nothing_but_mistakes_is_not_used_at_all_and_says_so(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("".join(f"unknown_{n} = 1\n" for n in range(70)) + "[camera]\nfps = 15\n")
+    config, problems = load_config_for_mirror(path)
+    assert config == Config(path=path)
+    assert problems[-1].setting == "" and all(problem.setting for problem in problems[:-1])
+
+
+def test_a_settings_folder_that_cannot_be_entered_leaves_the_defaults_not_a_dark_mirror(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "exists", refuse)
+    config, problems = load_config_for_mirror(tmp_path / "locked" / "config.toml")
+    assert config == Config(path=tmp_path / "locked" / "config.toml")
+    assert len(problems) == 1 and problems[0].setting == "" and "Permission denied" in str(problems[0])

@@ -50,8 +50,14 @@ def test_the_labels_file_names_photos_people_and_groups_and_common_words_for_exp
     [
         (None, (), "has no labels.csv"),
         (["file,label", "images/a.jpg,fear"], ("a.jpg",), "no column subject"),
-        (["file,label,subject", "images/a.jpg,bored,p1"], ("a.jpg",), "line 2: 'bored'"),
-        (["file,label,subject", "images/a.jpg,fear,p1"], (), "1 file(s) not in"),
+        (["file,label,subject", "images/a.jpg,bored,p1"], ("a.jpg",), "line 2: the label 'bored' names no expression"),
+        (["file,label,subject", "", "images/a.jpg,fear,p1"], (), "line 3: no file 'images/a.jpg'"),
+        (["file,label,subject", "images/a.jpg,fear,"], ("a.jpg",), "line 2: no subject"),
+        (
+            ["file,label,subject", "images/a.jpg,fear,p1", "images/a.jpg,anger,p1"],
+            ("a.jpg",),
+            "line 3: images/a.jpg is listed again (first on line 2)",
+        ),
         (["file,label,subject"], (), "lists no photos"),
     ],
 )
@@ -62,6 +68,11 @@ def test_a_labels_file_that_cannot_be_used_says_what_is_wrong(tmp_path, rows, fi
     with pytest.raises(ApplianceError) as caught:
         read_labels(folder)
     assert words in str(caught.value) and caught.value.hint
+
+
+def test_a_spreadsheets_trailing_commas_and_empty_rows_are_not_photos(tmp_path):
+    folder = make_folder(tmp_path, ["file,label,subject", "images/a.jpg,fear,p1,", ",,", ",,,"], files=("a.jpg",))
+    assert [(p.path.name, p.groups) for p in read_labels(folder)] == [("a.jpg", {})]
 
 
 def test_a_persons_first_neutral_photo_is_their_reference_and_a_photo_without_a_face_is_left_out(tmp_path):

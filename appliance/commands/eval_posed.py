@@ -56,7 +56,8 @@ def run(args) -> int:
     result = {
         "folder": str(args.folder),
         "photos": len(photos),
-        "left_out": [str(photo.path.name) for photo in left_out],  # no face, or not an image (said on stderr)
+        # no face, or not an image (each said on stderr): as labels.csv names them
+        "left_out": [photo.path.relative_to(args.folder).as_posix() for photo in left_out],
         **summary(judged, lambda *how: fused(*how[:3], resting=how[3]), reader.features),
     }
     print(json.dumps(result, indent=1) if args.json else format_report(result))

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     config, left_out = load_config_for_mirror(args.config)
     config = config.with_overrides(source=args.source, fullscreen=args.fullscreen, preview=args.preview)
     for problem in left_out:
-        log.error("the mirror starts without this setting: %s", problem.describe())
+        log.error("the mirror starts %s: %s", left_out_words(problem.setting), problem.describe())
     steps = None
     if args.script is not None:
         from appliance.ui.script import load_script
@@ -118,10 +118,22 @@ def left_out_notice(left_out, path: Path | None) -> str:
     name = path.name if path is not None else "config.toml"
     settings = [problem.setting for problem in left_out if problem.setting]
     if len(settings) < len(left_out):  # the file itself could not be used
-        return f"{name} could not be read: the mirror uses its default settings (see the log)"
+        return f"{name} could not be used: the mirror uses its default settings (see the log)"
+    if len(settings) == 1 and settings[0] in TABLES:
+        return f"{name}: [{settings[0]}] is not usable; using its defaults (see the log)"
     if len(settings) == 1:
         return f"{name}: {settings[0]} is not usable; using its default (see the log)"
     return f"{name}: {len(settings)} settings are not usable; using their defaults (see the log)"
+
+
+TABLES = ("camera", "vision", "buttons", "display", "presence", "coach", "sound", "capture")  # config.toml's
+
+
+def left_out_words(setting: str) -> str:
+    """How the log says what the mirror starts without: a setting, a table, or the whole file."""
+    if not setting:
+        return "on its default settings"
+    return f"without [{setting}]" if setting in TABLES else f"without the setting {setting}"
 
 
 def _build_coach(config, difficulty: str):
