@@ -120,6 +120,9 @@ def test_a_damaged_history_opened_later_still_says_so_on_the_mirror(tmp_path):
     assert link.flush(5)
     posted.run()
     assert coach.notice.startswith("The practice history was damaged") and "old file is kept" in coach.notice
+    coach.tick(100.0)
+    assert coach.tick(159.0).notice.startswith("The practice history was damaged")  # a minute, as at start-up
+    assert coach.tick(160.5).notice == ""
     link.close()
 
 
