@@ -74,7 +74,7 @@ def test_a_reader_that_leaves_early_gets_no_error_message(monkeypatch, capsys):
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize("command", ["run", "classify", "eval", "drills", "history"])
+@pytest.mark.parametrize("command", ["run", "classify", "eval", "eval-posed", "drills", "history"])
 def test_every_command_explains_itself_in_plain_text(command, capsys):
     with pytest.raises(SystemExit):
         cli.main([command, "--help"])
