@@ -148,6 +148,9 @@ def load_config(path: Path | None = None) -> Config:
     return Config() if data is None else parse_config(data, path=path)
 
 
+TABLES = ("camera", "vision", "buttons", "display", "presence", "coach", "sound", "capture")
+"""The settings file's tables ([camera], ...); everything else in it is a top-level key."""
+
 MAX_LEFT_OUT = 64  # more bad settings than this: the file is not a settings file, use none of it
 
 
@@ -236,13 +239,7 @@ def _read_settings(path: Path | None) -> tuple[dict[str, Any] | None, Path]:
 def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     """Validate a settings table; ConfigError names the bad key, its value and what is allowed."""
     where = f" in {path}" if path else ""
-    _only(
-        data,
-        {"source", "fullscreen", "preview", "camera", "vision", "buttons", "display", "presence", "coach", "sound"}
-        | {"capture"},
-        "",
-        where,
-    )
+    _only(data, {"source", "fullscreen", "preview", *TABLES}, "", where)
     camera = _table(data, "camera", where)
     _only(
         camera,

@@ -24,6 +24,7 @@ from appliance.vision.images import read_image
 from appliance.vision.landmarks import MIN_PRESENCE, FaceMesh
 from appliance.vision.litert import file_sha256
 from appliance.vision.preprocess import to_gray
+from appliance.vision.reading import fused
 from appliance.vision.tracking import most_prominent
 
 
@@ -182,6 +183,17 @@ def london_people(folder: Path | str = LONDON_DIR, *, model_path=DEFAULT_MODEL, 
             )
         )
     return people
+
+
+def fused_reading(appearance, features, neutral: str, resting) -> np.ndarray:
+    """The mirror's reading, called as the summaries call a reading: (appearance, features, what they
+    are relative to, the model's output on the person's resting face or None)."""
+    return fused(appearance, features, neutral, resting=resting)
+
+
+def appearance_alone(appearance, *_) -> np.ndarray:
+    """The expression model's own output, in the summaries' calling form: no geometry, no priors."""
+    return appearance
 
 
 def london_summary(people: list[LondonPerson], reading) -> dict:

@@ -170,6 +170,7 @@ def test_the_command_reads_real_photos_end_to_end(tmp_path, capsys):
     assert result["with_neutral"]["photos"] == 1 and result["with_neutral"]["count"] == {"happiness": 1}
     assert result["without_neutral"]["count"] == {"neutral": 2, "happiness": 1}
     assert result["without_neutral"]["recall"]["happiness"] == 1.0  # obama.jpg smiles broadly
+    assert result["appearance_alone"]["count"] == {"neutral": 2, "happiness": 1}  # the model's own, beside it
 
 
 def test_the_command_says_what_is_wrong_with_a_folder_and_exits_2(tmp_path, capsys):

@@ -9,7 +9,14 @@ import numpy as np
 
 from appliance.evaluation import Metrics
 from appliance.ferplus import DEFAULT_PATH, SPLITS, load_split
-from appliance.reading_eval import LONDON_DIR, crop_features, london_people, london_summary
+from appliance.reading_eval import (
+    LONDON_DIR,
+    appearance_alone,
+    crop_features,
+    fused_reading,
+    london_people,
+    london_summary,
+)
 from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
 from appliance.vision.features import FEATURES
 from appliance.vision.reading import fused
@@ -56,8 +63,8 @@ def run(args) -> int:
     if not args.no_london and (Path(args.london) / "labels.csv").is_file():
         people = london_people(args.london, model_path=args.model)
         london = {
-            "appearance": london_summary(people, lambda appearance, *_: appearance),
-            "fused": london_summary(people, lambda a, f, n, r: fused(a, f, n, resting=r)),
+            "appearance": london_summary(people, appearance_alone),
+            "fused": london_summary(people, fused_reading),
         }
     if args.json:
         report = {"model": str(args.model), "split": SPLITS[args.split], **metrics.to_dict()}

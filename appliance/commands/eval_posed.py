@@ -46,9 +46,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from appliance.reading_eval import FaceReader
+    from appliance.reading_eval import FaceReader, appearance_alone, fused_reading
     from appliance.vision.classifier import DEFAULT_MODEL
-    from appliance.vision.reading import fused
 
     photos = read_labels(args.folder)
     reader = FaceReader(args.model or DEFAULT_MODEL)
@@ -58,7 +57,9 @@ def run(args) -> int:
         "photos": len(photos),
         # no face, or not an image (each said on stderr): as labels.csv names them
         "left_out": [photo.path.relative_to(args.folder).as_posix() for photo in left_out],
-        **summary(judged, lambda *how: fused(*how[:3], resting=how[3]), reader.features),
+        **summary(judged, fused_reading, reader.features),
+        # the expression model's own output on the same photos: what the fused reading adds to it
+        "appearance_alone": summary(judged, appearance_alone, reader.features)["without_neutral"],
     }
     print(json.dumps(result, indent=1) if args.json else format_report(result))
     return 0
@@ -83,6 +84,10 @@ def format_report(result: dict) -> str:
             lines.append(f"  {label:<10} {recall:6.1%} of {figures['count'][label]:>3}   read as: {read_as}")
         for group, g in figures["by_group"].items():
             lines.append(f"  {group} ({g['people']} people): balanced accuracy {g['balanced_accuracy']:.3f}")
+    alone = result["appearance_alone"]
+    if alone["photos"]:
+        lines.append(f"\nthe expression model alone (no geometry, no priors): balanced accuracy "
+                     f"{alone['balanced_accuracy']:.3f} on {alone['photos']} photos")  # fmt: skip
     verdicts = (
         f"{target}: {'n/a' if met is None else 'met' if met else 'NOT met'}"
         for target, met in result["targets_met"].items()

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from appliance.camera.factory import SOURCES_HELP, source_argument
-from appliance.config import load_config_for_mirror
+from appliance.config import TABLES, load_config_for_mirror
 
 log = logging.getLogger("appliance.run")
 
@@ -124,9 +124,6 @@ def left_out_notice(left_out, path: Path | None) -> str:
     if len(settings) == 1:
         return f"{name}: {settings[0]} is not usable; using its default (see the log)"
     return f"{name}: {len(settings)} settings are not usable; using their defaults (see the log)"
-
-
-TABLES = ("camera", "vision", "buttons", "display", "presence", "coach", "sound", "capture")  # config.toml's
 
 
 def left_out_words(setting: str) -> str:
