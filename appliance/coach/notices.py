@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 from appliance.coach.view import NoticeKind
 
+START_UP_NOTICE_S = 60.0
+"""How long a warning found at start-up stays (a damaged history, a setting left out): longer than a
+passing notice, since nobody may be at the mirror when it starts."""
+
 
 @dataclass
 class Notice:

@@ -61,9 +61,10 @@ def run(args: argparse.Namespace) -> int:
     preferences = Preferences(config)  # what was chosen on the mirror's settings screen
     coach = _build_coach(config, preferences.difficulty)
     if left_out:
+        from appliance.coach.notices import START_UP_NOTICE_S
         from appliance.coach.view import NoticeKind
 
-        coach.notify(left_out_notice(left_out, config.path), NoticeKind.WARNING, seconds=60.0)
+        coach.notify(left_out_notice(left_out, config.path), NoticeKind.WARNING, seconds=START_UP_NOTICE_S)
     preferences.when_changed.append(lambda chosen: coach.set_difficulty(chosen.difficulty))
 
     from appliance.ui.kivy_setup import configure_kivy
@@ -143,12 +144,13 @@ def _build_coach(config, difficulty: str):
 def _open_profiles(coach, preferences, vision):
     """The people and the last one's history.  Without them (an unwritable data folder, say) nothing is
     saved and the mirror says so: a history opened beside the profiles would be stranded at the next start."""
+    from appliance.coach.notices import START_UP_NOTICE_S
     from appliance.coach.view import NoticeKind
     from appliance.ui.profile_link import open_profiles
 
     profiles, warning = open_profiles(coach, preferences, vision=vision)
     if warning:
-        coach.notify(warning, NoticeKind.WARNING, seconds=60.0)
+        coach.notify(warning, NoticeKind.WARNING, seconds=START_UP_NOTICE_S)
     return profiles, profiles.history if profiles is not None else None
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import partial
 
 from appliance.coach.events import AttemptFinished, BreakFinished, NeutralCalibrated, SessionEnded
+from appliance.coach.notices import START_UP_NOTICE_S
 from appliance.coach.view import NoticeKind
 from appliance.errors import ApplianceError, StorageError
 from appliance.history import HistoryStore, summarize
@@ -24,7 +25,6 @@ from appliance.history.store import StoredNeutral, day_of
 
 log = logging.getLogger(__name__)
 REFRESH_ON = (AttemptFinished, BreakFinished, SessionEnded, NeutralCalibrated)  # events that change the figures
-OPENING_NOTICE_S = 60.0  # what opening the history found stays up as long as the other start-up warnings
 OPEN_WAIT_S = 3.0  # at start-up, before the window shows: long enough for a large history's check
 NOT_SAVED = "Practice is not being saved"
 # One line on the home screen (the notice band shows no more): the practice offers the calibration too.
@@ -127,14 +127,14 @@ class HistoryLink:
         except ApplianceError as error:
             log.error("%s", error.describe())
             self.failed = f"{NOT_SAVED}: {error}"
-            self._post(partial(self._notify, self.failed, OPENING_NOTICE_S))
+            self._post(partial(self._notify, self.failed, START_UP_NOTICE_S))
             return None
         finally:
             self.opened.set()
         if store.warning:  # on the glass whenever it opens: a person switched to later, a slow start-up
             log.warning("%s", store.warning)
             self.warning = store.warning
-            self._post(partial(self._notify, store.warning, OPENING_NOTICE_S))
+            self._post(partial(self._notify, store.warning, START_UP_NOTICE_S))
         try:
             neutral = store.latest_neutral()
             unusable = neutral is None and store.neutral_faces_stored() > 0
@@ -145,7 +145,7 @@ class HistoryLink:
                 self._post(partial(self._neutral_loaded, neutral))
             elif unusable:  # kept on disk, but no calibration: the coach offers a new one before practice
                 log.warning("no stored resting face is usable: the person is asked to calibrate again")
-                self._post(partial(self._notify, RECALIBRATE, OPENING_NOTICE_S))
+                self._post(partial(self._notify, RECALIBRATE, START_UP_NOTICE_S))
         return store
 
     def _save(self, store: HistoryStore, events) -> None:
