@@ -91,6 +91,8 @@ class VisionLink:
 
         self.source = self._open_source()
         self.name = self.source.name
+        if self.name == "demo" and self.config.source == "auto":  # the glass wears a DEMO badge; the terminal hears it
+            log.info("no camera here: the demo clip plays instead (a DEMO badge on the glass)")
         self._publish = publish
         with self._lock:
             options = {"num_threads": self.config.threads, "facing": self._facing}

@@ -168,3 +168,9 @@ def test_the_glass_names_any_setting_left_out_in_full():
     for setting in settings:
         notice = left_out_notice([ConfigError("bad", setting=setting)], Path("/etc/appliance/config.toml"))
         assert len(notice) <= GLASS_CHARS and glass(notice) == notice and setting in notice
+
+
+def test_with_no_camera_auto_plays_the_demo_clip_and_the_terminal_is_told(tmp_path):
+    done, records = run_mirror(tmp_path, "2.0 shot\n")  # no --source: auto, and this machine has no Pi camera
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "no camera here: the demo clip plays instead" in done.stderr and records[0]["screen"] == "home"
