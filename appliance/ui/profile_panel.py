@@ -18,6 +18,8 @@ from appliance.messages import Command
 from appliance.profiles import DEFAULT_NAMES, MOST, NAME_LENGTH
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-' "
+# Letters the glass's font draws alike, and the space, said in words where the letter is named.
+SPELLED = {" ": "space", "l": "l (small L)", "I": "I (capital i)"}
 EDITOR_BUTTONS = "NEXT: letter (hold: back) · SELECT: add · BACK: delete · hold SELECT: done · hold BACK: cancel"
 CHOICE_BUTTONS = "NEXT: move (hold: back) · SELECT: choose · BACK: cancel"
 
@@ -53,7 +55,7 @@ class NameEditor:
         return None
 
     def rows(self) -> list[MenuItem]:
-        shown = self.candidate if self.candidate != " " else "space"
+        shown = SPELLED.get(self.candidate, self.candidate)
         counted = f"letter: {shown} · {len(self.text)} of {NAME_LENGTH}"
         return [
             MenuItem("name", f"Name: {self.text}[{self.candidate}]", counted),

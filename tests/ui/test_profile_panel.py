@@ -128,3 +128,18 @@ def test_a_problem_on_disk_is_said_on_the_row_and_nothing_is_lost(tmp_path, monk
     press(panel, Command.NEXT, Command.SELECT)
     assert who(panel).detail == "not done: disk full"
     assert ProfileRegistry(tmp_path).current.name == "Person 1"
+
+
+def test_the_letters_the_font_draws_alike_are_said_in_words():
+    from appliance.ui.profile_panel import LETTERS, NameEditor
+
+    editor = NameEditor()
+    details = {}
+    for _ in LETTERS:
+        details[editor.candidate] = editor.rows()[0].detail.split(" · ")[0]
+        editor.handle(Command.NEXT)
+    assert details["I"] == "letter: I (capital i)" and details[" "] == "letter: space"
+    editor.text = "A"  # after the first letter of a word, letters are small
+    editor.letter = LETTERS.index("L")
+    assert editor.rows()[0].detail.startswith("letter: l (small L)")
+    assert details["A"] == "letter: A"
