@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from appliance.config import Config, default_path, load_config
+from appliance.config import Config, default_path, load_config_for_mirror
 from appliance.display.power import Runner, run_command
 from appliance.doctor import Check
 from appliance.errors import ConfigError
@@ -21,12 +21,16 @@ SANE_YEAR = 2025  # a Pi without a real-time clock and no network can start in 1
 
 
 def check_config(path: Path | None) -> tuple[Check, Config]:
-    """The settings file (given, or the default one) and whether it validates; the config to use."""
+    """The settings file (given, or the default one) and whether it validates; the config the mirror
+    would start with (``load_config_for_mirror``: without what it cannot use), for the other checks."""
     shown = path if path is not None else default_path()
     try:
-        config = load_config(path)
+        config, left_out = load_config_for_mirror(path)
     except ConfigError as error:
         return Check("config", False, error.describe().replace("\n  ", "; ")), Config()
+    if left_out:
+        said = " | ".join(problem.describe().replace("\n  ", "; ") for problem in left_out)
+        return Check("config", False, f"the mirror starts without what it cannot use: {said}"), config
     if path is None and not shown.exists():
         return Check("config", True, f"no file at {shown}: the defaults"), config
     return Check("config", True, f"{shown} is valid"), config

@@ -29,6 +29,14 @@ def test_a_bad_settings_file_names_the_key_and_the_defaults_are_used(tmp_path):
     assert config.display.rotation == 0
 
 
+def test_every_bad_setting_is_named_and_the_others_are_checked_as_the_mirror_would_use_them(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[display]\nrotation = 90\n[camera]\nfps = 0\n[presence]\npower = "hdmi"\n')
+    check, config = check_config(path)
+    assert not check.ok and "camera.fps = 0" in check.detail and "presence.power = 'hdmi'" in check.detail
+    assert config.display.rotation == 90  # the display check sees the turn the mirror will use
+
+
 def test_no_settings_file_means_the_defaults():
     check, _ = check_config(None)
     assert check.ok and "defaults" in check.detail
