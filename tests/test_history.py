@@ -483,3 +483,19 @@ def test_the_cameras_angle_is_no_part_of_a_persons_history(tmp_path):
             [SessionStarted(1, "morning", "Morning routine", 0.0, NOON), CameraFacingChosen(3.0, -17.0, 1.0, NOON)]
         )
         assert store.pending == 0 and len(store.rows("sessions")) == 1
+
+
+def test_the_write_ahead_log_stays_bounded_over_years_of_small_saves(tmp_path):
+    """Each event is its own fsynced transaction in WAL mode; SQLite's automatic checkpoints must keep
+    moving them into the database, or the -wal file grows with every session the mirror ever saw."""
+    path = tmp_path / "history.db"
+    wal = tmp_path / "history.db-wal"
+    with HistoryStore(path) as store:
+        for number in range(1, 301):  # a year of practice is about this many sessions
+            wall = 1.75e9 + number * 86400.0
+            store.record(SessionStarted(number, "morning", "Morning routine", 0.0, wall))
+            store.record(BreakFinished(number, "box_breathing", False, "", True, 64.0, 40.0, 1.0, wall + 60))
+            store.record(SessionEnded(number, "done", 120.0, 3, 2.0, wall + 120))
+        assert wal.stat().st_size <= 4.5e6  # SQLite's default: a checkpoint every 1000 pages of 4 KB
+        assert path.stat().st_size > 100_000  # the checkpoints moved the sessions into the database
+        assert summarize(store, date.fromtimestamp(1.75e9 + 301 * 86400.0)).sessions == 300  # none lost
