@@ -24,7 +24,7 @@ is the headline: the mirror asks for every expression in turn.
 from __future__ import annotations
 
 import csv
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import ApplianceError
+from appliance.evaluation import Metrics
 from appliance.reading_eval import MIN_GROUP, FaceRead
 from appliance.vision.classifier import EXPRESSIONS
 
@@ -165,25 +166,29 @@ def read_photos(
 
 def figures(truth: list[str], read: list[str]) -> dict:
     """Accuracy, balanced accuracy (the mean recall over the expressions in ``truth``), each recall and
-    what each expression was read as."""
+    what each expression was read as: ``evaluation.Metrics``, by name, for the expressions present."""
     if not truth:
         return {"photos": 0}
-    confusion: dict[str, Counter] = defaultdict(Counter)
-    for expected, got in zip(truth, read, strict=True):
-        confusion[expected][got] += 1
-    recall = {
-        label: round(confusion[label][label] / sum(confusion[label].values()), 4)
-        for label in EXPRESSIONS
-        if label in confusion
-    }
+    metrics = Metrics.from_predictions(_indices(truth), _indices(read))
+    present = [(i, label) for i, label in enumerate(EXPRESSIONS) if metrics.confusion[i].sum()]
     return {
-        "photos": len(truth),
-        "accuracy": round(float(np.mean([e == g for e, g in zip(truth, read, strict=True)])), 4),
-        "balanced_accuracy": round(float(np.mean(list(recall.values()))), 4),
-        "recall": recall,
-        "count": {label: sum(confusion[label].values()) for label in recall},
-        "read_as": {label: dict(confusion[label].most_common()) for label in recall},
+        "photos": metrics.rows,
+        "accuracy": round(metrics.accuracy, 4),
+        "balanced_accuracy": round(metrics.balanced_accuracy, 4),
+        "recall": {label: round(float(metrics.recall[i]), 4) for i, label in present},
+        "count": {label: int(metrics.confusion[i].sum()) for i, label in present},
+        "read_as": {label: _read_as(metrics.confusion[i]) for i, label in present},
     }
+
+
+def _indices(labels: list[str]) -> np.ndarray:
+    return np.array([EXPRESSIONS.index(label) for label in labels], dtype=np.int64)
+
+
+def _read_as(row: np.ndarray) -> dict[str, int]:
+    """One expression's row of the confusion matrix by name, most often first, without zeros."""
+    order = sorted(range(len(row)), key=lambda j: -row[j])
+    return {EXPRESSIONS[j]: int(row[j]) for j in order if row[j]}
 
 
 def summary(judged: list[Judged], reading, features) -> dict:
