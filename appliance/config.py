@@ -171,19 +171,19 @@ def load_config_for_mirror(path: Path | None = None) -> tuple[Config, list[Confi
         if error.setting == "--config":
             raise
         return Config(path=path or default_path()), [error]
-    path = found
+    if data is None:  # no file at the default place: the defaults, nothing to say
+        return Config(), []
     problems: list[ConfigError] = []
-    while data is not None:
+    while True:
         try:
-            return parse_config(data, path=path), problems
+            return parse_config(data, path=found), problems
         except ConfigError as error:
             problems.append(error)
             left = _leave_out(data, error.setting) if len(problems) <= MAX_LEFT_OUT else None
             if left is None:  # nothing to leave out that would help: none of the file is used
                 error.setting = ""
-                break
+                return Config(path=found), problems
             error.setting = left  # what the mirror starts without (a whole table, when the check was across keys)
-    return Config(path=path if data is not None else None), problems
 
 
 def _leave_out(data: dict[str, Any], setting: str) -> str | None:
