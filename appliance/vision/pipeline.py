@@ -219,7 +219,7 @@ class VisionPipeline:
                 face = mesh.face()
                 self.tracker.follow(face)
                 self.last_faces = [face]
-                self._roi = Roi.from_landmarks(mesh.points)
+                self._roi = mesh.next_roi()
                 self.counters["tracked"] += 1
                 return face, mesh
             self._roi = None  # lost: the detector looks again, in this same frame
@@ -250,7 +250,7 @@ class VisionPipeline:
         if not _holds_face(mesh, frame_size):
             self._search = (now, face)
             return face, None  # a face the mesh cannot read (turned away): its expression is still read
-        self._roi, self._search = Roi.from_landmarks(mesh.points), None
+        self._roi, self._search = mesh.next_roi(), None
         return face, mesh
 
     def reset(self) -> None:

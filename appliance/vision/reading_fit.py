@@ -37,7 +37,7 @@ from appliance.evaluation import Metrics
 from appliance.ferplus import DEFAULT_PATH, FerPlusSplit, load_split
 from appliance.paths import PROJECT_DIR
 from appliance.training.recipe import BALANCE_POWER
-from appliance.vision.classifier import EXPRESSIONS
+from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS
 from appliance.vision.reading import (
     FLOOR_PROBABILITY,
     GAINS,
@@ -202,12 +202,33 @@ def typical_rest(appearance: np.ndarray, votes: np.ndarray) -> np.ndarray:
     return np.median(np.log(np.maximum(appearance[unanimous], FLOOR_PROBABILITY)), axis=0)
 
 
+def _boosts(text: str) -> dict[str, float]:
+    """``contempt=1.05,disgust=0.6`` -> {"contempt": 1.05, "disgust": 0.6}."""
+    try:
+        pairs = [item.split("=") for item in text.split(",") if item.strip()]
+        boosts = {name.strip(): float(value) for name, value in pairs}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected label=number pairs, got {text!r}") from None
+    unknown = sorted(set(boosts) - set(EXPRESSIONS))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown expressions {unknown}: use {', '.join(EXPRESSIONS)}")
+    return boosts
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m appliance.vision.reading_fit", description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--cache", type=Path, default=Path("build/reading"), help="where the model's outputs are kept")
     parser.add_argument(
         "--photos", type=Path, default=PROJECT_DIR.parent / "shared" / "fixtures" / "photos", help="for the jitter"
+    )
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the expression model to fit the reading to")
+    parser.add_argument(
+        "--boosts",
+        type=_boosts,
+        default=CALIBRATION_BOOSTS,
+        help="that model's calibration boosts, e.g. contempt=1.05,disgust=0.6 (its training.json; "
+        "default: the shipped model's)",
     )
     parser.add_argument(
         "--compare-head", action="store_true", help="also fit a class-balanced logistic head on Training outputs"
@@ -216,9 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from appliance.reading_eval import split_readings
 
-    prior = training_prior(load_split("train", args.data))
+    prior = training_prior(load_split("train", args.data), args.boosts)
     print("TRAINING_PRIOR =", tuple(round(float(p), 4) for p in prior))
-    validation = split_readings("validation", args.data, args.cache)
+    validation = split_readings("validation", args.data, args.cache, model_path=args.model)
     labels, appearance = validation.labels, validation.appearance
     no_geometry = np.zeros_like(appearance, dtype=np.float64)
     table = [evaluate(labels, appearance, no_geometry, prior, p, {}) for p in POWERS]
@@ -249,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gains against a personal neutral (mirror_personal_gains, computed; happiness's from the subtle smile):", mine
     )
     if args.compare_head:
-        train = split_readings("train", args.data, args.cache, with_features=False)
+        train = split_readings("train", args.data, args.cache, with_features=False, model_path=args.model)
         head = fit_head(np.log(np.maximum(train.appearance, 1e-6)), train.labels, l2=1e-4, steps=300)
         logits = head_logits(np.log(np.maximum(appearance, 1e-6)), head)
         for tau in (0.0, 0.35, 0.65, 1.0):

@@ -71,6 +71,35 @@ def test_the_roi_from_landmarks_is_built_along_their_eye_line():
     assert np.array(roi.center) == pytest.approx(rotation @ np.array(flat.center) + (320, 240))
 
 
+def test_tracking_reads_the_next_roi_and_the_box_from_one_measured_extent():
+    rng = np.random.default_rng(2)
+    points = rng.uniform(100, 300, (468, 3)).astype(np.float32)
+    points[33, :2], points[263, :2] = (150, 180), (250, 200)  # a tilted eye line
+    mesh = Mesh(points, 0.9, Roi((200.0, 200.0), 300.0, 0.0))
+    expected = Roi.from_landmarks(points)
+    assert mesh.next_roi().angle == pytest.approx(expected.angle)
+    assert mesh.next_roi().side == pytest.approx(expected.side) and mesh.next_roi().center == pytest.approx(
+        expected.center
+    )
+    # The detector-like box: 1.17x the points' extent along the eye line.
+    angle = math.atan2(20, 100)
+    along = points[:, 0] * math.cos(angle) + points[:, 1] * math.sin(angle)
+    assert mesh.face().box[2] == pytest.approx(1.17 * (along.max() - along.min()), rel=1e-5)
+    assert mesh.face().keypoints[0] == pytest.approx((points[33, :2] + points[133, :2]) / 2)
+
+
+@pytest.mark.parametrize("shift", [(0, 0), (-250, 0), (0, 260), (500, 0), (0, -400)])
+def test_the_share_of_points_outside_the_frame_counts_every_point(shift):
+    points = np.zeros((468, 3), np.float32)
+    points[:, 0] = np.linspace(10, 630, 468) + shift[0]
+    points[:, 1] = np.linspace(20, 470, 468)[::-1] + shift[1]
+    mesh = Mesh(points, 0.9, Roi((320.0, 240.0), 300.0, 0.0))
+    x, y = points[:, 0], points[:, 1]
+    counted = np.mean((x < 0) | (y < 0) | (x >= 640) | (y >= 480))
+    assert mesh.outside_share((640, 480)) == pytest.approx(counted)
+    assert (counted > 0) == (shift != (0, 0))
+
+
 def test_a_crop_samples_the_rotated_square_and_repeats_edges_outside():
     image = np.zeros((200, 300, 3), np.uint8)
     image[:, 150:] = 255  # left half black, right half white

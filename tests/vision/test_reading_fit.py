@@ -28,3 +28,19 @@ def test_the_typical_resting_face_is_the_median_over_faces_every_voter_called_ne
 def test_without_a_face_every_voter_called_neutral_there_is_no_typical_resting_face():
     with pytest.raises(ValueError, match="resting face"):
         typical_rest(np.full((2, 8), 1 / 8), np.full((2, 8), 1 / 8))
+
+
+def test_a_candidate_models_calibration_boosts_are_read_from_the_command_line():
+    from appliance.vision.reading_fit import _boosts, training_prior
+
+    assert _boosts("contempt=1.2, disgust=0.45") == {"contempt": 1.2, "disgust": 0.45}
+    for bad in ("contempt", "contempt=high", "smirk=1.0"):
+        with pytest.raises(Exception, match="expected label=number|unknown expressions"):
+            _boosts(bad)
+
+    class Split:  # two rows, one neutral and one contempt, their votes plain
+        labels = np.array([0, 7])
+        soft_labels = np.eye(8)[[0, 7]]
+
+    plain, boosted = training_prior(Split(), {}), training_prior(Split(), {"contempt": 1.0})
+    assert boosted[7] / boosted[0] == pytest.approx(np.e * plain[7] / plain[0])
