@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+
 
 class ApplianceError(Exception):
     """Base of every error the appliance reports to its user.
@@ -68,3 +71,23 @@ def storage_cause(error: BaseException) -> tuple[str, str]:
     if name.startswith("SQLITE_CANTOPEN"):
         return "it cannot be opened", "check that the data folder exists and is writable"
     return "", ""
+
+
+def run_tool(main: Callable[[], int | None]) -> int:
+    """Run a developer tool's ``python -m`` entry point (a fit, a figure, a training run).
+
+    What it cannot use is said as the appliance's commands say it, "error: ..." and what to do, with
+    exit status 2: an ApplianceError (no data set, a model that is not one), or a path it cannot
+    read or write.  Never a traceback for something typed at its command line.
+    """
+    try:
+        return int(main() or 0)
+    except ApplianceError as error:
+        print(f"error: {error.describe()}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

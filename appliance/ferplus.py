@@ -43,9 +43,8 @@ def load_split(name: str, path: Path | str = DEFAULT_PATH, *, limit: int | None 
     if not path.is_file():
         raise ApplianceError(
             f"the FER+ data set is not at {path}",
-            hint="eval is for checking the model and needs the FER+ data set (ferplus48.npz, built from"
-            " FER2013 with the FER+ votes; not shipped with the appliance): pass --data PATH. A user of"
-            " the mirror does not need it",
+            hint="pass --data PATH to ferplus48.npz (built from FER2013 with the FER+ votes; not shipped with"
+            " the appliance). Only checking, fitting or training a model needs it: a user of the mirror does not",
         )
     not_ferplus = f"{path} is not the FER+ data set"
     hint = "pass --data the ferplus48.npz file (arrays images, votes, vote_columns and split)"

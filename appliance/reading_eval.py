@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from appliance.errors import ApplianceError
+from appliance.errors import ApplianceError, ModelError
 from appliance.ferplus import load_split
 from appliance.paths import PROJECT_DIR
 from appliance.vision.align import align_face
@@ -55,6 +55,8 @@ def split_readings(
     split = load_split(name, data_path)
     rows = len(split)
     # Keyed on the model's bytes: another model's (or an older export's) outputs are never reused.
+    if not Path(model_path).is_file():
+        raise ModelError(f"the expression model file {model_path} does not exist", hint="pass --model PATH.tflite")
     model_key = file_sha256(Path(model_path))[:12]
     appearance = _cached(
         cache, f"appearance_{name}_{model_key}", lambda: appearance_probabilities(split.images, model_path), rows

@@ -87,4 +87,4 @@ def test_every_command_explains_itself_in_plain_text(command, capsys):
 def test_eval_without_the_data_set_says_what_it_needs_and_that_a_user_does_not(tmp_path, capsys):
     assert cli.main(["eval", "--data", str(tmp_path / "ferplus48.npz")]) != 0
     said = capsys.readouterr().err
-    assert "ferplus48.npz" in said and "not shipped" in said and "does not need it" in said
+    assert "ferplus48.npz" in said and "not shipped" in said and "a user of the mirror does not" in said

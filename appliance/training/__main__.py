@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from appliance.errors import run_tool
 from appliance.ferplus import DEFAULT_PATH
 from appliance.training.recipe import EPOCHS, WEIGHTS_FILE
 
@@ -44,4 +45,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_tool(main))

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from appliance.errors import run_tool
 from appliance.ferplus import DEFAULT_PATH, load_split
 from appliance.vision import features
 from appliance.vision.classifier import EXPRESSIONS
@@ -244,4 +245,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_tool(main))

@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from appliance.errors import run_tool
 from appliance.ferplus import DEFAULT_PATH, load_split
 from appliance.vision.faces import FaceDetector
 from appliance.vision.preprocess import FACE_SIZE
@@ -135,4 +136,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_tool(main))

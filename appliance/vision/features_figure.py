@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from appliance.errors import ApplianceError, run_tool
 from appliance.vision import features as f
 
 GROUPS = (  # colour, label, indices
@@ -86,10 +87,14 @@ def draw(path: Path, *, width: int = 1000) -> None:
 
 def main() -> int:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "docs" / "features.png"
+    from PIL import Image
+
+    if path.suffix.lower() not in Image.registered_extensions():
+        raise ApplianceError(f"cannot draw the figure as {path.name}", hint="name a .png (or .jpg) file")
     draw(path)
     print(path)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_tool(main))

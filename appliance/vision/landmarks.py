@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from appliance.errors import FrameError, ModelError
+from appliance.errors import FrameError, ModelError, run_tool
 from appliance.paths import MODELS_DIR
 from appliance.vision.faces import Face
 from appliance.vision.litert import load_interpreter, timed_invoke
@@ -338,4 +338,4 @@ def _main() -> int:  # python -m appliance.vision.landmarks IMAGE...: the input-
 
 
 if __name__ == "__main__":
-    raise SystemExit(_main())
+    raise SystemExit(run_tool(_main))

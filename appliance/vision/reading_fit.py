@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from appliance.errors import run_tool
 from appliance.evaluation import Metrics
 from appliance.ferplus import DEFAULT_PATH, FerPlusSplit, load_split
 from appliance.paths import PROJECT_DIR
@@ -280,4 +281,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_tool(main))
