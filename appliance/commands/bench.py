@@ -7,6 +7,7 @@ import json
 import math
 import os
 
+from appliance.arguments import count
 from appliance.camera import SOURCES_HELP
 from appliance.camera.factory import source_argument
 from appliance.errors import ConfigError
@@ -25,12 +26,12 @@ def add_parser(subparsers) -> None:
         "--source", default="demo", type=source_argument, help=f"frames to time: {SOURCES_HELP} (default: demo)"
     )
     parser.add_argument(
-        "--frames", type=_count(1, 1_000_000), default=None, help="at most this many frames (default: all)"
+        "--frames", type=count(1, 1_000_000), default=None, help="at most this many frames (default: all)"
     )
     parser.add_argument(
         "--size", default=None, type=_size, metavar="WxH", help="fit and pad each frame to this size, e.g. 640x480"
     )
-    parser.add_argument("--threads", type=_count(1, 64), default=1, help="inference threads (default: 1)")
+    parser.add_argument("--threads", type=count(1, 64), default=1, help="inference threads (default: 1)")
     parser.add_argument("--cpu", type=_cpu, default=None, help="pin the process to this CPU (one core)")
     parser.add_argument("--grey", action="store_true", help="detect on grey even when the source has colour")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="expression model (.tflite)")
@@ -62,19 +63,6 @@ def _size(text: str) -> str:
     except ConfigError as error:
         raise argparse.ArgumentTypeError(f"{error} ({error.hint})") from None
     return text
-
-
-def _count(low: int, high: int):
-    def check(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is out of range ({low} to {high})")
-        return value
-
-    return check
 
 
 def _cpu(text: str) -> int:

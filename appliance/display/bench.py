@@ -20,10 +20,12 @@ import time
 
 import numpy as np
 
+from appliance.arguments import count, number
 from appliance.camera.base import Frame, FrameSource
 from appliance.display.power import RecordingPower
 from appliance.display.presence import Presence, Switch
 from appliance.display.switch import ScreenSwitch
+from appliance.errors import run_tool
 from appliance.messages import Observation
 from appliance.vision.worker import VisionWorker
 
@@ -116,11 +118,15 @@ def summary(values: list[float]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m appliance.display.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=8)
-    parser.add_argument("--off-after", type=float, default=2.0, help="off_after_s for the trials (default 2)")
-    parser.add_argument("--camera-fps", type=float, default=30.0)
-    parser.add_argument("--inference-ms", type=float, default=5.0, help="stand-in pipeline cost per frame")
-    parser.add_argument("--command-ms", type=float, default=0.0, help="how long the backend's command takes")
+    parser.add_argument("--trials", type=count(1, 1000), default=8)
+    parser.add_argument(
+        "--off-after", type=number(0.1, 3600), default=2.0, help="off_after_s for the trials (default 2)"
+    )
+    parser.add_argument("--camera-fps", type=number(1, 240), default=30.0)
+    parser.add_argument("--inference-ms", type=number(0, 1000), default=5.0, help="stand-in pipeline cost per frame")
+    parser.add_argument(
+        "--command-ms", type=number(0, 10_000), default=0.0, help="how long the backend's command takes"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     rng = random.Random(14)
@@ -153,4 +159,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_tool(main))

@@ -18,7 +18,9 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+from appliance.arguments import count
 from appliance.coach.events import AttemptFinished, BreakFinished, SessionEnded, SessionStarted
+from appliance.errors import run_tool
 from appliance.history.store import HistoryStore
 from appliance.history.summary import summarize
 
@@ -64,9 +66,11 @@ def timed(action, repeat: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m appliance.history.bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--sessions", type=_positive, default=4000, help="sessions in the history (default 4000)")
-    parser.add_argument("--attempts", type=_positive, default=8, help="attempts per session (default 8)")
-    parser.add_argument("--repeat", type=_positive, default=5, help="timed runs of each step (default 5)")
+    parser.add_argument(
+        "--sessions", type=count(1, 1_000_000), default=4000, help="sessions in the history (default 4000)"
+    )
+    parser.add_argument("--attempts", type=count(1, 1_000_000), default=8, help="attempts per session (default 8)")
+    parser.add_argument("--repeat", type=count(1, 1_000_000), default=5, help="timed runs of each step (default 5)")
     parser.add_argument("--db", type=Path, help="build the history here (default: a temporary folder)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
@@ -100,15 +104,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 1,000,000)")
-    return value
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_tool(main))

@@ -21,6 +21,9 @@ import threading
 import time
 from pathlib import Path
 
+from appliance.arguments import count, number
+from appliance.errors import run_tool
+
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
@@ -30,13 +33,17 @@ def percentile(values: list[float], share: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m appliance.ui.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--source", default="demo")
-    parser.add_argument("--seconds", type=float, default=15.0, help="frame times recorded in the drill")
-    parser.add_argument("--presses", type=int, default=12)
+    parser.add_argument("--seconds", type=number(1, 3600), default=15.0, help="frame times recorded in the drill")
+    parser.add_argument("--presses", type=count(0, 10_000), default=12)
     parser.add_argument("--model", type=Path)
     parser.add_argument("--size", default="540x960")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--history", type=int, default=0, help="save into a history of this many sessions")
+    parser.add_argument(
+        "--history", type=count(0, 1_000_000), default=0, help="save into a history of this many sessions"
+    )
     args = parser.parse_args(argv)
+    if args.model is not None and not args.model.is_file():
+        parser.error(f"--model {args.model}: no such file")
     history = _history(args.history) if args.history else None
 
     from appliance.ui.kivy_setup import configure_kivy
@@ -216,4 +223,4 @@ def _stats(values: list[float]) -> dict:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_tool(main))
