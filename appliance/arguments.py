@@ -10,29 +10,26 @@ import math
 
 def count(low: int, high: int):
     """A whole number from ``low`` to ``high``."""
-
-    def check(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is out of range ({low:,} to {high:,})")
-        return value
-
-    return check
+    return _in_range(int, "a whole number", low, high)
 
 
 def number(low: float, high: float):
     """A finite number from ``low`` to ``high``."""
+    return _in_range(float, "a number", low, high)
 
-    def check(text: str) -> float:
+
+def _in_range(parse, what: str, low, high):
+    def check(text: str):
         try:
-            value = float(text)
+            value = parse(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
         if not math.isfinite(value) or not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{text} is out of range ({low:g} to {high:g})")
+            raise argparse.ArgumentTypeError(f"{text.strip()} is out of range ({_shown(low)} to {_shown(high)})")
         return value
 
     return check
+
+
+def _shown(bound) -> str:
+    return f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
