@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,11 @@ def _user_dirs(tmp_path_factory, monkeypatch):
         ("XDG_CACHE_HOME", "cache"),
     ):
         monkeypatch.setenv(variable, str(home / folder))
+
+
+@pytest.fixture(autouse=True)
+def _tensorflow_stays_out_of_this_process():
+    """TensorFlow and Kivy's windows crash a process they share (a segmentation fault, tests later):
+    tests that need TensorFlow run it in a subprocess.  This names the test that imported it."""
+    yield
+    assert "tensorflow" not in sys.modules, "this test imported TensorFlow into the test process: use a subprocess"
