@@ -56,13 +56,16 @@ def train(
     learning_rate: float = 2e-3,
     limit: int | None = None,
     seed: int = SEED,
+    widths: tuple[int, ...] | None = None,
     log=print,
 ) -> dict:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
 
-    from appliance.training.model import build_model
+    from appliance.training.model import WIDTHS, build_model
 
+    widths = tuple(WIDTHS if widths is None else widths)
+    run = {"seed": seed, "epochs": epochs, "widths": list(widths)}
     out_dir.mkdir(parents=True, exist_ok=True)
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
@@ -82,7 +85,7 @@ def train(
         warmup_steps=steps // epochs,
         alpha=0.01,
     )
-    model = build_model()
+    model = build_model(widths=widths)
     model.compile(
         optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=5e-3),
         loss=keras.losses.CategoricalCrossentropy(from_logits=True),
@@ -114,27 +117,40 @@ def train(
             history.append(entry)
             log(json.dumps(entry))
             model.save_weights(out_dir / WEIGHTS_FILE)
+            if epoch == 1:  # with the first weights, so that --export-only rebuilds them even from a cut-short run
+                (out_dir / "training.json").write_text(json.dumps(run, indent=1))
             (out_dir / "history.json").write_text(json.dumps(history, indent=1))
 
     summary = calibrate_and_export(model, out_dir=out_dir, train_split=train_split, val_split=val_split, log=log)
-    summary = {"seed": seed, "epochs": epochs, **summary, "history": history}
+    summary = {**run, **summary, "history": history}
     (out_dir / "training.json").write_text(json.dumps(summary, indent=1))
     return summary
 
 
-def export_saved_weights(*, out_dir: Path, data_path: Path = DEFAULT_PATH, limit: int | None = None, log=print) -> dict:
-    """Calibrate and export the weights a finished run left in ``out_dir``, without training again."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from appliance.training.model import build_model
+def export_saved_weights(
+    *,
+    out_dir: Path,
+    data_path: Path = DEFAULT_PATH,
+    limit: int | None = None,
+    widths: tuple[int, ...] | None = None,
+    log=print,
+) -> dict:
+    """Calibrate and export the weights a finished run left in ``out_dir``, without training again.
 
-    model = build_model()
+    The network is rebuilt with ``widths``, by default the ones the run recorded in training.json
+    (runs from before widths were recorded used ``model.WIDTHS``)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from appliance.training.model import WIDTHS, build_model
+
+    saved = out_dir / "training.json"
+    previous = json.loads(saved.read_text()) if saved.is_file() else {}
+    widths = tuple(widths or previous.get("widths") or WIDTHS)
+    model = build_model(widths=widths)
     model.load_weights(out_dir / WEIGHTS_FILE)
     train_split = load_split("train", data_path, limit=limit)
     val_split = load_split("validation", data_path, limit=limit)
     summary = calibrate_and_export(model, out_dir=out_dir, train_split=train_split, val_split=val_split, log=log)
-    saved = out_dir / "training.json"
-    previous = json.loads(saved.read_text()) if saved.is_file() else {}
-    summary = {**previous, **summary}
+    summary = {**previous, "widths": list(widths), **summary}
     saved.write_text(json.dumps(summary, indent=1))
     return summary
 

@@ -4,14 +4,19 @@ Training runs in a child process, as a user runs it: TensorFlow loaded into the 
 crashes the Kivy window the UI tests open later (both bring their own GL-adjacent libraries).
 """
 
+import ast
 import importlib.util
 import json
 import subprocess
 import sys
+import types
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from appliance.training import __main__ as cli
+from appliance.training import recipe
 from appliance.training.recipe import (
     ACCURACY_TOLERANCE,
     MIN_RARE_RECALL,
@@ -21,6 +26,7 @@ from appliance.training.recipe import (
     rare_boosts,
 )
 from appliance.vision.classifier import EXPRESSIONS, ExpressionClassifier
+from appliance.vision.litert import load_interpreter
 
 has_tensorflow = importlib.util.find_spec("tensorflow") is not None
 
@@ -76,6 +82,68 @@ def test_export_only_without_weights_says_to_train_first(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2
     assert "no trained weights" in result.stderr and "Traceback" not in result.stderr
+
+
+def conv_widths(model_path):
+    """The output channels of each convolution in a TFLite file, in the order they run."""
+    interpreter = load_interpreter(model_path)
+    shapes = {d["index"]: d["shape"] for d in interpreter.get_tensor_details()}
+    ops = interpreter._get_ops_details()  # the one place the runtime lists the graph's operators
+    return [int(shapes[op["inputs"][1]][0]) for op in ops if op["op_name"] == "CONV_2D"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not has_tensorflow, reason="training needs the train extra (pip install -e '.[train]')")
+def test_widths_shape_the_trained_network_and_export_only_rebuilds_them(tmp_path):
+    data = synthetic_ferplus(tmp_path / "ferplus.npz")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "appliance.training", "--out", str(out), "--data", str(data)]
+    result = subprocess.run(
+        [*command, "--epochs", "1", "--widths", "8,8,16,24"], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads((out / "training.json").read_text())["widths"] == [8, 8, 16, 24]
+    assert conv_widths(out / "expression_int8.tflite") == [8, 8, 8, 16, 16, 24, 24]  # REPEATS (1, 2, 2, 2)
+    ExpressionClassifier(out / "expression_int8.tflite")  # one pass, logits out: the runtime takes it
+
+    (out / "expression_int8.tflite").unlink()
+    again = subprocess.run([*command, "--export-only"], capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-2000:]  # the default widths would not load these weights
+    assert conv_widths(out / "expression_int8.tflite") == [8, 8, 8, 16, 16, 24, 24]
+
+
+def test_the_widths_option_reaches_training_and_export(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setitem(sys.modules, "tensorflow", types.ModuleType("tensorflow"))  # the real one is not needed
+    monkeypatch.setattr(recipe, "train", lambda **kwargs: calls.append(("train", kwargs)))
+    monkeypatch.setattr(recipe, "export_saved_weights", lambda **kwargs: calls.append(("export", kwargs)))
+    (tmp_path / recipe.WEIGHTS_FILE).write_bytes(b"")
+    assert cli.main(["--out", str(tmp_path), "--widths", "16,32,64,96"]) == 0
+    assert cli.main(["--out", str(tmp_path), "--widths", "16,32,64,96", "--export-only"]) == 0
+    assert cli.main(["--out", str(tmp_path)]) == 0
+    assert [(name, kwargs["widths"]) for name, kwargs in calls] == [
+        ("train", (16, 32, 64, 96)),
+        ("export", (16, 32, 64, 96)),
+        ("train", None),  # the network's own WIDTHS
+    ]
+
+
+@pytest.mark.parametrize("widths", ["16,32,64", "16,32,64,96,128", "16,x,64,96", "0,32,64,96"])
+def test_widths_other_than_four_positive_whole_numbers_are_refused(widths, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--out", "unused", "--widths", widths])
+    assert stopped.value.code == 2 and "--widths" in capsys.readouterr().err
+
+
+def test_the_cli_knows_as_many_stages_as_the_network_has():
+    # read from the source: importing model.py would load Keras into the test process
+    source = ast.parse(Path(cli.__file__).with_name("model.py").read_text())
+    assigned = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in source.body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
+    assert cli.STAGES == len(assigned["REPEATS"]) == len(assigned["WIDTHS"])
 
 
 def separable_logits(rows_per_class=10):
