@@ -33,3 +33,17 @@ def _in_range(parse, what: str, low, high):
 
 def _shown(bound) -> str:
     return f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
+
+
+MAX_SIDE = 4096
+"""The largest frame side a command takes: larger is no camera the appliance has, and would take gigabytes."""
+
+
+def frame_size(text: str) -> tuple[int, int]:
+    """``640x480`` as (width, height), each side from 16 to MAX_SIDE pixels."""
+    width, _, height = text.strip().lower().partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not WxH (e.g. 640x480)")
+    if not (16 <= int(width) <= MAX_SIDE and 16 <= int(height) <= MAX_SIDE):
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range (16 to {MAX_SIDE} pixels a side)")
+    return int(width), int(height)

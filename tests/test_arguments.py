@@ -4,7 +4,7 @@ import argparse
 
 import pytest
 
-from appliance.arguments import count, number
+from appliance.arguments import count, frame_size, number
 
 
 def test_a_count_takes_whole_numbers_in_its_range():
@@ -33,3 +33,10 @@ def test_the_benchmarks_refuse_a_nonsense_count_before_running(capsys):
     with pytest.raises(SystemExit) as stopped:
         bench.main(["--trials", "-1"])
     assert stopped.value.code == 2 and "--trials: -1 is out of range (1 to 1,000)" in capsys.readouterr().err
+
+
+def test_a_frame_size_is_width_x_height_of_sensible_sides():
+    assert frame_size("640x480") == (640, 480) and frame_size(" 1920X1080 ") == (1920, 1080)
+    for text, said in (("640", "not WxH"), ("axb", "not WxH"), ("10x10", "out of range"), ("5000x480", "out of range")):
+        with pytest.raises(argparse.ArgumentTypeError, match=said):
+            frame_size(text)

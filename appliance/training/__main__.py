@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from appliance.arguments import count
 from appliance.errors import run_tool
 from appliance.ferplus import DEFAULT_PATH
 from appliance.training.recipe import EPOCHS, WEIGHTS_FILE
@@ -28,14 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m appliance.training", description=__doc__)
     parser.add_argument("--out", type=Path, required=True, help="folder for weights, TFLite files and logs")
     parser.add_argument("--data", type=Path, default=DEFAULT_PATH, help="ferplus48.npz")
-    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--epochs", type=count(1, 1000), default=EPOCHS)
     parser.add_argument(
         "--widths",
         type=stage_widths,
         help="channels of each of the 4 stages, e.g. 16,32,64,96 (default: the shipped network's 32,64,128,192; "
         "with --export-only, the widths the run recorded in training.json)",
     )
-    parser.add_argument("--limit", type=int, help="use only the first N rows of each split (smoke runs)")
+    parser.add_argument(
+        "--limit", type=count(1, 10_000_000), help="use only the first N rows of each split (smoke runs)"
+    )
     parser.add_argument(
         "--export-only",
         action="store_true",

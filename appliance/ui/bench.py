@@ -21,7 +21,8 @@ import threading
 import time
 from pathlib import Path
 
-from appliance.arguments import count, number
+from appliance.arguments import count, frame_size, number
+from appliance.camera.factory import source_argument
 from appliance.errors import run_tool
 
 
@@ -32,11 +33,11 @@ def percentile(values: list[float], share: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m appliance.ui.bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--source", default="demo")
+    parser.add_argument("--source", default="demo", type=source_argument)
     parser.add_argument("--seconds", type=number(1, 3600), default=15.0, help="frame times recorded in the drill")
     parser.add_argument("--presses", type=count(0, 10_000), default=12)
     parser.add_argument("--model", type=Path)
-    parser.add_argument("--size", default="540x960")
+    parser.add_argument("--size", default="540x960", type=frame_size, metavar="WxH")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
         "--history", type=count(0, 1_000_000), default=0, help="save into a history of this many sessions"
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from appliance.ui.kivy_setup import configure_kivy
 
-    width, height = (int(v) for v in args.size.split("x"))
+    width, height = args.size
     configure_kivy(fullscreen=False, size=(width, height))
     from gpiozero.pins.mock import MockFactory
     from kivy.clock import Clock

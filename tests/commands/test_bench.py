@@ -8,18 +8,11 @@ import pytest
 from PIL import Image
 
 from appliance.cli import main
-from appliance.commands.bench import format_report, parse_size
-from appliance.errors import ConfigError
+from appliance.commands.bench import format_report
 from appliance.vision.classifier import DEFAULT_MODEL
 
 MODEL = DEFAULT_MODEL
 SHARED = Path(__file__).resolve().parents[3] / "shared"  # tests/commands/ -> the folder beside the project
-
-
-def test_parse_size():
-    assert parse_size("640x480") == (640, 480) and parse_size(None) is None
-    with pytest.raises(ConfigError):
-        parse_size("640")
 
 
 def test_bench_json_over_a_folder(tmp_path, capsys):
