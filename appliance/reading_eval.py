@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from appliance.errors import ApplianceError, ModelError
+from appliance.errors import ApplianceError
 from appliance.ferplus import load_split
 from appliance.paths import PROJECT_DIR
 from appliance.vision.align import align_face
@@ -22,7 +22,7 @@ from appliance.vision.faces import FaceDetector
 from appliance.vision.features import FEATURES, features_from, measure
 from appliance.vision.images import read_image
 from appliance.vision.landmarks import MIN_PRESENCE, FaceMesh
-from appliance.vision.litert import file_sha256
+from appliance.vision.litert import check_model_file, file_sha256
 from appliance.vision.preprocess import to_gray
 from appliance.vision.reading import fused
 from appliance.vision.tracking import most_prominent
@@ -55,9 +55,7 @@ def split_readings(
     split = load_split(name, data_path)
     rows = len(split)
     # Keyed on the model's bytes: another model's (or an older export's) outputs are never reused.
-    if not Path(model_path).is_file():
-        raise ModelError(f"the expression model file {model_path} does not exist", hint="pass --model PATH.tflite")
-    model_key = file_sha256(Path(model_path))[:12]
+    model_key = file_sha256(check_model_file(model_path, what="expression model"))[:12]
     appearance = _cached(
         cache, f"appearance_{name}_{model_key}", lambda: appearance_probabilities(split.images, model_path), rows
     )

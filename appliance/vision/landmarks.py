@@ -75,20 +75,10 @@ def mirror_partners() -> np.ndarray:
     return distances.argmin(axis=1)
 
 
-def eye_frame(points: np.ndarray) -> tuple[float, float, float, np.ndarray, np.ndarray]:
-    """The eye line's angle (its cosine and sine) and each point's position along it (u) and across
-    it (v): the frame both the next region of interest and the detector-like box are measured in."""
-    dx, dy = points[LEFT_EYE_OUTER, :2] - points[RIGHT_EYE_OUTER, :2]
-    angle = math.atan2(float(dy), float(dx))
-    cos_a, sin_a = math.cos(angle), math.sin(angle)
-    u = points[:, 0] * cos_a + points[:, 1] * sin_a  # along the eye line
-    v = -points[:, 0] * sin_a + points[:, 1] * cos_a  # across it
-    return angle, cos_a, sin_a, u, v
-
-
 @dataclass(frozen=True)
 class Extent:
-    """The points' extent along (u) and across (v) their eye line, whose angle is ``angle``."""
+    """The points' extent along (u) and across (v) their eye line, whose angle is ``angle``: the frame
+    both the next region of interest and the detector-like box are measured in."""
 
     angle: float
     u_min: float
@@ -98,7 +88,11 @@ class Extent:
 
     @classmethod
     def of(cls, points: np.ndarray) -> Extent:
-        angle, _, _, u, v = eye_frame(points)
+        dx, dy = points[LEFT_EYE_OUTER, :2] - points[RIGHT_EYE_OUTER, :2]
+        angle = math.atan2(float(dy), float(dx))
+        cos_a, sin_a = math.cos(angle), math.sin(angle)
+        u = points[:, 0] * cos_a + points[:, 1] * sin_a  # along the eye line
+        v = -points[:, 0] * sin_a + points[:, 1] * cos_a  # across it
         return cls(angle, float(u.min()), float(u.max()), float(v.min()), float(v.max()))
 
     def to_frame(self, u: float, v: float) -> tuple[float, float]:

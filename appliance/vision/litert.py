@@ -57,6 +57,20 @@ def _without_runtime_chatter():
 
 def load_interpreter(path: Path | str, *, num_threads: int = 1, what: str = "model"):
     """Build and allocate an interpreter for ``path``; raise ModelError if it cannot be used."""
+    path = check_model_file(path, what=what)
+    hint = f"reinstall the appliance, or point to a good {what} file"
+    interpreter_class = _interpreter_class()
+    try:
+        with _without_runtime_chatter():
+            interpreter = interpreter_class(model_path=str(path), num_threads=num_threads)
+            interpreter.allocate_tensors()
+    except (ValueError, RuntimeError) as error:
+        raise ModelError(f"{path} is damaged or truncated: {error}", hint=hint) from None
+    return interpreter
+
+
+def check_model_file(path: Path | str, *, what: str = "model") -> Path:
+    """``path`` as a Path if it holds a TFLite model that matches its checksum; ModelError otherwise."""
     path = Path(path)
     hint = f"reinstall the appliance, or point to a good {what} file"
     if not path.is_file():
@@ -68,14 +82,7 @@ def load_interpreter(path: Path | str, *, num_threads: int = 1, what: str = "mod
         header = handle.read(8)
     if header[4:8] != b"TFL3":
         raise ModelError(f"{path} is not a TFLite model (no TFL3 identifier)", hint=hint)
-    interpreter_class = _interpreter_class()
-    try:
-        with _without_runtime_chatter():
-            interpreter = interpreter_class(model_path=str(path), num_threads=num_threads)
-            interpreter.allocate_tensors()
-    except (ValueError, RuntimeError) as error:
-        raise ModelError(f"{path} is damaged or truncated: {error}", hint=hint) from None
-    return interpreter
+    return path
 
 
 def timed_invoke(interpreter) -> float:
