@@ -19,8 +19,9 @@ def tiny_ferplus(path, rows=12):
 def test_model_outputs_are_cached_per_model_file(tmp_path, monkeypatch):
     data = tiny_ferplus(tmp_path / "ferplus.npz")
     first, second = tmp_path / "a.tflite", tmp_path / "b.tflite"
-    first.write_bytes(b"one model")
-    second.write_bytes(b"another model")
+    # Stand-ins the model check takes for TFLite files (the identifier at bytes 4-8, 64 bytes or more).
+    first.write_bytes(b"\0\0\0\0TFL3 one model".ljust(64))
+    second.write_bytes(b"\0\0\0\0TFL3 another model".ljust(64))
     computed = []
 
     def outputs(images, model_path):
@@ -35,6 +36,6 @@ def test_model_outputs_are_cached_per_model_file(tmp_path, monkeypatch):
     ]
     assert computed == [first, second]  # the same model's outputs are reused, another's are not
     assert read[0].appearance[0, 0] == read[1].appearance[0, 0] == 1 and read[2].appearance[0, 0] == 2
-    first.write_bytes(b"one model, exported again")
+    first.write_bytes(b"\0\0\0\0TFL3 one model, exported again".ljust(64))
     reading_eval.split_readings("validation", data, cache, with_features=False, model_path=first)
     assert computed == [first, second, first]  # a file changed in place is another model
