@@ -10,7 +10,7 @@ from appliance.coach.events import AttemptFinished, NeutralCalibrated, SessionSt
 from appliance.history import HistoryStore, summarize
 from appliance.history.schema import migrate, version
 from appliance.history.summary import range_of_motion
-from appliance.vision.features import POPULATION_NEUTRAL
+from appliance.vision.features import GEOMETRY_VERSION, POPULATION_NEUTRAL
 
 NOON = datetime(2026, 11, 21, 12, 0).timestamp()
 DAY = 86400.0
@@ -82,6 +82,25 @@ def test_a_stored_face_vision_cannot_use_is_no_calibration_and_stays_stored(tmp_
         assert store.latest_neutral() is None  # none usable: not calibrated...
         assert store.neutral_faces_stored() == 1  # ...and the row is kept
         assert summarize(store, date(2026, 11, 21)).neutral_day == ""
+
+
+def test_a_resting_face_measured_from_another_reading_of_the_face_is_kept_but_not_used(tmp_path):
+    # A v4 history (before GEOMETRY_VERSION 2): its resting face was read from the mesh's input as
+    # the camera gave it, and today's reading of the same face would differ from it a little.
+    path = tmp_path / "v4.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    migrate(connection, upto=4)
+    connection.execute(
+        "INSERT INTO neutral_faces (created_at, day, geometry, frames) VALUES (?, '2026-11-20', ?, 48)",
+        (NOON - DAY, json.dumps(dict(resting_face(0.38)))),
+    )
+    connection.close()
+    with HistoryStore(path) as store:
+        assert version(store.connection) == 5 and store.rows("neutral_faces")[0]["geometry_version"] == 1
+        assert store.latest_neutral() is None and store.neutral_faces_stored() == 1  # calibrate again; kept
+        store.record(neutral(NOON, gap=0.41))
+        assert store.rows("neutral_faces")[1]["geometry_version"] == GEOMETRY_VERSION == 2
+        assert store.latest_neutral().geometry["brow_gap"] == 0.41
 
 
 @pytest.mark.parametrize("stored", ['{"neutral": -1}', '{"neutral": 0}', '{"neutral": NaN}'])

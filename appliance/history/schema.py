@@ -145,7 +145,13 @@ ALTER TABLE attempts ADD COLUMN isolation INTEGER;
 ALTER TABLE attempts ADD COLUMN amplitude REAL;
 """
 
-MIGRATIONS = (V1, V2, V3, V4)
+# v5: which reading of the face made a neutral face's geometry (features.GEOMETRY_VERSION); the rows
+# stored before it have 1.  One from another reading is kept but not used: the person calibrates again.
+V5 = """
+ALTER TABLE neutral_faces ADD COLUMN geometry_version INTEGER NOT NULL DEFAULT 1;
+"""
+
+MIGRATIONS = (V1, V2, V3, V4, V5)
 LATEST = len(MIGRATIONS)
 
 

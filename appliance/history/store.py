@@ -30,7 +30,7 @@ from appliance.errors import StorageError, storage_cause
 from appliance.history.salvage import salvage
 from appliance.history.schema import LATEST, migrate, schema_gaps, version
 from appliance.paths import data_dir
-from appliance.vision.features import is_geometry
+from appliance.vision.features import GEOMETRY_VERSION, is_geometry
 
 log = logging.getLogger(__name__)
 FILE_NAME = "history.sqlite3"
@@ -251,10 +251,11 @@ class HistoryStore:
                 )
         elif isinstance(event, NeutralCalibrated):
             execute(
-                "INSERT INTO neutral_faces (created_at, day, geometry, frames, yaw, pitch, appearance)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO neutral_faces (created_at, day, geometry, frames, yaw, pitch, appearance,"
+                " geometry_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (event.wall_time, day_of(event.wall_time), json.dumps(dict(event.geometry)), event.frames,
-                 event.yaw, event.pitch, json.dumps(dict(event.appearance)) if event.appearance else None),
+                 event.yaw, event.pitch, json.dumps(dict(event.appearance)) if event.appearance else None,
+                 GEOMETRY_VERSION),
             )  # fmt: skip
         elif isinstance(event, BreakFinished):
             started = event.wall_time - event.duration_s
@@ -294,12 +295,24 @@ class HistoryStore:
     def latest_neutral(self) -> StoredNeutral | None:
         """The newest personal neutral face vision can use (None: never calibrated, or no stored face is
         usable).  A row that does not read as {key: number}, or lacks a measurement this version reads
-        (one from an older version, say), is passed over for the one before it and left in the table:
-        nothing stored is deleted, and an unusable face never counts as a calibration."""
+        (one from an older version, say), or was measured from another reading of the face
+        (``GEOMETRY_VERSION``: its resting face would read as moved), is passed over for the one before
+        it and left in the table: nothing stored is deleted, and an unusable face never counts as a
+        calibration."""
         rows = self.connection.execute(
-            "SELECT geometry, created_at, day, frames, appearance FROM neutral_faces ORDER BY created_at DESC, id DESC"
+            "SELECT geometry, created_at, day, frames, appearance, geometry_version FROM neutral_faces"
+            " ORDER BY created_at DESC, id DESC"
         )
-        for text, created_at, day, frames, appearance_text in rows:
+        for text, created_at, day, frames, appearance_text, geometry_version in rows:
+            if geometry_version != GEOMETRY_VERSION:
+                log.warning(
+                    "skipping the stored neutral face from %s: measured from reading %s of the face, this version"
+                    " reads it as %s",
+                    day,
+                    geometry_version,
+                    GEOMETRY_VERSION,
+                )
+                continue
             try:
                 geometry = {str(key): float(value) for key, value in json.loads(text).items()}
             except (ValueError, TypeError, AttributeError) as error:

@@ -50,6 +50,12 @@ FEATURES = (
 )
 """The named features, in a fixed order (a feature vector follows it)."""
 
+GEOMETRY_VERSION = 2
+"""Which reading of the face a stored geometry comes from; raised when the same face starts giving
+another geometry, so a personal neutral taken before is not compared with faces read after.
+1: until 2026-12-07.  2: the mesh reads the face at full contrast (``landmarks.input_range``),
+which moves a resting face's measurements by up to about a tenth of a feature's scale."""
+
 POSE = ("yaw", "pitch", "roll")
 """Head pose angles in degrees: yaw (turn, positive to the person's left), pitch (nod, positive
 up), roll (tilt, positive towards the person's left shoulder)."""

@@ -6,6 +6,8 @@ nearer the camera) and one face-presence logit.  The input is colour in [0, 1], 
 MediaPipe's current face_landmark graph gives it (its first graphs fed [-1, 1]: on the fixture
 photos the two put the points within 0.8 pixel of each other and both give logits above 25, so
 the model is not sensitive to it; ``python -m appliance.vision.landmarks IMAGE`` compares them).
+The model is sensitive to the face's contrast, though, so the face's own range is stretched to
+[0, 1] first (``input_range``).
 
 The ROI comes from the detector for the first frame (box centre, the eye keypoints for the
 rotation, 1.5x the box's longer side, as face_detection_front_detection_to_roi does), then
@@ -212,11 +214,36 @@ _EYE_CORNERS = [RIGHT_EYE_OUTER, RIGHT_EYE_INNER, LEFT_EYE_OUTER, LEFT_EYE_INNER
 _OTHER_KEYPOINTS = [NOSE_TIP, MOUTH_CENTER, RIGHT_CHEEK, LEFT_CHEEK]
 
 
+# The face's share of a mesh crop: its central half (the ROI is 1.5x the face's extent), sampled
+# every other pixel; and the range below which a crop is left as it is (a blank or black frame).
+_FACE_SPAN = slice(INPUT_SIZE // 4, 3 * INPUT_SIZE // 4, 2)
+CONTRAST_PERCENTILES = (1.0, 99.0)
+MIN_INPUT_RANGE = 16.0
+
+
+def input_range(crop: np.ndarray) -> tuple[float, float]:
+    """The values that become 0 and 1 of the mesh's input: the 1st and 99th percentiles of the face.
+
+    Why: the mesh reads a dim or low-contrast face as if it moved less.  On the demo clip with its
+    contrast cut to 0.35 (a backlit face, a dim bathroom in the morning) the movements from the
+    population neutral shrank to 0.71-0.92 of the same frames' (smile 0.88, jaw drop 0.71); the
+    face stretched to full contrast reads them at 0.99-1.03 (docs/features.md).  A crop with
+    almost no range (blank, black) is left as it is rather than amplifying its noise."""
+    face = crop[_FACE_SPAN, _FACE_SPAN]
+    low, high = (float(v) for v in np.percentile(face, CONTRAST_PERCENTILES))
+    if high - low < MIN_INPUT_RANGE:
+        return 0.0, 255.0
+    return low, high
+
+
 class FaceMesh:
     """The landmark model on a ROI of a frame.  Build once; not thread-safe (one per thread)."""
 
-    def __init__(self, model_path: Path | str = DEFAULT_LANDMARK_MODEL, *, num_threads: int = 1) -> None:
+    def __init__(
+        self, model_path: Path | str = DEFAULT_LANDMARK_MODEL, *, num_threads: int = 1, full_contrast: bool = True
+    ) -> None:
         self.model_path = Path(model_path)
+        self.full_contrast = full_contrast  # see input_range
         self._interpreter = load_interpreter(self.model_path, num_threads=num_threads, what="face landmark model")
         self.invoke_ms = 0.0  # how long the last run of the model took (bench splits a frame with it)
         (inp,) = self._interpreter.get_input_details()
@@ -238,7 +265,10 @@ class FaceMesh:
             np.multiply(crop, 2 / 255, out=self._tensor[0], casting="unsafe")
             self._tensor -= 1
         else:
-            np.multiply(crop, 1 / 255, out=self._tensor[0], casting="unsafe")
+            low, high = input_range(crop) if self.full_contrast else (0.0, 255.0)
+            np.subtract(crop, low, out=self._tensor[0], casting="unsafe")
+            self._tensor *= 1 / (high - low)
+            np.clip(self._tensor, 0.0, 1.0, out=self._tensor)
         self._interpreter.set_tensor(self._input_index, self._tensor)
         self.invoke_ms = timed_invoke(self._interpreter)
         points = self._interpreter.get_tensor(self._points_index).reshape(POINTS, 3)

@@ -9,7 +9,7 @@ import pytest
 from appliance.camera import Frame
 from appliance.errors import ModelError
 from appliance.vision.faces import Face, FaceDetector
-from appliance.vision.features import FEATURES, POSE
+from appliance.vision.features import FEATURES, POSE, SCALES, measure, movements
 from appliance.vision.images import read_image
 from appliance.vision.landmarks import (
     INPUT_SIZE,
@@ -19,6 +19,7 @@ from appliance.vision.landmarks import (
     Mesh,
     Roi,
     crop_roi,
+    input_range,
     mirror_partners,
 )
 from appliance.vision.pipeline import VisionPipeline
@@ -223,6 +224,41 @@ def test_a_photo_read_from_several_framings_stays_on_the_face(mesh):
     pixel = single.roi.side / INPUT_SIZE
     difference = np.abs(several.points[:, :2] - single.points[:, :2])
     assert np.median(difference) < 1.0 * pixel and difference.max() > 0.01 * pixel
+
+
+def test_the_face_s_own_range_becomes_the_mesh_s_whole_input_range():
+    rng = np.random.default_rng(3)
+    crop = np.full((INPUT_SIZE, INPUT_SIZE, 3), 250, np.uint8)  # a bright wall around the face
+    crop[48:144, 48:144] = rng.integers(100, 141, (96, 96, 3))  # a flat, grey face: 100..140
+    low, high = input_range(crop)
+    assert 100 <= low < 102 and 138 < high <= 140  # the wall does not count
+    full = rng.integers(0, 256, (INPUT_SIZE, INPUT_SIZE, 3)).astype(np.uint8)
+    assert input_range(full)[0] < 4 and input_range(full)[1] > 251  # a face at full contrast stays as it is
+
+
+def test_a_crop_with_almost_no_range_is_left_as_it_is():
+    crop = np.full((INPUT_SIZE, INPUT_SIZE, 3), 30, np.uint8)
+    crop[::7, ::5] = 36  # a black frame with a little noise: not stretched into a pattern
+    assert input_range(crop) == (0.0, 255.0)
+
+
+@needs_shared
+def test_a_face_in_low_contrast_reads_as_the_same_face(mesh):
+    # The neutral face is calibrated in one light and practised in another: a face with its
+    # contrast cut to a third (a dim or backlit bathroom) must not read as a moved face.
+    pixels = read_image(SHARED / "fixtures" / "photos" / "obama.jpg")
+    (face,) = FaceDetector().detect(pixels)
+    flat = np.clip(128 + (pixels.astype(np.float32) - 128) * 0.35, 0, 255).astype(np.uint8)
+    unstretched = FaceMesh(full_contrast=False)
+    for reader, most in ((mesh, 0.05), (unstretched, None)):
+        bright, dim = reader.read_still(pixels, face, views=0), reader.read_still(flat, face, views=0)
+        shift = np.median(np.abs(bright.points[:, :2] - dim.points[:, :2])) / (bright.roi.side / INPUT_SIZE)
+        moved = movements(measure(dim.points)[0], measure(bright.points)[0])
+        largest = max(abs(moved[name]) / SCALES[name] for name in FEATURES)
+        if most is not None:
+            assert shift < 0.1 and largest < most
+        else:  # the model on the crop as it is: a third of a pixel, and features that cross 0.2
+            assert shift > 0.2 and largest > 0.2
 
 
 def test_a_blank_frame_has_no_face_in_it(mesh):
