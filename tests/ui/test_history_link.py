@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from appliance.coach.coach import Coach
 from appliance.errors import StorageError
 from appliance.history import HistoryStore
@@ -142,11 +144,16 @@ def test_the_latest_neutral_face_is_loaded_into_the_coach_and_handed_on(tmp_path
     link.close()
 
 
-def test_a_stored_face_vision_cannot_use_asks_for_a_new_calibration(tmp_path):
+@pytest.mark.parametrize("why", ["a measurement missing", "read from an earlier reading of the face"])
+def test_a_stored_face_vision_cannot_use_asks_for_a_new_calibration(tmp_path, why):
     from appliance.coach.events import NeutralCalibrated
 
-    with HistoryStore(tmp_path / "history.db") as store:  # from an older version: a measurement missing
-        store.record(NeutralCalibrated((("brow_r", 0.2),), 40, 0.0, 0.0, 0.0, 1_750_000_000.0))
+    with HistoryStore(tmp_path / "history.db") as store:  # from an older version
+        if why == "a measurement missing":
+            store.record(NeutralCalibrated((("brow_r", 0.2),), 40, 0.0, 0.0, 0.0, 1_750_000_000.0))
+        else:  # every measurement there, but taken before the mesh read faces at full contrast
+            store.record(NeutralCalibrated(FACE, 40, 0.0, 0.0, 0.0, 1_750_000_000.0))
+            store.connection.execute("UPDATE neutral_faces SET geometry_version = 1")
     coach, posted, handed = Coach(), Posted(), []
     link = HistoryLink(coach, lambda: HistoryStore(tmp_path / "history.db"), post=posted.append)
     link.when_neutral = handed.append
