@@ -6,13 +6,15 @@ photo:  python -m appliance.vision.features_figure [docs/features.png]
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 import numpy as np
 
 from appliance.errors import ApplianceError, run_tool
 from appliance.vision import features as f
+
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "features.png"
 
 GROUPS = (  # colour, label, indices
     ((200, 200, 200), "the rigid fit (pose, size): eye corners, nose bridge, forehead, temples", f.STABLE),
@@ -86,7 +88,11 @@ def draw(path: Path, *, width: int = 1000) -> None:
 
 
 def main() -> int:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "docs" / "features.png"
+    parser = argparse.ArgumentParser(description="Draw the canonical face and the points each feature uses.")
+    parser.add_argument(
+        "out", nargs="?", type=Path, default=DEFAULT_OUT, help=f"a .png or .jpg (default: {DEFAULT_OUT})"
+    )
+    path = parser.parse_args().out
     from PIL import Image
 
     if path.suffix.lower() not in Image.registered_extensions():
