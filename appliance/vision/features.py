@@ -54,7 +54,8 @@ GEOMETRY_VERSION = 2
 """Which reading of the face a stored geometry comes from; raised when the same face starts giving
 another geometry, so a personal neutral taken before is not compared with faces read after.
 1: until 2026-12-07.  2: the mesh reads the face at full contrast (``landmarks.input_range``),
-which moves a resting face's measurements by up to about a tenth of a feature's scale."""
+which moves the features of a face as the camera gives it by 0.02-0.13 of their scales (rms over
+the demo clip's faces; most in ``lip_press`` and ``mouth_corners_down``)."""
 
 POSE = ("yaw", "pitch", "roll")
 """Head pose angles in degrees: yaw (turn, positive to the person's left), pitch (nod, positive
