@@ -345,13 +345,16 @@ def _crop_roi_of(image: np.ndarray) -> Roi:
 
 
 def _main() -> int:  # python -m appliance.vision.landmarks IMAGE...: the input-range check
-    import sys
+    import argparse
 
     from appliance.vision.faces import FaceDetector
     from appliance.vision.images import read_image
 
-    detector, mesh = FaceDetector(), FaceMesh()
-    for path in sys.argv[1:]:
+    parser = argparse.ArgumentParser(description="The face mesh's presence with its input in [0, 1] and in [-1, 1].")
+    parser.add_argument("images", nargs="+", help="photos with a face")
+    detector = FaceDetector()
+    mesh = FaceMesh(full_contrast=False)  # the two ranges compared as they are, without input_range's stretch
+    for path in parser.parse_args().images:
         pixels = read_image(path)
         for face in detector.detect(pixels)[:1]:
             crop = crop_roi(pixels, Roi.from_face(face))
