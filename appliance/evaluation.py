@@ -1,7 +1,9 @@
-"""Accuracy, per-class precision and recall, and the confusion matrix, in numpy."""
+"""Accuracy, per-class precision and recall, and the confusion matrix, in numpy; and how far a
+share counted on a few people can be trusted."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,3 +78,17 @@ class Metrics:
         for i, label in enumerate(EXPRESSIONS):
             lines.append(f"| {label} | " + " | ".join(str(int(c)) for c in self.confusion[i]) + " |")
         return "\n".join(lines)
+
+
+def share_interval(successes: int, trials: int, *, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson's 95% interval for a share of ``successes`` in ``trials`` (0 trials: (0, 1)).
+
+    Why: the London targets are shares of 9 to 102 people; 91 of 102 is 82-94%, and 10 of 13 is
+    50-92%, so a change of two or three faces is within what the set can tell apart."""
+    if trials <= 0:
+        return 0.0, 1.0
+    share = successes / trials
+    spread = z * z / trials
+    centre = (share + spread / 2) / (1 + spread)
+    half = z * math.sqrt(share * (1 - share) / trials + spread / (4 * trials)) / (1 + spread)
+    return max(0.0, centre - half), min(1.0, centre + half)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import ApplianceError
+from appliance.evaluation import share_interval
 from appliance.reading_eval import LONDON_DIR, MIN_GROUP, london_rows
 from appliance.vision.features import FEATURES, SMILE_THRESHOLD, features_from
 
@@ -55,7 +56,13 @@ def summarise(rows: list[dict], threshold: float) -> dict:
 
     def share(group: list[dict]) -> dict:
         made = sum(1 for r in group if r["features"] is not None and r["features"]["smile"] >= threshold)
-        return {"people": len(group), "smiles_seen": made, "share": round(made / len(group), 4) if group else None}
+        low, high = share_interval(made, len(group))
+        return {
+            "people": len(group),
+            "smiles_seen": made,
+            "share": round(made / len(group), 4) if group else None,
+            "interval_95": [round(low, 4), round(high, 4)],
+        }
 
     groups: dict[str, dict[str, list]] = {"gender": defaultdict(list), "ethnicity": defaultdict(list)}
     for row in rows:
@@ -110,17 +117,22 @@ def run(args) -> int:
     return 0
 
 
+def _interval(share: dict) -> str:
+    low, high = share["interval_95"]
+    return f" (95% interval {low:.0%}-{high:.0%})"
+
+
 def format_report(result: dict) -> str:
     overall = result["overall"]
     lines = [
         f"London set: {result['people']} people, each smile against the same person's neutral "
         f"(smile >= {result['threshold']}); {result['unread']} without a readable face",
-        f"  overall: {overall['smiles_seen']}/{overall['people']} = {overall['share']:.1%}",
+        f"  overall: {overall['smiles_seen']}/{overall['people']} = {overall['share']:.1%}{_interval(overall)}",
     ]
     for key, groups in result["groups"].items():
         for name, s in groups.items():
             mark = "" if s["people"] >= MIN_GROUP else "  (fewer than 9 people: no target)"
-            lines.append(f"  {key} {name}: {s['smiles_seen']}/{s['people']} = {s['share']:.1%}{mark}")
+            lines.append(f"  {key} {name}: {s['smiles_seen']}/{s['people']} = {s['share']:.1%}{_interval(s)}{mark}")
     if result["smile"]:
         lines.append(f"  smile value: median {result['smile']['median']}, 5th percentile {result['smile']['p5']}")
     lines.append("\nthe other features on the smiles (0 = the person's neutral):")

@@ -25,8 +25,10 @@ def test_shares_are_counted_overall_and_per_group_and_unread_faces_count_as_miss
     rows = [row(f"w{i}", "female", "white", 0.5) for i in range(9)]
     rows += [row("w9", "female", "white", 0.1), row("b0", "male", "black", 0.3), row("b1", "male", "black", None)]
     result = summarise(rows, threshold=0.2)
-    assert result["overall"] == {"people": 12, "smiles_seen": 10, "share": round(10 / 12, 4)}
-    assert result["groups"]["ethnicity"]["white"] == {"people": 10, "smiles_seen": 9, "share": 0.9}
+    overall, white = result["overall"], result["groups"]["ethnicity"]["white"]
+    assert (overall["people"], overall["smiles_seen"], overall["share"]) == (12, 10, round(10 / 12, 4))
+    assert (white["people"], white["smiles_seen"], white["share"]) == (10, 9, 0.9)
+    assert white["interval_95"] == [0.5958, 0.9821]  # Wilson's: 9 of 10 could well be 60%
     assert result["groups"]["gender"]["male"]["share"] == 0.5 and result["unread"] == 1
     assert result["other_features"]["jaw_drop"] == {"mean": 0.1, "p95": 0.1} and "smile" not in result["other_features"]
     # The white group (10 people) meets 90%; the black group has fewer than 9 people: no target.
@@ -56,4 +58,5 @@ def test_the_command_runs_on_a_london_shaped_folder(tmp_path, capsys):
     # Person 2's "smile" is their neutral photo itself: no movement at all.
     assert result["overall"]["smiles_seen"] <= 1
     assert main(["eval-features", "--data", str(tmp_path)]) == 0
-    assert "overall:" in capsys.readouterr().out
+    report = capsys.readouterr().out
+    assert "overall:" in report and "(95% interval " in report
