@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import ApplianceError
+from appliance.evaluation import share_interval
 from appliance.ferplus import load_split
 from appliance.paths import PROJECT_DIR
 from appliance.vision.align import align_face
@@ -214,15 +215,25 @@ def london_summary(people: list[LondonPerson], reading) -> dict:
         for value in sorted({getattr(p, attribute) for p in people}):
             members = np.array([getattr(p, attribute) == value for p in people])
             if members.sum() >= MIN_GROUP:
-                groups[f"{attribute}={value}"] = {"people": int(members.sum()), "smiles": _share(smiles[members])}
+                groups[f"{attribute}={value}"] = {
+                    "people": int(members.sum()),
+                    "smiles": _share(smiles[members]),
+                    "smiles_interval_95": _interval(smiles[members]),
+                }
     return {
         "people": len(people),
         "smiles_read_as_happiness": _share(smiles),
+        "smiles_interval_95": _interval(smiles),  # Wilson's: how far a share of so few people can be trusted
         "smiles_missed_read_as": dict(missed.most_common()),  # what the others were read as, most first
         "by_group": groups,
         "neutrals_read_as_neutral": _share(rests),
+        "neutrals_interval_95": _interval(rests),
     }
 
 
 def _share(hits: np.ndarray) -> float:
     return round(float(hits.mean()), 4) if len(hits) else float("nan")
+
+
+def _interval(hits: np.ndarray) -> list[float]:
+    return [round(bound, 4) for bound in share_interval(int(hits.sum()), len(hits))]

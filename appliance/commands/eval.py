@@ -104,22 +104,27 @@ def london_markdown(london: dict) -> str:
         f"London set ({after['people']} people; smiles against each person's own neutral photo, "
         "neutral photos with no reference). DeBruine & Jones (2017), CC-BY 4.0; evaluation only.",
         "",
-        "| figure | appearance model alone | fused reading |",
+        "| figure | appearance model alone | fused reading (95% interval) |",
         "|---|---:|---:|",
         f"| smiles read as happiness | {before['smiles_read_as_happiness']:.3f} | "
-        f"{after['smiles_read_as_happiness']:.3f} |",
+        f"{after['smiles_read_as_happiness']:.3f}{_interval(after['smiles_interval_95'])} |",
     ]
     for group, figures in after["by_group"].items():
         lines.append(
             f"| smiles read as happiness, {group} ({figures['people']}) | "
-            f"{before['by_group'][group]['smiles']:.3f} | {figures['smiles']:.3f} |"
+            f"{before['by_group'][group]['smiles']:.3f} | {figures['smiles']:.3f}"
+            f"{_interval(figures['smiles_interval_95'])} |"
         )
     lines.append(
         f"| neutral faces read as neutral (no reference) | {before['neutrals_read_as_neutral']:.3f} | "
-        f"{after['neutrals_read_as_neutral']:.3f} |"
+        f"{after['neutrals_read_as_neutral']:.3f}{_interval(after['neutrals_interval_95'])} |"
     )
     lines.append(f"| smiles read as something else | {_counts(before)} | {_counts(after)} |")
     return "\n".join(lines)
+
+
+def _interval(bounds: list[float]) -> str:
+    return f" ({bounds[0]:.2f}-{bounds[1]:.2f})"
 
 
 def _counts(summary: dict) -> str:

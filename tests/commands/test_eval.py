@@ -94,6 +94,7 @@ def test_eval_reads_a_london_shaped_folder_with_each_person_s_neutral(tmp_path, 
     report = json.loads(capsys.readouterr().out)["london"]
     assert report["appearance"]["people"] == 2 and report["appearance"]["smiles_read_as_happiness"] == 1.0
     assert report["fused"]["smiles_read_as_happiness"] == 0.5
+    assert report["fused"]["smiles_interval_95"] == [0.0945, 0.9055]  # one of two: Wilson's, wide
     assert (
         report["fused"]["smiles_missed_read_as"] == {"neutral": 1}
         and report["appearance"]["smiles_missed_read_as"] == {}
@@ -101,5 +102,5 @@ def test_eval_reads_a_london_shaped_folder_with_each_person_s_neutral(tmp_path, 
     assert report["fused"]["by_group"] == {}  # groups of fewer than 9 people are not reported
     assert main(["eval", "--data", str(tmp_path / "f.npz"), "--london", str(london)]) == 0
     shown = capsys.readouterr().out
-    assert "| smiles read as happiness | 1.000 | 0.500 |" in shown
+    assert "| smiles read as happiness | 1.000 | 0.500 (0.09-0.91) |" in shown
     assert "| smiles read as something else | none | neutral 1 |" in shown
