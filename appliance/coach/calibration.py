@@ -11,6 +11,8 @@ of the geometry, after checking that they held still and faced the mirror:
 - every geometry key spreads less than ``max_geometry_spread`` of its size (at least
   ``GEOMETRY_FLOOR``), the same measure for what the features do not name;
 - yaw and pitch stay within ``max_turn_deg`` (median) and spread less than ``max_pose_spread_deg``;
+- the face is at least ``min_face_width`` pixels wide in the frame vision reads (median): a face
+  further away is read from fewer pixels, and the mesh reads its movements smaller;
 - the expression model does not read the face as a smile (``is_relaxed``).
 
 It also keeps the per-label median of ``Observation.appearance`` (renormalised): the model's own
@@ -33,6 +35,10 @@ TURNED = (
     "your head level, and try again. (Facing it already? Then the camera sits above, below or "
     "beside the mirror: hold SELECT, and the mirror remembers the camera's angle. More in the README, "
     "Camera placement.)"
+)
+TOO_FAR = (
+    "Come closer to the mirror: your face is only {width:.0f} pixels wide in the camera's picture, and "
+    "small movements need {least:.0f} or more. Stand nearer, and try again."
 )
 LOST = "I lost sight of your face: stay in front of the mirror for the whole {seconds:g} seconds."
 NOT_RELAXED = "Relax your face: that looked like a smile. Let your mouth rest, and try again."
@@ -59,6 +65,10 @@ class CalibrationLimits:
     max_geometry_spread: float = 0.25  # of the key's median size
     max_turn_deg: float = 12.0
     max_pose_spread_deg: float = 8.0
+    # The demo clip's faces (about 100 pixels wide) read smaller: at 71 pixels a smile's movement
+    # reads 0.95 of its size, at 51 0.88, at 36 0.70 (docs/features.md).  A resting face is the
+    # reference for every movement after it, so it is taken no smaller than this.
+    min_face_width: float = 64.0
     # An accepted resting face that still read turned this much offers "I was facing the mirror"
     # too: the serious look allows 8 degrees of turn or nod, so a camera 5 degrees off would leave
     # a head facing the mirror only 3 of them.
@@ -171,6 +181,9 @@ def judge(
     read = [s for s in samples if s.geometry]
     if len(read) < max(limits.min_frames, len(samples) // 2):
         return Verdict(message=FEATURES_UNREAD.format(seconds=seconds) if read or reads_landmarks else NO_LANDMARKS)
+    width = statistics.median(s.width for s in read)
+    if width < limits.min_face_width:
+        return Verdict(message=TOO_FAR.format(width=width, least=limits.min_face_width))
     yaw = statistics.median(float(s.pose.get("yaw", 0.0)) for s in read)
     pitch = statistics.median(float(s.pose.get("pitch", 0.0)) for s in read)
     if abs(yaw) > limits.max_turn_deg or abs(pitch) > limits.max_turn_deg:
@@ -180,7 +193,6 @@ def judge(
             return Verdict(message=MOVED.format(seconds=seconds), yaw=yaw, pitch=pitch)
     cx = statistics.median(s.centre[0] for s in read)
     cy = statistics.median(s.centre[1] for s in read)
-    width = statistics.median(s.width for s in read)
     shifts = [((s.centre[0] - cx) ** 2 + (s.centre[1] - cy) ** 2) ** 0.5 / width for s in read]
     if _share_within(shifts, limits.max_shift) < 0.9:
         return Verdict(message=MOVED.format(seconds=seconds), yaw=yaw, pitch=pitch)

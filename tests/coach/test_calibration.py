@@ -12,6 +12,7 @@ from appliance.coach.calibration import (
     MOVED,
     NO_LANDMARKS,
     NOT_RELAXED,
+    TOO_FAR,
     judge,
     sample,
     turned_message,
@@ -47,6 +48,15 @@ def test_a_moving_head_is_refused():
     assert judge([sample(o) for o in moved]).message == MOVED.format(seconds=5)
     nodding = [features_face(pose={"yaw": 0.0, "pitch": (-8.0, 8.0)[i % 2], "roll": 0.0}) for i in range(50)]
     assert judge([sample(o) for o in nodding]).message == MOVED.format(seconds=5)
+
+
+def test_a_face_too_far_away_to_read_small_movements_is_refused():
+    far = [features_face(box=(300, 200, 50, 50)) for _ in range(50)]  # 50 pixels: a smile reads 0.88 of its size
+    verdict = judge([sample(o) for o in far])
+    assert not verdict.accepted and verdict.message == TOO_FAR.format(width=50, least=64)
+    assert "Come closer" in verdict.message and "50 pixels" in verdict.message
+    near_enough = [features_face(box=(300, 200, 64, 64)) for _ in range(50)]
+    assert judge([sample(o) for o in near_enough]).accepted
 
 
 def test_a_moving_face_is_refused():
