@@ -25,6 +25,7 @@ import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from appliance.coach.features import MIN_FACE_WIDTH
 from appliance.messages import Observation
 
 GEOMETRY_FLOOR = 0.1  # geometry is size-normalised: below this a key's spread is judged against 0.1
@@ -65,10 +66,9 @@ class CalibrationLimits:
     max_geometry_spread: float = 0.25  # of the key's median size
     max_turn_deg: float = 12.0
     max_pose_spread_deg: float = 8.0
-    # The demo clip's faces (about 100 pixels wide) read smaller: at 71 pixels a smile's movement
-    # reads 0.95 of its size, at 51 0.88, at 36 0.70 (docs/features.md).  A resting face is the
-    # reference for every movement after it, so it is taken no smaller than this.
-    min_face_width: float = 64.0
+    # A resting face is the reference for every movement after it: none smaller than a face the
+    # features can be read on (features.MIN_FACE_WIDTH, measured there).
+    min_face_width: float = MIN_FACE_WIDTH
     # An accepted resting face that still read turned this much offers "I was facing the mirror"
     # too: the serious look allows 8 degrees of turn or nod, so a camera 5 degrees off would leave
     # a head facing the mirror only 3 of them.

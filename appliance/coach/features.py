@@ -17,6 +17,11 @@ ISOLATION_SPAN = 0.35  # a calm feature this far over its tolerance leaves no is
 POSE_SPAN_DEG = 10.0  # a pose this many degrees outside its bounds leaves no pose fit at all
 NEAR_FULL = 0.9  # a wanted feature at 90% of its full_at is there; below, it is "missing"
 LAG_SHARE = 0.8  # one corner moving less than 80% of the other lags
+# A face narrower than this (pixels of the frame vision reads) is read from too few pixels: the
+# demo clip's faces scaled down read a smile's movement at 0.95 of its size at 71 pixels, 0.88 at
+# 51, 0.70 at 36 (docs/features.md).  The calibration refuses such a resting face; drills say
+# "come closer".
+MIN_FACE_WIDTH = 64.0
 
 # Where each feature sits, for tips in words ("only the brows: keep your mouth still").
 PARTS = {

@@ -236,8 +236,9 @@ def tip_context(coach: Coach, attempt: Attempt, smoothed, earlier) -> TipContext
     seen = attempt.last_observation
     features = dict(seen.features) if seen is not None else {}  # {} without landmarks; expressions' cues use them too
     side = lagging_side(seen.geometry, coach.neutral_geometry) if features else ""
+    width = float(seen.face_box[2]) if seen is not None and seen.face_box is not None else 0.0
     return TipContext(attempt.drill.id, attempt.drill.kind, target_label, smoothed, earlier, attempt.match,
-                      attempt.met, attempt.reading, features, side)  # fmt: skip
+                      attempt.met, attempt.reading, features, side, width)  # fmt: skip
 
 
 def _reading_note(coach: Coach, attempt: Attempt, face: bool) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appliance.coach.catalogue import Tip
-from appliance.coach.features import PARTS, FeatureReading, moved, same_part, title
+from appliance.coach.features import MIN_FACE_WIDTH, PARTS, FeatureReading, moved, same_part, title
 from appliance.coach.scoring import dominant, intensity
 from appliance.vision.reading import missing_cues  # pure numpy: no models, no camera
 
@@ -29,6 +29,7 @@ class TipContext:
     reading: FeatureReading | None = None  # feature targets: the features behind the match
     features: Mapping[str, float] = field(default_factory=dict)  # the named features now ({} : not read)
     lagging: str = ""  # "left" | "right": the mouth corner that moved less ("" : unknown or even)
+    face_width: float = 0.0  # the face box's width in the frame vision reads, pixels (0: unknown)
 
 
 def _rising(context: TipContext, label: str) -> bool:
@@ -76,6 +77,7 @@ def _checks(context: TipContext) -> dict[str, Callable[[Any], bool]]:
         "moved": lambda wanted: (
             bool(context.features) and all(moved(context.features, k) == bool(v) for k, v in wanted.items())
         ),
+        "too_far": lambda wanted: (0 < context.face_width < MIN_FACE_WIDTH) == wanted,
         "target": lambda wanted: context.target_label == wanted,
         "drills": lambda wanted: context.drill_id in wanted,
         "kinds": lambda wanted: context.kind in wanted,
@@ -127,4 +129,5 @@ KNOWN_CONDITIONS = (
     "target", "drills", "kinds", "met", "dominant", "not_dominant", "rising", "above", "below",
     "match_below", "match_above", "intensity_above", "intensity_below", "reads_features", "missing", "loud",
     "pose_off", "costs_most", "feature_above", "feature_below", "missing_cue", "moved", "loud_elsewhere",
+    "too_far",
 )  # fmt: skip

@@ -237,3 +237,31 @@ def test_a_condition_this_coach_does_not_know_never_matches():
     tips = [Tip("from a newer tips file", {"moon_phase": "full"}), Tip("fallback", {})]
     context = TipContext("fear", "expression", "fear", face(fear=0.3).smoothed, {}, 20.0, False)
     assert choose_tip(tips, context) == "fallback"
+
+
+def test_a_face_too_far_away_is_asked_to_come_closer_before_any_correction():
+    from coach_fakes import features_face
+
+    drill = load_catalogue().drill("eyebrows_up")
+
+    def tip_at(width, met=False):
+        seen = features_face(box=(300, 200, width, width), brow_raise=0.1)
+        context = TipContext(drill.id, drill.kind, drill.labels[0], seen.smoothed, {}, 30.0, met,
+                             drill.target.reading(seen), dict(seen.features), "", float(width))  # fmt: skip
+        return choose_tip(TIPS, context)
+
+    assert tip_at(50) == "Come a little closer: from this far, small movements read smaller."
+    assert tip_at(64) != tip_at(50) and "closer" not in tip_at(64)  # near enough: the usual correction
+    assert "Hold it steady" in tip_at(50, met=True)  # a target met from afar is still praised
+    unknown = TipContext(drill.id, drill.kind, drill.labels[0], {"neutral": 1.0}, {}, 30.0, False)
+    assert "closer" not in choose_tip(TIPS, unknown)  # no width known: no claim about distance
+
+
+def test_the_live_drill_measures_the_face_s_width_for_the_tip():
+    from coach_fakes import choose_drill, features_face, make_driver
+
+    driver = make_driver()
+    choose_drill(driver, "eyebrows_up")
+    far = features_face(box=(300, 200, 50, 50), brow_raise=0.1)
+    view = driver.until(lambda v: v.live is not None and v.live.tip != "", far, limit=30)
+    assert view.live.tip.startswith("Come a little closer")
