@@ -14,6 +14,7 @@ optional.  All keys, with their defaults::
     exposure_value = 0.0   # exposure compensation in stops, -8.0 to 8.0 (libcamera ExposureValue):
                            # a camera behind a two-way mirror sees a dark picture; try 1.0 or 2.0
     brightness = 0.0       # -1.0 to 1.0 (libcamera Brightness), added after exposure
+    autofocus = true       # a camera with a motorised lens (Camera Module 3) keeps the face in focus
     facing_yaw_deg = 0.0   # the head pose the camera sees when you look straight into the mirror:
     facing_pitch_deg = 0.0 # 0, 0 behind the glass at eye level; a camera above or beside the mirror
                            # sees a level head turned (-45.0 to 45.0; the calibration says the numbers,
@@ -84,6 +85,7 @@ class CameraSettings:
     fps: int = 30
     exposure_value: float = 0.0
     brightness: float = 0.0
+    autofocus: bool = True
     # The pose (degrees) the camera sees of a head facing the mirror: subtracted from every pose, so
     # "turned" means turned away from the mirror wherever the camera sits.
     facing_yaw_deg: float = 0.0
@@ -243,7 +245,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     camera = _table(data, "camera", where)
     _only(
         camera,
-        {"width", "height", "fps", "exposure_value", "brightness", "facing_yaw_deg", "facing_pitch_deg"},
+        {"width", "height", "fps", "exposure_value", "brightness", "autofocus", "facing_yaw_deg", "facing_pitch_deg"},
         "camera.",
         where,
     )
@@ -278,6 +280,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
             fps=_int(camera, "fps", range(1, 121), "camera.", where, 30),
             exposure_value=_float(camera, "exposure_value", (-8.0, 8.0), "camera.", where, 0.0),
             brightness=_float(camera, "brightness", (-1.0, 1.0), "camera.", where, 0.0),
+            autofocus=_bool(camera, "autofocus", True, where, "camera."),
             facing_yaw_deg=_float(camera, "facing_yaw_deg", FACING_RANGE_DEG, "camera.", where, 0.0),
             facing_pitch_deg=_float(camera, "facing_pitch_deg", FACING_RANGE_DEG, "camera.", where, 0.0),
         ),

@@ -51,6 +51,7 @@ def test_the_file_in_the_config_dir_is_read(tmp_path, monkeypatch):
         ({"camera": {"brightness": "dark"}}, ["camera.brightness", "'dark'", "-1 to 1"]),
         ({"camera": {"brightness": True}}, ["camera.brightness", "True"]),
         ({"camera": {"facing_pitch_deg": 60}}, ["camera.facing_pitch_deg", "60", "-45 to 45"]),
+        ({"camera": {"autofocus": "on"}}, ["camera.autofocus", "'on'", "true or false"]),
         ({"camera": {"facing_yaw_deg": "left"}}, ["camera.facing_yaw_deg", "'left'"]),
         # [coach]: what the mirror's coach refuses at start-up, refused here in the same words
         ({"coach": {"calibration_s": -1}}, ["calibration_s=-1.0", "not usable", "above 0"]),
@@ -77,6 +78,11 @@ def test_camera_exposure_and_brightness_for_a_camera_behind_glass():
     assert config.camera.exposure_value == 1.5 and config.camera.brightness == -0.25
     assert parse_config({"camera": {"exposure_value": 2}}).camera.exposure_value == 2.0
     assert parse_config({}).camera.exposure_value == 0.0
+
+
+def test_autofocus_is_on_unless_turned_off():
+    assert parse_config({}).camera.autofocus is True
+    assert parse_config({"camera": {"autofocus": False}}).camera.autofocus is False
 
 
 def test_a_camera_above_or_beside_the_mirror_says_how_it_sees_a_face_facing_the_mirror():

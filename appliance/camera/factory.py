@@ -42,12 +42,12 @@ def open_source(
     loop: bool = False,
     realtime: bool = True,
     still_size: tuple[int, int] | None = None,
-    **camera_controls: float,
+    **camera_controls: float | bool,
 ) -> FrameSource:
     """A (not yet started) source for ``spec``.
 
     ``size`` and ``fps`` apply to cameras; ``loop`` and ``realtime`` (paced at the recording's
-    own rate) to videos and folders; ``camera_controls`` (exposure_value, brightness) to the Pi
+    own rate) to videos and folders; ``camera_controls`` (exposure_value, brightness, autofocus) to the Pi
     camera, and ``still_size`` (best takes) is its main stream's size: frames carry colour pixels
     that big.  Other sources give the colour they have.  The demo always loops in real time.
     """

@@ -32,6 +32,11 @@ _ABI_SIGNS = (  # what numpy says when a compiled module was built against anoth
 )
 STILL_WIDTH = 1920  # best takes: the main stream's width (the vision size's aspect ratio), 1920x1440 for 640x480
 STOP_TIMEOUT_S = 3.0  # how long stopping and closing the camera may take before it is given up as wedged
+# libcamera's AfModeContinuous (control_ids.yaml: AfModeManual 0, AfModeAuto 1, AfModeContinuous 2), as a
+# number so libcamera's module is not imported here.  picamera2 leaves a motorised lens (Camera Module
+# 3) where the tuning file puts it whatever the distance; a face half a metre away is then soft, and
+# blur makes movements read smaller (docs/features.md: a 1-pixel blur reads a smile at 0.89 of its size).
+AF_MODE_CONTINUOUS = 2
 
 # An import that failed once fails the same way until the process restarts (Python keeps the
 # half-imported modules' state, and the fix is a reinstall): remember it, never retry.
@@ -129,7 +134,9 @@ class PiCameraSource(FrameSource):
     ``preview`` each frame also carries its RGB pixels, which the face detector prefers to grey
     when they have the grey image's size.  ``exposure_value`` (stops, -8 to 8) and ``brightness``
     (-1 to 1) are libcamera's ExposureValue and Brightness controls: a camera behind a two-way
-    mirror sees a dark picture.  A request not completed within the read timeout is a stall.
+    mirror sees a dark picture.  ``autofocus`` keeps a motorised lens focused (AfMode Continuous)
+    on a camera that has one; others are left as they are.  A request not completed within the read
+    timeout is a stall.
     """
 
     def __init__(
@@ -142,6 +149,7 @@ class PiCameraSource(FrameSource):
         camera_num: int = 0,
         exposure_value: float = 0.0,
         brightness: float = 0.0,
+        autofocus: bool = True,
         stop_timeout: float = STOP_TIMEOUT_S,
     ) -> None:
         super().__init__()
@@ -151,6 +159,7 @@ class PiCameraSource(FrameSource):
         self.size, self.fps, self.preview_size = tuple(size), float(fps), tuple(preview_size)
         self.preview, self.camera_num = preview, camera_num
         self.exposure_value, self.brightness = float(exposure_value), float(brightness)
+        self.autofocus = bool(autofocus)
         self.stop_timeout = stop_timeout
         self.name = f"camera:{camera_num}"
         self._camera = None
@@ -159,13 +168,17 @@ class PiCameraSource(FrameSource):
         self._stalled = False
         self.is_wedged = False  # a camera that would not stop: only a new process can open it again
 
-    def controls(self) -> dict[str, float]:
-        """The libcamera controls asked for; the defaults are left out, so a camera without them still opens."""
+    def controls(self, available=()) -> dict[str, float]:
+        """The libcamera controls asked for; the defaults are left out, so a camera without them still
+        opens (picamera2 refuses a control the camera does not advertise).  ``available``: the
+        camera's controls by name (``Picamera2.camera_controls``)."""
         controls = {"FrameRate": self.fps}
         if self.exposure_value:
             controls["ExposureValue"] = self.exposure_value
         if self.brightness:
             controls["Brightness"] = self.brightness
+        if self.autofocus and "AfMode" in available:
+            controls["AfMode"] = AF_MODE_CONTINUOUS
         return controls
 
     def _open(self) -> None:
@@ -180,7 +193,7 @@ class PiCameraSource(FrameSource):
             config = camera.create_video_configuration(
                 main={"size": self.preview_size, "format": "RGB888"},
                 lores={"size": self.size, "format": "YUV420"},
-                controls=self.controls(),
+                controls=self.controls(camera.camera_controls),
             )
             camera.configure(config)
             # libcamera may align the size; what it chose is what the frames have.

@@ -172,6 +172,7 @@ class VisionLink:
             still_size=_still_size(size) if self.ring is not None else None,
             exposure_value=camera.exposure_value,
             brightness=camera.brightness,
+            autofocus=camera.autofocus,
         )
         self.source = KeepLatest(inner, self.ring)
         return self.source

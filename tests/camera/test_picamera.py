@@ -22,6 +22,7 @@ class FakeRig:
         self.busy = False  # another process holds the camera
         self.stall = False  # requests never complete (a loose ribbon cable)
         self.has_flush = True  # picamera2 0.3.20+ has cancel_all_and_flush
+        self.has_autofocus = True  # a Camera Module 3 (imx708) has a motorised lens; a v2 or HQ camera has not
         self.stride = stride
         self.configs, self.events = [], []
         self.unblock = threading.Event()  # lets a stop() stuck behind a queued job finish (test teardown)
@@ -85,10 +86,24 @@ def fake_picamera2(rig: FakeRig) -> types.ModuleType:
             self.is_open = True
             self.config = None
 
+        @property
+        def camera_controls(self):  # name -> (min, max, default), as libcamera advertises them
+            advertised = {
+                "FrameDurationLimits": (33333, 120000000, None),
+                "ExposureValue": (-8.0, 8.0, 0.0),
+                "Brightness": (-1.0, 1.0, 0.0),
+            }
+            if rig.has_autofocus:
+                advertised.update(AfMode=(0, 2, 0), LensPosition=(0.0, 15.0, 1.0))
+            return advertised
+
         def create_video_configuration(self, main, lores, controls):
             return {"main": dict(main), "lores": dict(lores), "controls": dict(controls)}
 
         def configure(self, config):
+            for name in config["controls"]:  # picamera2's Controls refuses what the camera does not advertise
+                if {"FrameRate": "FrameDurationLimits"}.get(name, name) not in self.camera_controls:
+                    raise RuntimeError(f"Control {name} is not advertised by libcamera")
             rig.configs.append(config)
             self.config = config
 
@@ -159,7 +174,7 @@ def test_asks_for_a_main_stream_and_a_yuv420_lores_stream(rig):
     (config,) = rig.configs
     assert config["lores"] == {"size": (640, 480), "format": "YUV420"}
     assert config["main"] == {"size": (1280, 960), "format": "RGB888"}
-    assert config["controls"] == {"FrameRate": 25.0}
+    assert config["controls"] == {"FrameRate": 25.0, "AfMode": 2}  # the fake is a Camera Module 3
     assert rig.events == ["start", "release", "stop", "close"]
     assert frame.size == (640, 480) and frame.index == 0
     expected = (np.arange(640)[None, :] + np.arange(480)[:, None]).astype(np.uint8)
@@ -341,9 +356,25 @@ def test_without_cancel_all_and_flush_a_stuck_stop_is_bounded_and_the_camera_mar
 
 
 def test_exposure_and_brightness_are_sent_as_libcamera_controls(rig):
+    rig.has_autofocus = False
     with PiCameraSource(fps=20, exposure_value=1.5, brightness=0.2):
         pass
     assert rig.configs[0]["controls"] == {"FrameRate": 20.0, "ExposureValue": 1.5, "Brightness": 0.2}
+
+
+def test_a_motorised_lens_keeps_the_face_in_focus_and_a_fixed_one_is_not_asked_to(rig):
+    from appliance.camera.picamera import AF_MODE_CONTINUOUS
+
+    with PiCameraSource(fps=20):  # a Camera Module 3: continuous autofocus (picamera2 leaves the lens put)
+        pass
+    assert rig.configs[-1]["controls"] == {"FrameRate": 20.0, "AfMode": AF_MODE_CONTINUOUS} and AF_MODE_CONTINUOUS == 2
+    with PiCameraSource(fps=20, autofocus=False):  # turned off in config.toml: the lens is left as it is
+        pass
+    assert rig.configs[-1]["controls"] == {"FrameRate": 20.0}
+    rig.has_autofocus = False  # a camera without AfMode would refuse it: not asked
+    with PiCameraSource(fps=20):
+        pass
+    assert rig.configs[-1]["controls"] == {"FrameRate": 20.0}
 
 
 def test_best_takes_ask_for_a_larger_main_stream_of_the_same_aspect(rig):
