@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import ApplianceError
-from appliance.evaluation import Metrics
+from appliance.evaluation import Metrics, share_interval
 from appliance.reading_eval import MIN_GROUP, FaceRead
 from appliance.vision.classifier import EXPRESSIONS
 
@@ -176,6 +176,13 @@ def figures(truth: list[str], read: list[str]) -> dict:
         "accuracy": round(metrics.accuracy, 4),
         "balanced_accuracy": round(metrics.balanced_accuracy, 4),
         "recall": {label: round(float(metrics.recall[i]), 4) for i, label in present},
+        "recall_interval_95": {  # Wilson's: with a few photos an expression, a recall is rough
+            label: [
+                round(bound, 4)
+                for bound in share_interval(int(metrics.confusion[i, i]), int(metrics.confusion[i].sum()))
+            ]
+            for i, label in present
+        },
         "count": {label: int(metrics.confusion[i].sum()) for i, label in present},
         "read_as": {label: _read_as(metrics.confusion[i]) for i, label in present},
     }

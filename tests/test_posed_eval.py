@@ -134,6 +134,8 @@ def test_with_the_neutral_each_face_is_read_against_its_persons_reference_withou
     assert set(mine["recall"]) == {"fear", "anger"}  # the references are not counted
     theirs = result["without_neutral"]
     assert theirs["photos"] == 27 and theirs["recall"] == {"neutral": 1.0, "fear": 0.0, "anger": 0.0}
+    assert mine["recall_interval_95"]["fear"] == [0.7009, 1.0]  # 9 of 9 right: still only "at least 70%"
+    assert theirs["recall_interval_95"]["fear"] == [0.0, 0.2991]
     assert theirs["balanced_accuracy"] == pytest.approx(1 / 3, abs=1e-4)
     assert calls.count(("personal", True)) == 18 and calls.count(("population", False)) == 27
     assert list(mine["by_group"]) == []  # 5 and 4 people: groups of fewer than 9 are not reported

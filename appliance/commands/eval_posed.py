@@ -81,7 +81,11 @@ def format_report(result: dict) -> str:
         lines.append(f"  balanced accuracy {figures['balanced_accuracy']:.3f}, accuracy {figures['accuracy']:.3f}")
         for label, recall in figures["recall"].items():
             read_as = ", ".join(f"{got} {n}" for got, n in figures["read_as"][label].items())
-            lines.append(f"  {label:<10} {recall:6.1%} of {figures['count'][label]:>3}   read as: {read_as}")
+            low, high = figures["recall_interval_95"][label]
+            lines.append(
+                f"  {label:<10} {recall:6.1%} of {figures['count'][label]:>3} (95% interval {low:.0%}-{high:.0%})"
+                f"   read as: {read_as}"
+            )
         for group, g in figures["by_group"].items():
             lines.append(f"  {group} ({g['people']} people): balanced accuracy {g['balanced_accuracy']:.3f}")
     alone = result["appearance_alone"]
