@@ -92,3 +92,8 @@ def share_interval(successes: int, trials: int, *, z: float = 1.959964) -> tuple
     centre = (share + spread / 2) / (1 + spread)
     half = z * math.sqrt(share * (1 - share) / trials + spread / (4 * trials)) / (1 + spread)
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def share_interval_figures(successes: int, trials: int) -> list[float]:
+    """``share_interval`` as the evaluation commands print it in JSON: [low, high], 4 decimals."""
+    return [round(bound, 4) for bound in share_interval(successes, trials)]

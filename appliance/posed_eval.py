@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import ApplianceError
-from appliance.evaluation import Metrics, share_interval
+from appliance.evaluation import Metrics, share_interval_figures
 from appliance.reading_eval import MIN_GROUP, FaceRead
 from appliance.vision.classifier import EXPRESSIONS
 
@@ -177,10 +177,7 @@ def figures(truth: list[str], read: list[str]) -> dict:
         "balanced_accuracy": round(metrics.balanced_accuracy, 4),
         "recall": {label: round(float(metrics.recall[i]), 4) for i, label in present},
         "recall_interval_95": {  # Wilson's: with a few photos an expression, a recall is rough
-            label: [
-                round(bound, 4)
-                for bound in share_interval(int(metrics.confusion[i, i]), int(metrics.confusion[i].sum()))
-            ]
+            label: share_interval_figures(int(metrics.confusion[i, i]), int(metrics.confusion[i].sum()))
             for i, label in present
         },
         "count": {label: int(metrics.confusion[i].sum()) for i, label in present},

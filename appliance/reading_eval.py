@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import ApplianceError
-from appliance.evaluation import share_interval
+from appliance.evaluation import share_interval_figures
 from appliance.ferplus import load_split
 from appliance.paths import PROJECT_DIR
 from appliance.vision.align import align_face
@@ -236,4 +236,4 @@ def _share(hits: np.ndarray) -> float:
 
 
 def _interval(hits: np.ndarray) -> list[float]:
-    return [round(bound, 4) for bound in share_interval(int(hits.sum()), len(hits))]
+    return share_interval_figures(int(hits.sum()), len(hits))

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from appliance.errors import ApplianceError
-from appliance.evaluation import share_interval
+from appliance.evaluation import share_interval_figures
 from appliance.reading_eval import LONDON_DIR, MIN_GROUP, london_rows
 from appliance.vision.features import FEATURES, SMILE_THRESHOLD, features_from
 
@@ -56,12 +56,11 @@ def summarise(rows: list[dict], threshold: float) -> dict:
 
     def share(group: list[dict]) -> dict:
         made = sum(1 for r in group if r["features"] is not None and r["features"]["smile"] >= threshold)
-        low, high = share_interval(made, len(group))
         return {
             "people": len(group),
             "smiles_seen": made,
             "share": round(made / len(group), 4) if group else None,
-            "interval_95": [round(low, 4), round(high, 4)],
+            "interval_95": share_interval_figures(made, len(group)),
         }
 
     groups: dict[str, dict[str, list]] = {"gender": defaultdict(list), "ethnicity": defaultdict(list)}
