@@ -23,123 +23,38 @@ is the headline: the mirror asks for every expression in turn.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from appliance.errors import ApplianceError
 from appliance.evaluation import Metrics, share_interval_figures
+from appliance.photo_labels import LabelledPhoto
 from appliance.reading_eval import MIN_GROUP, FaceRead
 from appliance.vision.classifier import EXPRESSIONS
-
-REQUIRED_COLUMNS = ("file", "label", "subject")
-EXTRA = "\0extra"  # where csv puts the fields of a row longer than the header
-LABEL_WORDS = {
-    "happy": "happiness",
-    "smile": "happiness",
-    "smiling": "happiness",
-    "surprised": "surprise",
-    "sad": "sadness",
-    "angry": "anger",
-    "disgusted": "disgust",
-    "fearful": "fear",
-    "afraid": "fear",
-    "scared": "fear",
-    "contemptuous": "contempt",
-    "calm": "neutral",
-}
-"""Other words data sets use for the eight expressions (case is ignored)."""
-
-MISSING = {"", "na", "n/a", "nan", "none", "null", "unknown", "-", "?"}  # a group value not given
 
 TARGETS = {"with_neutral": 0.70, "without_neutral": 0.60}  # balanced accuracy (issue 13)
 CLASS_TARGET, CLASSES_TARGETED = 0.5, ("anger", "fear", "disgust")  # each read right at least half the time
 
 
 @dataclass(frozen=True)
-class PosedPhoto:
-    path: Path
-    label: str  # one of EXPRESSIONS
-    subject: str
-    groups: dict[str, str] = field(default_factory=dict)  # the other columns
-
-
-def expression_of(word: str) -> str | None:
-    """The expression a label names (``EXPRESSIONS`` or ``LABEL_WORDS``), None for anything else."""
-    word = word.strip().lower()
-    return word if word in EXPRESSIONS else LABEL_WORDS.get(word)
-
-
-def read_labels(folder: Path | str) -> list[PosedPhoto]:
-    """The photos ``folder/labels.csv`` lists; an ApplianceError saying what is wrong with it."""
-    folder = Path(folder)
-    labels = folder / "labels.csv"
-    hint = "give a folder with labels.csv: columns file,label,subject (and any group columns)"
-    if not folder.is_dir():
-        raise ApplianceError(f"{folder} is not a folder", hint=hint)
-    if not labels.is_file():
-        raise ApplianceError(f"{folder} has no labels.csv", hint=hint)
-    try:
-        with labels.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle, restkey=EXTRA)  # a spreadsheet's trailing commas: fields past the header
-            columns = [name.strip() for name in reader.fieldnames or []]
-            missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-            if missing:
-                raise ApplianceError(f"{labels} has no column {', '.join(missing)}", hint=hint)
-            rows = []
-            for row in reader:
-                cells = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k != EXTRA}
-                if any(cells.values()):  # a row of empty cells (a spreadsheet's last lines) lists nothing
-                    rows.append((reader.line_num, cells))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise ApplianceError(f"cannot read {labels}: {error}", hint="save it as UTF-8 CSV text") from None
-    photos, problems, first_line = [], [], {}
-    for line, row in rows:
-        expression = expression_of(row["label"])
-        path = folder / row["file"]
-        if expression is None:
-            problems.append(f"line {line}: the label {row['label']!r} names no expression")
-        elif not row["subject"]:
-            problems.append(f"line {line}: no subject (who the photo is of)")
-        elif row["file"] in first_line:
-            problems.append(f"line {line}: {row['file']} is listed again (first on line {first_line[row['file']]})")
-        elif not row["file"] or not path.is_file():
-            problems.append(f"line {line}: no file {row['file']!r} in {folder}")
-        else:
-            first_line[row["file"]] = line
-            groups = {k: v for k, v in row.items() if k not in REQUIRED_COLUMNS and k and v.lower() not in MISSING}
-            photos.append(PosedPhoto(path, expression, row["subject"], groups))
-    if problems:
-        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise ApplianceError(
-            f"{labels}: {'; '.join(problems[:3])}{more}",
-            hint=f"each row: a file (its path relative to {folder}), one of {', '.join(EXPRESSIONS)} (or happy, "
-            "sad, angry, afraid, ...), and who it is; each file once",
-        )
-    if not photos:
-        raise ApplianceError(f"{labels} lists no photos", hint=hint)
-    return photos
-
-
-@dataclass(frozen=True)
 class Judged:
-    photo: PosedPhoto
+    photo: LabelledPhoto
     face: FaceRead
     reference: FaceRead | None  # the person's neutral photo's reading (None: they have none with a face)
     is_reference: bool
 
 
 def read_photos(
-    photos: Iterable[PosedPhoto], read: Callable[[Path], FaceRead | None], *, log=None
-) -> tuple[list[Judged], list[PosedPhoto]]:
+    photos: Iterable[LabelledPhoto], read: Callable[[Path], FaceRead | None], *, log=None
+) -> tuple[list[Judged], list[LabelledPhoto]]:
     """Each photo read (``read``: a path to its most prominent face, None without one), with its person's
     reference; and the photos left out: no face in them, or a file that cannot be read as an image
     (said through ``log``; one bad file does not stop the rest)."""
-    by_subject: dict[str, list[PosedPhoto]] = defaultdict(list)
+    by_subject: dict[str, list[LabelledPhoto]] = defaultdict(list)
     for photo in photos:
         by_subject[photo.subject].append(photo)
     judged, left_out = [], []
@@ -229,7 +144,7 @@ def summary(judged: list[Judged], reading, features) -> dict:
     return result
 
 
-def group_columns(photos: list[PosedPhoto]) -> list[str]:
+def group_columns(photos: list[LabelledPhoto]) -> list[str]:
     """The columns that name groups: not one whose every value is a number (an age is not a group)."""
     columns = sorted({key for photo in photos for key in photo.groups})
     return [column for column in columns if not all(_is_number(p.groups.get(column, "0")) for p in photos)]

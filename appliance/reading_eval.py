@@ -6,7 +6,6 @@ Model outputs are cached under ``build/`` (they take minutes on a shared 2-core 
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from appliance.errors import ApplianceError
 from appliance.evaluation import share_interval_figures
 from appliance.ferplus import load_split
 from appliance.paths import PROJECT_DIR
+from appliance.photo_labels import read_labels
 from appliance.vision.align import align_face
 from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
 from appliance.vision.faces import FaceDetector
@@ -136,8 +136,8 @@ MIN_GROUP = 9  # people: smaller groups are too small to report on their own
 @dataclass(frozen=True)
 class LondonPerson:
     subject: str
-    gender: str
-    ethnicity: str
+    gender: str | None  # None: labels.csv does not say
+    ethnicity: str | None
     neutral: np.ndarray  # the expression model's probabilities on the neutral photo
     smile: np.ndarray  # ... on the smiling photo
     neutral_features: dict  # the neutral photo's features against the population neutral ({} without landmarks)
@@ -145,16 +145,32 @@ class LondonPerson:
 
 
 def london_rows(folder: Path) -> list[dict]:
-    """From ``folder/labels.csv`` (the caller checks it is there): one dict per person with both photos,
-    subject, gender, ethnicity and the paths "neutral" and "happiness", in subject order."""
+    """One dict per person of ``folder/labels.csv`` who has a neutral and a smiling photo: subject,
+    gender and ethnicity (None where the file does not give them) and the paths "neutral" and
+    "happiness" (a person's first of each, by path), in subject order.
+
+    The file is read by ``photo_labels.read_labels``, so any folder in the London set's layout can
+    be measured (a team's own people, a few mornings at a real mirror), and one that cannot be used
+    is a clear error, as is one with nobody who has both photos."""
     people: dict[str, dict] = {}
-    with (folder / "labels.csv").open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            person = people.setdefault(
-                row["subject"], {"subject": row["subject"], "gender": row["gender"], "ethnicity": row["ethnicity"]}
-            )
-            person[row["label"]] = folder / row["file"]
-    return [people[s] for s in sorted(people) if "neutral" in people[s] and "happiness" in people[s]]
+    for photo in sorted(read_labels(folder), key=lambda p: str(p.path)):
+        person = people.setdefault(
+            photo.subject,
+            {
+                "subject": photo.subject,
+                "gender": photo.groups.get("gender"),
+                "ethnicity": photo.groups.get("ethnicity"),
+            },
+        )
+        if photo.label in ("neutral", "happiness"):
+            person.setdefault(photo.label, photo.path)
+    paired = [people[s] for s in sorted(people) if "neutral" in people[s] and "happiness" in people[s]]
+    if not paired:
+        raise ApplianceError(
+            f"nobody in {Path(folder) / 'labels.csv'} has both a neutral and a smiling photo",
+            hint="give each person a row labelled neutral and one labelled happiness (or smile), with the same subject",
+        )
+    return paired
 
 
 def london_people(folder: Path | str = LONDON_DIR, *, model_path=DEFAULT_MODEL, log=None) -> list[LondonPerson]:
@@ -212,7 +228,7 @@ def london_summary(people: list[LondonPerson], reading) -> dict:
     )
     groups = {}
     for attribute in ("gender", "ethnicity"):
-        for value in sorted({getattr(p, attribute) for p in people}):
+        for value in sorted({getattr(p, attribute) for p in people} - {None}):
             members = np.array([getattr(p, attribute) == value for p in people])
             if members.sum() >= MIN_GROUP:
                 groups[f"{attribute}={value}"] = {

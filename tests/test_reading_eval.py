@@ -1,8 +1,10 @@
 """The evaluation's cache of model outputs (reading_eval): never another model's outputs."""
 
 import numpy as np
+import pytest
 
 from appliance import reading_eval
+from appliance.errors import ApplianceError
 from appliance.vision.classifier import EXPRESSIONS
 
 COLUMNS = [*EXPRESSIONS, "unknown", "not_face"]
@@ -39,3 +41,55 @@ def test_model_outputs_are_cached_per_model_file(tmp_path, monkeypatch):
     first.write_bytes(b"\0\0\0\0TFL3 one model, exported again".ljust(64))
     reading_eval.split_readings("validation", data, cache, with_features=False, model_path=first)
     assert computed == [first, second, first]  # a file changed in place is another model
+
+
+def labelled_folder(tmp_path, rows):
+    (tmp_path / "images").mkdir()
+    for line in rows[1:]:
+        (tmp_path / line.split(",")[0]).write_bytes(b"not read here")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_london_rows_pairs_each_persons_first_neutral_and_smile_and_leaves_out_who_lacks_one(tmp_path):
+    folder = labelled_folder(
+        tmp_path,
+        [
+            "file,label,subject,gender,ethnicity",
+            "images/b2.jpg,smile,b,female,NA",
+            "images/b1.jpg,happiness,b,female,NA",
+            "images/b0.jpg,neutral,b,female,NA",
+            "images/a0.jpg,neutral,a,male,white",
+            "images/c0.jpg,neutral,c,male,white",  # no smile: left out
+        ],
+    )
+    rows = reading_eval.london_rows(folder)
+    assert [(r["subject"], r["gender"], r["ethnicity"]) for r in rows] == [("b", "female", None)]
+    assert (rows[0]["neutral"].name, rows[0]["happiness"].name) == ("b0.jpg", "b1.jpg")
+
+
+def test_london_rows_without_group_columns_give_none_and_nobody_paired_is_a_clear_error(tmp_path):
+    (tmp_path / "one").mkdir()
+    rows = ["file,label,subject", "images/n.jpg,neutral,p", "images/h.jpg,happy,p"]
+    paired = reading_eval.london_rows(labelled_folder(tmp_path / "one", rows))
+    assert [(r["gender"], r["ethnicity"]) for r in paired] == [(None, None)]
+    (tmp_path / "two").mkdir()
+    lonely = labelled_folder(tmp_path / "two", ["file,label,subject", "images/n.jpg,neutral,p", "images/a.jpg,anger,p"])
+    with pytest.raises(ApplianceError, match="nobody in .* has both a neutral and a smiling photo") as caught:
+        reading_eval.london_rows(lonely)
+    assert caught.value.hint
+
+
+def person(subject, gender, smile_read_as):
+    appearance = np.full(len(EXPRESSIONS), 0.01)
+    appearance[EXPRESSIONS.index(smile_read_as)] = 1.0
+    resting = np.full(len(EXPRESSIONS), 0.01)
+    resting[EXPRESSIONS.index("neutral")] = 1.0
+    return reading_eval.LondonPerson(subject, gender, None, resting, appearance, {}, {})
+
+
+def test_london_summary_leaves_people_without_a_group_out_of_that_groups_table():
+    people = [person(f"p{i}", "female" if i < 9 else None, "happiness") for i in range(12)]
+    summary = reading_eval.london_summary(people, reading_eval.appearance_alone)
+    assert summary["people"] == 12 and summary["smiles_read_as_happiness"] == 1.0
+    assert list(summary["by_group"]) == ["gender=female"] and summary["by_group"]["gender=female"]["people"] == 9

@@ -8,6 +8,10 @@ alone; the first definition's figures here were seen before the second was made,
 second's are not blind: docs/features.md), overall and for every gender and ethnic group,
 and the mean and 95th percentile of the other features.  A photo in which no face or no
 landmarks are found counts as a missed smile.
+
+Any folder in the London set's layout can be measured the same way (``--data``; labels.csv read
+by ``photo_labels``): a team's own people, whose smiles are the data on which to decide where a
+smile begins, which the London set cannot be without losing its worth as an evaluation.
 """
 
 from __future__ import annotations
@@ -30,7 +34,12 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "eval-features", help="smile feature on the London set, each smile against the same person's neutral"
     )
-    parser.add_argument("--data", default=str(LONDON_DIR), help="the london folder (labels.csv, images/)")
+    parser.add_argument(
+        "--data",
+        default=str(LONDON_DIR),
+        help="the London set's folder, or any in its layout: labels.csv (file, label, subject; gender and "
+        "ethnicity give groups) and the photos, each person neutral and smiling",
+    )
     parser.add_argument("--threshold", type=float, default=SMILE_THRESHOLD, help=argparse_threshold_help())
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.set_defaults(func=run)
@@ -66,7 +75,8 @@ def summarise(rows: list[dict], threshold: float) -> dict:
     groups: dict[str, dict[str, list]] = {"gender": defaultdict(list), "ethnicity": defaultdict(list)}
     for row in rows:
         for key in groups:
-            groups[key][row[key]].append(row)
+            if row[key] is not None:  # not given in labels.csv
+                groups[key][row[key]].append(row)
     read = [r["features"] for r in rows if r["features"] is not None]
     others = {}
     for name in FEATURES:
@@ -86,7 +96,10 @@ def summarise(rows: list[dict], threshold: float) -> dict:
         "other_features": others,
         "targets_met": {
             f"overall >= {OVERALL_TARGET}": bool(overall["share"] is not None and overall["share"] >= OVERALL_TARGET),
-            f"every group of {MIN_GROUP}+ people >= {GROUP_TARGET}": all(s["share"] >= GROUP_TARGET for s in checked),
+            # None: no group that large, so nothing to judge (not "met")
+            f"every group of {MIN_GROUP}+ people >= {GROUP_TARGET}": all(s["share"] >= GROUP_TARGET for s in checked)
+            if checked
+            else None,
         },
     }
 
@@ -124,7 +137,7 @@ def _interval(share: dict) -> str:
 def format_report(result: dict) -> str:
     overall = result["overall"]
     lines = [
-        f"London set: {result['people']} people, each smile against the same person's neutral "
+        f"{result['data']}: {result['people']} people, each smile against the same person's neutral "
         f"(smile >= {result['threshold']}); {result['unread']} without a readable face",
         f"  overall: {overall['smiles_seen']}/{overall['people']} = {overall['share']:.1%}{_interval(overall)}",
     ]
@@ -137,6 +150,9 @@ def format_report(result: dict) -> str:
     lines.append("\nthe other features on the smiles (0 = the person's neutral):")
     for name, figures in result["other_features"].items():
         lines.append(f"  {name:<20} mean {figures['mean']:.3f}   p95 {figures['p95']:.3f}")
-    verdicts = (f"{target}: {'met' if met else 'NOT met'}" for target, met in result["targets_met"].items())
+    verdicts = (
+        f"{target}: {'no such group' if met is None else 'met' if met else 'NOT met'}"
+        for target, met in result["targets_met"].items()
+    )
     lines.append("\ntargets: " + ", ".join(verdicts))
     return "\n".join(lines)

@@ -11,7 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from appliance.posed_eval import read_labels, read_photos, summary
+from appliance.photo_labels import read_labels
+from appliance.posed_eval import read_photos, summary
 
 DESCRIPTION = """The mirror's reading of posed photos, as balanced accuracy, per-expression recall and what
 each expression was read as: every photo judged against the same person's neutral photo (as the

@@ -60,3 +60,24 @@ def test_the_command_runs_on_a_london_shaped_folder(tmp_path, capsys):
     assert main(["eval-features", "--data", str(tmp_path)]) == 0
     report = capsys.readouterr().out
     assert "overall:" in report and "(95% interval " in report
+
+
+def test_people_without_groups_count_overall_and_no_group_of_nine_is_not_called_met():
+    rows = [row(f"p{i}", None, None, 0.5) for i in range(3)] + [row("w", "female", "white", 0.5)]
+    result = summarise(rows, threshold=0.2)
+    assert result["overall"]["people"] == 4 and result["groups"]["gender"] == {
+        "female": result["groups"]["gender"]["female"]
+    }
+    assert result["groups"]["gender"]["female"]["people"] == 1
+    assert result["targets_met"] == {"overall >= 0.95": True, "every group of 9+ people >= 0.9": None}
+
+
+@needs_shared
+def test_a_folder_of_ones_own_people_without_group_columns_is_measured(tmp_path, capsys):
+    (tmp_path / "images").mkdir()
+    shutil.copy(PHOTOS / "obama.jpg", tmp_path / "images" / "n.jpg")
+    shutil.copy(PHOTOS / "obama-720p.jpg", tmp_path / "images" / "s.jpg")
+    (tmp_path / "labels.csv").write_text("file,label,subject\nimages/n.jpg,neutral,me\nimages/s.jpg,smile,me\n")
+    assert main(["eval-features", "--data", str(tmp_path)]) == 0
+    report = capsys.readouterr().out
+    assert report.startswith(f"{tmp_path}: 1 people") and "every group of 9+ people >= 0.9: no such group" in report
