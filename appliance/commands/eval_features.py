@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from appliance import arguments
 from appliance.errors import ApplianceError
 from appliance.evaluation import share_interval_figures
 from appliance.reading_eval import LONDON_DIR, MIN_GROUP, london_rows
@@ -40,7 +41,10 @@ def add_parser(subparsers) -> None:
         help="the London set's folder, or any in its layout: labels.csv (file, label, subject; gender and "
         "ethnicity give groups) and the photos, each person neutral and smiling",
     )
-    parser.add_argument("--threshold", type=float, default=SMILE_THRESHOLD, help=argparse_threshold_help())
+    # A feature is 0-1, and at 0 every face would count as smiling.
+    parser.add_argument(
+        "--threshold", type=arguments.number(0.01, 1.0), default=SMILE_THRESHOLD, help=argparse_threshold_help()
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.set_defaults(func=run)
 

@@ -81,3 +81,10 @@ def test_a_folder_of_ones_own_people_without_group_columns_is_measured(tmp_path,
     assert main(["eval-features", "--data", str(tmp_path)]) == 0
     report = capsys.readouterr().out
     assert report.startswith(f"{tmp_path}: 1 people") and "every group of 9+ people >= 0.9: no such group" in report
+
+
+@pytest.mark.parametrize("threshold", ["-1", "0", "5", "nan"])
+def test_a_threshold_outside_a_features_range_is_refused_with_the_range(threshold, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["eval-features", "--threshold", threshold, "--data", "/nonexistent"])
+    assert stopped.value.code == 2 and "out of range (0.01 to 1)" in capsys.readouterr().err
