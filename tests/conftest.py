@@ -34,6 +34,25 @@ def shared() -> Path:
     return SHARED
 
 
+@pytest.fixture
+def labels_folder(tmp_path):
+    """Makes folders in the layout eval-posed, eval-features and eval read: labels.csv of ``rows`` and
+    placeholder files ``images/NAME`` for each of ``files`` (never decoded by the tests that use it)."""
+    made = 0
+
+    def make(rows: list[str], files=()) -> Path:
+        nonlocal made
+        made += 1
+        folder = tmp_path / f"labelled{made}"
+        (folder / "images").mkdir(parents=True)
+        for name in files:
+            (folder / "images" / name).write_bytes(b"not read in these tests")
+        (folder / "labels.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        return folder
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def _user_dirs(tmp_path_factory, monkeypatch):
     """Keep every test's history, settings and logs out of the real home directory."""

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from appliance.errors import ApplianceError
 from appliance.photo_labels import read_labels
 
 
-def make_folder(tmp_path, rows: list[str], files=()) -> Path:
-    folder = tmp_path / "posed"
-    (folder / "images").mkdir(parents=True)
-    for name in files:
-        (folder / "images" / name).write_bytes(b"not read in these tests")
-    (folder / "labels.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return folder
-
-
-def test_the_labels_file_names_photos_people_and_groups_and_common_words_for_expressions(tmp_path):
-    folder = make_folder(
-        tmp_path,
+def test_the_labels_file_names_photos_people_and_groups_and_common_words_for_expressions(labels_folder):
+    folder = labels_folder(
         ["file,label,subject,gender,age", "images/a.jpg,Afraid,p1,female,31", "images/b.jpg,neutral,p1,female,NA"],
         files=("a.jpg", "b.jpg"),
     )
@@ -46,8 +34,8 @@ def test_the_labels_file_names_photos_people_and_groups_and_common_words_for_exp
         (["file,label,subject"], (), "lists no photos"),
     ],
 )
-def test_a_labels_file_that_cannot_be_used_says_what_is_wrong(tmp_path, rows, files, words):
-    folder = make_folder(tmp_path, rows or [], files)
+def test_a_labels_file_that_cannot_be_used_says_what_is_wrong(labels_folder, rows, files, words):
+    folder = labels_folder(rows or [], files)
     if rows is None:
         (folder / "labels.csv").unlink()
     with pytest.raises(ApplianceError) as caught:
@@ -55,6 +43,6 @@ def test_a_labels_file_that_cannot_be_used_says_what_is_wrong(tmp_path, rows, fi
     assert words in str(caught.value) and caught.value.hint
 
 
-def test_a_spreadsheets_trailing_commas_and_empty_rows_are_not_photos(tmp_path):
-    folder = make_folder(tmp_path, ["file,label,subject", "images/a.jpg,fear,p1,", ",,", ",,,"], files=("a.jpg",))
+def test_a_spreadsheets_trailing_commas_and_empty_rows_are_not_photos(labels_folder):
+    folder = labels_folder(["file,label,subject", "images/a.jpg,fear,p1,", ",,", ",,,"], files=("a.jpg",))
     assert [(p.path.name, p.groups) for p in read_labels(folder)] == [("a.jpg", {})]

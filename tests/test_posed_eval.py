@@ -19,24 +19,14 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 PHOTOS = SHARED / "fixtures" / "photos"
 
 
-def make_folder(tmp_path, rows: list[str], files=()) -> Path:
-    folder = tmp_path / "posed"
-    (folder / "images").mkdir(parents=True)
-    for name in files:
-        (folder / "images" / name).write_bytes(b"not read in these tests")
-    (folder / "labels.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return folder
-
-
 def one_hot(label: str) -> np.ndarray:
     vector = np.full(len(EXPRESSIONS), 0.01)
     vector[EXPRESSIONS.index(label)] = 1.0
     return vector / vector.sum()
 
 
-def test_a_persons_first_neutral_photo_is_their_reference_and_a_photo_without_a_face_is_left_out(tmp_path):
-    folder = make_folder(
-        tmp_path,
+def test_a_persons_first_neutral_photo_is_their_reference_and_a_photo_without_a_face_is_left_out(labels_folder):
+    folder = labels_folder(
         [
             "file,label,subject",
             *(
@@ -66,14 +56,14 @@ def test_balanced_accuracy_is_the_mean_recall_over_the_expressions_present():
     assert result["read_as"]["fear"] == {"surprise": 3, "fear": 1}
 
 
-def test_with_the_neutral_each_face_is_read_against_its_persons_reference_without_against_nobodys(tmp_path):
+def test_with_the_neutral_each_face_is_read_against_its_persons_reference_without_against_nobodys(labels_folder):
     rows = ["file,label,subject,group"]
     files = []
     for person in range(9):
         for label in ("neutral", "fear", "anger"):
             rows.append(f"images/{person}_{label}.jpg,{label},p{person},{'a' if person < 5 else 'b'}")
             files.append(f"{person}_{label}.jpg")
-    folder = make_folder(tmp_path, rows, files)
+    folder = labels_folder(rows, files)
     read = {name: FaceRead(one_hot("neutral"), {"posed": name.split("_")[1][:-4]}) for name in files}
     judged, _ = read_photos(read_labels(folder), lambda path: read[path.name])
     calls = []

@@ -43,17 +43,8 @@ def test_model_outputs_are_cached_per_model_file(tmp_path, monkeypatch):
     assert computed == [first, second, first]  # a file changed in place is another model
 
 
-def labelled_folder(tmp_path, rows):
-    (tmp_path / "images").mkdir()
-    for line in rows[1:]:
-        (tmp_path / line.split(",")[0]).write_bytes(b"not read here")
-    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return tmp_path
-
-
-def test_london_rows_pairs_each_persons_first_neutral_and_smile_and_leaves_out_who_lacks_one(tmp_path):
-    folder = labelled_folder(
-        tmp_path,
+def test_london_rows_pairs_each_persons_first_neutral_and_smile_and_leaves_out_who_lacks_one(labels_folder):
+    folder = labels_folder(
         [
             "file,label,subject,gender,ethnicity",
             "images/b2.jpg,smile,b,female,NA",
@@ -62,19 +53,18 @@ def test_london_rows_pairs_each_persons_first_neutral_and_smile_and_leaves_out_w
             "images/a0.jpg,neutral,a,male,white",
             "images/c0.jpg,neutral,c,male,white",  # no smile: left out
         ],
+        files=("b2.jpg", "b1.jpg", "b0.jpg", "a0.jpg", "c0.jpg"),
     )
     rows = reading_eval.london_rows(folder)
     assert [(r["subject"], r["gender"], r["ethnicity"]) for r in rows] == [("b", "female", None)]
     assert (rows[0]["neutral"].name, rows[0]["happiness"].name) == ("b0.jpg", "b1.jpg")
 
 
-def test_london_rows_without_group_columns_give_none_and_nobody_paired_is_a_clear_error(tmp_path):
-    (tmp_path / "one").mkdir()
+def test_london_rows_without_group_columns_give_none_and_nobody_paired_is_a_clear_error(labels_folder):
     rows = ["file,label,subject", "images/n.jpg,neutral,p", "images/h.jpg,happy,p"]
-    paired = reading_eval.london_rows(labelled_folder(tmp_path / "one", rows))
+    paired = reading_eval.london_rows(labels_folder(rows, files=("n.jpg", "h.jpg")))
     assert [(r["gender"], r["ethnicity"]) for r in paired] == [(None, None)]
-    (tmp_path / "two").mkdir()
-    lonely = labelled_folder(tmp_path / "two", ["file,label,subject", "images/n.jpg,neutral,p", "images/a.jpg,anger,p"])
+    lonely = labels_folder(["file,label,subject", "images/n.jpg,neutral,p", "images/a.jpg,anger,p"], ("n.jpg", "a.jpg"))
     with pytest.raises(ApplianceError, match="nobody in .* has both a neutral and a smiling photo") as caught:
         reading_eval.london_rows(lonely)
     assert caught.value.hint
