@@ -64,31 +64,49 @@ def read_people(folder: Path) -> list[dict]:
     return london_rows(folder)
 
 
+SWEEP = (0.1, 0.15, 0.2, 0.25, 0.3)
+"""Thresholds the report also gives the share at: where a smile begins is a decision to make on
+one's own people's photos (``--data``), not on the London set."""
+
+
+def share(group: list[dict], threshold: float) -> dict:
+    """How many of ``group``'s smiles reach ``threshold`` (an unread face counts as missed)."""
+    made = sum(1 for r in group if r["features"] is not None and r["features"]["smile"] >= threshold)
+    return {
+        "people": len(group),
+        "smiles_seen": made,
+        "share": round(made / len(group), 4) if group else None,
+        "interval_95": share_interval_figures(made, len(group)),
+    }
+
+
 def summarise(rows: list[dict], threshold: float) -> dict:
     """Figures from rows of {subject, gender, ethnicity, features (dict, or None when unread)}."""
-
-    def share(group: list[dict]) -> dict:
-        made = sum(1 for r in group if r["features"] is not None and r["features"]["smile"] >= threshold)
-        return {
-            "people": len(group),
-            "smiles_seen": made,
-            "share": round(made / len(group), 4) if group else None,
-            "interval_95": share_interval_figures(made, len(group)),
-        }
-
     groups: dict[str, dict[str, list]] = {"gender": defaultdict(list), "ethnicity": defaultdict(list)}
     for row in rows:
         for key in groups:
             if row[key] is not None:  # not given in labels.csv
                 groups[key][row[key]].append(row)
+    large = [(f"{key} {name}", members) for key, g in groups.items() for name, members in sorted(g.items())]
+    large = [(name, members) for name, members in large if len(members) >= MIN_GROUP]
     read = [r["features"] for r in rows if r["features"] is not None]
     others = {}
     for name in FEATURES:
         if name != "smile" and read:
             values = np.array([f[name] for f in read])
             others[name] = {"mean": round(float(values.mean()), 4), "p95": round(float(np.percentile(values, 95)), 4)}
-    by_group = {key: {name: share(members) for name, members in sorted(g.items())} for key, g in groups.items()}
-    overall = share(rows)
+    by_group = {
+        key: {name: share(members, threshold) for name, members in sorted(g.items())} for key, g in groups.items()
+    }
+    overall = share(rows, threshold)
+    sweep = {}
+    for level in SWEEP:
+        lowest = min(large, key=lambda item: share(item[1], level)["share"], default=None)
+        sweep[str(level)] = {
+            "smiles_seen": share(rows, level)["smiles_seen"],
+            "share": share(rows, level)["share"],
+            "lowest_group": None if lowest is None else {"group": lowest[0], **share(lowest[1], level)},
+        }
     checked = [s for g in by_group.values() for s in g.values() if s["people"] >= MIN_GROUP]
     return {
         "threshold": threshold,
@@ -97,6 +115,7 @@ def summarise(rows: list[dict], threshold: float) -> dict:
         "overall": overall,
         "groups": by_group,
         "smile": _spread([f["smile"] for f in read]),
+        "at_thresholds": sweep,  # the same smiles at other thresholds, and the group of 9+ that fares worst
         "other_features": others,
         "targets_met": {
             f"overall >= {OVERALL_TARGET}": bool(overall["share"] is not None and overall["share"] >= OVERALL_TARGET),
@@ -151,6 +170,11 @@ def format_report(result: dict) -> str:
             lines.append(f"  {key} {name}: {s['smiles_seen']}/{s['people']} = {s['share']:.1%}{_interval(s)}{mark}")
     if result["smile"]:
         lines.append(f"  smile value: median {result['smile']['median']}, 5th percentile {result['smile']['p5']}")
+    lines.append("  at other thresholds (where a smile begins is for your own people's photos to decide):")
+    for level, at in result["at_thresholds"].items():
+        worst = at["lowest_group"]
+        tail = f"; lowest group of 9+: {worst['group']} {worst['share']:.0%}" if worst else ""
+        lines.append(f"    smile >= {level}: {at['smiles_seen']}/{result['people']} = {at['share']:.1%}{tail}")
     lines.append("\nthe other features on the smiles (0 = the person's neutral):")
     for name, figures in result["other_features"].items():
         lines.append(f"  {name:<20} mean {figures['mean']:.3f}   p95 {figures['p95']:.3f}")

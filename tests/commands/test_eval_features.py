@@ -88,3 +88,18 @@ def test_a_threshold_outside_a_features_range_is_refused_with_the_range(threshol
     with pytest.raises(SystemExit) as stopped:
         main(["eval-features", "--threshold", threshold, "--data", "/nonexistent"])
     assert stopped.value.code == 2 and "out of range (0.01 to 1)" in capsys.readouterr().err
+
+
+def test_the_report_gives_the_share_at_other_thresholds_with_the_group_that_fares_worst():
+    rows = [row(f"w{i}", "female", "white", 0.3) for i in range(9)]
+    rows += [row(f"m{i}", "male", "white", 0.12) for i in range(9)]
+    sweep = summarise(rows, threshold=0.2)["at_thresholds"]
+    assert list(sweep) == ["0.1", "0.15", "0.2", "0.25", "0.3"]
+    assert (sweep["0.1"]["smiles_seen"], sweep["0.1"]["share"]) == (18, 1.0)
+    assert sweep["0.15"]["lowest_group"]["group"] == "gender male" and sweep["0.15"]["lowest_group"]["share"] == 0.0
+    assert sweep["0.3"]["smiles_seen"] == 9
+
+
+def test_without_a_group_of_nine_no_group_is_named_at_other_thresholds():
+    sweep = summarise([row("a", None, None, 0.5)], threshold=0.2)["at_thresholds"]
+    assert all(at["lowest_group"] is None for at in sweep.values())
