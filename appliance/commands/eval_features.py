@@ -101,13 +101,14 @@ def summarise(rows: list[dict], threshold: float) -> dict:
     overall = share(rows, threshold)
     sweep = {}
     for level in SWEEP:
-        lowest = min(large, key=lambda item: share(item[1], level)["share"], default=None)
-        sweep[str(level)] = {
-            "smiles_seen": share(rows, level)["smiles_seen"],
-            "share": share(rows, level)["share"],
-            "lowest_group": None if lowest is None else {"group": lowest[0], **share(lowest[1], level)},
-        }
-    checked = [s for g in by_group.values() for s in g.values() if s["people"] >= MIN_GROUP]
+        everyone = share(rows, level)
+        lowest = min(
+            ({"group": name, **share(members, level)} for name, members in large),
+            key=lambda s: s["share"],
+            default=None,
+        )
+        sweep[str(level)] = {"smiles_seen": everyone["smiles_seen"], "share": everyone["share"], "lowest_group": lowest}
+    checked = [share(members, threshold) for _, members in large]
     return {
         "threshold": threshold,
         "people": len(rows),
