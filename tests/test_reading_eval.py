@@ -1,4 +1,4 @@
-"""The evaluation's cache of model outputs (reading_eval): never another model's outputs."""
+"""reading_eval: the cache of model outputs (never another model's), and the London-layout folders it reads."""
 
 import numpy as np
 import pytest
