@@ -108,7 +108,7 @@ def summarise(rows: list[dict], threshold: float) -> dict:
             default=None,
         )
         sweep[str(level)] = {"smiles_seen": everyone["smiles_seen"], "share": everyone["share"], "lowest_group": lowest}
-    checked = [share(members, threshold) for _, members in large]
+    checked = [s for g in by_group.values() for s in g.values() if s["people"] >= MIN_GROUP]
     return {
         "threshold": threshold,
         "people": len(rows),
