@@ -27,10 +27,10 @@ from appliance.coach.features import (
     title,
 )
 from appliance.coach.mixture import MixtureTarget
+from appliance.coach.recipes import DERIVED_CUES
 from appliance.errors import ConfigError
 from appliance.messages import Observation
 from appliance.vision.features import FEATURES, POSE
-from appliance.vision.reading import DERIVED_CUES
 
 DEFAULT_TOLERANCE = 0.15
 NO_FEATURES = (

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from appliance.coach.recipes import CUE_LEVEL, cue_value
 from appliance.vision.features import FEATURES, corner_smiles, is_geometry
-from appliance.vision.reading import CUE_LEVEL, cue_value  # pure numpy: no models, no camera
 
 ISOLATION_SPAN = 0.35  # a calm feature this far over its tolerance leaves no isolation at all
 POSE_SPAN_DEG = 10.0  # a pose this many degrees outside its bounds leaves no pose fit at all

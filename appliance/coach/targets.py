@@ -2,9 +2,9 @@
 
 A target is pluggable: anything with ``labels``, ``describe()``, ``as_data()``,
 ``match(observation, full_at)``, ``reading(observation)`` and ``unreadable(observation)``,
-registered under its ``type`` in ``TARGET_TYPES``: ``"mixture"`` reads the expression
-model's smoothed probabilities (``mixture.py``); ``"features"`` and ``"look"`` read the named
-features (``feature_targets.py``).
+registered under its ``type`` in ``TARGET_TYPES``: ``"mixture"`` reads the smoothed reading
+(``mixture.py``); ``"expression"`` the reading and the drill's recipe (``expression_target.py``);
+``"features"`` and ``"look"`` read the named features (``feature_targets.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
+from appliance.coach.expression_target import ExpressionTarget
 from appliance.coach.feature_targets import FeatureTarget
 from appliance.coach.features import FeatureReading
 from appliance.coach.mixture import MixtureTarget
@@ -40,6 +41,7 @@ class Target(Protocol):
 
 TARGET_TYPES: dict[str, Callable[[Mapping], Target]] = {
     "mixture": MixtureTarget.from_data,
+    "expression": ExpressionTarget.from_data,
     "features": FeatureTarget.from_data,
     "look": FeatureTarget.from_data,
 }

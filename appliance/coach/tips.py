@@ -8,8 +8,8 @@ from typing import Any
 
 from appliance.coach.catalogue import Tip
 from appliance.coach.features import MIN_FACE_WIDTH, PARTS, FeatureReading, moved, same_part, title
+from appliance.coach.recipes import RECIPES, interfering_cues, missing_cues
 from appliance.coach.scoring import dominant, intensity
-from appliance.vision.reading import missing_cues  # pure numpy: no models, no camera
 
 RISING_MIN = 0.2  # a label must be at least this probable to count as rising
 RISING_BY = 0.05  # and have grown by at least this much over the window
@@ -46,6 +46,18 @@ def _missing_cue(context: TipContext) -> str:
     return next(iter(missing_cues(context.target_label, context.features)), "")
 
 
+def _cues_shown(context: TipContext) -> bool:
+    """Every cue of the target expression's recipe has moved (False without landmarks or a recipe)."""
+    return bool(context.features) and context.target_label in RECIPES and not _missing_cue(context)
+
+
+def _against_cue(context: TipContext) -> str:
+    """The first feature that moves though the target expression's recipe wants it still ("" : none)."""
+    if not context.features or context.target_label not in RECIPES:
+        return ""
+    return next(iter(interfering_cues(context.target_label, context.features)), "")
+
+
 def _is(value: str, wanted) -> bool:
     """A reading's name against a condition: a name, "any" (some name), or "" / false (none)."""
     if wanted == "any" or wanted is True:
@@ -68,6 +80,8 @@ def _checks(context: TipContext) -> dict[str, Callable[[Any], bool]]:
             reading is not None and bool(reading.loud) and (not same_part(reading.feature, reading.loud)) == wanted
         ),
         "missing_cue": lambda wanted: _is(_missing_cue(context), wanted),
+        "cues_shown": lambda wanted: _cues_shown(context) == wanted,
+        "against_cue": lambda wanted: _is(_against_cue(context), wanted),
         "feature_above": lambda wanted: (
             bool(context.features) and all(float(feature(k, 0.0)) > v for k, v in wanted.items())
         ),
@@ -108,6 +122,7 @@ def _words(context: TipContext) -> _Words:
     {missing} the wanted feature not there yet, {corner} "The left corner" or "One corner"."""
     reading = context.reading
     words = _Words(corner=f"The {context.lagging} corner" if context.lagging else "One corner")
+    words["against_part"] = PARTS.get(_against_cue(context), "face")
     if reading is not None:
         words.update(part=PARTS.get(reading.feature, "face"), loud_part=PARTS.get(reading.loud, "face"),
                      loud=title(reading.loud), missing=title(reading.missing))  # fmt: skip
@@ -129,5 +144,5 @@ KNOWN_CONDITIONS = (
     "target", "drills", "kinds", "met", "dominant", "not_dominant", "rising", "above", "below",
     "match_below", "match_above", "intensity_above", "intensity_below", "reads_features", "missing", "loud",
     "pose_off", "costs_most", "feature_above", "feature_below", "missing_cue", "moved", "loud_elsewhere",
-    "too_far",
+    "too_far", "cues_shown", "against_cue",
 )  # fmt: skip

@@ -97,7 +97,7 @@ def test_the_contemplative_look_wants_a_slight_tilt():
 
 def smile_of_corners(greater: float, lesser: float) -> dict[str, float]:
     """The smile and asymmetry features of a mouth whose corners lift ``greater`` and ``lesser`` (smile units)."""
-    from appliance.vision.reading import ASYMMETRY_IN_SMILE
+    from appliance.coach.recipes import ASYMMETRY_IN_SMILE
 
     return {"smile": (greater + lesser) / 2, "asymmetry": min(1.0, (greater - lesser) / (2 * ASYMMETRY_IN_SMILE))}
 

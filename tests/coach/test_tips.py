@@ -24,6 +24,10 @@ def test_fear_rising_during_surprise_softens_the_mouth():
     assert tip("surprise", now, earlier) == "Soften the mouth, just let the jaw drop."
     # fear that is present but not growing does not trigger it
     assert tip("surprise", now, now) != "Soften the mouth, just let the jaw drop."
+    # with landmarks the coach reads the lips for itself, and names them only when they do stretch
+    cues = {"brow_raise": 0.5, "eye_widen": 0.5, "jaw_drop": 0.5}
+    assert expression_tip("surprise", now, earlier=earlier, **cues, lip_stretch=0.4).startswith("Keep your lips still")
+    assert not expression_tip("surprise", now, earlier=earlier, **cues).startswith("Keep your lips still")
 
 
 def test_a_met_target_says_hold_it_unless_it_is_strained():
@@ -118,7 +122,7 @@ def test_the_genuine_smile_names_what_is_missing_mouth_eyes_or_both():
 
 
 def test_a_genuine_smile_tip_says_a_part_is_there_only_when_it_has_moved():
-    from appliance.vision.reading import CUE_LEVEL
+    from appliance.coach.recipes import CUE_LEVEL
 
     steps = [round(0.025 * i, 3) for i in range(25)]
     for smile in steps:
@@ -171,13 +175,16 @@ def test_a_lagging_corner_is_named_when_known():
     )
 
 
-def expression_tip(drill_id, smoothed=None, met=False, **features):
-    """An expression drill's tip with landmarks: the model's reading ``smoothed``, the named features."""
+def expression_tip(drill_id, smoothed=None, met=False, earlier=None, **features):
+    """An expression drill's tip with landmarks: the reading ``smoothed`` (``earlier`` a second ago), the
+    named features."""
     from coach_fakes import features_face
 
     drill = load_catalogue().drill(drill_id)
     seen = features_face(smoothed=smoothed, **features)
-    context = TipContext(drill.id, drill.kind, drill.labels[0], seen.smoothed, {}, 40.0, met, None, dict(seen.features))
+    context = TipContext(
+        drill.id, drill.kind, drill.labels[0], seen.smoothed, earlier or {}, 40.0, met, None, dict(seen.features)
+    )
     return choose_tip(TIPS, context)
 
 
@@ -196,9 +203,9 @@ def test_expression_tips_name_the_cue_the_landmarks_miss():
 
 
 def test_every_expression_drill_has_a_tip_for_each_cue_it_can_miss():
-    from appliance.vision.reading import PROTOTYPES, shown_cue
+    from appliance.coach.recipes import RECIPES, shown_cue
 
-    for label, prototype in PROTOTYPES.items():
+    for label, prototype in RECIPES.items():
         for cue in prototype.cues:
             present = {shown_cue(other): 0.6 for other in prototype.cues if other != cue}
             text = expression_tip(label, **present)
@@ -210,10 +217,13 @@ def test_every_expression_drill_has_a_tip_for_each_cue_it_can_miss():
 def test_without_landmarks_or_once_met_the_cues_give_way():
     # no landmarks: the model's reading alone, as before
     assert tip("fear", face(surprise=0.6, neutral=0.2).smoothed).startswith("Draw the brows together as they rise")
-    # every cue there, but the model not yet convinced: the label-based tips still speak
+    # every cue there, but the reading not yet convinced: the coach does not ask for what is there
     cues = {"brow_raise": 0.5, "brow_lower": 0.4, "eye_widen": 0.6, "lip_stretch": 0.5}
     surprised = face(surprise=0.6, neutral=0.2).smoothed
-    assert expression_tip("fear", surprised, **cues).startswith("Draw the brows together as they rise")
+    assert expression_tip("fear", surprised, **cues) == "Every part is there: now make it a little stronger."
+    # a movement the recipe wants still is named before that
+    against = expression_tip("fear", surprised, **cues, smile=0.5)
+    assert against == "Keep your mouth still: it pulls against this one."
     assert "Hold it steady" in expression_tip("fear", face(fear=0.6, neutral=0.3).smoothed, met=True)
     # a look or a feature drill is not an expression drill: its own tips stay
     assert feature_tip("jaw_drop", jaw_drop=0.1) == "Let the jaw hang lower, lips loose."

@@ -9,7 +9,7 @@ def test_drills_json_lists_the_whole_catalogue(capsys):
     data = json.loads(capsys.readouterr().out)
     drills = {d["id"]: d for d in data["drills"]}
     assert set(EXPRESSIONS) <= set(drills)
-    assert drills["surprise"]["target"] == {"type": "mixture", "weights": {"surprise": 1.0}}
+    assert drills["surprise"]["target"] == {"type": "expression", "label": "surprise"}
     assert drills["genuine_smile"]["hold_s"] == 4.0 and drills["happiness"]["hold_s"] == 3.0
     assert drills["kindly_confident"]["target"]["weights"] == {"neutral": 0.5, "happiness": 0.5}
     steps = drills["job_interview"]["steps"]
