@@ -29,7 +29,10 @@ class Observation:
     on the monotonic clock of the frame source.
 
     ``probabilities`` and ``smoothed`` are the mirror's reading of the expression (the
-    appearance model fused with the face's geometry where landmarks are known);
+    appearance model read with the face's geometry where landmarks are known, relative to the
+    person's resting face once known); ``reading_inputs`` is what that reading read, in its own
+    space (``vision.reading.ReadingHead.inputs``: opaque to the coach, comparable between frames
+    read against the same resting face);
     ``appearance`` is the expression model's own output for this frame.  ``geometry`` holds
     the measurements the features come from (size-normalised, pose-compensated, each the median
     over the last quarter second of frames; keys are the vision package's business, opaque to
@@ -53,6 +56,7 @@ class Observation:
     geometry: Mapping[str, float] = field(default_factory=dict)  # the measurements behind the features
     features: Mapping[str, float] = field(default_factory=dict)  # by FEATURES name, 0-1 from the neutral
     neutral: str = ""  # what the features are relative to: "personal", "population", or "" (none)
+    reading_inputs: tuple[float, ...] = ()  # the reading's inputs this frame (``probabilities`` read these)
 
     @property
     def has_face(self) -> bool:

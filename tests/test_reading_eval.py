@@ -33,13 +33,13 @@ def test_model_outputs_are_cached_per_model_file(tmp_path, monkeypatch):
     monkeypatch.setattr(reading_eval, "appearance_probabilities", outputs)
     cache = tmp_path / "cache"
     read = [
-        reading_eval.split_readings("validation", data, cache, with_features=False, model_path=path)
+        reading_eval.split_readings("validation", data, cache, with_geometry=False, model_path=path)
         for path in (first, first, second)
     ]
     assert computed == [first, second]  # the same model's outputs are reused, another's are not
     assert read[0].appearance[0, 0] == read[1].appearance[0, 0] == 1 and read[2].appearance[0, 0] == 2
     first.write_bytes(b"\0\0\0\0TFL3 one model, exported again".ljust(64))
-    reading_eval.split_readings("validation", data, cache, with_features=False, model_path=first)
+    reading_eval.split_readings("validation", data, cache, with_geometry=False, model_path=first)
     assert computed == [first, second, first]  # a file changed in place is another model
 
 
@@ -75,11 +75,37 @@ def person(subject, gender, smile_read_as):
     appearance[EXPRESSIONS.index(smile_read_as)] = 1.0
     resting = np.full(len(EXPRESSIONS), 0.01)
     resting[EXPRESSIONS.index("neutral")] = 1.0
-    return reading_eval.LondonPerson(subject, gender, None, resting, appearance, {}, {})
+    neutral = reading_eval.FaceRead(resting, None)
+    return reading_eval.LondonPerson(subject, gender, None, neutral, reading_eval.FaceRead(appearance, None), neutral)
 
 
 def test_london_summary_leaves_people_without_a_group_out_of_that_groups_table():
     people = [person(f"p{i}", "female" if i < 9 else None, "happiness") for i in range(12)]
     summary = reading_eval.london_summary(people, reading_eval.appearance_alone)
-    assert summary["people"] == 12 and summary["smiles_read_as_happiness"] == 1.0
-    assert list(summary["by_group"]) == ["gender=female"] and summary["by_group"]["gender=female"]["people"] == 9
+    assert summary["people"] == 12
+    for kind in ("with_neutral", "without_neutral"):
+        assert summary[kind]["smiles_read_as_happiness"] == 1.0 and summary[kind]["neutrals_read_as_neutral"] == 1.0
+        assert list(summary[kind]["by_group"]) == ["gender=female"]
+        assert summary[kind]["by_group"]["gender=female"]["people"] == 9
+
+
+def test_london_summary_reads_each_smile_with_the_persons_own_neutral_and_without():
+    calls = []
+
+    def reading(face, reference):
+        calls.append(reference is not None)
+        return face.appearance if reference is not None else np.eye(len(EXPRESSIONS))[0]  # without: all neutral
+
+    summary = reading_eval.london_summary([person("p", "male", "happiness")], reading)
+    assert summary["with_neutral"]["smiles_read_as_happiness"] == 1.0
+    assert summary["without_neutral"]["smiles_read_as_happiness"] == 0.0
+    assert summary["without_neutral"]["neutrals_read_as_neutral"] == 1.0
+    assert calls.count(True) == 2 and calls.count(False) == 2  # smile and neutral again; smile and neutral
+
+
+def test_a_photo_taken_again_is_the_same_scene_a_little_smaller_shifted_and_noisy():
+    pixels = np.random.default_rng(0).integers(0, 256, (60, 80, 3), dtype=np.uint8)
+    again = reading_eval.photographed_again(pixels, seed=1)
+    assert again.shape == pixels.shape and again.dtype == np.uint8
+    assert not np.array_equal(again, pixels)
+    assert np.array_equal(again, reading_eval.photographed_again(pixels, seed=1))  # the same every run

@@ -26,7 +26,7 @@ from appliance.vision.features import features_from, measure
 from appliance.vision.images import read_image
 from appliance.vision.landmarks import MIN_PRESENCE, FaceMesh
 from appliance.vision.preprocess import center_square, crop_face, to_gray
-from appliance.vision.reading import fused
+from appliance.vision.reading import read, resting_face
 from appliance.vision.tracking import most_prominent
 
 
@@ -78,12 +78,14 @@ class Reader:
             if mesh.presence >= MIN_PRESENCE:
                 geometry, pose = measure(mesh.points)
                 features = features_from(geometry, neutral)
-                record = face_record(box, face.score if face else 1.0, appearance, features, kind, resting)
+                rest = resting_face(resting, neutral) if neutral is not None else None
+                record = face_record(box, face.score if face else 1.0, appearance, geometry, rest)
                 record["features"] = {k: _figure(v, 4) for k, v in features.items()}
                 record["pose"] = {k: _figure(v, 2) for k, v in pose.items()}
                 record["neutral"] = kind
-            else:  # no landmarks: the reading is the appearance alone, judged on its own evidence
-                record = face_record(box, face.score if face else 1.0, appearance, resting=resting)
+            else:  # no landmarks: the reading reads the appearance alone
+                rest = resting_face(resting) if resting is not None else None
+                record = face_record(box, face.score if face else 1.0, appearance, resting=rest)
                 record.update(features=None, pose=None, neutral="")
             records.append(record)
         return records
@@ -164,12 +166,11 @@ def run(args) -> int:
     return 1 if failed else 0
 
 
-def face_record(
-    box, score: float, appearance, features: dict[str, float] | None = None, neutral: str = "", resting=None
-) -> dict:
+def face_record(box, score: float, appearance, geometry: dict[str, float] | None = None, resting=None) -> dict:
     """One face in the classify schema (features and pose are added beside these): ``expression``
-    and ``probabilities`` are the mirror's fused reading, ``appearance`` the expression model's own."""
-    reading = fused(appearance, features, neutral, resting=resting)
+    and ``probabilities`` are the mirror's reading (relative to ``resting``, a ``reading.RestingFace``,
+    when given), ``appearance`` the expression model's own."""
+    reading = read(appearance, geometry, resting=resting)
     return {
         "box": [int(v) for v in box],
         "score": round(float(score), 4),

@@ -1,4 +1,4 @@
-"""``eval``: the model card's tables, reproduced from the FER+ npz, and the fused reading beside them."""
+"""``eval``: the model card's tables, reproduced from the FER+ npz, and the mirror's reading beside them."""
 
 from __future__ import annotations
 
@@ -12,22 +12,23 @@ from appliance.ferplus import DEFAULT_PATH, SPLITS, load_split
 from appliance.reading_eval import (
     LONDON_DIR,
     appearance_alone,
-    crop_features,
-    fused_reading,
+    crop_geometry,
+    geometry_dict,
+    learned_reading,
     london_people,
     london_summary,
 )
 from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier
-from appliance.vision.features import FEATURES
-from appliance.vision.reading import fused
+from appliance.vision.reading import read
 
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "eval",
-        help="accuracy of the expression model and of the mirror's fused reading on FER+ and London (developers)",
+        help="accuracy of the expression model and of the mirror's reading on FER+ and London (developers)",
         description="Reproduce the model card's tables: accuracy, per-class recall and the confusion matrix of an"
-        " expression model, and of the fused reading, on a FER+ split and on the London set (when present)."
+        " expression model, and of the mirror's reading, on a FER+ split and on the London set (when present),"
+        " there with each person's own neutral photo as their resting face and without."
         "  Needs the FER+ data set (ferplus48.npz, built from FER2013 with the FER+ crowd votes), which is not"
         " shipped: this command is for checking a model, and a user of the mirror does not need it.",
         epilog="example: python -m appliance eval --data ~/datasets/ferplus48.npz --split test",
@@ -56,20 +57,20 @@ def run(args) -> int:
     # Context, not the target: the FER+ authors' own figures count only rows with a clear majority.
     clear = Metrics.from_predictions(split.labels[split.clear_majority], predicted[split.clear_majority])
     clear_summary = {"accuracy": round(clear.accuracy, 4), "rows": clear.rows}
-    features = crop_features(split.images)
-    reading = np.stack([fused(a, _named(f), "population") for a, f in zip(appearance, features, strict=True)])
+    geometry = crop_geometry(split.images)
+    reading = np.stack([read(a, geometry_dict(g)) for a, g in zip(appearance, geometry, strict=True)])
     reading_metrics = Metrics.from_predictions(split.labels, reading.argmax(axis=1))
     london = None
     if not args.no_london and (Path(args.london) / "labels.csv").is_file():
         people = london_people(args.london, model_path=args.model)
         london = {
             "appearance": london_summary(people, appearance_alone),
-            "fused": london_summary(people, fused_reading),
+            "reading": london_summary(people, learned_reading),
         }
     if args.json:
         report = {"model": str(args.model), "split": SPLITS[args.split], **metrics.to_dict()}
         report["clear_majority_rows"] = clear_summary
-        report["fused_reading"] = reading_metrics.to_dict()
+        report["reading"] = reading_metrics.to_dict()
         report["london"] = london
         print(json.dumps(report, indent=1))
         return 0
@@ -79,7 +80,7 @@ def run(args) -> int:
         f"\nOn the FER+ authors' own test rows only (a clear majority once lone votes are dropped, "
         f"{clear_summary['rows']} rows): accuracy {clear.accuracy:.4f}"
     )
-    print(f"\nThe mirror's fused reading on FER+ {SPLITS[args.split]} (features from landmarks on the crops)\n")
+    print(f"\nThe mirror's reading on FER+ {SPLITS[args.split]} (geometry from landmarks on the crops)\n")
     print(reading_metrics.to_markdown())
     print("\n" + side_by_side(metrics, reading_metrics))
     if london is not None:
@@ -90,7 +91,7 @@ def run(args) -> int:
 
 
 def side_by_side(appearance: Metrics, reading: Metrics) -> str:
-    lines = ["| figure | appearance model alone | fused reading |", "|---|---:|---:|"]
+    lines = ["| figure | appearance model alone | the mirror's reading |", "|---|---:|---:|"]
     lines.append(f"| accuracy | {appearance.accuracy:.4f} | {reading.accuracy:.4f} |")
     lines.append(f"| balanced accuracy | {appearance.balanced_accuracy:.4f} | {reading.balanced_accuracy:.4f} |")
     for i, label in enumerate(EXPRESSIONS):
@@ -99,27 +100,32 @@ def side_by_side(appearance: Metrics, reading: Metrics) -> str:
 
 
 def london_markdown(london: dict) -> str:
-    before, after = london["appearance"], london["fused"]
+    alone, reading = london["appearance"], london["reading"]
+    withn, without = reading["with_neutral"], reading["without_neutral"]
     lines = [
-        f"London set ({after['people']} people; smiles against each person's own neutral photo, "
-        "neutral photos with no reference). DeBruine & Jones (2017), CC-BY 4.0; evaluation only.",
+        f"London set ({reading['people']} people), each with their own neutral photo as their resting face and"
+        " without one. DeBruine & Jones (2017), CC-BY 4.0; evaluation only.",
         "",
-        "| figure | appearance model alone | fused reading (95% interval) |",
-        "|---|---:|---:|",
-        f"| smiles read as happiness | {before['smiles_read_as_happiness']:.3f} | "
-        f"{after['smiles_read_as_happiness']:.3f}{_interval(after['smiles_interval_95'])} |",
+        "| figure | appearance model alone | reading, no neutral | reading, own neutral (95% interval) |",
+        "|---|---:|---:|---:|",
+        f"| smiles read as happiness | {alone['without_neutral']['smiles_read_as_happiness']:.3f} | "
+        f"{without['smiles_read_as_happiness']:.3f} | "
+        f"{withn['smiles_read_as_happiness']:.3f}{_interval(withn['smiles_interval_95'])} |",
     ]
-    for group, figures in after["by_group"].items():
+    for group, figures in withn["by_group"].items():
         lines.append(
             f"| smiles read as happiness, {group} ({figures['people']}) | "
-            f"{before['by_group'][group]['smiles']:.3f} | {figures['smiles']:.3f}"
+            f"{alone['without_neutral']['by_group'][group]['smiles']:.3f} | "
+            f"{without['by_group'][group]['smiles']:.3f} | {figures['smiles']:.3f}"
             f"{_interval(figures['smiles_interval_95'])} |"
         )
     lines.append(
-        f"| neutral faces read as neutral (no reference) | {before['neutrals_read_as_neutral']:.3f} | "
-        f"{after['neutrals_read_as_neutral']:.3f}{_interval(after['neutrals_interval_95'])} |"
+        f"| neutral faces read as neutral | {alone['without_neutral']['neutrals_read_as_neutral']:.3f} | "
+        f"{without['neutrals_read_as_neutral']:.3f} | "
+        f"{withn['neutrals_read_as_neutral']:.3f}{_interval(withn['neutrals_interval_95'])} |"
     )
-    lines.append(f"| smiles read as something else | {_counts(before)} | {_counts(after)} |")
+    lines.append(f"| smiles read as something else (own neutral) | - | - | {_counts(withn)} |")
+    lines.append("\n(With the own neutral, a neutral face is the neutral photo photographed again.)")
     return "\n".join(lines)
 
 
@@ -131,7 +137,3 @@ def _counts(summary: dict) -> str:
     """ "neutral 14, contempt 2" (or "none"): what the smiles not read as happiness were read as."""
     missed = summary.get("smiles_missed_read_as", {})
     return ", ".join(f"{label} {count}" for label, count in missed.items()) or "none"
-
-
-def _named(row: np.ndarray) -> dict[str, float]:
-    return {} if np.isnan(row).any() else dict(zip(FEATURES, row.tolist(), strict=True))

@@ -47,7 +47,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from appliance.reading_eval import FaceReader, appearance_alone, fused_reading
+    from appliance.reading_eval import FaceReader, appearance_alone, learned_reading
     from appliance.vision.classifier import DEFAULT_MODEL
 
     photos = read_labels(args.folder)
@@ -58,44 +58,55 @@ def run(args) -> int:
         "photos": len(photos),
         # no face, or not an image (each said on stderr): as labels.csv names them
         "left_out": [photo.path.relative_to(args.folder).as_posix() for photo in left_out],
-        **summary(judged, fused_reading, reader.features),
-        # the expression model's own output on the same photos: what the fused reading adds to it
-        "appearance_alone": summary(judged, appearance_alone, reader.features)["without_neutral"],
+        **summary(judged, learned_reading),
+        # the expression model's own output on the same photos: what the reading adds to it
+        "appearance_alone": summary(judged, appearance_alone)["without_neutral"],
     }
     print(json.dumps(result, indent=1) if args.json else format_report(result))
     return 0
 
 
 def format_report(result: dict) -> str:
+    """The reading with each person's neutral and without, side by side, expression by expression."""
     left_out = len(result["left_out"])
-    lines = [f"{result['folder']}: {result['photos']} photos, {left_out} left out (no face, or unreadable)"]
-    titles = {
-        "with_neutral": "with each person's neutral photo as their resting face",
-        "without_neutral": "without a neutral (the population's resting face)",
-    }
-    for kind, title in titles.items():
-        figures = result[kind]
-        lines.append(f"\n{title}: {figures['photos']} photos of {figures['people']} people")
-        if not figures["photos"]:
-            lines.append("  (none: no person has a neutral photo with a face)" if kind == "with_neutral" else "")
-            continue
-        lines.append(f"  balanced accuracy {figures['balanced_accuracy']:.3f}, accuracy {figures['accuracy']:.3f}")
-        for label, recall in figures["recall"].items():
-            read_as = ", ".join(f"{got} {n}" for got, n in figures["read_as"][label].items())
-            low, high = figures["recall_interval_95"][label]
+    withn, without, alone = result["with_neutral"], result["without_neutral"], result["appearance_alone"]
+    lines = [
+        f"{result['folder']}: {result['photos']} photos, {left_out} left out (no face, or unreadable)",
+        f"with: each person's first neutral photo as their resting face ({withn['photos']} photos of "
+        f"{withn['people']} people); without: none ({without['photos']} photos)",
+        "",
+        "| | with the neutral (95% interval) | without | the expression model alone |",
+        "|---|---:|---:|---:|",
+    ]
+    if withn["photos"] or without["photos"]:
+        lines.append(
+            f"| balanced accuracy | {_figure(withn, 'balanced_accuracy')} | {_figure(without, 'balanced_accuracy')}"
+            f" | {_figure(alone, 'balanced_accuracy')} |"
+        )
+        for label in without.get("recall", {}):
+            interval = withn.get("recall_interval_95", {}).get(label)
+            shown = f" ({interval[0]:.0%}-{interval[1]:.0%})" if interval else ""
             lines.append(
-                f"  {label:<10} {recall:6.1%} of {figures['count'][label]:>3} (95% interval {low:.0%}-{high:.0%})"
-                f"   read as: {read_as}"
+                f"| {label} | {_recall(withn, label)}{shown} | {_recall(without, label)} | {_recall(alone, label)} |"
             )
-        for group, g in figures["by_group"].items():
-            lines.append(f"  {group} ({g['people']} people): balanced accuracy {g['balanced_accuracy']:.3f}")
-    alone = result["appearance_alone"]
-    if alone["photos"]:
-        lines.append(f"\nthe expression model alone (no geometry, no priors): balanced accuracy "
-                     f"{alone['balanced_accuracy']:.3f} on {alone['photos']} photos")  # fmt: skip
-    verdicts = (
-        f"{target}: {'n/a' if met is None else 'met' if met else 'NOT met'}"
-        for target, met in result["targets_met"].items()
-    )
-    lines.append("\ntargets: " + "; ".join(verdicts))
+    if withn["photos"]:
+        lines.append("\nwith the neutral, read as:")
+        for label, read_as in withn["read_as"].items():
+            lines.append(f"  {label:<10} " + ", ".join(f"{got} {n}" for got, n in read_as.items()))
+    for kind in ("with_neutral", "without_neutral"):
+        for group, g in result[kind]["by_group"].items():
+            lines.append(f"{kind}, {group} ({g['people']} people): balanced accuracy {g['balanced_accuracy']:.3f}")
+    verdicts = (f"{target}: {'met' if met else 'NOT met'}" for target, met in result["targets_met"].items())
+    lines.append("\ntargets: " + ("; ".join(verdicts) or "none can be judged on this folder"))
+    for target, why in result["targets_not_judged"].items():
+        lines.append(f"not judged here: {target} ({why})")
     return "\n".join(lines)
+
+
+def _figure(figures: dict, key: str) -> str:
+    return f"{figures[key]:.3f}" if key in figures else "-"
+
+
+def _recall(figures: dict, label: str) -> str:
+    value = figures.get("recall", {}).get(label)
+    return "-" if value is None else f"{value:.1%} of {figures['count'][label]}"

@@ -50,12 +50,10 @@ FEATURES = (
 )
 """The named features, in a fixed order (a feature vector follows it)."""
 
-GEOMETRY_VERSION = 2
+GEOMETRY_VERSION = 3
 """Which reading of the face a stored geometry comes from; raised when the same face starts giving
-another geometry, so a personal neutral taken before is not compared with faces read after.
-1: until 2026-12-07.  2: the mesh reads the face at full contrast (``landmarks.input_range``),
-which moves the features of a face as the camera gives it by 0.02-0.13 of their scales (rms over
-the demo clip's faces; most in ``lip_press`` and ``mouth_corners_down``)."""
+another geometry, so a personal neutral taken before is not compared with faces read after
+(2: the mesh at full contrast; 3: the measurements the learned reading adds)."""
 
 POSE = ("yaw", "pitch", "roll")
 """Head pose angles in degrees: yaw (turn, positive to the person's left), pitch (nod, positive
@@ -71,6 +69,9 @@ FER+ alone; eval-features reports the London set against it, and was not used to
 RIGHT_EYE_CORNERS, LEFT_EYE_CORNERS = (33, 133), (362, 263)
 RIGHT_BROW, LEFT_BROW = (70, 63, 105, 66, 107), (300, 293, 334, 296, 336)  # upper edge, outer to inner
 RIGHT_BROW_INNER, LEFT_BROW_INNER = (107, 55), (336, 285)
+RIGHT_BROW_OUTER, LEFT_BROW_OUTER = (70, 46), (300, 276)
+RIGHT_CHEEK, LEFT_CHEEK = 50, 280
+BELOW_NOSE = 2
 RIGHT_LIDS, LEFT_LIDS = ((159, 145), (158, 153), (160, 144)), ((386, 374), (385, 380), (387, 373))  # upper, lower
 RIGHT_NOSE_WING, LEFT_NOSE_WING = 98, 327
 RIGHT_MOUTH_CORNER, LEFT_MOUTH_CORNER = 61, 291
@@ -97,8 +98,27 @@ GEOMETRY = (
     "lower_lip",  # red lower lip height
     "lips_z",  # the lips' depth in front of the eye corners (negative: nearer the camera)
     "chin",  # chin below the eye line
+    "brow_inner_r",  # inner brow end above its eye's corners (the inner brow raiser, and the frown)
+    "brow_inner_l",
+    "brow_outer_r",  # outer brow end above its eye's corners
+    "brow_outer_l",
+    "upper_lid_r",  # upper lid above its eye's corners (lids raised in fear and surprise)
+    "upper_lid_l",
+    "lower_lid_r",  # lower lid above its eye's corners (lids tightened in anger, cheeks raised in a smile)
+    "lower_lid_l",
+    "cheek_r",  # cheek below the eye line
+    "cheek_l",
+    "nose_lip",  # upper lip below the nose (the upper lip raised in disgust shortens it)
+    "upper_lip_y",  # upper lip's top below the eye line
+    "mouth_open",  # the gap between the lips
+    "chin_lip",  # chin below the lower lip (the chin pushed up in sadness and doubt shortens it)
+    "corners_z",  # the mouth corners' depth in front of the eye corners
 )
-"""The measurements in a geometry dict, in canonical units (the outer eye corners 1 apart)."""
+"""The measurements in a geometry dict, in canonical units (the outer eye corners 1 apart).  The
+features read the first sixteen; the expression reading reads them all."""
+
+FEATURE_GEOMETRY = GEOMETRY[:16]
+"""The measurements the named features are made of."""
 
 FACE_MODEL = Path(__file__).with_name("face_model.json")
 
@@ -192,6 +212,21 @@ def _geometry_terms() -> dict[str, list[tuple[float, int, int]]]:
         "lower_lip": _mean(LOWER_LIP_BOTTOM, 1) + _mean(LOWER_LIP_INNER, 1, -1.0),
         "lips_z": _mean((UPPER_LIP_TOP, LOWER_LIP_BOTTOM), 2) + _mean(eyes, 2, -1.0),
         "chin": _mean(CHIN, 1) + below_eye_line,
+        "brow_inner_r": _mean(RIGHT_EYE_CORNERS, 1) + _mean(RIGHT_BROW_INNER, 1, -1.0),
+        "brow_inner_l": _mean(LEFT_EYE_CORNERS, 1) + _mean(LEFT_BROW_INNER, 1, -1.0),
+        "brow_outer_r": _mean(RIGHT_EYE_CORNERS, 1) + _mean(RIGHT_BROW_OUTER, 1, -1.0),
+        "brow_outer_l": _mean(LEFT_EYE_CORNERS, 1) + _mean(LEFT_BROW_OUTER, 1, -1.0),
+        "upper_lid_r": _mean(RIGHT_EYE_CORNERS, 1) + _mean([upper for upper, _ in RIGHT_LIDS], 1, -1.0),
+        "upper_lid_l": _mean(LEFT_EYE_CORNERS, 1) + _mean([upper for upper, _ in LEFT_LIDS], 1, -1.0),
+        "lower_lid_r": _mean(RIGHT_EYE_CORNERS, 1) + _mean([lower for _, lower in RIGHT_LIDS], 1, -1.0),
+        "lower_lid_l": _mean(LEFT_EYE_CORNERS, 1) + _mean([lower for _, lower in LEFT_LIDS], 1, -1.0),
+        "cheek_r": _mean(RIGHT_CHEEK, 1) + below_eye_line,
+        "cheek_l": _mean(LEFT_CHEEK, 1) + below_eye_line,
+        "nose_lip": _mean(UPPER_LIP_TOP, 1) + _mean(BELOW_NOSE, 1, -1.0),
+        "upper_lip_y": _mean(UPPER_LIP_TOP, 1) + below_eye_line,
+        "mouth_open": _mean(LOWER_LIP_INNER, 1) + _mean(UPPER_LIP_INNER, 1, -1.0),
+        "chin_lip": _mean(CHIN, 1) + _mean(LOWER_LIP_BOTTOM, 1, -1.0),
+        "corners_z": _mean((RIGHT_MOUTH_CORNER, LEFT_MOUTH_CORNER), 2) + _mean(eyes, 2, -1.0),
     }
 
 
@@ -256,7 +291,7 @@ def movements(
     (``nose_per_lift``), so a smile's raised cheeks are not a wrinkle.
     """
     w = WEIGHTS if weights is None else weights
-    d = {key: float(geometry[key]) - float(neutral[key]) for key in GEOMETRY}
+    d = {key: float(geometry[key]) - float(neutral[key]) for key in FEATURE_GEOMETRY}
     lift_r, lift_l = -d["corner_r_y"], -d["corner_l_y"]
     out_r, out_l = d["corner_r_x"], d["corner_l_x"]
     smile_r, smile_l = corner_smiles(geometry, neutral, weights=w)

@@ -1,6 +1,6 @@
 """One frame in, one Observation out: detect or track -> landmarks -> align -> classify -> read ->
-smooth, and from the landmarks the head pose and the named features; the reading fuses the
-expression model's probabilities with those features (``reading.fused``).
+smooth, and from the landmarks the head pose and the named features; the reading reads the
+expression model's probabilities with the face's geometry (``reading.read``).
 
 MediaPipe face-mesh style: BlazeFace finds the face once; then each frame's landmarks give the
 next frame's region of interest, and the detector runs again only when the landmark model says
@@ -25,11 +25,11 @@ from appliance.camera.base import Frame
 from appliance.errors import FrameError
 from appliance.messages import Observation
 from appliance.vision.align import align_face
-from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier, MirrorAlternation
+from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier, MirrorAlternation, softmax
 from appliance.vision.faces import DEFAULT_DETECTOR, Face, FaceDetector
 from appliance.vision.features import features_from, is_geometry, measure
 from appliance.vision.landmarks import DEFAULT_LANDMARK_MODEL, MAX_OUTSIDE, MIN_PRESENCE, FaceMesh, Mesh, Roi
-from appliance.vision.reading import fused
+from appliance.vision.reading import RestingFace, head, resting_face
 from appliance.vision.smoothing import TIME_CONSTANT, GeometrySmoother, ProbabilitySmoother
 from appliance.vision.tracking import FaceTracker
 
@@ -110,8 +110,8 @@ class VisionPipeline:
         self.counters = dict.fromkeys(("frames", "detector_runs", "tracked", "lost"), 0)
         self._roi: Roi | None = None  # where the landmarks say the face will be next: tracking
         self._search: tuple[float, Face | None] | None = None  # last detector run while not tracking: time, face
-        # (geometry, kind, the model's reading of that face or None), swapped whole
-        self._neutral: tuple[Mapping[str, float] | None, str, np.ndarray | None] = (None, "population", None)
+        # (geometry, kind, the resting face the reading is relative to or None), swapped whole
+        self._neutral: tuple[Mapping[str, float] | None, str, RestingFace | None] = (None, "population", None)
         self._neutral_lock = threading.Lock()
 
     @property
@@ -126,18 +126,21 @@ class VisionPipeline:
 
         ``geometry`` is a geometry dict (a median of ``Observation.geometry`` over calm frames);
         ``appearance``, optional, the expression model's reading of that face by label (a median
-        of ``Observation.appearance`` over the same frames): the reading then judges the
-        appearance against the person's own resting face too (``reading.personal_appearance``).
+        of ``Observation.appearance`` over the same frames).  A personal neutral makes the
+        reading relative to that resting face (``reading.RestingFace``).
         Safe from any thread: the pair is swapped whole.
         """
         if geometry is not None and not is_geometry(geometry):
             raise ValueError("a neutral face must be a geometry dict with every key of features.GEOMETRY")
         resting = None
-        if geometry is not None and appearance:
-            resting = np.array([float(appearance.get(label, 0.0)) for label in EXPRESSIONS])
-            if not np.all(np.isfinite(resting)) or resting.sum() <= 0:
-                raise ValueError("a neutral face's appearance must be probabilities by expression")
-            resting = resting / resting.sum()
+        if geometry is not None:
+            look = None
+            if appearance:
+                look = np.array([float(appearance.get(label, 0.0)) for label in EXPRESSIONS])
+            try:
+                resting = resting_face(look, geometry if kind == "personal" else None)
+            except ValueError:
+                raise ValueError("a neutral face's appearance must be probabilities by expression") from None
         pair = (None, "population", None) if geometry is None else (dict(geometry), kind, resting)
         with self._neutral_lock:
             self._neutral = pair
@@ -174,8 +177,8 @@ class VisionPipeline:
         classified = time.perf_counter()
         latency["models"] = latency.get("models", 0.0) + _invoke_ms(self.reader)
         measured = {}
-        # The resting face's appearance applies with or without landmarks this frame: a frame the
-        # mesh cannot follow must not read the same face on another scale.
+        # The resting face applies with or without landmarks this frame: a frame the mesh cannot
+        # follow must not read the same face on another scale.
         neutral, kind, resting = self._neutral
         if mesh is not None:
             geometry, pose = measure(mesh.points)
@@ -188,8 +191,9 @@ class VisionPipeline:
                 features=features_from(geometry, neutral),
                 neutral=kind,
             )
-        # The mirror's reading: the appearance judged on its own evidence, fused with the geometry.
-        reading = fused(raw, measured.get("features"), measured.get("neutral", ""), resting=resting)
+        reader = head()
+        inputs = reader.inputs(raw, measured.get("geometry"), resting)
+        reading = softmax(reader.logits(inputs, personal=resting is not None)).astype(np.float32)
         smoothed = self.smoother.update(reading, frame.timestamp)
         done = time.perf_counter()
         latency.update(align=(aligned - located) * 1000, classify=(classified - aligned) * 1000)
@@ -205,6 +209,7 @@ class VisionPipeline:
             latency_ms=latency,
             frame_size=(width, height),
             appearance=dict(zip(EXPRESSIONS, raw.tolist(), strict=True)),
+            reading_inputs=tuple(inputs.tolist()),
             **measured,
         )
 

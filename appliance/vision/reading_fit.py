@@ -1,95 +1,139 @@
-"""Where the fused reading's constants come from (``appliance.vision.reading``).
+"""Fit the mirror's reading on FER+ and write ``reading_head.json`` (the runtime only reads it).
 
     python -m appliance.vision.reading_fit [--data ferplus48.npz] [--cache build/reading]
 
-1. ``TRAINING_PRIOR`` from FER+ **Training**, exactly as the recipe sampled it, with the
-   calibration's boosts.
-2. ``PRIOR_POWER`` on **PublicTest** (no geometry): the most balanced power whose accuracy stays
-   at or above ACCURACY_FLOOR.
-3. ``REST``: what of each prototype a face at rest shows (the 90th percentile) against the
-   population neutral (PublicTest faces the crowd called neutral) and against itself captured
-   again (the fixture photos, the face brought to a mirror camera's size, then shifted, scaled,
-   tilted and noised a little: the landmarks' own jitter).
-4. ``TYPICAL_REST``: the model's median log-probabilities on the PublicTest faces every crowd
-   worker called neutral (a face at rest, not one the crowd split over).
-5. ``GAINS``: one gain for every prototype, the largest on GAIN_GRID whose PublicTest accuracy and
-   balanced accuracy stay within GAIN_TOLERANCE of the reading without geometry.  Web photos
-   against the population neutral cannot show what the geometry is for (a person against their
-   own resting face, deliberate poses): PublicTest says how much weight it can have without
-   harm, not how much it helps.  Against a personal neutral they are multiplied by the median
-   ratio of the two rest zones (``reading.personal_gains``, computed from REST, nothing fitted),
-   happiness's at least the gain from the typical subtle smile (``reading.subtle_smile_gain``).
+1. The typical resting face: the median appearance (centred log-probabilities) of the PublicTest
+   faces every voter called neutral (the model has not trained on them), and the median geometry
+   of the Training faces every voter called neutral.
+2. A geometry head on **Training**: multinomial logistic regression from the geometry's departure
+   from that resting face (over each measurement's spread) to the crowd's votes, every expression
+   weighted alike; its L2 penalty chosen on PublicTest's balanced accuracy.
+3. The reading on **PublicTest**: ``a * appearance + b * geometry head + bias`` (ten numbers), and
+   a head on the appearance alone for faces without landmarks.  Training's appearance cannot be
+   used: the model has learned those faces.  How far every expression is weighted alike (a
+   power of its count) is chosen by two-fold cross-fitting on PublicTest: the most balanced whose
+   accuracy stays at or above ACCURACY_FLOOR.
+4. The same map for a person with a resting face of their own.  Each measurement the map was
+   learned on carries the face's own shape (how one person's face at rest differs from another's)
+   as noise; a personal resting face takes that away, and a departure from it is that much more
+   reliable.  So each input's weight is divided by its reliability, the share of its variance
+   that is not the spread between faces at rest (one less the variance over faces every voter
+   called neutral over the variance over all faces: regression calibration, diagonal), on the
+   departure from the typical resting face.
+5. Folded into linear maps and written with what they were fitted on and their PublicTest figures.
 
-PrivateTest is never read here, nor the London set (evaluation only).  It prints the constants
-to paste into ``reading.py``.
+PrivateTest is never read here, nor the London set (evaluation only; ``eval`` reports both).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from appliance.errors import run_tool
 from appliance.evaluation import Metrics
-from appliance.ferplus import DEFAULT_PATH, FerPlusSplit, load_split
+from appliance.ferplus import DEFAULT_PATH
 from appliance.paths import PROJECT_DIR
-from appliance.training.recipe import BALANCE_POWER
 from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS
-from appliance.vision.reading import (
-    FLOOR_PROBABILITY,
-    GAINS,
-    PROTOTYPES,
-    REST,
-    beyond_rest,
-    gain_vector,
-    mirror_personal_gains,
-    prototype_strengths,
-)
+from appliance.vision.features import GEOMETRY, GEOMETRY_VERSION
+from appliance.vision.litert import file_sha256
+from appliance.vision.reading import HEAD_FILE, centred_log
 
-# The extra logits the shipped model's calibration folded into its last bias (MODEL_CARD.md:
-# "alpha 0.0, contempt +1.05, disgust +0.60").  Alpha 0 leaves the sampling prior as it was.
-CALIBRATION_BOOSTS = {"contempt": 1.05, "disgust": 0.60}
-
-# PrivateTest must keep accuracy >= 0.80; this model reads PublicTest about 2 points higher than
-# PrivateTest, so validation settings below 0.82 are not considered.
-ACCURACY_FLOOR = 0.82
-POWERS = np.round(np.arange(0.0, 1.0001, 0.05), 2)
-REST_PERCENTILE = 90
-GAIN_GRID = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
-GAIN_TOLERANCE = 0.01
+ACCURACY_FLOOR = 0.82  # PublicTest reads about 2 points above PrivateTest, whose target is 0.80
+BALANCE_POWERS = (0.0, 0.25, 0.5, 0.75, 1.0)
+GEOMETRY_PENALTIES = (1e-4, 1e-3, 1e-2, 1e-1)
+COMBINATION_PENALTY = 1e-4
+ALL_NEUTRAL = 0.999  # a face every voter called neutral
+MIN_RELIABILITY = 0.1  # no input's weight is multiplied by more than 10 against a personal resting face
 
 
-def training_prior(split: FerPlusSplit, boosts: Mapping[str, float] = CALIBRATION_BOOSTS) -> np.ndarray:
-    """The prior the model's output carries: soft votes averaged under the recipe's row sampling,
-    times exp(calibration boost), renormalised."""
-    counts = np.maximum(np.bincount(split.labels, minlength=len(EXPRESSIONS)).astype(np.float64), 1.0)
-    weights = counts[split.labels] ** -BALANCE_POWER
-    prior = (weights[:, None] * split.soft_labels).sum(axis=0) / weights.sum()
-    prior = prior * np.exp([boosts.get(label, 0.0) for label in EXPRESSIONS])
-    return prior / prior.sum()
+def softmax_rows(logits: np.ndarray) -> np.ndarray:
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
 
 
-def read(appearance: np.ndarray, strengths: np.ndarray, prior: np.ndarray, power: float, gains) -> np.ndarray:
-    """``reading.fused`` for many rows at once (argmax-equal; the fit needs only the labels)."""
-    log = np.log(np.maximum(appearance, 1e-6)) - power * np.log(prior) + strengths * gain_vector(gains)
-    return log.argmax(axis=1)
+def fit_logistic(inputs, targets, weights=None, *, penalty: float = 1e-3, iterations: int = 3000):
+    """Multinomial logistic regression on soft ``targets`` (n, k) with per-row ``weights``, L2 on the
+    weights (not the bias): (weights (k, d), bias (k,)).  Accelerated gradient descent with
+    backtracking: convex, so it needs no tuning."""
+    x = np.hstack([np.asarray(inputs, np.float64), np.ones((len(inputs), 1))])
+    y = np.asarray(targets, np.float64)
+    w = np.ones(len(x)) if weights is None else np.asarray(weights, np.float64)
+    w = w / w.sum()
+    mask = np.ones((y.shape[1], x.shape[1]))
+    mask[:, -1] = 0.0
+
+    def loss_and_gradient(theta):
+        p = softmax_rows(x @ theta.T)
+        loss = -(w[:, None] * y * np.log(np.maximum(p, 1e-12))).sum() + 0.5 * penalty * (mask * theta**2).sum()
+        return loss, ((p - y) * w[:, None]).T @ x + penalty * mask * theta
+
+    theta = _minimise(loss_and_gradient, np.zeros((y.shape[1], x.shape[1])), iterations)
+    return theta[:, :-1], theta[:, -1]
 
 
-def evaluate(labels, appearance, strengths, prior, power: float, gains: Mapping[str, float]) -> dict:
-    m = Metrics.from_predictions(labels, read(appearance, strengths, prior, power, gains))
-    return {
-        "power": float(power),
-        "gains": {label: float(g) for label, g in gains.items()},
-        "accuracy": round(m.accuracy, 4),
-        "balanced": round(m.balanced_accuracy, 4),
-    }
+def fit_combination(appearance, geometry_logits, targets, weights, *, penalty: float = COMBINATION_PENALTY):
+    """``a * appearance + b * geometry_logits + bias`` fitted to ``targets``: (a, b, bias).  Without
+    geometry logits (None) b is 0."""
+    a_in = np.asarray(appearance, np.float64)
+    g_in = np.zeros_like(a_in) if geometry_logits is None else np.asarray(geometry_logits, np.float64)
+    y = np.asarray(targets, np.float64)
+    w = np.asarray(weights, np.float64) / np.sum(weights)
+
+    def loss_and_gradient(theta):
+        a, b, bias = theta[0], theta[1], theta[2:]
+        p = softmax_rows(a * a_in + b * g_in + bias)
+        residual = (p - y) * w[:, None]
+        loss = -(w[:, None] * y * np.log(np.maximum(p, 1e-12))).sum() + 0.5 * penalty * (a * a + b * b)
+        gradient = np.concatenate([[(residual * a_in).sum() + penalty * a, (residual * g_in).sum() + penalty * b],
+                                   residual.sum(axis=0)])  # fmt: skip
+        return loss, gradient
+
+    start = np.concatenate([[1.0, 0.0 if geometry_logits is None else 1.0], np.zeros(y.shape[1])])
+    theta = _minimise(loss_and_gradient, start, 3000)
+    return float(theta[0]), float(theta[1]) if geometry_logits is not None else 0.0, theta[2:]
 
 
-def pick(rows: Sequence[dict]) -> dict:
+def _minimise(loss_and_gradient, theta, iterations: int):
+    step, momentum, previous = 1.0, 1.0, theta.copy()
+    point = theta.copy()
+    loss, _ = loss_and_gradient(theta)
+    for _ in range(iterations):
+        at_point, gradient = loss_and_gradient(point)
+        while True:
+            candidate = point - step * gradient
+            new_loss, _ = loss_and_gradient(candidate)
+            if new_loss <= at_point - 0.5 * step * float((gradient * gradient).sum()) or step < 1e-12:
+                break
+            step *= 0.5
+        following = (1 + np.sqrt(1 + 4 * momentum**2)) / 2
+        if new_loss > loss:  # restart the momentum where it overshoots
+            point, following = candidate, 1.0
+        else:
+            point = candidate + (momentum - 1) / following * (candidate - previous)
+        converged = abs(loss - new_loss) < 1e-10 * max(1.0, abs(loss))
+        previous, loss, momentum, step = candidate, min(loss, new_loss), following, step * 1.2
+        if converged:
+            break
+    return previous
+
+
+def balance_weights(labels: np.ndarray, power: float) -> np.ndarray:
+    """Each row weighted by its label's count to the -``power`` (1: every expression alike)."""
+    counts = np.maximum(np.bincount(labels, minlength=len(EXPRESSIONS)).astype(np.float64), 1.0)
+    return counts[labels] ** -power
+
+
+def figures(labels, logits) -> dict:
+    metrics = Metrics.from_predictions(np.asarray(labels), np.asarray(logits).argmax(axis=1))
+    return {"accuracy": round(metrics.accuracy, 4), "balanced": round(metrics.balanced_accuracy, 4)}
+
+
+def pick(rows: list[dict]) -> dict:
     """The most balanced row whose accuracy clears ACCURACY_FLOOR (else the most accurate)."""
     eligible = [row for row in rows if row["accuracy"] >= ACCURACY_FLOOR]
     if not eligible:
@@ -97,186 +141,155 @@ def pick(rows: Sequence[dict]) -> dict:
     return max(eligible, key=lambda row: (row["balanced"], row["accuracy"]))
 
 
-def rest_strengths(strengths: np.ndarray, percentile: float = REST_PERCENTILE) -> dict[str, float]:
-    """Each prototype's strength that resting faces stay below, ``percentile`` of the time."""
-    high = np.percentile(strengths, percentile, axis=0)
-    return {label: round(float(high[i]), 3) for i, label in enumerate(EXPRESSIONS) if label in PROTOTYPES}
+def typical_rest(train, validation) -> tuple[np.ndarray, np.ndarray]:
+    """(centred log-probabilities, geometry) of the typical face at rest (see the module's step 1)."""
+    calm_validation = validation.soft_labels[:, 0] >= ALL_NEUTRAL
+    look = np.median([centred_log(p) for p in validation.appearance[calm_validation]], axis=0)
+    calm_train = (train.soft_labels[:, 0] >= ALL_NEUTRAL) & train.has_geometry
+    return look, np.median(train.geometry[calm_train], axis=0)
 
 
-def jitter_strengths(paths: Sequence[Path], *, copies: int = 40, seed: int = 1) -> np.ndarray:
-    """Prototype strengths of faces against themselves photographed again: each photo's face
-    brought to 120-240 pixels wide (a face at the mirror's camera), then shifted up to 3 pixels,
-    scaled +-5%, tilted +-4 degrees, with sensor noise sigma 3 -- what a still face at the mirror
-    changes between frames, and a little more."""
-    from PIL import Image
-
-    from appliance.vision.faces import FaceDetector
-    from appliance.vision.features import features_from, measure
-    from appliance.vision.images import read_image
-    from appliance.vision.landmarks import MIN_PRESENCE, FaceMesh
-
-    rng = np.random.default_rng(seed)
-    detector, mesh = FaceDetector(), FaceMesh()
-
-    def geometry(pixels):
-        faces = detector.detect(pixels)
-        if not faces:
-            return None
-        read = mesh.read_still(pixels, max(faces, key=lambda f: f.area))
-        return measure(read.points)[0] if read.presence >= MIN_PRESENCE else None
-
-    rows = []
-    for path in paths:
-        photo = Image.fromarray(read_image(path)).convert("RGB")
-        faces = detector.detect(np.asarray(photo))
-        if not faces:
-            continue
-        width = max(faces, key=lambda f: f.area).box[2]
-        for _ in range(copies):
-            scale = rng.uniform(120, 240) / width
-            size = (round(photo.width * scale), round(photo.height * scale))
-            base = photo.resize(size, Image.BILINEAR)
-            neutral = geometry(np.asarray(base))
-            again = base.rotate(rng.uniform(-4, 4), resample=Image.BILINEAR, translate=tuple(rng.uniform(-3, 3, 2)))
-            again = again.resize((round(size[0] * rng.uniform(0.95, 1.05)), round(size[1] * rng.uniform(0.95, 1.05))))
-            noisy = np.clip(np.asarray(again, np.float32) + rng.normal(0, 3, (again.height, again.width, 3)), 0, 255)
-            moved = geometry(noisy.astype(np.uint8))
-            if neutral is not None and moved is not None:
-                rows.append(prototype_strengths(features_from(moved, neutral)))
-    return np.array(rows)
+def reliability(values: np.ndarray, at_rest: np.ndarray) -> np.ndarray:
+    """Per column, one less the variance over faces at rest over the variance over all faces (step 4)."""
+    return np.clip(1.0 - at_rest.var(axis=0) / values.var(axis=0), MIN_RELIABILITY, 1.0)
 
 
-def choose_gain(labels, appearance, strengths, prior, power: float) -> tuple[float, list[dict]]:
-    """The largest common gain within GAIN_TOLERANCE of the reading without geometry (PublicTest)."""
-    rows = [evaluate(labels, appearance, strengths, prior, power, dict.fromkeys(PROTOTYPES, g)) for g in GAIN_GRID]
-    base = rows[0]
-    harmless = [
-        GAIN_GRID[i]
-        for i, row in enumerate(rows)
-        if row["accuracy"] >= max(ACCURACY_FLOOR, base["accuracy"] - GAIN_TOLERANCE)
-        and row["balanced"] >= base["balanced"] - GAIN_TOLERANCE
-    ]
-    return max(harmless), rows
+def personal(weights: np.ndarray, bias: np.ndarray, reliable: np.ndarray, rest: np.ndarray):
+    """(weights, bias) reading a departure ``inputs - rest`` at ``weights / reliable``, the rest itself
+    as before: ``weights @ rest + (weights / reliable) @ (inputs - rest) + bias``."""
+    scaled = weights / reliable
+    return scaled, bias + weights @ rest - scaled @ rest
 
 
-def fit_head(x: np.ndarray, labels: np.ndarray, *, l2: float = 1e-3, steps: int = 500, rate: float = 0.5):
-    """A multinomial logistic regression (plain numpy, full-batch gradient descent), every class
-    weighted equally (so its output carries no class prior).  Returns (weights, bias, mean, scale).
-
-    For comparison with the prototypes only: it is not what the mirror ships (see the model card).
-    """
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
-    z = (x - mean) / scale
-    n, k = len(labels), len(EXPRESSIONS)
-    counts = np.maximum(np.bincount(labels, minlength=k), 1)
-    row_weight = (n / (k * counts))[labels] / n
-    onehot = np.eye(k)[labels]
-    weights, bias = np.zeros((z.shape[1], k)), np.zeros(k)
-    for _ in range(steps):
-        logits = z @ weights + bias
-        p = np.exp(logits - logits.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
-        grad = (p - onehot) * row_weight[:, None]
-        weights -= rate * (z.T @ grad + l2 * weights)
-        bias -= rate * grad.sum(axis=0)
-    return weights, bias, mean, scale
+def cross_fitted(appearance, geometry_logits, split, power: float, *, seed: int = 0) -> dict:
+    """The combination's PublicTest figures when each half is read by the head fitted on the other."""
+    halves = np.random.default_rng(seed).permutation(len(split.labels)) % 2
+    logits = np.zeros_like(appearance)
+    for half in (0, 1):
+        fit_rows, read_rows = halves != half, halves == half
+        g = None if geometry_logits is None else geometry_logits[fit_rows]
+        weights = balance_weights(split.labels[fit_rows], power)
+        a, b, bias = fit_combination(appearance[fit_rows], g, split.soft_labels[fit_rows], weights)
+        read_g = 0.0 if geometry_logits is None else b * geometry_logits[read_rows]
+        logits[read_rows] = a * appearance[read_rows] + read_g + bias
+    return {"power": power, **figures(split.labels, logits)}
 
 
-def head_logits(x: np.ndarray, head) -> np.ndarray:
-    weights, bias, mean, scale = head
-    return ((x - mean) / scale) @ weights + bias
+def fit(train, validation, *, log=print) -> dict:
+    """The reading's parameters and provenance, from two ``Readings`` (Training, PublicTest)."""
+    rest_look, rest_shape = typical_rest(train, validation)
+    spread = train.geometry[train.has_geometry].std(axis=0)
+
+    def geometry_inputs(readings):
+        return (readings.geometry - rest_shape) / spread
+
+    rows = train.has_geometry
+    weights = balance_weights(train.labels[rows], 1.0)
+    chosen = None
+    for penalty in GEOMETRY_PENALTIES:
+        w, b = fit_logistic(geometry_inputs(train)[rows], train.soft_labels[rows], weights, penalty=penalty)
+        val = validation.has_geometry
+        score = figures(validation.labels[val], geometry_inputs(validation)[val] @ w.T + b)
+        log(f"geometry head, penalty {penalty:g}: PublicTest {score}")
+        if chosen is None or score["balanced"] > chosen[2]["balanced"]:
+            chosen = (w, b, score, penalty)
+    geometry_weights, geometry_bias, geometry_score, geometry_penalty = chosen
+
+    val = validation.has_geometry
+    look = np.array([centred_log(p) for p in validation.appearance])
+    shape_logits = geometry_inputs(validation)[val] @ geometry_weights.T + geometry_bias
+    subset = _Subset(validation.labels[val], validation.soft_labels[val])
+    tried = [cross_fitted(look[val], shape_logits, subset, power) for power in BALANCE_POWERS]
+    power = pick(tried)["power"]
+    log(f"reading, cross-fitted on PublicTest: {tried}; power {power}")
+    a, b, bias = fit_combination(look[val], shape_logits, subset.soft_labels, balance_weights(subset.labels, power))
+
+    whole = _Subset(validation.labels, validation.soft_labels)
+    tried_alone = [cross_fitted(look, None, whole, p) for p in BALANCE_POWERS]
+    power_alone = pick(tried_alone)["power"]
+    a_alone, _, bias_alone = fit_combination(look, None, whole.soft_labels, balance_weights(whole.labels, power_alone))
+
+    weights_all = np.hstack([a * np.eye(len(EXPRESSIONS)), b * geometry_weights])
+    bias_all = b * geometry_bias + bias
+    calm = validation.soft_labels[:, 0] >= ALL_NEUTRAL
+    reliable_look = reliability(look, look[calm])
+    calm_train = (train.soft_labels[:, 0] >= ALL_NEUTRAL) & rows
+    reliable_shape = reliability(train.geometry[rows], train.geometry[calm_train])
+    rest = np.concatenate([rest_look, np.zeros(len(GEOMETRY))])  # the inputs of the typical resting face
+    reliable = np.concatenate([reliable_look, reliable_shape])
+    weights_own, bias_own = personal(weights_all, bias_all, reliable, rest)
+    alone_own, alone_bias_own = personal(a_alone * np.eye(len(EXPRESSIONS)), bias_alone, reliable_look, rest_look)
+    return {
+        "head": {"weights": _rounded(weights_all), "bias": _rounded(bias_all)},
+        "appearance_only": {"weights": _rounded(a_alone * np.eye(len(EXPRESSIONS))), "bias": _rounded(bias_alone)},
+        "personal_head": {"weights": _rounded(weights_own), "bias": _rounded(bias_own)},
+        "personal_appearance_only": {"weights": _rounded(alone_own), "bias": _rounded(alone_bias_own)},
+        "reliability": {"appearance": _rounded(reliable_look), "geometry": _rounded(reliable_shape)},
+        "appearance": {"typical_rest": _rounded(rest_look)},
+        "geometry": {"keys": list(GEOMETRY), "typical_rest": _rounded(rest_shape), "spread": _rounded(spread)},
+        "fitted": {
+            "tool": "python -m appliance.vision.reading_fit",
+            "data": "FER+ (FER2013 crops with the FER+ crowd votes): Training for the geometry head and the"
+            " typical resting geometry; PublicTest for the typical resting appearance and the combination."
+            " Never PrivateTest, never the London set.",
+            "rows": {"training": int(rows.sum()), "publictest": int(len(validation.labels))},
+            "geometry_penalty": geometry_penalty,
+            "balance_power": power,
+            "balance_power_without_landmarks": power_alone,
+            "appearance_weight": round(a, 4),
+            "geometry_weight": round(b, 4),
+            "geometry_version": GEOMETRY_VERSION,
+        },
+        "figures": {
+            "publictest_geometry_head": geometry_score,
+            "publictest_cross_fitted": [row for row in tried if row["power"] == power][0],
+            "publictest_cross_fitted_without_landmarks": [row for row in tried_alone if row["power"] == power_alone][0],
+        },
+    }
 
 
-def typical_rest(appearance: np.ndarray, votes: np.ndarray) -> np.ndarray:
-    """How a face at rest reads: the median of the model's log-probabilities (floored) over the faces
-    every voter called neutral.
-
-    Why those and the median: a person's own resting face is mapped onto this (reading.
-    personal_appearance), so it must be a face at rest.  Over every face the crowd's majority
-    called neutral (the first fit: their mean), it read neutral at 0.68 and sad at 0.13 once the
-    prior was divided out: half-sad faces the crowd split over pulled it, and a calibrated
-    person's own resting face then read less neutral than the same face without calibration.
-    """
-    unanimous = votes[:, 0] >= 1.0 - 1e-6
-    if not unanimous.any():
-        raise ValueError("no face every voter called neutral: cannot say how a resting face reads")
-    return np.median(np.log(np.maximum(appearance[unanimous], FLOOR_PROBABILITY)), axis=0)
+class _Subset:
+    def __init__(self, labels, soft_labels) -> None:
+        self.labels, self.soft_labels = labels, soft_labels
 
 
-def _boosts(text: str) -> dict[str, float]:
-    """``contempt=1.05,disgust=0.6`` -> {"contempt": 1.05, "disgust": 0.6}."""
-    try:
-        pairs = [item.split("=") for item in text.split(",") if item.strip()]
-        boosts = {name.strip(): float(value) for name, value in pairs}
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected label=number pairs, got {text!r}") from None
-    unknown = sorted(set(boosts) - set(EXPRESSIONS))
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown expressions {unknown}: use {', '.join(EXPRESSIONS)}")
-    return boosts
+class Readings:
+    """One FER+ split as the fit needs it: labels, votes, the model's probabilities, the geometry."""
+
+    def __init__(self, labels, soft_labels, appearance, geometry) -> None:
+        self.labels, self.soft_labels = np.asarray(labels), np.asarray(soft_labels, np.float64)
+        self.appearance, self.geometry = np.asarray(appearance, np.float64), np.asarray(geometry, np.float64)
+        self.has_geometry = ~np.isnan(self.geometry).any(axis=1)
+
+    @classmethod
+    def of_split(cls, name: str, data, cache, model) -> Readings:
+        from appliance.ferplus import load_split
+        from appliance.reading_eval import split_readings
+
+        split = load_split(name, data)
+        read = split_readings(name, data, cache, model_path=model)
+        return cls(split.labels, split.soft_labels, read.appearance, read.geometry_matrix)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m appliance.vision.reading_fit", description=__doc__)
-    parser.add_argument("--data", type=Path, default=DEFAULT_PATH)
-    parser.add_argument("--cache", type=Path, default=Path("build/reading"), help="where the model's outputs are kept")
-    parser.add_argument(
-        "--photos", type=Path, default=PROJECT_DIR.parent / "shared" / "fixtures" / "photos", help="for the jitter"
-    )
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the expression model to fit the reading to")
-    parser.add_argument(
-        "--boosts",
-        type=_boosts,
-        default=CALIBRATION_BOOSTS,
-        help="that model's calibration boosts, e.g. contempt=1.05,disgust=0.6 (its training.json; "
-        "default: the shipped model's)",
-    )
-    parser.add_argument(
-        "--compare-head", action="store_true", help="also fit a class-balanced logistic head on Training outputs"
-    )
-    args = parser.parse_args(argv)
+def _rounded(values) -> list:
+    return np.round(np.asarray(values, dtype=np.float64), 6).tolist()
 
-    from appliance.reading_eval import split_readings
 
-    prior = training_prior(load_split("train", args.data), args.boosts)
-    print("TRAINING_PRIOR =", tuple(round(float(p), 4) for p in prior))
-    validation = split_readings("validation", args.data, args.cache, model_path=args.model)
-    labels, appearance = validation.labels, validation.appearance
-    no_geometry = np.zeros_like(appearance, dtype=np.float64)
-    table = [evaluate(labels, appearance, no_geometry, prior, p, {}) for p in POWERS]
-    print("prior power on PublicTest (no geometry):")
-    for row in table:
-        print(f"  power {row['power']:.2f}: accuracy {row['accuracy']:.4f}, balanced {row['balanced']:.4f}")
-    power = pick(table)["power"]
-    print("PRIOR_POWER =", power)
-
-    calm = typical_rest(appearance, load_split("validation", args.data).soft_labels)
-    print("TYPICAL_REST =", tuple(round(float(v), 3) for v in calm))
-    has = np.array([bool(f) for f in validation.features])
-    strengths = np.stack([prototype_strengths(f) for f in validation.features])
-    rest = {"population": rest_strengths(strengths[has & (labels == 0)])}
-    photos = sorted(Path(args.photos).glob("*.[jp][pn]g"))
-    rest["personal"] = rest_strengths(jitter_strengths(photos))
-    print("REST =", json.dumps(rest))
-    REST.update(rest)  # beyond_rest reads it
-    excess = beyond_rest(strengths, "population") * has[:, None]
-    gain, rows = choose_gain(labels, appearance, excess, prior, power)
-    print("common gain on PublicTest:")
-    for g, row in zip(GAIN_GRID, rows, strict=True):
-        print(f"  gain {g}: accuracy {row['accuracy']:.4f}, balanced {row['balanced']:.4f}")
-    print("GAINS =", json.dumps(dict.fromkeys(PROTOTYPES, gain)))
-    print("current GAINS in reading.py:", GAINS)
-    mine = mirror_personal_gains(dict.fromkeys(PROTOTYPES, gain), rest, calm, prior, power)
-    print(
-        "gains against a personal neutral (mirror_personal_gains, computed; happiness's from the subtle smile):", mine
-    )
-    if args.compare_head:
-        train = split_readings("train", args.data, args.cache, with_features=False, model_path=args.model)
-        head = fit_head(np.log(np.maximum(train.appearance, 1e-6)), train.labels, l2=1e-4, steps=300)
-        logits = head_logits(np.log(np.maximum(appearance, 1e-6)), head)
-        for tau in (0.0, 0.35, 0.65, 1.0):
-            m = Metrics.from_predictions(labels, (logits + tau * np.log(prior)).argmax(axis=1))
-            print(f"head on Training outputs, prior {tau} back: PublicTest {m.accuracy:.4f}, {m.balanced_accuracy:.4f}")
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=DEFAULT_PATH, help="ferplus48.npz")
+    parser.add_argument("--cache", type=Path, default=PROJECT_DIR / "build" / "reading", help="model outputs kept here")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="the expression model whose outputs are read")
+    parser.add_argument("--out", type=Path, default=HEAD_FILE, help="where to write the reading's parameters")
+    args = parser.parse_args()
+    train = Readings.of_split("train", args.data, args.cache, args.model)
+    validation = Readings.of_split("validation", args.data, args.cache, args.model)
+    head = fit(train, validation)
+    head["expressions"] = list(EXPRESSIONS)
+    head["fitted"]["model_sha256"] = file_sha256(args.model)
+    head["fitted"]["date"] = datetime.date.today().isoformat()
+    args.out.write_text(json.dumps(head, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({"fitted": head["fitted"], "figures": head["figures"]}, indent=1))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""``classify`` prints the mirror's fused reading, with the model's own beside it."""
+"""``classify`` prints the mirror's reading, with the model's own beside it."""
 
 import json
 from pathlib import Path
@@ -9,7 +9,7 @@ from PIL import Image
 
 from appliance.cli import main
 from appliance.vision.classifier import EXPRESSIONS
-from appliance.vision.reading import fused, on_own_evidence
+from appliance.vision.reading import read, resting_face
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 PHOTOS = SHARED / "fixtures" / "photos"
@@ -28,17 +28,19 @@ def vector(by_label: dict) -> np.ndarray:
     return np.array(list(by_label.values()))
 
 
-def check_reading(face: dict, features, resting=None) -> None:
-    expected = fused(vector(face["appearance"]), features, face["neutral"], resting=resting)
+def check_reading(face: dict, geometry=None, resting=None) -> None:
+    expected = read(vector(face["appearance"]), geometry, resting=resting)
     assert vector(face["probabilities"]) == pytest.approx(expected, abs=2e-3)
     assert face["expression"] == max(face["probabilities"], key=face["probabilities"].get)
 
 
 @needs_shared
-def test_without_a_reference_the_reading_fuses_the_population_features(capsys):
+def test_without_a_reference_the_reading_reads_the_face_as_it_is(capsys):
+    from appliance.commands.classify import Reader
+
     face = only_face(capsys, PHOTOS / "obama.jpg")
     assert face["neutral"] == "population"
-    check_reading(face, face["features"])
+    check_reading(face, Reader().geometry(str(PHOTOS / "obama.jpg")))
     assert face["expression"] == "happiness"  # a broad smile, both ways
 
 
@@ -48,26 +50,28 @@ def test_a_face_against_itself_as_neutral_reads_neutral(capsys):
     # rest, so the broad smile of the photo is this person's resting face: neutral.
     face = only_face(capsys, "--neutral", PHOTOS / "obama.jpg", PHOTOS / "obama.jpg")
     assert face["neutral"] == "personal" and not any(face["features"].values())
-    check_reading(face, face["features"], resting=vector(face["appearance"]))
     assert face["expression"] == "neutral"
 
 
 @needs_shared
 def test_another_photo_of_him_as_the_reference(capsys):
+    from appliance.commands.classify import Reader
+
     reference = only_face(capsys, PHOTOS / "obama-720p.jpg")
     face = only_face(capsys, "--neutral", PHOTOS / "obama-720p.jpg", PHOTOS / "obama.jpg")
     assert face["neutral"] == "personal"
-    check_reading(face, face["features"], resting=vector(reference["appearance"]))
+    reader = Reader()
+    own = resting_face(vector(reference["appearance"]), reader.geometry(str(PHOTOS / "obama-720p.jpg")))
+    check_reading(face, reader.geometry(str(PHOTOS / "obama.jpg")), resting=own)
 
 
-def test_a_crop_without_landmarks_reads_the_appearance_on_its_own_evidence(capsys, tmp_path):
+def test_a_crop_without_landmarks_reads_the_appearance_alone(capsys, tmp_path):
     noise = tmp_path / "noise.png"
     Image.fromarray(np.random.default_rng(0).integers(0, 256, (48, 48), dtype=np.uint8)).save(noise)
     face = only_face(capsys, "--face-crop", noise)
     assert face["features"] is None
-    check_reading(face, None)
-    assert vector(face["probabilities"]) == pytest.approx(on_own_evidence(vector(face["appearance"])), abs=2e-3)
-    assert vector(face["probabilities"]) != pytest.approx(vector(face["appearance"]), abs=1e-3)  # the prior is out
+    check_reading(face)
+    assert vector(face["probabilities"]) != pytest.approx(vector(face["appearance"]), abs=1e-3)  # the head's own
 
 
 @needs_shared

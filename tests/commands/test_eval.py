@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 from appliance.cli import main
-from appliance.reading_eval import crop_features
+from appliance.reading_eval import crop_geometry, geometry_dict
 from appliance.vision.classifier import ExpressionClassifier
-from appliance.vision.features import FEATURES
-from appliance.vision.reading import fused
+from appliance.vision.reading import read
 
 COLUMNS = ["neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt", "unknown", "not_face"]
 
@@ -45,25 +44,20 @@ def test_eval_markdown_names_both_figures(tmp_path, capsys):
     assert main(["eval", "--data", str(tmp_path / "f.npz"), "--no-london"]) == 0
     out = capsys.readouterr().out
     assert "24 rows" in out and "FER+ authors' own test rows only" in out and "16 rows" in out
-    assert "| balanced accuracy |" in out and "fused reading" in out
+    assert "| balanced accuracy |" in out and "the mirror's reading" in out
 
 
-def test_eval_reports_the_fused_reading_beside_the_model(tmp_path, capsys):
+def test_eval_reports_the_reading_beside_the_model(tmp_path, capsys):
     images, labels = ferplus_with_split_votes(tmp_path / "f.npz")
     assert main(["eval", "--data", str(tmp_path / "f.npz"), "--json", "--no-london"]) == 0
     report = json.loads(capsys.readouterr().out)
 
     classifier = ExpressionClassifier()
     appearance = [classifier.probability_vector(image) for image in images]
-    features = crop_features(images)
-    read = np.array(
-        [
-            fused(a, dict(zip(FEATURES, f.tolist(), strict=True)) if not np.isnan(f).any() else None)
-            for a, f in zip(appearance, features, strict=True)
-        ]
-    )
-    assert report["fused_reading"]["accuracy"] == round(float((read.argmax(axis=1) == labels).mean()), 4)
-    assert report["fused_reading"]["rows"] == len(labels) and report["london"] is None
+    geometry = crop_geometry(images)
+    reading = np.array([read(a, geometry_dict(g)) for a, g in zip(appearance, geometry, strict=True)])
+    assert report["reading"]["accuracy"] == round(float((reading.argmax(axis=1) == labels).mean()), 4)
+    assert report["reading"]["rows"] == len(labels) and report["london"] is None
 
 
 def test_eval_says_when_the_london_set_is_absent(tmp_path, capsys):
@@ -92,15 +86,14 @@ def test_eval_reads_a_london_shaped_folder_with_each_person_s_neutral(tmp_path, 
     (london / "labels.csv").write_text("\n".join(lines) + "\n")
     assert main(["eval", "--data", str(tmp_path / "f.npz"), "--london", str(london), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)["london"]
-    assert report["appearance"]["people"] == 2 and report["appearance"]["smiles_read_as_happiness"] == 1.0
-    assert report["fused"]["smiles_read_as_happiness"] == 0.5
-    assert report["fused"]["smiles_interval_95"] == [0.0945, 0.9055]  # one of two: Wilson's, wide
-    assert (
-        report["fused"]["smiles_missed_read_as"] == {"neutral": 1}
-        and report["appearance"]["smiles_missed_read_as"] == {}
-    )
-    assert report["fused"]["by_group"] == {}  # groups of fewer than 9 people are not reported
+    alone, own = report["appearance"]["without_neutral"], report["reading"]["with_neutral"]
+    assert report["appearance"]["people"] == 2 and alone["smiles_read_as_happiness"] == 1.0
+    assert own["smiles_read_as_happiness"] == 0.5
+    assert own["smiles_interval_95"] == [0.0945, 0.9055]  # one of two: Wilson's, wide
+    assert own["smiles_missed_read_as"] == {"neutral": 1}
+    assert own["neutrals_read_as_neutral"] == 1.0  # each neutral photo, photographed again, against itself
+    assert own["by_group"] == {}  # groups of fewer than 9 people are not reported
     assert main(["eval", "--data", str(tmp_path / "f.npz"), "--london", str(london)]) == 0
     shown = capsys.readouterr().out
-    assert "| smiles read as happiness | 1.000 | 0.500 (0.09-0.91) |" in shown
-    assert "| smiles read as something else | none | neutral 1 |" in shown
+    assert "| smiles read as happiness | 1.000 |" in shown and "| 0.500 (0.09-0.91) |" in shown
+    assert "| smiles read as something else (own neutral) | - | - | neutral 1 |" in shown

@@ -48,12 +48,12 @@ def test_the_canonical_face_of_many_turned_copies_is_the_face_itself():
 
 def test_the_smile_weights_separate_subtle_smiles_and_the_nose_slope_follows_the_corners():
     from appliance.vision.build_face_model import fit_weights
-    from appliance.vision.features import POPULATION_NEUTRAL
+    from appliance.vision.features import FEATURE_GEOMETRY, POPULATION_NEUTRAL
 
     rng = np.random.default_rng(1)
 
     def face(lift, out, nose_rise):
-        g = {key: value + rng.normal(0, 0.01) for key, value in POPULATION_NEUTRAL.items()}
+        g = dict(POPULATION_NEUTRAL) | {key: POPULATION_NEUTRAL[key] + rng.normal(0, 0.01) for key in FEATURE_GEOMETRY}
         for side in ("r", "l"):
             g[f"corner_{side}_y"] -= lift
             g[f"corner_{side}_x"] += out

@@ -435,7 +435,7 @@ def test_a_personal_neutral_can_be_set_and_cleared(scripted):
 
 def test_the_resting_face_s_appearance_applies_on_frames_the_mesh_cannot_follow(scripted):
     from appliance.vision.classifier import EXPRESSIONS
-    from appliance.vision.reading import fused
+    from appliance.vision.reading import read, resting_face
 
     calm = scripted.observe(frame(0.0))
     resting = dict(zip(EXPRESSIONS, (0.5, 0.02, 0.02, 0.4, 0.02, 0.02, 0.01, 0.01), strict=True))
@@ -444,9 +444,9 @@ def test_the_resting_face_s_appearance_applies_on_frames_the_mesh_cannot_follow(
     unfollowed = scripted.observe(frame(0.1))
     assert unfollowed.has_face and unfollowed.features == {}
     appearance = np.array(list(unfollowed.appearance.values()))
-    as_calibrated = fused(appearance, resting=np.array(list(resting.values())))
+    as_calibrated = read(appearance, resting=resting_face(list(resting.values()), calm.geometry))
     assert list(unfollowed.probabilities.values()) == pytest.approx(as_calibrated.tolist(), abs=1e-6)
-    assert not np.allclose(as_calibrated, fused(appearance), atol=1e-3)  # the resting face made a difference
+    assert not np.allclose(as_calibrated, read(appearance), atol=1e-3)  # the resting face made a difference
 
 
 def test_without_landmarks_the_detector_runs_on_every_frame():

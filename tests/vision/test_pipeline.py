@@ -11,7 +11,7 @@ from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS
 from appliance.vision.images import read_image
 from appliance.vision.pipeline import VisionPipeline, check_frame
 from appliance.vision.preprocess import to_gray
-from appliance.vision.reading import fused
+from appliance.vision.reading import head, read
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"  # tests/vision/ -> the folder beside the project
 MODEL = DEFAULT_MODEL
@@ -65,15 +65,16 @@ def test_a_face_is_read_and_smoothed_over_time(pipeline):
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
-def test_the_observation_carries_the_fused_reading_and_the_model_s_own(pipeline):
+def test_the_observation_carries_the_reading_its_inputs_and_the_model_s_own(pipeline):
     pipeline.reset()
     rgb = read_image(SHARED / "fixtures" / "photos" / "obama.jpg")
     observation = pipeline.observe(Frame(to_gray(rgb), 1.0, rgb))
     assert observation.features and observation.neutral == "population"
     appearance = np.array([observation.appearance[label] for label in EXPRESSIONS])
     reading = np.array([observation.probabilities[label] for label in EXPRESSIONS])
-    assert reading == pytest.approx(fused(appearance, observation.features), abs=1e-5)
-    assert reading != pytest.approx(appearance, abs=1e-3)  # the prior is divided out, the geometry added
+    assert reading == pytest.approx(read(appearance, observation.geometry), abs=1e-5)
+    assert reading != pytest.approx(appearance, abs=1e-3)  # the head reads the geometry too
+    assert len(observation.reading_inputs) == head().weights.shape[1]
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
