@@ -161,58 +161,65 @@ def personal(weights: np.ndarray, bias: np.ndarray, reliable: np.ndarray, rest: 
     return scaled, bias + weights @ rest - scaled @ rest
 
 
-def cross_fitted(appearance, geometry_logits, split, power: float, *, seed: int = 0) -> dict:
+def cross_fitted(appearance, geometry_logits, labels, votes, power: float, *, seed: int = 0) -> dict:
     """The combination's PublicTest figures when each half is read by the head fitted on the other."""
-    halves = np.random.default_rng(seed).permutation(len(split.labels)) % 2
+    halves = np.random.default_rng(seed).permutation(len(labels)) % 2
     logits = np.zeros_like(appearance)
     for half in (0, 1):
         fit_rows, read_rows = halves != half, halves == half
         g = None if geometry_logits is None else geometry_logits[fit_rows]
-        weights = balance_weights(split.labels[fit_rows], power)
-        a, b, bias = fit_combination(appearance[fit_rows], g, split.soft_labels[fit_rows], weights)
+        a, b, bias = fit_combination(appearance[fit_rows], g, votes[fit_rows], balance_weights(labels[fit_rows], power))
         read_g = 0.0 if geometry_logits is None else b * geometry_logits[read_rows]
         logits[read_rows] = a * appearance[read_rows] + read_g + bias
-    return {"power": power, **figures(split.labels, logits)}
+    return {"power": power, **figures(labels, logits)}
+
+
+def fit_geometry_head(train_inputs, train, validation_inputs, validation, *, log=print):
+    """Step 2: (weights, bias, PublicTest figures, penalty) of the most balanced penalty."""
+    rows, val = train.has_geometry, validation.has_geometry
+    weights = balance_weights(train.labels[rows], 1.0)
+    chosen = None
+    for penalty in GEOMETRY_PENALTIES:
+        w, b = fit_logistic(train_inputs[rows], train.soft_labels[rows], weights, penalty=penalty)
+        score = figures(validation.labels[val], validation_inputs[val] @ w.T + b)
+        log(f"geometry head, penalty {penalty:g}: PublicTest {score}")
+        if chosen is None or score["balanced"] > chosen[2]["balanced"]:
+            chosen = (w, b, score, penalty)
+    return chosen
+
+
+def fit_combination_chosen(look, shape_logits, labels, votes, *, log=print):
+    """Step 3: (a, b, bias) at the balance power ``pick`` chooses, and that power's cross-fitted figures."""
+    tried = [cross_fitted(look, shape_logits, labels, votes, power) for power in BALANCE_POWERS]
+    chosen = pick(tried)
+    log(f"cross-fitted on PublicTest ({'with' if shape_logits is not None else 'without'} landmarks): {tried}")
+    return fit_combination(look, shape_logits, votes, balance_weights(labels, chosen["power"])), chosen
 
 
 def fit(train, validation, *, log=print) -> dict:
     """The reading's parameters and provenance, from two ``Readings`` (Training, PublicTest)."""
     rest_look, rest_shape = typical_rest(train, validation)
     spread = train.geometry[train.has_geometry].std(axis=0)
-
-    def geometry_inputs(readings):
-        return (readings.geometry - rest_shape) / spread
-
-    rows = train.has_geometry
-    weights = balance_weights(train.labels[rows], 1.0)
-    chosen = None
-    for penalty in GEOMETRY_PENALTIES:
-        w, b = fit_logistic(geometry_inputs(train)[rows], train.soft_labels[rows], weights, penalty=penalty)
-        val = validation.has_geometry
-        score = figures(validation.labels[val], geometry_inputs(validation)[val] @ w.T + b)
-        log(f"geometry head, penalty {penalty:g}: PublicTest {score}")
-        if chosen is None or score["balanced"] > chosen[2]["balanced"]:
-            chosen = (w, b, score, penalty)
-    geometry_weights, geometry_bias, geometry_score, geometry_penalty = chosen
+    train_inputs, val_inputs = ((r.geometry - rest_shape) / spread for r in (train, validation))
+    geometry_weights, geometry_bias, geometry_score, penalty = fit_geometry_head(
+        train_inputs, train, val_inputs, validation, log=log
+    )
 
     val = validation.has_geometry
     look = np.array([centred_log(p) for p in validation.appearance])
-    shape_logits = geometry_inputs(validation)[val] @ geometry_weights.T + geometry_bias
-    subset = _Subset(validation.labels[val], validation.soft_labels[val])
-    tried = [cross_fitted(look[val], shape_logits, subset, power) for power in BALANCE_POWERS]
-    power = pick(tried)["power"]
-    log(f"reading, cross-fitted on PublicTest: {tried}; power {power}")
-    a, b, bias = fit_combination(look[val], shape_logits, subset.soft_labels, balance_weights(subset.labels, power))
-
-    whole = _Subset(validation.labels, validation.soft_labels)
-    tried_alone = [cross_fitted(look, None, whole, p) for p in BALANCE_POWERS]
-    power_alone = pick(tried_alone)["power"]
-    a_alone, _, bias_alone = fit_combination(look, None, whole.soft_labels, balance_weights(whole.labels, power_alone))
+    shape_logits = val_inputs[val] @ geometry_weights.T + geometry_bias
+    (a, b, bias), chosen = fit_combination_chosen(
+        look[val], shape_logits, validation.labels[val], validation.soft_labels[val], log=log
+    )
+    (a_alone, _, bias_alone), chosen_alone = fit_combination_chosen(
+        look, None, validation.labels, validation.soft_labels, log=log
+    )
 
     weights_all = np.hstack([a * np.eye(len(EXPRESSIONS)), b * geometry_weights])
     bias_all = b * geometry_bias + bias
     calm = validation.soft_labels[:, 0] >= ALL_NEUTRAL
     reliable_look = reliability(look, look[calm])
+    rows = train.has_geometry
     calm_train = (train.soft_labels[:, 0] >= ALL_NEUTRAL) & rows
     reliable_shape = reliability(train.geometry[rows], train.geometry[calm_train])
     rest = np.concatenate([rest_look, np.zeros(len(GEOMETRY))])  # the inputs of the typical resting face
@@ -229,28 +236,24 @@ def fit(train, validation, *, log=print) -> dict:
         "geometry": {"keys": list(GEOMETRY), "typical_rest": _rounded(rest_shape), "spread": _rounded(spread)},
         "fitted": {
             "tool": "python -m appliance.vision.reading_fit",
-            "data": "FER+ (FER2013 crops with the FER+ crowd votes): Training for the geometry head and the"
-            " typical resting geometry; PublicTest for the typical resting appearance and the combination."
-            " Never PrivateTest, never the London set.",
+            "data": "FER+ (FER2013 crops with the FER+ crowd votes): Training for the geometry head, the"
+            " typical resting geometry and the geometry's reliability; PublicTest for the typical resting"
+            " appearance, the combination and the appearance's reliability. Never PrivateTest, never the"
+            " London set.",
             "rows": {"training": int(rows.sum()), "publictest": int(len(validation.labels))},
-            "geometry_penalty": geometry_penalty,
-            "balance_power": power,
-            "balance_power_without_landmarks": power_alone,
+            "geometry_penalty": penalty,
+            "balance_power": chosen["power"],
+            "balance_power_without_landmarks": chosen_alone["power"],
             "appearance_weight": round(a, 4),
             "geometry_weight": round(b, 4),
             "geometry_version": GEOMETRY_VERSION,
         },
         "figures": {
             "publictest_geometry_head": geometry_score,
-            "publictest_cross_fitted": [row for row in tried if row["power"] == power][0],
-            "publictest_cross_fitted_without_landmarks": [row for row in tried_alone if row["power"] == power_alone][0],
+            "publictest_cross_fitted": chosen,
+            "publictest_cross_fitted_without_landmarks": chosen_alone,
         },
     }
-
-
-class _Subset:
-    def __init__(self, labels, soft_labels) -> None:
-        self.labels, self.soft_labels = labels, soft_labels
 
 
 class Readings:
