@@ -97,6 +97,8 @@ def test_display_power_names_what_was_taken_and_why_not_the_others(tmp_path):
     def runner(argv, timeout):
         return Ran(0, "VCP code 0xd6 (Power mode): DPM: On\n") if argv[0] == "ddcutil" else Ran(127, "", "missing")
 
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev/i2c-20").touch()  # i2c-dev loaded: the HDMI port's DDC bus
     check = check_display_power(Config(), runner=runner, root=tmp_path, environ={})
     assert check.ok and check.detail.startswith("ddc (auto)") and "after 300 s" in check.detail
     assert "cec: no HDMI-CEC adapter" in check.detail
