@@ -85,4 +85,3 @@ def test_the_test_freeze_hangs_once_its_file_appears_and_removes_it(tmp_path):
     trigger.touch()
     freeze.check(1.0)
     assert hung == [True] and not trigger.exists()
-
