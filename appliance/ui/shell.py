@@ -362,9 +362,9 @@ class MirrorShell:
         self._when_drawn(self._ready)
         if self.notifier.watchdog_interval > 0:
             self._timers.append(Clock.schedule_interval(self._liveness, self.notifier.watchdog_interval))
-            freeze = TestFreeze.from_environment()  # (only a rehearsal's drop-in sets it)
-            if freeze is not None:
-                self._timers.append(Clock.schedule_interval(freeze.check, 1.0))
+            self._freeze = TestFreeze.from_environment()  # (only a rehearsal's drop-in sets it)
+            if self._freeze is not None:  # kept on self: Kivy's Clock holds its callbacks weakly
+                self._timers.append(Clock.schedule_interval(self._freeze.check, 1.0))
         if self.vision is not None:
             Clock.schedule_once(self._start_vision)  # after the first frame: the mirror shows at once
             self._timers.append(Clock.schedule_interval(self._check_vision, 1.0))
