@@ -91,7 +91,8 @@ def check_gpio(config: Config, *, pin_factory=None) -> Check:
     """The pin library gpiozero picks, and each button's state (all up when nobody presses)."""
     buttons = open_buttons(config, pin_factory=pin_factory)
     try:
-        library = type(next(iter(buttons.values())).pin_factory).__name__
+        factory = next(iter(buttons.values())).pin_factory
+        library = type(factory).__name__ + (f" on gpiochip{factory.chip}" if hasattr(factory, "chip") else "")
         states = {name: button.is_pressed for name, button in buttons.items()}
     finally:
         for button in buttons.values():
@@ -108,7 +109,11 @@ def open_buttons(config: Config, *, pin_factory=None) -> dict:
 
     from gpiozero import Button
 
+    from appliance.controls import header_pin_factory
+
     buttons = {}
+    if pin_factory is None:  # the header's chip, whatever gpiozero 2.0.1 guesses
+        pin_factory = header_pin_factory()
     with warnings.catch_warnings():  # gpiozero warns about each pin library it skips
         warnings.simplefilter("ignore")
         try:
