@@ -119,3 +119,10 @@ def test_udev_events_reach_the_mirror_and_ip_stays_out(tmp_path):
 def test_vcgencmd_may_open_the_firmware_mailbox(tmp_path):
     # raspberrypi/utils vcgencmd.c opens /dev/vcio_gencmd or /dev/vcio (the vcio group), never /dev/vchiq.
     assert "char-vcio rw" in settings(rendered(tmp_path))["DeviceAllow"]
+
+
+def test_the_settings_folder_stays_read_only(tmp_path):
+    # ConfigurationDirectory= is mounted read-write inside the sandbox like the other *Directory= settings.
+    unit = settings(rendered(tmp_path))
+    assert "ConfigurationDirectory" not in unit and unit["ProtectSystem"] == ["strict"]
+    assert "XDG_CONFIG_HOME=/etc" in " ".join(unit["Environment"])
