@@ -88,6 +88,18 @@ def test_no_monitor_on_the_console_fails(tmp_path):
     assert not check.ok and "HDMI cable" in check.detail
 
 
+def test_a_running_desktop_on_the_console_fails_and_says_how_to_switch(tmp_path):
+    # lightdm's compositor holds the DRM master; SDL's KMSDRM skips the card: the mirror gets no window.
+    def runner(argv, timeout):
+        active = argv == ["systemctl", "is-active", "display-manager.service"]
+        return Ran(0, "active\n") if active else Ran(3, "inactive\n")
+
+    check = check_display(Config(), root=fake_sys(tmp_path), environ={}, runner=runner)
+    assert not check.ok and "holds the display" in check.detail and "console boot" in check.detail
+    check = check_display(Config(), root=tmp_path, environ={"SDL_VIDEODRIVER": "kmsdrm"}, runner=lambda a, t: Ran(3))
+    assert "holds the display" not in check.detail
+
+
 def test_a_desktop_session_is_named(tmp_path):
     check = check_display(Config(), root=tmp_path, environ={"WAYLAND_DISPLAY": "wayland-0"})
     assert check.ok and "driver wayland" in check.detail
