@@ -126,3 +126,8 @@ def test_the_settings_folder_stays_read_only(tmp_path):
     unit = settings(rendered(tmp_path))
     assert "ConfigurationDirectory" not in unit and unit["ProtectSystem"] == ["strict"]
     assert "XDG_CONFIG_HOME=/etc" in " ".join(unit["Environment"])
+
+
+def test_a_display_sdl_cannot_open_is_reported_by_sdl_not_by_an_x11_fallback(tmp_path):
+    # Kivy tries its x11 window after sdl2: on the console its "Couldn't connect to X server" hid SDL's reason.
+    assert "KIVY_WINDOW=sdl2" in settings(rendered(tmp_path))["Environment"]
