@@ -351,3 +351,17 @@ def test_the_test_freeze_hangs_the_ui_loop_once_its_file_appears(window, tmp_pat
         trigger.touch()
         assert wait_until(lambda: hung == [True], timeout=3)
         assert not trigger.exists()
+
+
+def test_no_window_at_all_is_said_in_one_line_and_exits_1_for_systemd_to_retry(monkeypatch, caplog):
+    # SDL could not open the display (on the console: a desktop holds the DRM master): Kivy leaves
+    # Window as None, and building the mirror raised "unexpected AttributeError" with a traceback.
+    import kivy.core.window
+
+    from appliance.ui.app import MirrorApp
+
+    monkeypatch.setattr(kivy.core.window, "Window", None)
+    with pytest.raises(SystemExit) as leaving:
+        MirrorApp(on_command=lambda command: None).build()
+    assert leaving.value.code == 1  # not 2 (RestartPreventExitStatus): the display may come up late
+    assert "no window: SDL could not open the display" in caplog.text and "console boot" in caplog.text
