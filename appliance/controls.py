@@ -22,13 +22,19 @@ commands to Kivy's main thread with ``Clock.schedule_once``).
 
 from __future__ import annotations
 
+import fcntl
+import logging
+import os
 import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from appliance.messages import Command
+
+log = logging.getLogger(__name__)
 
 # name -> (short command, long command or None)
 BUTTON_ACTIONS: dict[str, tuple[Command, Command | None]] = {
@@ -173,11 +179,77 @@ class ControlButton:
         self.button.close()
 
 
+# The chip that drives the 40-pin header, by its label (what gpiodetect prints): RP1 on a Pi 5,
+# the SoC's own on a Pi 4 and older.  A Pi 5's RP1 was gpiochip4 before kernel 6.6.45, gpiochip0 since.
+HEADER_CHIP_LABELS = ("pinctrl-rp1", "pinctrl-bcm2711", "pinctrl-bcm2835")
+# linux/gpio.h: GPIO_GET_CHIPINFO_IOCTL = _IOR(0xB4, 0x01, struct gpiochip_info {name[32], label[32], u32 lines})
+GPIO_GET_CHIPINFO = 0x8044B401
+
+
+def chip_label(path: Path) -> str:
+    """The kernel's label for the GPIO chip at ``path`` (e.g. "pinctrl-rp1")."""
+    with open(path, "rb", buffering=0) as chip:
+        info = fcntl.ioctl(chip.fileno(), GPIO_GET_CHIPINFO, bytes(68))
+    return info[32:64].split(b"\0", 1)[0].decode("ascii", "replace")
+
+
+def header_chip(dev: Path = Path("/dev"), *, label: Callable[[Path], str] = chip_label) -> int | None:
+    """The number of the header's gpiochip, or None (not a Pi, or no chip can be asked)."""
+    chips = [path for path in dev.glob("gpiochip[0-9]*") if path.name[8:].isdigit() and not path.is_symlink()]
+    for path in sorted(chips, key=lambda path: int(path.name[8:])):
+        try:
+            if label(path) in HEADER_CHIP_LABELS:
+                return int(path.name[8:])
+        except OSError:
+            continue
+    return None
+
+
+def header_pin_factory(*, dev: Path = Path("/dev"), label: Callable[[Path], str] = chip_label, environ=None):
+    """gpiozero's lgpio pin factory on the header's chip, or None (gpiozero then chooses as usual).
+
+    gpiozero 2.0.1 opens gpiochip4 on any Pi 5 and ignores ``chip=`` (pins/lgpio.py:64-69); since
+    kernel 6.6.45 the header is gpiochip0 and it works only through a compatibility symlink.  A
+    choice made in GPIOZERO_PIN_FACTORY is left to gpiozero.
+    """
+    environ = os.environ if environ is None else environ
+    if environ.get("GPIOZERO_PIN_FACTORY"):
+        return None
+    chip = header_chip(dev, label=label)
+    if chip is None:
+        return None
+    try:
+        return _header_factory_class()(chip)
+    except ImportError:  # no lgpio: gpiozero tries its other pin libraries
+        return None
+    except Exception as error:  # lgpio.error: the chip cannot be opened (then neither can gpiozero's guess)
+        log.warning("cannot open gpiochip%d for the buttons: %s", chip, error)
+        return None
+
+
+def _header_factory_class():
+    import lgpio
+    from gpiozero.pins.lgpio import LGPIOFactory, LGPIOPin
+    from gpiozero.pins.local import LocalPiFactory
+
+    class HeaderChipFactory(LGPIOFactory):
+        """LGPIOFactory on the chip given: what its __init__ does, minus the guess (2.0.1, lgpio.py:64-69)."""
+
+        def __init__(self, chip: int) -> None:
+            LocalPiFactory.__init__(self)
+            self._handle = lgpio.gpiochip_open(chip)
+            self._chip = chip
+            self.pin_class = LGPIOPin
+
+    return HeaderChipFactory
+
+
 class Controls:
     """The four buttons and the optional camera LED.
 
-    ``pins`` maps button name -> BCM pin (missing names use ``DEFAULT_PINS``).  On a Pi 5
-    gpiozero picks the lgpio pin factory by itself; tests pass a ``MockFactory``.
+    ``pins`` maps button name -> BCM pin (missing names use ``DEFAULT_PINS``).  Without a
+    ``pin_factory``, the lgpio factory on the header's chip (``header_pin_factory``), else the one
+    gpiozero picks; tests pass a ``MockFactory``.
     """
 
     def __init__(
@@ -192,6 +264,9 @@ class Controls:
         pin_factory=None,
     ) -> None:
         self._camera_on, self._writing = False, False
+        self._own_factory = None
+        if pin_factory is None:
+            pin_factory = self._own_factory = header_pin_factory()
         chosen = {**DEFAULT_PINS, **(pins or {})}
         unknown = set(chosen) - set(BUTTON_ACTIONS)
         if unknown:
@@ -240,6 +315,9 @@ class Controls:
         if led is not None:
             led.off()
             led.close()
+        if self._own_factory is not None:
+            self._own_factory.close()
+            self._own_factory = None
 
 
 def open_controls(sink: Sink, **options) -> tuple[Controls | None, str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +89,35 @@ class SystemdNotifier:
         if self._socket is not None:
             self._socket.close()
             self._socket = None
+
+
+FREEZE_VARIABLE = "APPLIANCE_TEST_FREEZE_FILE"
+
+
+class TestFreeze:
+    """A test-only way to hang the UI loop, so a rehearsal can watch systemd's watchdog end it.
+
+    Off unless ``$APPLIANCE_TEST_FREEZE_FILE`` names a file (scripts/systemd-rehearsal's drop-in sets
+    it; config.toml cannot).  ``check`` runs on the UI thread: once the file appears, it is removed
+    and the loop blocks for good, as a real hang would, so the WATCHDOG=1 pings stop.
+    """
+
+    __test__ = False  # (not a pytest class)
+
+    def __init__(self, path: str, *, hang=None) -> None:
+        self.path = path
+        self._hang = hang or threading.Event().wait
+
+    @classmethod
+    def from_environment(cls, environ=None) -> TestFreeze | None:
+        environ = os.environ if environ is None else environ
+        path = environ.get(FREEZE_VARIABLE, "")
+        return cls(path) if path else None
+
+    def check(self, _dt=None) -> None:
+        try:
+            os.remove(self.path)
+        except OSError:
+            return  # not asked for (or not removable: then it is not ours to act on)
+        log.error("test freeze: the UI loop hangs now (%s); systemd's watchdog should restart the mirror", self.path)
+        self._hang()

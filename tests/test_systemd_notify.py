@@ -64,3 +64,24 @@ def test_a_socket_that_is_gone_is_logged_once_and_never_raises(tmp_path, caplog)
     notifier = SystemdNotifier(str(tmp_path / "nobody-listens"))
     assert not notifier.watchdog() and not notifier.watchdog()
     assert caplog.text.count("could not notify systemd") == 1
+
+
+def test_the_test_freeze_is_off_unless_its_variable_names_a_file():
+    from appliance.systemd_notify import TestFreeze
+
+    assert TestFreeze.from_environment({}) is None
+    assert TestFreeze.from_environment({"APPLIANCE_TEST_FREEZE_FILE": ""}) is None
+
+
+def test_the_test_freeze_hangs_once_its_file_appears_and_removes_it(tmp_path):
+    from appliance.systemd_notify import TestFreeze
+
+    hung = []
+    trigger = tmp_path / "freeze"
+    freeze = TestFreeze.from_environment({"APPLIANCE_TEST_FREEZE_FILE": str(trigger)})
+    freeze._hang = lambda: hung.append(True)
+    freeze.check(1.0)
+    assert hung == []  # no file: the loop goes on
+    trigger.touch()
+    freeze.check(1.0)
+    assert hung == [True] and not trigger.exists()

@@ -299,11 +299,16 @@ def _free_half_built(picamera2_class, camera) -> None:
 
 
 def y_plane(yuv420: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The Y plane (HxW uint8, a copy) of a YUV420 buffer of shape (H*3/2, stride), stride >= W."""
+    """The Y plane (HxW uint8, C-contiguous) of a YUV420 array of shape (H*3/2, stride), stride >= W.
+
+    ``yuv420`` is already picamera2's own copy (CompletedRequest.make_array copies out of the camera
+    buffer), so the plane is a view of it; only rows padded to a wider stride are copied, to drop the
+    padding.
+    """
     width, height = size
     if yuv420.ndim != 2 or yuv420.shape[0] < height * 3 // 2 or yuv420.shape[1] < width:
         raise CameraError(f"a lores buffer of shape {yuv420.shape} does not hold a {width}x{height} YUV420 image")
-    return np.array(yuv420[:height, :width], dtype=np.uint8, copy=True)
+    return np.ascontiguousarray(yuv420[:height, :width], dtype=np.uint8)
 
 
 def _quietly(action) -> None:

@@ -11,9 +11,12 @@ timeout) -> Ran`` (tests pass a fake that records argv); ``root`` is where /sys 
   other program (modetest, kmsprint only reads) can set it while the mirror runs.
 - ``vcgencmd``: ``vcgencmd display_power 0|1``: the firmware's display (legacy or fake KMS, Pi 4
   and older).  Under full KMS (Bookworm's default) it answers but does nothing, so it is skipped.
+  It talks to the firmware through /dev/vcio (or /dev/vcio_gencmd), which the unit must allow.
 - ``wlr-randr``: ``wlr-randr --output NAME --off|--on`` in a Wayland desktop session (labwc, wayfire).
-- ``cec``: HDMI-CEC through ``cec-ctl``: the TV goes to standby and wakes with Image View On.
-- ``ddc``: DDC/CI through ``ddcutil setvcp d6 04|01`` (VCP power mode), for monitors that obey it.
+- ``cec``: HDMI-CEC through ``cec-ctl``: the TV goes to standby and wakes with Image View On.  A
+  Pi 4 has an adapter per HDMI port (/dev/cec0, /dev/cec1): the one a TV answers on is used.
+- ``ddc``: DDC/CI through ``ddcutil setvcp d6 04|01`` (VCP power mode), for monitors that obey it;
+  it needs the i2c-dev module (/dev/i2c-*), which scripts/install-pi loads at boot.
 - ``overlay``: a black layer over the whole picture (the mirror's own); always works, saves no power.
 """
 
@@ -55,6 +58,14 @@ class Ran:
 
 
 Runner = Callable[[Sequence[str], float], Ran]
+
+
+def read_only_mount(path: Path) -> bool:
+    """True when ``path`` is on a file system mounted read-only for this process (a sandbox's /sys)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def run_command(argv: Sequence[str], timeout: float) -> Ran:
@@ -132,8 +143,15 @@ class KmsPower(CommandPower):
         lights = self._backlights()
         if not lights:
             return "no backlight in /sys/class/backlight (HDMI's DPMS needs the DRM master: the window itself)"
+        if read_only_mount(lights[0]):
+            return (
+                f"{lights[0]} is on a read-only /sys in this process (the unit's ProtectKernelTunables): "
+                "run sudo scripts/install-pi again, it lets the unit write the backlights it finds"
+            )
         if not os.access(lights[0], os.W_OK):
-            return f"{lights[0]} is not writable by this user (a udev rule can allow the video group)"
+            return (
+                f"{lights[0]} is not writable by this user: scripts/install-pi's udev rule gives it to the video group"
+            )
         return ""
 
     def _switch(self, on: bool) -> None:
@@ -151,6 +169,11 @@ class VcgencmdPower(CommandPower):
 
     def why_not(self) -> str:
         ran = self.runner(["vcgencmd", "display_power"], self.timeout)
+        if "open device file" in ran.stdout + ran.stderr:  # vcgencmd.c mbox_open(): it prints, then exits
+            return (
+                "vcgencmd cannot open /dev/vcio (the firmware's mailbox): the user needs the video group, "
+                "and the unit DeviceAllow=char-vcio"
+            )
         if not ran.ok or not re.search(r"display_power=[01]\b", ran.stdout):
             return f"vcgencmd display_power does not answer: {ran.why()}"
         if self._full_kms():
@@ -201,25 +224,35 @@ class CecPower(CommandPower):
 
     name = "cec"
 
-    def _device(self) -> str:
-        found = sorted((self.root / "dev").glob("cec[0-9]*"))
-        return f"/dev/{found[0].name}" if found else ""
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self.device = ""  # the adapter a TV answered on (why_not finds it)
+
+    def _devices(self) -> list[str]:
+        found = (self.root / "dev").glob("cec[0-9]*")
+        return [f"/dev/{path.name}" for path in sorted(found, key=lambda path: (len(path.name), path.name))]
 
     def why_not(self) -> str:
-        device = self._device()
-        if not device:
+        devices = self._devices()
+        if not devices:
             return "no HDMI-CEC adapter (/dev/cec*)"
-        ran = self.runner(["cec-ctl", "-d", device, "--playback"], self.timeout)
-        if not ran.ok:
-            return f"cec-ctl: {ran.why()}"
-        ran = self.runner(["cec-ctl", "-d", device, "--to", "0", "--give-device-power-status"], self.timeout)
-        if not ran.ok or "pwr-state" not in ran.stdout:
-            return "no TV answers on HDMI-CEC"
-        return ""
+        problems = []
+        for device in devices:  # each HDMI port has its own adapter: the monitor may be on any
+            ran = self.runner(["cec-ctl", "-d", device, "--playback"], self.timeout)
+            if not ran.ok:
+                problems.append(f"{device}: cec-ctl: {ran.why()}")
+                continue
+            ran = self.runner(["cec-ctl", "-d", device, "--to", "0", "--give-device-power-status"], self.timeout)
+            if ran.ok and "pwr-state" in ran.stdout:
+                self.device = device
+                return ""
+            problems.append(f"{device}: no TV answers")
+        return "no TV answers on HDMI-CEC (" + "; ".join(problems) + ")"
 
     def _switch(self, on: bool) -> None:
-        device = self._device() or "/dev/cec0"
-        self._run("cec-ctl", "-d", device, "--to", "0", "--image-view-on" if on else "--standby")
+        if not self.device and self.why_not():
+            raise DisplayPowerError("no TV answers on HDMI-CEC", hint="run doctor to see each adapter")
+        self._run("cec-ctl", "-d", self.device, "--to", "0", "--image-view-on" if on else "--standby")
 
 
 class DdcPower(CommandPower):
@@ -229,6 +262,8 @@ class DdcPower(CommandPower):
     timeout = 10.0  # ddcutil waits on the monitor's slow I2C
 
     def why_not(self) -> str:
+        if not list((self.root / "dev").glob("i2c-[0-9]*")):
+            return "no /dev/i2c-* (the i2c-dev module is not loaded: scripts/install-pi loads it at boot)"
         ran = self.runner(["ddcutil", "getvcp", "d6"], self.timeout)
         if not ran.ok or "0xd6" not in ran.stdout.lower():
             return f"no monitor answers DDC/CI power mode: {ran.why()}"

@@ -11,7 +11,7 @@ import numpy as np
 
 from appliance.camera.base import FrameSource
 from appliance.config import Config
-from appliance.display.power import choose_power
+from appliance.display.power import Runner, choose_power, run_command
 from appliance.doctor import Check
 from appliance.errors import ApplianceError
 
@@ -38,8 +38,18 @@ def check_camera(open_camera: Callable[[], FrameSource], *, frames: int = CAMERA
     return Check("camera", True, detail)
 
 
-def check_display(config: Config, *, root: Path = Path("/"), environ: Mapping[str, str] | None = None) -> Check:
-    """What SDL will draw on (its video driver), the monitor's size from DRM, and the settings applied."""
+def check_display(
+    config: Config,
+    *,
+    root: Path = Path("/"),
+    environ: Mapping[str, str] | None = None,
+    runner: Runner = run_command,
+) -> Check:
+    """What SDL will draw on (its video driver), the monitor's size from DRM, and the settings applied.
+
+    On the console (KMSDRM) a running desktop is a failure: its display manager holds the DRM master,
+    and SDL skips a card it cannot become master of (SDL 2.30 SDL_kmsdrmvideo.c), so no window opens.
+    """
     from appliance.ui.kivy_setup import kivy_settings
 
     environ = os.environ if environ is None else environ
@@ -56,7 +66,17 @@ def check_display(config: Config, *, root: Path = Path("/"), environ: Mapping[st
     ]
     if monitors:
         facts.insert(1, ", ".join(f"{name} {size}" for name, size in monitors))
-    elif driver == "kmsdrm":
+    if (
+        driver == "kmsdrm"
+        and runner(["systemctl", "is-active", "display-manager.service"], 5.0).stdout.strip() == "active"
+    ):
+        return Check(
+            "display",
+            False,
+            "; ".join(facts) + "; a desktop (display-manager.service) holds the display, so the mirror gets no"
+            " window: sudo scripts/install-pi switches to console boot, then reboot",
+        )
+    if not monitors and driver == "kmsdrm":
         return Check(
             "display", False, "; ".join(facts) + "; no connected monitor in /sys/class/drm: check the HDMI cable"
         )
@@ -91,7 +111,8 @@ def check_gpio(config: Config, *, pin_factory=None) -> Check:
     """The pin library gpiozero picks, and each button's state (all up when nobody presses)."""
     buttons = open_buttons(config, pin_factory=pin_factory)
     try:
-        library = type(next(iter(buttons.values())).pin_factory).__name__
+        factory = next(iter(buttons.values())).pin_factory
+        library = type(factory).__name__ + (f" on gpiochip{factory.chip}" if hasattr(factory, "chip") else "")
         states = {name: button.is_pressed for name, button in buttons.items()}
     finally:
         for button in buttons.values():
@@ -108,7 +129,11 @@ def open_buttons(config: Config, *, pin_factory=None) -> dict:
 
     from gpiozero import Button
 
+    from appliance.controls import header_pin_factory
+
     buttons = {}
+    if pin_factory is None:  # the header's chip, whatever gpiozero 2.0.1 guesses
+        pin_factory = header_pin_factory()
     with warnings.catch_warnings():  # gpiozero warns about each pin library it skips
         warnings.simplefilter("ignore")
         try:

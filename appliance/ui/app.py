@@ -155,6 +155,12 @@ class MirrorApp(App):
     def build(self) -> MirrorRoot:
         from kivy.core.window import Window
 
+        if Window is None:  # Kivy has logged SDL's reason ("Unable to find any valuable Window provider")
+            log.critical(
+                "no window: SDL could not open the display (its reason is above); on the Pi's console a running"
+                " desktop holds it (python -m appliance doctor); sudo scripts/install-pi switches to console boot"
+            )
+            raise SystemExit(1)  # not 2: systemd restarts (the display may come up late) up to its start limit
         Window.clearcolor = (0, 0, 0, 1)
         theme.follow(Window)
         Window.bind(on_key_down=self._on_key_down)

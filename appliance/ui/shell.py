@@ -33,7 +33,7 @@ from appliance.display.presence import Presence, Switch
 from appliance.display.switch import ScreenSwitch
 from appliance.errors import ApplianceError, ModelError
 from appliance.messages import Command, Observation
-from appliance.systemd_notify import SystemdNotifier
+from appliance.systemd_notify import SystemdNotifier, TestFreeze
 from appliance.ui.app import MirrorApp
 from appliance.ui.history_link import give_neutral_to
 from appliance.ui.profile_panel import ProfilePanel
@@ -362,6 +362,9 @@ class MirrorShell:
         self._when_drawn(self._ready)
         if self.notifier.watchdog_interval > 0:
             self._timers.append(Clock.schedule_interval(self._liveness, self.notifier.watchdog_interval))
+            self._freeze = TestFreeze.from_environment()  # (only a rehearsal's drop-in sets it)
+            if self._freeze is not None:  # kept on self: Kivy's Clock holds its callbacks weakly
+                self._timers.append(Clock.schedule_interval(self._freeze.check, 1.0))
         if self.vision is not None:
             Clock.schedule_once(self._start_vision)  # after the first frame: the mirror shows at once
             self._timers.append(Clock.schedule_interval(self._check_vision, 1.0))

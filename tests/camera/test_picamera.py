@@ -23,15 +23,19 @@ class FakeRig:
         self.stall = False  # requests never complete (a loose ribbon cable)
         self.has_flush = True  # picamera2 0.3.20+ has cancel_all_and_flush
         self.has_autofocus = True  # a Camera Module 3 (imx708) has a motorised lens; a v2 or HQ camera has not
+        self.hang_stop = False  # libcamera's stop never returns (a wedged driver)
         self.stride = stride
         self.configs, self.events = [], []
         self.unblock = threading.Event()  # lets a stop() stuck behind a queued job finish (test teardown)
 
 
 def fake_picamera2(rig: FakeRig) -> types.ModuleType:
-    """Behaves like picamera2 0.3.x where it matters (picamera2/picamera2.py): the constructor opens
+    """Behaves like picamera2 0.3.36 where it matters (picamera2/picamera2.py): the constructor opens
     a notification pipe before it looks the camera up and registers with the camera manager before
-    it acquires it; a capture that times out leaves its job queued, and stop() waits behind it."""
+    it acquires it; create_video_configuration rounds sizes down to even (align_stream, optimal=False)
+    and configure refuses what check_camera_config refuses; start() runs the NullPreview event loop;
+    a capture that times out leaves its job queued, and stop() (a job of that loop) waits behind it;
+    close() stops the preview loop first, then stops the camera directly (stop_), as picamera2 does."""
 
     class FakeRequest:
         def __init__(self, camera):
@@ -81,15 +85,17 @@ def fake_picamera2(rig: FakeRig) -> types.ModuleType:
             self.camera_idx = camera_num
             self._job_list = []
             self.started = False
+            self._preview = None
+            self.config = None
             if rig.busy:
                 raise RuntimeError("Camera __init__ sequence did not complete.")
             self.is_open = True
-            self.config = None
 
         @property
         def camera_controls(self):  # name -> (min, max, default), as libcamera advertises them
             advertised = {
                 "FrameDurationLimits": (33333, 120000000, None),
+                "NoiseReductionMode": (0, 4, 0),
                 "ExposureValue": (-8.0, 8.0, 0.0),
                 "Brightness": (-1.0, 1.0, 0.0),
             }
@@ -97,10 +103,24 @@ def fake_picamera2(rig: FakeRig) -> types.ModuleType:
                 advertised.update(AfMode=(0, 2, 0), LensPosition=(0.0, 15.0, 1.0))
             return advertised
 
-        def create_video_configuration(self, main, lores, controls):
-            return {"main": dict(main), "lores": dict(lores), "controls": dict(controls)}
+        def create_video_configuration(self, main={}, lores=None, controls={}):  # noqa: B006 (picamera2's own)
+            if not self.is_open:
+                raise RuntimeError("Camera not opened")
+            main = {"format": "XBGR8888", "size": (1280, 720), "preserve_ar": True} | dict(main)
+            lores = None if lores is None else {"format": "YUV420", "size": main["size"], "preserve_ar": False} | lores
+            for stream in (main, lores):
+                if stream is not None:  # align_stream(optimal=False): even width and height
+                    width, height = stream["size"]
+                    stream["size"] = (width - width % 2, height - height % 2)
+            defaults = {"NoiseReductionMode": 1, "FrameDurationLimits": (33333, 33333)}
+            return {
+                "use_case": "video", "transform": "Transform()", "colour_space": "Smpte170m", "buffer_count": 6,
+                "queue": True, "main": main, "lores": lores, "raw": None, "controls": defaults | dict(controls),
+                "sensor": {}, "display": "main", "encode": "main",
+            }  # fmt: skip
 
         def configure(self, config):
+            check_camera_config(config)
             for name in config["controls"]:  # picamera2's Controls refuses what the camera does not advertise
                 if {"FrameRate": "FrameDurationLimits"}.get(name, name) not in self.camera_controls:
                     raise RuntimeError(f"Control {name} is not advertised by libcamera")
@@ -111,6 +131,9 @@ def fake_picamera2(rig: FakeRig) -> types.ModuleType:
             return self.config
 
         def start(self):
+            if not self.config:
+                raise RuntimeError("Camera has not been configured")
+            self._preview = True  # start(show_preview=False) runs a NullPreview: the event loop
             self.started = True
             rig.events.append("start")
 
@@ -123,16 +146,28 @@ def fake_picamera2(rig: FakeRig) -> types.ModuleType:
         def stop(self):
             if not self.started:
                 return
-            if self._job_list:  # the stop job waits behind the stuck capture, for ever on a real Pi
+            if self._preview and self._job_list:  # through the event loop: behind the stuck capture
                 rig.events.append("stop blocked")
+                rig.unblock.wait()
+            self.stop_()
+
+        def stop_(self):
+            if rig.hang_stop:  # libcamera's Camera.stop() itself does not return
+                rig.events.append("stop hangs")
                 rig.unblock.wait()
             self.started = False
             rig.events.append("stop")
 
+        def stop_preview(self):  # NullPreview.stop(): ends its select loop (0.2 s polls), never waits on a job
+            self._preview = None
+            rig.events.append("preview stopped")
+
         def close(self):
+            if self._preview:
+                self.stop_preview()
             if not self.is_open:
                 return
-            self.stop()
+            self.stop()  # no event loop any more: stop_() directly
             self._cm.cleanup(self.camera_idx)
             self.is_open = False
             self.notifymeread.close()
@@ -148,6 +183,39 @@ def fake_picamera2(rig: FakeRig) -> types.ModuleType:
         Picamera2.cancel_all_and_flush = cancel_all_and_flush
 
     return types.SimpleNamespace(Picamera2=Picamera2)
+
+
+def check_camera_config(config):
+    """What picamera2 0.3.36's check_camera_config and check_stream_config refuse (picamera2.py:940-991),
+    on a Pi 4 (VC4: lores must be YUV)."""
+    for name in ("colour_space", "transform", "main", "lores", "raw"):
+        if name not in config:
+            raise RuntimeError(f"{name!r} key expected in camera configuration")
+    for name in ("main", "lores"):
+        stream = config[name]
+        if stream is None:
+            continue
+        if type(stream) is not dict or type(stream.get("format")) is not str:
+            raise RuntimeError(f"format in {name} stream should be a string")
+        size = stream.get("size")
+        if type(size) is not tuple or len(size) != 2:
+            raise RuntimeError("size in " + name + " stream should be (width, height)")
+        if size[0] % 2 or size[1] % 2:
+            raise RuntimeError("width and height should be even")
+    if config["lores"] is not None:
+        (main_w, main_h), (lores_w, lores_h) = config["main"]["size"], config["lores"]["size"]
+        if lores_w > main_w or lores_h > main_h:
+            raise RuntimeError("lores stream dimensions may not exceed main stream")
+        if not config["lores"]["format"].startswith(("YUV", "YVU")):
+            raise RuntimeError("lores stream must be YUV")
+
+
+def asked(config) -> dict:
+    """The controls the source asked for, without the defaults picamera2 adds to a video configuration."""
+    return {name: value for name, value in config["controls"].items() if name not in PICAMERA2_DEFAULTS}
+
+
+PICAMERA2_DEFAULTS = ("NoiseReductionMode", "FrameDurationLimits")
 
 
 def open_fds() -> int:
@@ -172,10 +240,10 @@ def test_asks_for_a_main_stream_and_a_yuv420_lores_stream(rig):
         assert rig.events == ["start"]
         frame = source.read()
     (config,) = rig.configs
-    assert config["lores"] == {"size": (640, 480), "format": "YUV420"}
-    assert config["main"] == {"size": (1280, 960), "format": "RGB888"}
-    assert config["controls"] == {"FrameRate": 25.0, "AfMode": 2}  # the fake is a Camera Module 3
-    assert rig.events == ["start", "release", "stop", "close"]
+    assert (config["lores"]["size"], config["lores"]["format"]) == ((640, 480), "YUV420")
+    assert (config["main"]["size"], config["main"]["format"]) == ((1280, 960), "RGB888")
+    assert asked(config) == {"FrameRate": 25.0, "AfMode": 2}  # the fake is a Camera Module 3
+    assert rig.events == ["start", "release", "stop", "preview stopped", "close"]
     assert frame.size == (640, 480) and frame.index == 0
     expected = (np.arange(640)[None, :] + np.arange(480)[:, None]).astype(np.uint8)
     np.testing.assert_array_equal(frame.gray, expected)  # the Y plane, without the padding or the chroma
@@ -187,6 +255,14 @@ def test_the_preview_stream_defaults_to_the_vision_size(rig):
         frame = source.read()
     assert rig.configs[0]["main"]["size"] == (320, 240)
     assert frame.rgb.shape[:2] == frame.gray.shape == (240, 320)
+
+
+def test_y_plane_is_a_view_of_picamera2s_copy_when_rows_are_not_padded():
+    # picamera2's make_array already copies the buffer (request.py make_array: np.copy): no second copy.
+    buffer = np.arange(6 * 8, dtype=np.uint8).reshape(6, 8)
+    plane = y_plane(buffer, (8, 4))
+    assert np.shares_memory(plane, buffer) and plane.flags.c_contiguous
+    np.testing.assert_array_equal(plane, buffer[:4])
 
 
 def test_y_plane_drops_stride_padding_and_copies():
@@ -328,38 +404,78 @@ def test_after_a_stall_the_queued_job_is_flushed_so_stop_returns(rig):
     with pytest.raises(CameraError, match="no frame"):
         source.read(timeout=0.05)
     source.stop()
-    assert rig.events == ["start", "flush", "stop", "close"]
+    assert rig.events == ["start", "flush", "stop", "preview stopped", "close"]
     assert not source.is_wedged
     rig.stall = False
     source.start()  # the camera was released: it opens again
     source.stop()
 
 
-def test_without_cancel_all_and_flush_a_stuck_stop_is_bounded_and_the_camera_marked_wedged(monkeypatch):
+def test_without_cancel_all_and_flush_close_alone_releases_a_stalled_camera(monkeypatch):
+    # picamera2 older than 0.3.20: stop() would queue behind the stuck capture, so only close() is
+    # called, and close() stops the preview loop first, then the camera directly (picamera2.py:704-719).
     rig = FakeRig()
-    rig.has_flush = False  # picamera2 older than 0.3.20
+    rig.has_flush = False
     monkeypatch.setitem(sys.modules, "picamera2", fake_picamera2(rig))
     try:
-        source = PiCameraSource(stop_timeout=0.2)
+        source = PiCameraSource(stop_timeout=1.0)
         source.start()
         rig.stall = True
         with pytest.raises(CameraError):
             source.read(timeout=0.05)
-        started = time.monotonic()
         source.stop()
-        assert time.monotonic() - started < 1.0
-        assert "stop blocked" in rig.events and source.is_wedged
-        with pytest.raises(CameraBroken, match="did not stop"):
-            source.start()
+        assert rig.events == ["start", "preview stopped", "stop", "close"] and not source.is_wedged
+        rig.stall = False
+        source.start()  # released: it opens again in this process
+        source.stop()
     finally:
         rig.unblock.set()
+
+
+def test_a_camera_whose_stop_hangs_is_given_up_within_the_timeout_and_marked_wedged(rig):
+    source = PiCameraSource(stop_timeout=0.2)
+    source.start()
+    rig.stall = True
+    with pytest.raises(CameraError):
+        source.read(timeout=0.05)
+    rig.hang_stop = True  # libcamera's own stop does not return (a wedged driver)
+    started = time.monotonic()
+    source.stop()
+    assert time.monotonic() - started < 1.0
+    assert "stop hangs" in rig.events and source.is_wedged
+    with pytest.raises(CameraBroken, match="did not stop"):
+        source.start()
+
+
+def test_the_fake_refuses_what_picamera2_refuses(rig):
+    # check_camera_config (picamera2.py:965-991): even sizes, lores no larger than main, lores YUV on a Pi 4.
+    camera = sys.modules["picamera2"].Picamera2(0)
+    config = camera.create_video_configuration(main={"size": (640, 480)}, lores={"size": (640, 480)})
+    config["lores"]["size"] = (641, 480)
+    with pytest.raises(RuntimeError, match="should be even"):
+        camera.configure(config)
+    config["lores"]["size"] = (1280, 960)
+    with pytest.raises(RuntimeError, match="may not exceed main"):
+        camera.configure(config)
+    config["lores"] = {"size": (320, 240), "format": "RGB888"}
+    with pytest.raises(RuntimeError, match="must be YUV"):
+        camera.configure(config)
+    camera.close()
+
+
+def test_an_odd_camera_size_gets_picamera2s_even_size_and_the_frames_say_so(rig):
+    # create_video_configuration rounds each stream down to even (align_stream, optimal=False).
+    with PiCameraSource(size=(641, 481), fps=25) as source:
+        frame = source.read()
+    assert rig.configs[0]["lores"]["size"] == (640, 480) and rig.configs[0]["main"]["size"] == (640, 480)
+    assert frame.size == (640, 480) and frame.gray.shape == (480, 640)
 
 
 def test_exposure_and_brightness_are_sent_as_libcamera_controls(rig):
     rig.has_autofocus = False
     with PiCameraSource(fps=20, exposure_value=1.5, brightness=0.2):
         pass
-    assert rig.configs[0]["controls"] == {"FrameRate": 20.0, "ExposureValue": 1.5, "Brightness": 0.2}
+    assert asked(rig.configs[0]) == {"FrameRate": 20.0, "ExposureValue": 1.5, "Brightness": 0.2}
 
 
 def test_a_motorised_lens_keeps_the_face_in_focus_and_a_fixed_one_is_not_asked_to(rig):
@@ -367,14 +483,14 @@ def test_a_motorised_lens_keeps_the_face_in_focus_and_a_fixed_one_is_not_asked_t
 
     with PiCameraSource(fps=20):  # a Camera Module 3: continuous autofocus (picamera2 leaves the lens put)
         pass
-    assert rig.configs[-1]["controls"] == {"FrameRate": 20.0, "AfMode": AF_MODE_CONTINUOUS} and AF_MODE_CONTINUOUS == 2
+    assert asked(rig.configs[-1]) == {"FrameRate": 20.0, "AfMode": AF_MODE_CONTINUOUS} and AF_MODE_CONTINUOUS == 2
     with PiCameraSource(fps=20, autofocus=False):  # turned off in config.toml: the lens is left as it is
         pass
-    assert rig.configs[-1]["controls"] == {"FrameRate": 20.0}
+    assert asked(rig.configs[-1]) == {"FrameRate": 20.0}
     rig.has_autofocus = False  # a camera without AfMode would refuse it: not asked
     with PiCameraSource(fps=20):
         pass
-    assert rig.configs[-1]["controls"] == {"FrameRate": 20.0}
+    assert asked(rig.configs[-1]) == {"FrameRate": 20.0}
 
 
 def test_best_takes_ask_for_a_larger_main_stream_of_the_same_aspect(rig):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import types
+
 import pytest
 
 from appliance.display.power import (
@@ -111,7 +114,14 @@ def test_cec_without_an_adapter_or_a_tv(tmp_path):
     assert "no TV" in CecPower(runner=runner, root=tmp_path).why_not()
 
 
+def i2c_bus(root):
+    (root / "dev").mkdir(exist_ok=True)
+    (root / "dev/i2c-20").touch()  # the HDMI port's DDC bus once i2c-dev is loaded
+    return root
+
+
 def test_ddc_sets_vcp_d6(tmp_path):
+    i2c_bus(tmp_path)
     runner = FakeRunner({("ddcutil",): Ran(0, "VCP code 0xd6 (Power mode): DPM: On,  DPMS: Off (sl=0x01)\n")})
     power = DdcPower(runner=runner, root=tmp_path)
     assert power.why_not() == ""
@@ -125,6 +135,7 @@ def test_ddc_sets_vcp_d6(tmp_path):
 
 
 def test_a_failing_command_is_an_error_naming_it(tmp_path):
+    i2c_bus(tmp_path)
     runner = FakeRunner({("ddcutil", "setvcp"): Ran(1, "", "Display not found")})
     power = DdcPower(runner=runner, root=tmp_path)
     with pytest.raises(DisplayPowerError, match="ddcutil setvcp d6 04 failed: Display not found"):
@@ -157,6 +168,7 @@ def test_the_overlay_shows_and_hides_the_black_layer():
 
 
 def test_auto_takes_the_first_that_works(tmp_path):
+    i2c_bus(tmp_path)
     runner = FakeRunner({("wlr-randr",): Ran(0, WLR_RANDR), ("ddcutil",): Ran(0, "VCP code 0xd6\n")})
     power, reasons = choose_power(
         "auto", overlay=lambda _: None, runner=runner, root=tmp_path, environ={"WAYLAND_DISPLAY": "wayland-0"}
@@ -181,3 +193,62 @@ def test_a_named_backend_that_does_not_work_gives_the_overlay(tmp_path):
 def test_the_real_runner_reports_a_missing_command_without_raising():
     ran = run_command(["appliance-no-such-command-here"], 1.0)
     assert ran.returncode == 127 and "not installed" in ran.why()
+
+
+def test_kms_under_a_read_only_sys_names_the_sandbox_not_a_udev_rule(tmp_path, monkeypatch):
+    # ProtectKernelTunables=yes mounts /sys read-only: os.access says no, and the mount is the cause.
+    light = tmp_path / "sys/class/backlight/10-0045/bl_power"
+    light.parent.mkdir(parents=True)
+    light.write_text("0\n")
+    real_statvfs = os.statvfs
+
+    def statvfs(path):
+        result = real_statvfs(path)
+        if str(path).startswith(str(tmp_path / "sys")):
+            return types.SimpleNamespace(f_flag=result.f_flag | os.ST_RDONLY)
+        return result
+
+    monkeypatch.setattr(os, "statvfs", statvfs)
+    why = KmsPower(root=tmp_path).why_not()
+    assert "read-only /sys" in why and "ProtectKernelTunables" in why and "udev" not in why
+
+
+def test_vcgencmd_that_cannot_open_the_mailbox_names_dev_vcio(tmp_path):
+    # raspberrypi/utils vcgencmd.c mbox_open(): tries /dev/vcio_gencmd then /dev/vcio, prints this, exits -1.
+    runner = FakeRunner({("vcgencmd",): Ran(255, "Can't open device file: /dev/vcio_gencmd\n")})
+    why = VcgencmdPower(runner=runner, root=tmp_path).why_not()
+    assert "/dev/vcio" in why and "char-vcio" in why
+
+
+def test_cec_uses_the_adapter_a_tv_answers_on(tmp_path):
+    # A Pi 4's second HDMI port is /dev/cec1: a monitor there was missed when cec0 was always used.
+    (tmp_path / "dev").mkdir()
+    for name in ("cec0", "cec1"):
+        (tmp_path / "dev" / name).touch()
+    runner = FakeRunner(
+        {
+            ("cec-ctl", "-d", "/dev/cec0", "--playback"): Ran(0, "Physical Address: f.f.f.f\n"),
+            ("cec-ctl", "-d", "/dev/cec0", "--to"): Ran(1, "", "Transmit failed: Not Acknowledged"),
+            ("cec-ctl", "-d", "/dev/cec1", "--playback"): Ran(0, "Physical Address: 2.0.0.0\n"),
+            ("cec-ctl", "-d", "/dev/cec1", "--to"): Ran(0, "GIVE_DEVICE_POWER_STATUS:\n\tpwr-state: on (0x00)\n"),
+        }
+    )
+    power = CecPower(runner=runner, root=tmp_path)
+    assert power.why_not() == "" and power.device == "/dev/cec1"
+    power.off()
+    assert runner.calls[-1] == ["cec-ctl", "-d", "/dev/cec1", "--to", "0", "--standby"]
+
+
+def test_cec_with_no_tv_on_any_adapter_says_so_for_each(tmp_path):
+    (tmp_path / "dev").mkdir()
+    for name in ("cec0", "cec1"):
+        (tmp_path / "dev" / name).touch()
+    runner = FakeRunner({("cec-ctl",): Ran(0, "")})
+    why = CecPower(runner=runner, root=tmp_path).why_not()
+    assert "/dev/cec0: no TV answers" in why and "/dev/cec1: no TV answers" in why
+
+
+def test_ddc_without_i2c_dev_says_the_module_is_not_loaded(tmp_path):
+    runner = FakeRunner({("ddcutil",): Ran(0, "VCP code 0xd6 (Power mode): DPM: On\n")})
+    why = DdcPower(runner=runner, root=tmp_path / "no-i2c").why_not()
+    assert "i2c-dev" in why and runner.calls == []  # ddcutil is not even asked

@@ -88,6 +88,18 @@ def test_no_monitor_on_the_console_fails(tmp_path):
     assert not check.ok and "HDMI cable" in check.detail
 
 
+def test_a_running_desktop_on_the_console_fails_and_says_how_to_switch(tmp_path):
+    # lightdm's compositor holds the DRM master; SDL's KMSDRM skips the card: the mirror gets no window.
+    def runner(argv, timeout):
+        active = argv == ["systemctl", "is-active", "display-manager.service"]
+        return Ran(0, "active\n") if active else Ran(3, "inactive\n")
+
+    check = check_display(Config(), root=fake_sys(tmp_path), environ={}, runner=runner)
+    assert not check.ok and "holds the display" in check.detail and "console boot" in check.detail
+    check = check_display(Config(), root=tmp_path, environ={"SDL_VIDEODRIVER": "kmsdrm"}, runner=lambda a, t: Ran(3))
+    assert "holds the display" not in check.detail
+
+
 def test_a_desktop_session_is_named(tmp_path):
     check = check_display(Config(), root=tmp_path, environ={"WAYLAND_DISPLAY": "wayland-0"})
     assert check.ok and "driver wayland" in check.detail
@@ -97,6 +109,8 @@ def test_display_power_names_what_was_taken_and_why_not_the_others(tmp_path):
     def runner(argv, timeout):
         return Ran(0, "VCP code 0xd6 (Power mode): DPM: On\n") if argv[0] == "ddcutil" else Ran(127, "", "missing")
 
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev/i2c-20").touch()  # i2c-dev loaded: the HDMI port's DDC bus
     check = check_display_power(Config(), runner=runner, root=tmp_path, environ={})
     assert check.ok and check.detail.startswith("ddc (auto)") and "after 300 s" in check.detail
     assert "cec: no HDMI-CEC adapter" in check.detail

@@ -327,3 +327,41 @@ def test_no_camera_is_said_on_the_glass_and_by_the_drills(window):
         assert root.demo_badge.opacity == 0
 
     _run_shell(window, NoCamera(0), check)
+
+
+def test_the_test_freeze_hangs_the_ui_loop_once_its_file_appears(window, tmp_path, monkeypatch):
+    # Kivy's Clock keeps its callbacks weakly: a freeze switch nobody else holds would vanish unnoticed.
+    from appliance import systemd_notify
+    from appliance.systemd_notify import SystemdNotifier, TestFreeze
+    from appliance.ui.shell import MirrorShell
+
+    hung: list[bool] = []
+    trigger = tmp_path / "freeze"
+    monkeypatch.setattr(
+        systemd_notify.TestFreeze,
+        "from_environment",
+        classmethod(lambda cls: TestFreeze(str(trigger), hang=lambda: hung.append(True))),
+    )
+    notifier = SystemdNotifier(str(tmp_path / "notify"), watchdog_usec=200_000)
+    shell = MirrorShell(Config(), coach=SpyCoach(), vision=FakeVision(5), use_gpio=False, notifier=notifier)
+    with shown(window, shell):
+        assert wait_until(lambda: shell.is_ready)
+        settle(1.2)
+        assert hung == []
+        trigger.touch()
+        assert wait_until(lambda: hung == [True], timeout=3)
+        assert not trigger.exists()
+
+
+def test_no_window_at_all_is_said_in_one_line_and_exits_1_for_systemd_to_retry(monkeypatch, caplog):
+    # SDL could not open the display (on the console: a desktop holds the DRM master): Kivy leaves
+    # Window as None, and building the mirror raised "unexpected AttributeError" with a traceback.
+    import kivy.core.window
+
+    from appliance.ui.app import MirrorApp
+
+    monkeypatch.setattr(kivy.core.window, "Window", None)
+    with pytest.raises(SystemExit) as leaving:
+        MirrorApp(on_command=lambda command: None).build()
+    assert leaving.value.code == 1  # not 2 (RestartPreventExitStatus): the display may come up late
+    assert "no window: SDL could not open the display" in caplog.text and "console boot" in caplog.text
