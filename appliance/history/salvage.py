@@ -6,6 +6,10 @@ table the events fill is copied row by row where whole reads fail, so one bad pa
 rows on it.  The tables the summaries keep (the streak's days, each day's minutes, each drill's
 totals) are not copied: the fresh history's triggers build them again from the rows copied, so
 they agree with what was saved.  Nothing is written to the damaged file: it opens read-only.
+
+What SQLite cannot reach (the whole file, when its header or its list of tables is damaged; the
+rows below a damaged b-tree page) is read from the file's pages themselves (``pages.py``); a row
+SQLite reads wins over the same row found there.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
+
+from appliance.history.pages import Column, affinity, read_tables
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +43,12 @@ def salvage(damaged: Path, fresh: sqlite3.Connection) -> dict[str, int]:
     except sqlite3.Error as error:
         log.warning("nothing could be read from the damaged history %s: %s", damaged, error)
         return {}
+    from_pages = _from_pages(damaged, fresh)
     copied = {}
     try:
         fresh.execute("BEGIN")
         for table in EVENT_TABLES:
-            copied[table] = _copy_table(old, fresh, table)
+            copied[table] = _copy_table(old, fresh, table, from_pages.get(table, {}))
         fresh.execute("COMMIT")
     except sqlite3.Error as error:  # the fresh file itself failed (a full disk): it stays empty, as before
         fresh.execute("ROLLBACK")
@@ -53,12 +60,31 @@ def salvage(damaged: Path, fresh: sqlite3.Connection) -> dict[str, int]:
     return copied
 
 
-def _copy_table(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str) -> int:
-    columns = _shared_columns(old, fresh, table)
+def _from_pages(damaged: Path, fresh: sqlite3.Connection) -> dict[str, dict[int, list]]:
+    """The event tables' rows as the damaged file's pages hold them ({} if they cannot be read at all)."""
+    try:
+        return read_tables(damaged, {table: _columns(fresh, table) for table in EVENT_TABLES})
+    except Exception as error:  # any value on a damaged page can trip the reader: SQLite's rows still count
+        log.warning("could not read the pages of the damaged history %s: %r", damaged, error)
+        return {}
+
+
+def _columns(fresh: sqlite3.Connection, table: str) -> list[Column]:
+    """The table's columns in the order the migrations add them: an older file's are the first of these."""
+    info = fresh.execute(f"PRAGMA table_info({table})").fetchall()
+    keys = [row for row in info if row[5]]
+    return [Column(name, affinity(kind), bool(not_null), len(keys) == 1 and key == 1 and kind.upper() == "INTEGER")
+            for _cid, name, kind, not_null, _default, key in info]  # fmt: skip
+
+
+def _copy_table(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str, from_pages: dict[int, list]) -> int:
+    columns = _shared_columns(old, fresh, table) or (_fresh_columns(fresh, table) if from_pages else [])
     if not columns:
         return 0
     names = ", ".join(columns)
-    rows = _readable_rows(old, f"SELECT {names} FROM {table}", _last_rowid(old, table))
+    read = _readable_rows(old, f"SELECT rowid, {names} FROM {table}", _last_rowid(old, table))
+    have = {row[0] for row in read}
+    rows = [row[1:] for row in read] + _page_rows(fresh, table, columns, from_pages, have)
     insert = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
     if table == "sessions":  # a session's minutes reach the day's total through its update trigger
         return _copy_sessions(fresh, insert, columns, rows)
@@ -108,6 +134,28 @@ def _insert(fresh: sqlite3.Connection, statement: str, values) -> bool:
         return fresh.execute(statement, tuple(values)).rowcount > 0
     except sqlite3.IntegrityError:  # a row that breaks the schema's rules (a damaged value): left behind
         return False
+
+
+def _page_rows(fresh: sqlite3.Connection, table: str, columns: list[str], from_pages: dict[int, list],
+               have: set[int]) -> list[tuple]:  # fmt: skip
+    """The rows found on the pages that SQLite did not read, as ``columns``: a row stored before a column
+    was added lacks it, and gets the column's default as SQLite would give it."""
+    info = fresh.execute(f"PRAGMA table_info({table})").fetchall()
+    order = [row[1] for row in info]
+    defaults = {name: fresh.execute(f"SELECT {default}").fetchone()[0] if default is not None else None
+                for _cid, name, _kind, _not_null, default, _key in info}  # fmt: skip
+    rows = []
+    for rowid in sorted(set(from_pages) - have):
+        values = from_pages[rowid]
+        at = [order.index(name) for name in columns]
+        rows.append(tuple(values[i] if i < len(values) else defaults[columns[n]] for n, i in enumerate(at)))
+    if rows:
+        log.warning("%d rows of %s read from the damaged file's pages", len(rows), table)
+    return rows
+
+
+def _fresh_columns(fresh: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in fresh.execute(f"PRAGMA table_info({table})")]
 
 
 def _shared_columns(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str) -> list[str]:
