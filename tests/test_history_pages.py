@@ -108,5 +108,5 @@ def test_nothing_is_read_from_a_file_that_is_not_a_database(tmp_path):
     path = tmp_path / "h.sqlite3"
     path.write_bytes(b"this is not sqlite " * 500)
     with HistoryStore(path) as store:
-        assert "a fresh one started" in store.warning
+        assert store.warning == "The history was damaged: a new one was started"
         assert store.rows("sessions") == []

@@ -228,3 +228,17 @@ def test_a_guest_remembered_by_an_older_version_is_not_brought_back(tmp_path, sa
     older = {"people": [{"id": "p1", "name": "Person 1"}, {"id": "p2", "name": "Ben"}], "last_used": GUEST}
     (tmp_path / "profiles.json").write_text(json.dumps(older | saved))
     assert ProfileRegistry(tmp_path).current.name == practising
+
+
+def test_who_practises_is_chosen_even_when_the_disk_refuses_to_remember_it(tmp_path, monkeypatch, caplog):
+    anna_and_ben(tmp_path)
+    registry = ProfileRegistry(tmp_path)
+    anna = registry.find("Anna")
+    registry.choose(registry.find("Ben").id)
+
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr("appliance.profiles.write_text", read_only)
+    assert registry.choose(anna.id) == anna  # practice goes on: their history says what is wrong
+    assert "EROFS" in caplog.text and str(registry.index_path) in caplog.text

@@ -51,7 +51,8 @@ def salvage(damaged: Path, fresh: sqlite3.Connection) -> dict[str, int]:
             copied[table] = _copy_table(old, fresh, table, from_pages.get(table, {}))
         fresh.execute("COMMIT")
     except sqlite3.Error as error:  # the fresh file itself failed (a full disk): it stays empty, as before
-        fresh.execute("ROLLBACK")
+        if fresh.in_transaction:  # SQLite may have ended it itself: a second ROLLBACK would hide the cause
+            fresh.execute("ROLLBACK")
         log.warning("could not copy the damaged history's rows into the fresh one: %s", error)
         return {}
     finally:

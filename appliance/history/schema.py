@@ -179,7 +179,8 @@ def migrate(connection: sqlite3.Connection, *, upto: int = LATEST) -> int:
             connection.execute(f"PRAGMA user_version = {number}")
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # SQLite ends it by itself on a full disk: never hide that error
+                connection.execute("ROLLBACK")
             raise
     return found
 
