@@ -215,7 +215,9 @@ class ProfileRegistry:
     def _make_folder(self, profile: Profile) -> None:
         folder = self.folder(profile)
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for level in (self.root, folder.parent, folder):  # each 0700: parents=True would make them 0755
+                if not level.is_dir():
+                    level.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
             raise storage_error("cannot create the folder", folder, error, folder=_existing(folder.parent)) from None
 

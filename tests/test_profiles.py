@@ -242,3 +242,13 @@ def test_who_practises_is_chosen_even_when_the_disk_refuses_to_remember_it(tmp_p
     monkeypatch.setattr("appliance.profiles.write_text", read_only)
     assert registry.choose(anna.id) == anna  # practice goes on: their history says what is wrong
     assert "EROFS" in caplog.text and str(registry.index_path) in caplog.text
+
+
+def test_the_data_folder_and_the_profiles_folder_are_private_from_the_first_start(tmp_path):
+    import os
+
+    os.umask(0o022)
+    registry = ProfileRegistry(tmp_path / "data")
+    folders = [tmp_path / "data", tmp_path / "data" / "profiles", registry.folder(registry.current)]
+    assert [stat.S_IMODE(folder.stat().st_mode) for folder in folders] == [0o700] * 3
+    assert stat.S_IMODE(registry.index_path.stat().st_mode) == 0o600
