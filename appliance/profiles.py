@@ -31,7 +31,7 @@ from appliance.errors import StorageError, storage_cause
 from appliance.history.store import FILE_NAME as HISTORY_FILE
 from appliance.paths import data_dir
 from appliance.preferences import FILE_NAME as PREFERENCES_FILE
-from appliance.storage_faults import fault_of, storage_error
+from appliance.storage_faults import fault_of, os_words, storage_error
 
 log = logging.getLogger(__name__)
 INDEX_FILE = "profiles.json"
@@ -256,7 +256,7 @@ class ProfileRegistry:
     def _unreadable(self, error: OSError) -> None:
         """profiles.json is there but cannot be read: never rewritten (that would lose everyone's names).
         The mirror stops using profiles and says why; a command that only looks finds the folders."""
-        what = f"the list of people {self.index_path} cannot be read ({error.strerror or error})"
+        what = f"the list of people {self.index_path} cannot be read ({os_words(error)})"
         if not self.read_only:
             hint = storage_cause(error)[1] or "check the file's permissions"
             raise StorageError(what, hint=f"{hint}; nothing was changed", fault=fault_of(error)) from None

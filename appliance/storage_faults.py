@@ -34,7 +34,7 @@ class Fault(enum.Enum):
 CAUSES = {
     Fault.FULL: "The memory card is full",
     Fault.READ_ONLY: "The memory card is read-only",
-    Fault.PERMISSION: "The data folder is not writable",
+    Fault.PERMISSION: "No access to the data folder",
     Fault.MISSING: "The data folder is missing",
     Fault.FAILING: "The memory card has errors",
     Fault.BUSY: "The history is in use elsewhere",
@@ -49,7 +49,7 @@ READ_ONLY_PROGRESS = "Read-only: new practice is not saved"  # the progress scre
 WORDS = {
     Fault.FULL: ("the disk is full", "free some space on the SD card or disk; nothing recorded so far is lost"),
     Fault.READ_ONLY: ("the file or its disk is read-only", "make the data folder writable (is the disk mounted ro?)"),
-    Fault.PERMISSION: ("no permission to write there", "give the data folder to the user running the mirror"),
+    Fault.PERMISSION: ("no permission there", "give the data folder to the user running the mirror"),
     Fault.MISSING: ("the folder is missing", "check the data directory (XDG_DATA_HOME): is the disk mounted?"),
     Fault.FAILING: ("the disk reported an error", "the SD card may be failing: copy the data folder off it"),
     Fault.BUSY: ("another program is using it", "close the other program (another mirror running?)"),

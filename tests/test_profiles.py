@@ -166,7 +166,7 @@ def test_a_list_that_cannot_be_read_is_never_rewritten(tmp_path, monkeypatch):
         return read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", refused)
-    with pytest.raises(StorageError, match="cannot be read \\(Permission denied\\)") as error:
+    with pytest.raises(StorageError, match="cannot be read \\(EACCES \\(Permission denied\\)\\)") as error:
         ProfileRegistry(tmp_path)
     assert "nothing was changed" in error.value.hint
     looking = ProfileRegistry(tmp_path, read_only=True)  # a command that only looks finds the folders
