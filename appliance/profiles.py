@@ -31,7 +31,7 @@ from appliance.errors import StorageError, storage_cause
 from appliance.history.store import FILE_NAME as HISTORY_FILE
 from appliance.paths import data_dir
 from appliance.preferences import FILE_NAME as PREFERENCES_FILE
-from appliance.storage_faults import fault_of, os_words, storage_error
+from appliance.storage_faults import fault_of, os_words, people_damaged, storage_error
 
 log = logging.getLogger(__name__)
 INDEX_FILE = "profiles.json"
@@ -279,9 +279,7 @@ class ProfileRegistry:
         unnamed = sum(names.get(p.id) != p.name for p in self.people)
         log.error("the list of people %s was damaged (%s): moved aside to %s. %s",
                   self.index_path, error, moved, self._found_in_folders())  # fmt: skip
-        lost = f"{unnamed} name{'s' * (unnamed != 1)} lost: rename in settings." if unnamed else ""
-        # At most 90 characters, all the glass shows; the details are in the log.
-        self.warning = f"The list of people was damaged and kept aside; {lost or 'everyone was found again.'}"
+        self.warning = people_damaged(unnamed)  # the glass's line; the details are in the log
 
     def _found_in_folders(self) -> str:
         found = ", ".join(f"{p.name} ({p.id})" for p in self.people) or "no one"

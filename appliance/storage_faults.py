@@ -81,10 +81,18 @@ def damaged(sessions: int) -> str:
     return f"The history was damaged: {sessions} session{'s' * (sessions != 1)} recovered"
 
 
+def people_damaged(unnamed: int) -> str:
+    """The glass's line on a damaged list of people kept aside, everyone found again by their folders."""
+    if not unnamed:
+        return "The list of people was damaged: all found"
+    return f"The list of people was damaged: {unnamed} name{'s' * (unnamed != 1)} lost"
+
+
 def glass_lines() -> list[str]:
-    """Every line the glass can show for a storage fault (a damaged history's with its longest count)."""
+    """Every line the glass can show for a storage fault (a damaged file's with its longest count)."""
     faults = [glass(fault, consequence) for fault in Fault for consequence in CONSEQUENCES]
-    return [*faults, READ_ONLY_PROGRESS, damaged(0), damaged(1), damaged(100_000)]
+    damage = [damaged(0), damaged(1), damaged(100_000), people_damaged(0), people_damaged(1), people_damaged(6)]
+    return [*faults, READ_ONLY_PROGRESS, *damage]
 
 
 def fault_of(error: BaseException | None) -> Fault | None:

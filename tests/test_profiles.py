@@ -115,7 +115,7 @@ def test_a_damaged_list_finds_the_folders_again_and_keeps_the_damaged_file(tmp_p
     again = ProfileRegistry(tmp_path)
     assert [p.id for p in again.people] == ["p1", "p2"]  # no name can be read: people and their practice are kept
     assert list(kept_aside(tmp_path).values()) == ["{not json"]  # kept, never overwritten
-    assert again.warning == ("The list of people was damaged and kept aside; 2 names lost: rename in settings.")
+    assert again.warning == "The list of people was damaged: 2 names lost"  # renamed in settings
     assert len(again.warning) <= GLASS_CHARS
 
 
@@ -142,7 +142,7 @@ def test_a_list_cut_short_gives_back_every_name_and_the_last_one_used(tmp_path, 
     assert [p.name for p in again.people] == ["Anna", "Ben"] and again.current.name == "Ben"
     assert [p.name for p in ProfileRegistry(tmp_path).people] == ["Anna", "Ben"]  # and so written again
     assert list(kept_aside(tmp_path).values()) == [TRUNCATED]
-    assert again.warning == "The list of people was damaged and kept aside; everyone was found again."
+    assert again.warning == "The list of people was damaged: all found"
     assert len(again.warning) <= GLASS_CHARS  # the parser's words and the file's name are in the log
     assert "Expecting ',' delimiter" in caplog.text and "profiles.json.corrupt-" in caplog.text
 

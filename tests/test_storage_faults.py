@@ -77,7 +77,7 @@ def test_the_log_has_the_path_and_the_os_error_the_glass_one_short_line(tmp_path
 
 def test_every_glass_line_is_one_short_sentence():
     lines = glass_lines()
-    assert len(lines) == len(Fault) * 2 + 4
+    assert len(lines) == len(Fault) * 2 + 7
     for line in lines:
         assert "\n" not in line and len(line) <= 60, line  # two lines at most at 540x960 (about 45 a line)
 

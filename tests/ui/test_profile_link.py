@@ -293,7 +293,7 @@ def test_open_profiles_with_a_damaged_list_says_so_briefly_and_ben_practises_on_
     coach = Coach()
     again, warning = open_profiles(coach, root=tmp_path, post=now)
     settled(again)
-    assert warning == "The list of people was damaged and kept aside; everyone was found again."
+    assert warning == "The list of people was damaged: all found"
     assert coach.profiles == ("Anna", "Ben", "Guest") and again.current.name == "Anna"
     again.switch("p2")
     settled(again)
