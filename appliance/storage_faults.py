@@ -48,7 +48,7 @@ READ_ONLY_PROGRESS = "Read-only: new practice is not saved"  # the progress scre
 # The log and the terminal: what happened, and what to do.
 WORDS = {
     Fault.FULL: ("the disk is full", "free some space on the SD card or disk; nothing recorded so far is lost"),
-    Fault.READ_ONLY: ("the file or its disk is read-only", "make the data folder writable (is the disk mounted ro?)"),
+    Fault.READ_ONLY: ("the file or its disk is read-only", "make the data folder writable (is the card read-only?)"),
     Fault.PERMISSION: ("no permission there", "give the data folder to the user running the mirror"),
     Fault.MISSING: ("the folder is missing", "check the data directory (XDG_DATA_HOME): is the disk mounted?"),
     Fault.FAILING: ("the disk reported an error", "the SD card may be failing: copy the data folder off it"),

@@ -145,10 +145,9 @@ def _page_rows(fresh: sqlite3.Connection, table: str, columns: list[str], from_p
     order = [row[1] for row in info]
     defaults = {name: fresh.execute(f"SELECT {default}").fetchone()[0] if default is not None else None
                 for _cid, name, _kind, _not_null, default, _key in info}  # fmt: skip
-    rows = []
+    rows, at = [], [order.index(name) for name in columns]
     for rowid in sorted(set(from_pages) - have):
         values = from_pages[rowid]
-        at = [order.index(name) for name in columns]
         rows.append(tuple(values[i] if i < len(values) else defaults[columns[n]] for n, i in enumerate(at)))
     if rows:
         log.warning("%d rows of %s read from the damaged file's pages", len(rows), table)
