@@ -14,3 +14,11 @@ def test_the_salvage_benchmark_prints_rows_back_beside_what_the_intact_pages_hel
     for damage in ("5 random pages", "cut to 90%", "cut to 50%"):
         assert 0 <= figures[damage]["rows_back"] <= figures[damage]["on_intact_pages"] <= 1
     assert figures["5 random pages"]["trials"] == 2
+
+
+def test_the_benchmark_leaves_logging_as_it_found_it(caplog):
+    import logging
+
+    main(["--days", "3", "--trials", "1", "--json"])
+    logging.getLogger("appliance").warning("still heard")
+    assert "still heard" in caplog.text

@@ -116,28 +116,21 @@ def recovered(path: Path, there: dict[str, set[tuple]]) -> dict[str, int]:
     return {table: len(back[table] & there[table]) for table in EVENT_TABLES}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m appliance.history.salvage_bench", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--days", type=count(1, 100_000), default=35, help="mornings in the history (default 35)")
-    parser.add_argument("--trials", type=count(1, 10_000), default=20, help="random damages of each kind (default 20)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the history and of the damage (default 1)")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args = parser.parse_args(argv)
-    logging.disable(logging.WARNING)  # every salvage logs what it moved and read: thousands of lines here
-    rng = random.Random(args.seed)
+def measure(days: int, trials_of_random: int, seed: int) -> dict:
+    """The history's size, then per kind of damage the share of rows back (mean and worst) and the share
+    the undamaged pages held."""
+    rng = random.Random(seed)
     figures: dict = {}
     with tempfile.TemporaryDirectory() as scratch:
         original = Path(scratch) / "history.sqlite3"
-        build(original, args.days, args.seed)
+        build(original, days, seed)
         there = rows_of(original)
         total = sum(map(len, there.values()))
         held = rows_by_page(original)
         figures["history"] = {"bytes": original.stat().st_size, "pages": original.stat().st_size // 4096,
                               **{table: len(rows) for table, rows in there.items()}}  # fmt: skip
         for name, damage in DAMAGE.items():
-            trials = args.trials if name == "5 random pages" else 1
+            trials = trials_of_random if name == "5 random pages" else 1
             shares, ceilings, tables = [], [], {table: 0 for table in EVENT_TABLES}
             for trial in range(trials):
                 folder = Path(scratch) / f"{len(figures)}-{trial}"
@@ -150,6 +143,23 @@ def main(argv: list[str] | None = None) -> int:
             figures[name] = {"rows_back": round(sum(shares) / trials, 4), "worst": round(min(shares), 4),
                              "on_intact_pages": round(sum(ceilings) / trials, 4),
                              "trials": trials, **{t: round(n / trials, 1) for t, n in tables.items()}}  # fmt: skip
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m appliance.history.salvage_bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--days", type=count(1, 100_000), default=35, help="mornings in the history (default 35)")
+    parser.add_argument("--trials", type=count(1, 10_000), default=20, help="random damages of each kind (default 20)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the history and of the damage (default 1)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)  # every salvage logs what it moved and read: thousands of lines here
+    try:
+        figures = measure(args.days, args.trials, args.seed)
+    finally:
+        logging.disable(logging.NOTSET)
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
