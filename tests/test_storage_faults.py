@@ -155,3 +155,33 @@ def test_a_history_on_a_really_read_only_card_is_shown_with_every_session(tmp_pa
         subprocess.run(["umount", str(card)], check=False)
     assert link.read_only and coach.notice == "The memory card is read-only: practice is not being saved"
     assert coach.progress.sessions == 2
+
+
+def test_a_history_on_a_really_full_card_is_still_shown(tmp_path):
+    from functools import partial
+
+    from appliance.coach.coach import Coach
+    from appliance.coach.events import SessionEnded, SessionStarted
+    from appliance.ui.history_link import HistoryLink
+    from tests.ui.test_history_link import attempt_in
+
+    card = tmp_path / "card"
+    mounted_tmpfs(card, "1m")
+    try:
+        with HistoryStore(card / "history.sqlite3") as store:
+            for number in (1, 2, 3):
+                day = 1.75e9 + number * 86400
+                store.record_all([SessionStarted(number, "morning", "", 0.0, day), attempt_in(number),
+                                  SessionEnded(number, "done", 300.0, 1, 0.0, day + 300)])  # fmt: skip
+        free = os.statvfs(card)
+        (card / "filler").write_bytes(bytes(free.f_bavail * free.f_frsize))  # the card fills up afterwards
+        coach, posted = Coach(), []
+        link = HistoryLink(coach, partial(HistoryStore, card / "history.sqlite3"), post=posted.append)
+        assert link.flush(5)
+        for action in posted:
+            action()
+        link.close()
+    finally:
+        subprocess.run(["umount", str(card)], check=False)
+    assert coach.notice == "The memory card is full: practice is not being saved"
+    assert link.read_only and coach.progress.sessions == 3

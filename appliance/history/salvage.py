@@ -28,18 +28,26 @@ STAND_IN = (
     "INSERT OR IGNORE INTO sessions (id, started_at, ended_at, plan, title, day) VALUES (?, ?, ?, 'recovered',"
     " 'Recovered session', COALESCE(NULLIF(?, ''), date(?, 'unixepoch', 'localtime')))"
 )
+WAL_HEADER = 32  # bytes: a -wal no longer than its header holds no pages
 CHUNK = 256  # rows read at once; a chunk that fails is read again in halves, down to single rows
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that opens ``path`` only to read.  With a -wal that holds anything (a mirror running, or
+    killed) SQLite reads alongside it; without one, or with an empty one (left by an open that failed on
+    a full card), "immutable": no -wal or -shm is made or grown just to read, which a full or read-only
+    card would refuse."""
+    wal = Path(f"{path}-wal")
+    mode = "ro" if wal.exists() and wal.stat().st_size > WAL_HEADER else "ro&immutable=1"
+    return f"{path.resolve().as_uri()}?mode={mode}"
 
 
 def salvage(damaged: Path, fresh: sqlite3.Connection) -> dict[str, int]:
     """Copy every readable row of ``damaged``'s event tables into ``fresh`` (a history at the latest
     schema, empty); how many rows each table got.  Never raises for the damaged file's sake: what
     cannot be read is left behind, and said in the log."""
-    # Its -wal (moved aside beside it) holds the latest rows: read with it when there is one; without,
-    # "immutable" keeps SQLite from making -wal and -shm files beside the kept file just to read it.
-    mode = "ro" if Path(f"{damaged}-wal").exists() else "ro&immutable=1"
-    try:
-        old = sqlite3.connect(f"{Path(damaged).resolve().as_uri()}?mode={mode}", uri=True, isolation_level=None)
+    try:  # its -wal, moved aside beside it, holds the latest rows
+        old = sqlite3.connect(read_only_uri(Path(damaged)), uri=True, isolation_level=None)
     except sqlite3.Error as error:
         log.warning("nothing could be read from the damaged history %s: %s", damaged, error)
         return {}

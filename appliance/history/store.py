@@ -28,7 +28,7 @@ from appliance.coach.events import (
     SessionStarted,
 )
 from appliance.errors import StorageError
-from appliance.history.salvage import salvage
+from appliance.history.salvage import read_only_uri, salvage
 from appliance.history.schema import LATEST, migrate, schema_gaps, version
 from appliance.paths import data_dir
 from appliance.storage_faults import damaged, storage_error
@@ -126,12 +126,8 @@ class HistoryStore:
     def _open_read_only(self) -> sqlite3.Connection:
         if not self.path.is_file():
             raise StorageError(f"there is no practice history at {self.path}", hint="check the path")
-        # A running mirror keeps the -wal file: read alongside it.  Without one no one is writing, and
-        # "immutable" keeps SQLite from creating -wal and -shm files just to read.
-        mode = "ro" if Path(f"{self.path}-wal").exists() else "ro&immutable=1"
-        uri = f"{self.path.resolve().as_uri()}?mode={mode}"
         try:
-            connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5.0)
+            connection = sqlite3.connect(read_only_uri(self.path), uri=True, isolation_level=None, timeout=5.0)
             try:
                 verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
                 if verdict != "ok":

@@ -7,8 +7,8 @@ SD card.  The writer thread owns the SQLite connection (opened there); the main 
 events and, through ``post`` (Kivy's Clock by default), receives the fresh progress figures and
 any problem to show.  The coach never waits on the disk.
 
-A history the mirror may read but not write (a read-only card, a folder not the mirror user's) is
-opened read-only: the progress screen shows what it holds and says it is read-only, and the
+A history the mirror may read but not write (a read-only or full card, a folder not the mirror
+user's) is opened read-only: the progress screen shows what it holds and says it is read-only, and the
 glass says why practice is not saved.
 """
 
@@ -27,7 +27,7 @@ from appliance.coach.view import NoticeKind, ProgressView
 from appliance.errors import ApplianceError, StorageError
 from appliance.history import HistoryStore, summarize
 from appliance.history.store import StoredNeutral, day_of
-from appliance.storage_faults import READ_ONLY_PROGRESS, Fault, glass_of
+from appliance.storage_faults import READ_ONLY_PROGRESS, glass_of
 
 log = logging.getLogger(__name__)
 REFRESH_ON = (AttemptFinished, BreakFinished, SessionEnded, NeutralCalibrated)  # events that change the figures
@@ -164,13 +164,14 @@ class HistoryLink:
         return store
 
     def _open_to_read(self, error: ApplianceError) -> HistoryStore | None:
-        """The history opened only to read, when it is there but cannot be written (None: not even that)."""
-        if getattr(error, "fault", None) not in (Fault.READ_ONLY, Fault.PERMISSION) or self._open_read_only is None:
+        """The history opened only to read, when it is there but cannot be written (a read-only or full card,
+        a folder not the mirror user's): what it holds is still shown.  None: not even that."""
+        if self._open_read_only is None:
             return None
         try:
             store = self._open_read_only()
         except ApplianceError as second:
-            log.error("it cannot be read either: %s", second)
+            log.warning("nor can it be read: %s", second)
             return None
         log.warning("the practice history %s is shown read-only: nothing practised now is saved", store.path)
         return store
