@@ -17,6 +17,7 @@ PAGE = 4096
 
 def history(path, sessions=40, scores=range(60, 90)):
     with HistoryStore(path) as store:
+        store.connection.execute("PRAGMA synchronous = OFF")  # a test's file need not survive a power cut
         for day in range(sessions):
             session(store, day + 1, NOON - day * DAY, *scores)
     return rows(path)
@@ -110,3 +111,17 @@ def test_nothing_is_read_from_a_file_that_is_not_a_database(tmp_path):
     with HistoryStore(path) as store:
         assert store.warning == "The history was damaged: a new one was started"
         assert store.rows("sessions") == []
+
+
+def test_a_row_longer_than_a_page_is_read_along_its_overflow_pages(tmp_path):
+    from appliance.coach.events import SessionStarted
+
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        for number, length in enumerate((4000, 4061, 4062, 9000, 20000), start=1):  # around the page's limit
+            store.record(SessionStarted(number, "morning", "é" * (length // 2) + "x" * (length % 2), 0.0, NOON))
+    there = rows(path)
+    clobber(path, 0, 100)
+    with HistoryStore(path):
+        pass
+    assert rows(path) == there
