@@ -27,6 +27,7 @@ class Fault(enum.Enum):
     MISSING = "missing"
     FAILING = "failing"  # the card answered with an I/O error
     BUSY = "busy"
+    NEWER = "newer"  # a history from a newer version of the appliance: left untouched
     UNKNOWN = "unknown"
 
 
@@ -38,6 +39,7 @@ CAUSES = {
     Fault.MISSING: "The data folder is missing",
     Fault.FAILING: "The memory card has errors",
     Fault.BUSY: "The history is in use elsewhere",
+    Fault.NEWER: "History from a newer version",
     Fault.UNKNOWN: "The disk could not be written",
 }
 NOT_SAVED = "practice is not being saved"
@@ -53,6 +55,7 @@ WORDS = {
     Fault.MISSING: ("the folder is missing", "check the data directory (XDG_DATA_HOME): is the disk mounted?"),
     Fault.FAILING: ("the disk reported an error", "the SD card may be failing: copy the data folder off it"),
     Fault.BUSY: ("another program is using it", "close the other program (another mirror running?)"),
+    Fault.NEWER: ("it is from a newer version of the appliance", "update the appliance; the history is untouched"),
     Fault.UNKNOWN: ("", ""),
 }
 BY_ERRNO = {

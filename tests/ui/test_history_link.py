@@ -266,3 +266,16 @@ def test_a_disk_io_error_on_a_full_card_is_named_on_the_glass_and_the_progress_s
     assert history is None and warning == "The memory card is full: practice is not being saved"
     assert coach.progress.message == warning  # the progress screen says why it is empty
     assert "ENOSPC" in caplog.text and str(tmp_path / "history.db") in caplog.text
+
+
+def test_a_history_from_a_newer_appliance_is_named_so_on_the_glass(tmp_path):
+    import sqlite3
+
+    from appliance.history.schema import LATEST
+
+    path = tmp_path / "history.db"
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {LATEST + 1}")
+    connection.close()
+    history, warning = open_history(Coach(), lambda: HistoryStore(path), post=lambda action: action())
+    assert history is None and warning == "History from a newer version: practice is not being saved"
