@@ -50,15 +50,16 @@ class Image:
     def __init__(self, path: Path) -> None:
         data = Path(path).read_bytes()
         wal_size, wal_pages = _wal_pages(Path(f"{path}-wal"))
-        self.header_ok = data[:16] == MAGIC
-        size = int.from_bytes(data[16:18], "big") if self.header_ok else 0
+        size = int.from_bytes(data[16:18], "big") if data[:16] == MAGIC else 0
         size = 65536 if size == 1 else size
         if size not in PAGE_SIZES:
             size = wal_size or _guess_page_size(data)
         self.size = size
-        self.usable = size - (data[20] if self.header_ok else 0)
         self.pages = {n + 1: data[n * size : (n + 1) * size] for n in range(len(data) // size)}
         self.pages.update(wal_pages if wal_size == size else {})
+        page1 = self.pages.get(1, b"")  # the -wal's copy, if it has one, is the newer
+        self.header_ok = page1[:16] == MAGIC and len(page1) > 100
+        self.usable = size - (page1[20] if self.header_ok else 0)
 
     def header(self, page: int) -> tuple[int, int, int, int] | None:
         """(type, cells, where its cell pointers start, right-most child) of a b-tree page; None: not one."""
