@@ -82,9 +82,10 @@ class Image:
         offsets = [int.from_bytes(data[pointers + 2 * i : pointers + 2 * i + 2], "big") for i in range(cells)]
         return [offset for offset in offsets if pointers + 2 * cells <= offset < self.usable]
 
-    def leaves(self, root: int, seen: set[int]) -> list[int]:
-        """The table leaf pages under ``root`` that read (a bad interior page loses only what is below it)."""
-        found, todo = [], [root]
+    def leaves(self, root: int, skip: set[int]) -> list[int]:
+        """The table leaf pages under ``root`` that read, none of ``skip`` (a bad interior page loses only
+        what is below it)."""
+        found, todo, seen = [], [root], set(skip)
         while todo:
             page = todo.pop()
             header = self.header(page) if page not in seen else None
@@ -160,7 +161,10 @@ def read_tables(path: Path, tables: dict[str, list[Column]]) -> dict[str, dict[i
     for table, root in roots.items():
         if table in tables:
             for page in image.leaves(root, seen):
-                _keep(found[table], image.rows(page), tables[table])
+                rows = image.rows(page)
+                if any(_fits(values, tables[table]) for _rowid, values in rows):
+                    seen.add(page)  # a page a damaged parent points to wrongly is left to be found by its shape
+                    _keep(found[table], rows, tables[table])
     orphans = 0
     for page in sorted(set(image.pages) - seen):
         header = image.header(page)
@@ -178,9 +182,11 @@ def read_tables(path: Path, tables: dict[str, list[Column]]) -> dict[str, dict[i
 
 def _roots(image: Image, seen: set[int]) -> dict[str, int]:
     """Each table's root page from the list of tables (page 1's b-tree, or its leaves found by shape)."""
-    schema = [row for page in image.leaves(1, seen) for row in image.rows(page)]
-    if not schema:  # page 1 is damaged: the list's other leaf pages, if it had several
-        schema = [row for page in set(image.pages) - seen for row in _schema_rows(image, page)]
+    pages = [page for page in image.leaves(1, seen) if _schema_rows(image, page)]
+    if not pages:  # page 1 is damaged: the list's other leaf pages, if it had several
+        pages = [page for page in set(image.pages) - seen if _schema_rows(image, page)]
+    seen.update(pages)
+    schema = [row for page in pages for row in image.rows(page)]
     return {values[1]: values[3] for _rowid, values in schema if _is_schema_row(values) and values[0] == "table"}
 
 
