@@ -518,3 +518,17 @@ def test_the_fresh_history_made_after_a_salvage_is_private_from_the_start(tmp_pa
         files = [path, *tmp_path.glob("h.sqlite3-*")]
         modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
     assert len(modes) == 3 and set(modes.values()) == {0o600}, modes  # the file, its -wal and -shm
+
+
+def test_a_damaged_character_in_a_stored_text_does_not_hide_the_progress(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        session(store, 1, NOON, 70)
+        session(store, 2, NOON + DAY, 80)
+    data = bytearray(path.read_bytes())
+    data[data.find(b"Morning routine") + 3] = 0xFF  # one flipped bit's worth: not UTF-8, and no check sees it
+    path.write_bytes(bytes(data))
+    with HistoryStore(path) as store:
+        assert store.warning == ""  # SQLite finds nothing wrong with the file
+        assert summarize(store, date(2026, 11, 22)).sessions == 2
+        assert "Mor\ufffding routine" in [row["title"] for row in store.rows("sessions")]

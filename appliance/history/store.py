@@ -108,7 +108,7 @@ class HistoryStore:
 
     def _open(self) -> sqlite3.Connection:
         _create_private(self.path)  # SQLite gives a new file the umask's mode (0644), and its -wal and -shm
-        connection = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+        connection = connect(self.path)
         try:
             connection.execute("PRAGMA journal_mode = WAL").fetchone()
             connection.execute("PRAGMA synchronous = FULL")
@@ -127,7 +127,7 @@ class HistoryStore:
         if not self.path.is_file():
             raise StorageError(f"there is no practice history at {self.path}", hint="check the path")
         try:
-            connection = sqlite3.connect(read_only_uri(self.path), uri=True, isolation_level=None, timeout=5.0)
+            connection = connect(read_only_uri(self.path), uri=True)
             try:
                 verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
                 if verdict != "ok":
@@ -136,7 +136,7 @@ class HistoryStore:
                 if found > LATEST:
                     migrate(connection)  # raises: from a newer appliance
                 if found < LATEST:  # bring a copy up to date in memory; the file stays as it is
-                    memory = sqlite3.connect(":memory:", isolation_level=None)
+                    memory = connect(":memory:")
                     connection.backup(memory)
                     connection.close()
                     connection = memory
@@ -330,6 +330,15 @@ class HistoryStore:
             return self.connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
         finally:
             self.connection.row_factory = None
+
+
+def connect(where: Path | str, *, uri: bool = False) -> sqlite3.Connection:
+    """A connection to a history.  A damaged character in a stored text (one flipped bit on the card, which
+    SQLite's checks do not see) reads as U+FFFD: Python's strict decoding would fail every summary, and the
+    progress screen would never show again."""
+    connection = sqlite3.connect(where, uri=uri, isolation_level=None, timeout=5.0)
+    connection.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+    return connection
 
 
 def roll_back(connection: sqlite3.Connection) -> None:
