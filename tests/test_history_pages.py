@@ -125,3 +125,15 @@ def test_a_row_longer_than_a_page_is_read_along_its_overflow_pages(tmp_path):
     with HistoryStore(path):
         pass
     assert rows(path) == there
+
+
+def test_a_damaged_list_of_tables_whose_error_message_is_not_utf8_is_salvaged_not_a_crash(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    there = history(path, sessions=5)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"DEFAULT", data.find(b"CREATE TABLE attempts"))
+    data[at + 1] = 0xF4  # SQLite's "malformed database schema ... near" quotes it: not UTF-8
+    path.write_bytes(bytes(data))
+    with HistoryStore(path) as store:
+        assert "5 sessions recovered" in store.warning
+    assert rows(path) == there

@@ -30,6 +30,8 @@ STAND_IN = (
 )
 WAL_HEADER = 32  # bytes: a -wal no longer than its header holds no pages
 CHUNK = 256  # rows read at once; a chunk that fails is read again in halves, down to single rows
+# A damaged file's list of tables can make SQLite's own error message undecodable: Python then raises that.
+READ_ERRORS = (sqlite3.Error, UnicodeDecodeError)
 
 
 def read_only_uri(path: Path) -> str:
@@ -48,7 +50,7 @@ def salvage(damaged: Path, fresh: sqlite3.Connection) -> dict[str, int]:
     cannot be read is left behind, and said in the log."""
     try:  # its -wal, moved aside beside it, holds the latest rows
         old = sqlite3.connect(read_only_uri(Path(damaged)), uri=True, isolation_level=None)
-    except sqlite3.Error as error:
+    except READ_ERRORS as error:
         log.warning("nothing could be read from the damaged history %s: %s", damaged, error)
         return {}
     from_pages = _from_pages(damaged, fresh)
@@ -170,7 +172,7 @@ def _shared_columns(old: sqlite3.Connection, fresh: sqlite3.Connection, table: s
     """The columns both files have (an older file lacks later ones: the fresh file's defaults fill them)."""
     try:
         theirs = {row[1] for row in old.execute(f"PRAGMA table_info({table})")}
-    except sqlite3.Error:
+    except READ_ERRORS:
         return []
     ours = [row[1] for row in fresh.execute(f"PRAGMA table_info({table})")]
     if table == "sessions" and "id" not in theirs:
@@ -181,7 +183,7 @@ def _shared_columns(old: sqlite3.Connection, fresh: sqlite3.Connection, table: s
 def _last_rowid(old: sqlite3.Connection, table: str) -> int | None:
     try:
         return old.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
-    except sqlite3.Error:
+    except READ_ERRORS:
         return None
 
 
@@ -189,7 +191,7 @@ def _readable_rows(old: sqlite3.Connection, select: str, last: int | None) -> li
     """Every row ``select`` can read: the whole table at once, else by rowid ranges up to ``last``."""
     try:
         return old.execute(select).fetchall()
-    except sqlite3.Error:
+    except READ_ERRORS:
         pass
     if not last:
         return []
@@ -202,7 +204,7 @@ def _readable_rows(old: sqlite3.Connection, select: str, last: int | None) -> li
 def _range(old: sqlite3.Connection, select: str, first: int, last: int) -> list[tuple]:
     try:
         return old.execute(f"{select} WHERE rowid BETWEEN ? AND ?", (first, last)).fetchall()
-    except sqlite3.Error:
+    except READ_ERRORS:
         if first == last:
             return []
         middle = (first + last) // 2

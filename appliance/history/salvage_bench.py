@@ -63,6 +63,7 @@ def build(path: Path, days: int, seed: int) -> None:
 
 def rows_of(path: Path) -> dict[str, set[tuple]]:
     with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as connection:
+        connection.text_factory = bytes  # compared as stored
         return {table: set(connection.execute(f"SELECT * FROM {table}")) for table in EVENT_TABLES}
 
 

@@ -82,7 +82,7 @@ class HistoryStore:
             self.connection = self._open()
         except OSError as error:
             raise storage_error("cannot make the practice history", self.path, error) from None
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # (SQLite's message quoting a damaged schema)
             if not _is_damage(error):
                 raise storage_error("cannot open the practice history", self.path, error) from None
             moved = self._move_aside()
@@ -145,7 +145,7 @@ class HistoryStore:
             except BaseException:
                 connection.close()
                 raise
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             if _is_damage(error):
                 raise StorageError(  # SQLite's check lists every bad page: its first line says enough
                     f"the practice history {self.path} is damaged ({str(error).splitlines()[0]})",
@@ -374,8 +374,9 @@ def _check_schema(connection: sqlite3.Connection) -> None:
                                     f"{', '.join(gaps[:5])}{' ...' if len(gaps) > 5 else ''} missing")  # fmt: skip
 
 
-def _is_damage(error: sqlite3.DatabaseError) -> bool:
-    """Corrupt or not a database at all; a locked or unreadable file is not damage and is left alone."""
+def _is_damage(error: sqlite3.DatabaseError | UnicodeDecodeError) -> bool:
+    """Corrupt or not a database at all; a locked or unreadable file is not damage and is left alone.  (A
+    damaged schema's text can make SQLite's own message undecodable: that is damage too.)"""
     name = getattr(error, "sqlite_errorname", "")
     return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or not isinstance(error, sqlite3.OperationalError)
 
