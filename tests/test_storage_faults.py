@@ -90,6 +90,33 @@ def test_a_full_disk_during_a_migration_is_said_not_cannot_rollback(tmp_path):
     assert error.value.sqlite_errorname == "SQLITE_FULL" and "rollback" not in str(error.value)
 
 
+def practise(store, sessions):
+    """``sessions`` mornings with a drill each (a session without one is not counted on the progress screen)."""
+    from appliance.coach.events import SessionEnded, SessionStarted
+    from tests.ui.test_history_link import attempt_in
+
+    for number in range(1, sessions + 1):
+        day = 1.75e9 + number * 86400
+        store.record_all([SessionStarted(number, "morning", "", 0.0, day), attempt_in(number),
+                          SessionEnded(number, "done", 300.0, 1, 0.0, day + 300)])  # fmt: skip
+
+
+def shown(path):
+    """The coach after a HistoryLink opened ``path`` as a person's history is opened, and the link."""
+    from functools import partial
+
+    from appliance.coach.coach import Coach
+    from appliance.ui.history_link import HistoryLink
+
+    coach, posted = Coach(), []
+    link = HistoryLink(coach, partial(HistoryStore, path), post=posted.append)
+    assert link.flush(5)
+    for action in posted:
+        action()
+    link.close()
+    return coach, link
+
+
 def mounted_tmpfs(folder, size):
     folder.mkdir()
     if os.geteuid() != 0:
@@ -117,20 +144,12 @@ def test_a_history_on_a_really_full_card_says_the_card_is_full(tmp_path, filled_
 @pytest.mark.parametrize("left_by", ["a clean close", "a kill (its -wal and -shm left)"])
 def test_a_history_on_a_really_read_only_card_is_shown_with_every_session(tmp_path, left_by):
     import shutil
-    from functools import partial
-
-    from appliance.coach.coach import Coach
-    from appliance.coach.events import SessionEnded, SessionStarted
-    from appliance.ui.history_link import HistoryLink
-    from tests.ui.test_history_link import attempt_in
 
     written, card = tmp_path / "written", tmp_path / "card"
     written.mkdir()
     store = HistoryStore(tmp_path / "history.sqlite3")
     store.connection.execute("PRAGMA wal_autocheckpoint = 0")
-    for number in (1, 2):
-        store.record_all([SessionStarted(number, "morning", "", 0.0, 1.75e9 + number * 86400), attempt_in(number),
-                          SessionEnded(number, "done", 300.0, 1, 0.0, 1.75e9 + number * 86400 + 300)])  # fmt: skip
+    practise(store, 2)
     if left_by == "a clean close":
         store.close()
     for file in tmp_path.glob("history.sqlite3*"):
@@ -144,13 +163,7 @@ def test_a_history_on_a_really_read_only_card_is_shown_with_every_session(tmp_pa
     if done.returncode:
         pytest.skip(f"cannot bind-mount here: {done.stderr.decode().strip()}")
     try:
-        posted = []
-        coach = Coach()
-        link = HistoryLink(coach, partial(HistoryStore, card / "history.sqlite3"), post=posted.append)
-        assert link.flush(5)
-        for action in posted:
-            action()
-        link.close()
+        coach, link = shown(card / "history.sqlite3")
     finally:
         subprocess.run(["umount", str(card)], check=False)
     assert link.read_only and coach.notice == "The memory card is read-only: practice is not being saved"
@@ -158,29 +171,14 @@ def test_a_history_on_a_really_read_only_card_is_shown_with_every_session(tmp_pa
 
 
 def test_a_history_on_a_really_full_card_is_still_shown(tmp_path):
-    from functools import partial
-
-    from appliance.coach.coach import Coach
-    from appliance.coach.events import SessionEnded, SessionStarted
-    from appliance.ui.history_link import HistoryLink
-    from tests.ui.test_history_link import attempt_in
-
     card = tmp_path / "card"
     mounted_tmpfs(card, "1m")
     try:
         with HistoryStore(card / "history.sqlite3") as store:
-            for number in (1, 2, 3):
-                day = 1.75e9 + number * 86400
-                store.record_all([SessionStarted(number, "morning", "", 0.0, day), attempt_in(number),
-                                  SessionEnded(number, "done", 300.0, 1, 0.0, day + 300)])  # fmt: skip
+            practise(store, 3)
         free = os.statvfs(card)
         (card / "filler").write_bytes(bytes(free.f_bavail * free.f_frsize))  # the card fills up afterwards
-        coach, posted = Coach(), []
-        link = HistoryLink(coach, partial(HistoryStore, card / "history.sqlite3"), post=posted.append)
-        assert link.flush(5)
-        for action in posted:
-            action()
-        link.close()
+        coach, link = shown(card / "history.sqlite3")
     finally:
         subprocess.run(["umount", str(card)], check=False)
     assert coach.notice == "The memory card is full: practice is not being saved"
