@@ -188,5 +188,7 @@ def open_profiles(coach, preferences=None, *, vision=None, root=None, post=None)
         warning = link.start()
     except ApplianceError as error:
         log.error("%s", error.describe())
-        return None, glass_of(error)
+        line = glass_of(error)
+        coach.set_history(ProgressView(message=line, today=coach.today().isoformat()), {})  # not "no practice yet"
+        return None, line
     return link, registry.warning or warning
