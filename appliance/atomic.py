@@ -16,6 +16,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from appliance.storage_faults import os_words
+
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +38,7 @@ def write_text(path: Path, text: str, *, prefix: str) -> None:
     ``prefix``...``.tmp`` (mode 0600).  Raises OSError, leaving no temporary behind."""
     temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder is nobody else's
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
@@ -71,7 +73,7 @@ class BackgroundWriter:
     ``save`` only records the text and starts a thread, so the caller never waits for the disk;
     each thread writes whatever is latest for its file when its turn comes, one at a time, so
     their order does not matter and a burst of changes ends with the last one on disk.  A failed
-    write is logged (``failure``: a %-format taking the path and the error) and the next save
+    write is logged (``failure``: a %-format taking the path and the OS's error) and the next save
     tries again.
     """
 
@@ -102,4 +104,4 @@ class BackgroundWriter:
             try:
                 write_text(path, text, prefix=self.prefix)
             except OSError as error:
-                log.error(self.failure, path, error)
+                log.error(self.failure, path, os_words(error))

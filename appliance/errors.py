@@ -48,29 +48,21 @@ class CameraError(ApplianceError):
 
 
 class StorageError(ApplianceError):
-    """The practice history could not be read or written."""
+    """The practice history (or another file the mirror keeps) could not be read or written.  ``fault``
+    (an ``appliance.storage_faults.Fault``, None when not known) picks the line the glass shows."""
+
+    def __init__(self, message: str, *, hint: str = "", fault=None) -> None:
+        super().__init__(message, hint=hint)
+        self.fault = fault
 
 
 def storage_cause(error: BaseException) -> tuple[str, str]:
     """(what happened, what to do) for a failed read or write of a file, from SQLite's error name
     or the OS's errno; ("", "") when neither says more than the error's own text."""
-    import errno as codes
+    from appliance.storage_faults import WORDS, fault_of
 
-    name = getattr(error, "sqlite_errorname", "") or ""
-    number = getattr(error, "errno", None)
-    if name == "SQLITE_FULL" or number in (codes.ENOSPC, codes.EDQUOT):
-        return "the disk is full", "free some space on the SD card or disk; nothing recorded so far is lost"
-    if name.startswith("SQLITE_READONLY") or number == codes.EROFS:
-        return "the file or its disk is read-only", "make the data folder writable (is the disk mounted read-only?)"
-    if name in ("SQLITE_PERM", "SQLITE_AUTH") or number in (codes.EACCES, codes.EPERM):
-        return "no permission to write there", "make the data folder and file belong to the user running the mirror"
-    if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
-        return "another program is using it", "close the other program (another mirror running?)"
-    if name.startswith("SQLITE_IOERR") or number == codes.EIO:
-        return "the disk reported an error", "the SD card may be failing: copy the data folder off it"
-    if name.startswith("SQLITE_CANTOPEN"):
-        return "it cannot be opened", "check that the data folder exists and is writable"
-    return "", ""
+    fault = fault_of(error)
+    return WORDS[fault] if fault is not None else ("", "")
 
 
 def run_tool(main: Callable[[], int | None]) -> int:

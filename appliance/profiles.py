@@ -31,6 +31,7 @@ from appliance.errors import StorageError, storage_cause
 from appliance.history.store import FILE_NAME as HISTORY_FILE
 from appliance.paths import data_dir
 from appliance.preferences import FILE_NAME as PREFERENCES_FILE
+from appliance.storage_faults import fault_of, os_words, people_damaged, storage_error
 
 log = logging.getLogger(__name__)
 INDEX_FILE = "profiles.json"
@@ -167,7 +168,7 @@ class ProfileRegistry:
         except FileNotFoundError:
             pass
         except OSError as error:
-            raise StorageError(f"could not delete {folder}: {error}", hint="delete that folder by hand") from None
+            raise storage_error("could not delete", folder, error, hint="delete that folder by hand") from None
 
     def choose(self, profile_id: str) -> Profile:
         """Make ``profile_id`` the one practising; a person is remembered across restarts, the guest
@@ -179,8 +180,16 @@ class ProfileRegistry:
             self.last_used = profile_id
             if profile_id != GUEST:  # choosing the guest changes nothing on disk
                 self._last_person = profile_id
-                self._save()
+                self._remember()
         return self.current
+
+    def _remember(self) -> None:
+        """Save who practises now.  If the disk refuses (full, read-only) they practise all the same: their
+        history says on the glass what is wrong; a restart only comes back to whoever was saved last."""
+        try:
+            self._save()
+        except StorageError as error:
+            log.error("%s", error.describe())
 
     # ------------------------------------------------------------------ disk
     def _index(self, profile_id: str) -> int:
@@ -206,9 +215,11 @@ class ProfileRegistry:
     def _make_folder(self, profile: Profile) -> None:
         folder = self.folder(profile)
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for level in (self.root, folder.parent, folder):  # each 0700: parents=True would make them 0755
+                if not level.is_dir():
+                    level.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
-            raise StorageError(f"cannot create {folder}: {error}", hint="check the data directory") from None
+            raise storage_error("cannot create the folder", folder, error, folder=_existing(folder.parent)) from None
 
     def _load(self) -> None:
         try:
@@ -245,10 +256,10 @@ class ProfileRegistry:
     def _unreadable(self, error: OSError) -> None:
         """profiles.json is there but cannot be read: never rewritten (that would lose everyone's names).
         The mirror stops using profiles and says why; a command that only looks finds the folders."""
-        what = f"the list of people {self.index_path} cannot be read ({error.strerror or error})"
+        what = f"the list of people {self.index_path} cannot be read ({os_words(error)})"
         if not self.read_only:
             hint = storage_cause(error)[1] or "check the file's permissions"
-            raise StorageError(what, hint=f"{hint}; nothing was changed") from None
+            raise StorageError(what, hint=f"{hint}; nothing was changed", fault=fault_of(error)) from None
         self._adopt_folders({})
         self.warning = f"{what}; nothing was changed. {self._found_in_folders()}"
 
@@ -268,9 +279,7 @@ class ProfileRegistry:
         unnamed = sum(names.get(p.id) != p.name for p in self.people)
         log.error("the list of people %s was damaged (%s): moved aside to %s. %s",
                   self.index_path, error, moved, self._found_in_folders())  # fmt: skip
-        lost = f"{unnamed} name{'s' * (unnamed != 1)} lost: rename in settings." if unnamed else ""
-        # At most 90 characters, all the glass shows; the details are in the log.
-        self.warning = f"The list of people was damaged and kept aside; {lost or 'everyone was found again.'}"
+        self.warning = people_damaged(unnamed)  # the glass's line; the details are in the log
 
     def _found_in_folders(self) -> str:
         found = ", ".join(f"{p.name} ({p.id})" for p in self.people) or "no one"
@@ -282,8 +291,8 @@ class ProfileRegistry:
         try:
             self.index_path.replace(target)
         except OSError as error:
-            raise StorageError(f"the list of people {self.index_path} is damaged and could not be moved aside: {error}",
-                               hint=f"move {self.index_path} away by hand, then start again") from None  # fmt: skip
+            what, hint = "could not move aside the damaged list of people", "move it away by hand, then start again"
+            raise storage_error(what, self.index_path, error, hint=hint) from None
         return target
 
     def _adopt_folders(self, names: dict[str, str]) -> None:
@@ -331,10 +340,8 @@ class ProfileRegistry:
             try:
                 source.replace(target)
             except OSError as error:
-                raise StorageError(
-                    f"could not move the practice history {source} into {folder}: {error}",
-                    hint="check the data directory's permissions; nothing was lost",
-                ) from None
+                hint = "check the data directory's permissions; nothing was lost"
+                raise storage_error(f"could not move into {folder}", source, error, hint=hint) from None
             log.info("moved %s into the profile %r (%s)", source, profile.name, folder)
 
     def _save(self) -> None:
@@ -348,8 +355,14 @@ class ProfileRegistry:
         try:
             write_text(self.index_path, json.dumps(data, indent=1), prefix=".profiles-")
         except OSError as error:
-            raise StorageError(f"could not save the list of people in {self.index_path}: {error}",
-                               hint="check the data directory's permissions and free space") from None  # fmt: skip
+            raise storage_error("could not save the list of people in", self.index_path, error) from None
+
+
+def _existing(folder: Path) -> Path:
+    """The nearest folder up from ``folder`` that is there: where to look for why one cannot be made."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def _parse_index(raw: bytes) -> dict:

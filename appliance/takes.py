@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from appliance.paths import data_dir
+from appliance.storage_faults import TAKE_NOT_KEPT, glass_of, os_words
 
 log = logging.getLogger(__name__)
 DIR_NAME = "takes"
@@ -166,9 +167,10 @@ class TakeWriter:
             try:
                 job()
             except Exception as error:  # a full disk, a permission problem: said, and the mirror goes on
-                log.error("best takes: %s", error)
+                words = os_words(error) if isinstance(error, OSError) else ""
+                log.error("best takes: %s %s", error, words)
                 if self.when_failed is not None:
-                    self.when_failed(f"The best take could not be kept: {error}")
+                    self.when_failed(glass_of(error, TAKE_NOT_KEPT))
 
     def _use(self, root: Path | None) -> None:
         self.store = TakeStore(root, max_per_look=self._max_per_look) if root is not None else None

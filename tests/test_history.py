@@ -158,7 +158,7 @@ def test_a_damaged_file_is_moved_aside_and_a_fresh_history_started(tmp_path, dam
     original = path.read_bytes()
     with HistoryStore(path) as store:
         (aside,) = tmp_path.glob("h.sqlite3.corrupt-*")
-        assert store.warning.startswith("The practice history was damaged") and len(store.warning) <= 90
+        assert store.warning.startswith("The history was damaged") and len(store.warning) <= 60
         assert len(store.rows("attempts")) <= 50  # at most what its intact pages held
         store.record(attempt())
     assert aside.read_bytes() == original  # nothing the user recorded is deleted
@@ -499,3 +499,36 @@ def test_the_write_ahead_log_stays_bounded_over_years_of_small_saves(tmp_path):
         assert wal.stat().st_size <= 4.5e6  # SQLite's default: a checkpoint every 1000 pages of 4 KB
         assert path.stat().st_size > 100_000  # the checkpoints moved the sessions into the database
         assert summarize(store, date.fromtimestamp(1.75e9 + 301 * 86400.0)).sessions == 300  # none lost
+
+
+def test_the_fresh_history_made_after_a_salvage_is_private_from_the_start(tmp_path):
+    import os
+    import stat
+
+    os.umask(0o022)
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        session(store, 1, NOON, 70)
+    data = bytearray(path.read_bytes())
+    data[:100] = b"\xff" * 100
+    path.write_bytes(bytes(data))
+    with HistoryStore(path) as store:  # moved aside; the fresh one is made and written in this run
+        assert store.warning
+        store.record(SessionStarted(2, "morning", "Morning routine", 0.0, NOON + DAY))
+        files = [path, *tmp_path.glob("h.sqlite3-*")]
+        modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+    assert len(modes) == 3 and set(modes.values()) == {0o600}, modes  # the file, its -wal and -shm
+
+
+def test_a_damaged_character_in_a_stored_text_does_not_hide_the_progress(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        session(store, 1, NOON, 70)
+        session(store, 2, NOON + DAY, 80)
+    data = bytearray(path.read_bytes())
+    data[data.find(b"Morning routine") + 3] = 0xFF  # one flipped bit's worth: not UTF-8, and no check sees it
+    path.write_bytes(bytes(data))
+    with HistoryStore(path) as store:
+        assert store.warning == ""  # SQLite finds nothing wrong with the file
+        assert summarize(store, date(2026, 11, 22)).sessions == 2
+        assert "Mor\ufffding routine" in [row["title"] for row in store.rows("sessions")]

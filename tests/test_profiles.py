@@ -115,7 +115,7 @@ def test_a_damaged_list_finds_the_folders_again_and_keeps_the_damaged_file(tmp_p
     again = ProfileRegistry(tmp_path)
     assert [p.id for p in again.people] == ["p1", "p2"]  # no name can be read: people and their practice are kept
     assert list(kept_aside(tmp_path).values()) == ["{not json"]  # kept, never overwritten
-    assert again.warning == ("The list of people was damaged and kept aside; 2 names lost: rename in settings.")
+    assert again.warning == "The list of people was damaged: 2 names lost"  # renamed in settings
     assert len(again.warning) <= GLASS_CHARS
 
 
@@ -142,7 +142,7 @@ def test_a_list_cut_short_gives_back_every_name_and_the_last_one_used(tmp_path, 
     assert [p.name for p in again.people] == ["Anna", "Ben"] and again.current.name == "Ben"
     assert [p.name for p in ProfileRegistry(tmp_path).people] == ["Anna", "Ben"]  # and so written again
     assert list(kept_aside(tmp_path).values()) == [TRUNCATED]
-    assert again.warning == "The list of people was damaged and kept aside; everyone was found again."
+    assert again.warning == "The list of people was damaged: all found"
     assert len(again.warning) <= GLASS_CHARS  # the parser's words and the file's name are in the log
     assert "Expecting ',' delimiter" in caplog.text and "profiles.json.corrupt-" in caplog.text
 
@@ -166,7 +166,7 @@ def test_a_list_that_cannot_be_read_is_never_rewritten(tmp_path, monkeypatch):
         return read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", refused)
-    with pytest.raises(StorageError, match="cannot be read \\(Permission denied\\)") as error:
+    with pytest.raises(StorageError, match="cannot be read \\(EACCES \\(Permission denied\\)\\)") as error:
         ProfileRegistry(tmp_path)
     assert "nothing was changed" in error.value.hint
     looking = ProfileRegistry(tmp_path, read_only=True)  # a command that only looks finds the folders
@@ -228,3 +228,27 @@ def test_a_guest_remembered_by_an_older_version_is_not_brought_back(tmp_path, sa
     older = {"people": [{"id": "p1", "name": "Person 1"}, {"id": "p2", "name": "Ben"}], "last_used": GUEST}
     (tmp_path / "profiles.json").write_text(json.dumps(older | saved))
     assert ProfileRegistry(tmp_path).current.name == practising
+
+
+def test_who_practises_is_chosen_even_when_the_disk_refuses_to_remember_it(tmp_path, monkeypatch, caplog):
+    anna_and_ben(tmp_path)
+    registry = ProfileRegistry(tmp_path)
+    anna = registry.find("Anna")
+    registry.choose(registry.find("Ben").id)
+
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr("appliance.profiles.write_text", read_only)
+    assert registry.choose(anna.id) == anna  # practice goes on: their history says what is wrong
+    assert "EROFS" in caplog.text and str(registry.index_path) in caplog.text
+
+
+def test_the_data_folder_and_the_profiles_folder_are_private_from_the_first_start(tmp_path):
+    import os
+
+    os.umask(0o022)
+    registry = ProfileRegistry(tmp_path / "data")
+    folders = [tmp_path / "data", tmp_path / "data" / "profiles", registry.folder(registry.current)]
+    assert [stat.S_IMODE(folder.stat().st_mode) for folder in folders] == [0o700] * 3
+    assert stat.S_IMODE(registry.index_path.stat().st_mode) == 0o600

@@ -6,6 +6,10 @@ table the events fill is copied row by row where whole reads fail, so one bad pa
 rows on it.  The tables the summaries keep (the streak's days, each day's minutes, each drill's
 totals) are not copied: the fresh history's triggers build them again from the rows copied, so
 they agree with what was saved.  Nothing is written to the damaged file: it opens read-only.
+
+What SQLite cannot reach (the whole file, when its header or its list of tables is damaged; the
+rows below a damaged b-tree page) is read from the file's pages themselves (``pages.py``); a row
+SQLite reads wins over the same row found there.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
+
+from appliance.history.pages import Column, affinity, read_tables
 
 log = logging.getLogger(__name__)
 
@@ -22,29 +28,41 @@ STAND_IN = (
     "INSERT OR IGNORE INTO sessions (id, started_at, ended_at, plan, title, day) VALUES (?, ?, ?, 'recovered',"
     " 'Recovered session', COALESCE(NULLIF(?, ''), date(?, 'unixepoch', 'localtime')))"
 )
+WAL_HEADER = 32  # bytes: a -wal no longer than its header holds no pages
 CHUNK = 256  # rows read at once; a chunk that fails is read again in halves, down to single rows
+# A damaged file's list of tables can make SQLite's own error message undecodable: Python then raises that.
+READ_ERRORS = (sqlite3.Error, UnicodeDecodeError)
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that opens ``path`` only to read.  With a -wal that holds anything (a mirror running, or
+    killed) SQLite reads alongside it; without one, or with an empty one (left by an open that failed on
+    a full card), "immutable": no -wal or -shm is made or grown just to read, which a full or read-only
+    card would refuse."""
+    wal = Path(f"{path}-wal")
+    mode = "ro" if wal.exists() and wal.stat().st_size > WAL_HEADER else "ro&immutable=1"
+    return f"{path.resolve().as_uri()}?mode={mode}"
 
 
 def salvage(damaged: Path, fresh: sqlite3.Connection) -> dict[str, int]:
     """Copy every readable row of ``damaged``'s event tables into ``fresh`` (a history at the latest
     schema, empty); how many rows each table got.  Never raises for the damaged file's sake: what
     cannot be read is left behind, and said in the log."""
-    # Its -wal (moved aside beside it) holds the latest rows: read with it when there is one; without,
-    # "immutable" keeps SQLite from making -wal and -shm files beside the kept file just to read it.
-    mode = "ro" if Path(f"{damaged}-wal").exists() else "ro&immutable=1"
-    try:
-        old = sqlite3.connect(f"{Path(damaged).resolve().as_uri()}?mode={mode}", uri=True, isolation_level=None)
-    except sqlite3.Error as error:
+    try:  # its -wal, moved aside beside it, holds the latest rows
+        old = sqlite3.connect(read_only_uri(Path(damaged)), uri=True, isolation_level=None)
+    except READ_ERRORS as error:
         log.warning("nothing could be read from the damaged history %s: %s", damaged, error)
         return {}
+    from_pages = _from_pages(damaged, fresh)
     copied = {}
     try:
         fresh.execute("BEGIN")
         for table in EVENT_TABLES:
-            copied[table] = _copy_table(old, fresh, table)
+            copied[table] = _copy_table(old, fresh, table, from_pages.get(table, {}))
         fresh.execute("COMMIT")
     except sqlite3.Error as error:  # the fresh file itself failed (a full disk): it stays empty, as before
-        fresh.execute("ROLLBACK")
+        if fresh.in_transaction:  # SQLite may have ended it itself: a second ROLLBACK would hide the cause
+            fresh.execute("ROLLBACK")
         log.warning("could not copy the damaged history's rows into the fresh one: %s", error)
         return {}
     finally:
@@ -53,12 +71,31 @@ def salvage(damaged: Path, fresh: sqlite3.Connection) -> dict[str, int]:
     return copied
 
 
-def _copy_table(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str) -> int:
-    columns = _shared_columns(old, fresh, table)
+def _from_pages(damaged: Path, fresh: sqlite3.Connection) -> dict[str, dict[int, list]]:
+    """The event tables' rows as the damaged file's pages hold them ({} if they cannot be read at all)."""
+    try:
+        return read_tables(damaged, {table: _columns(fresh, table) for table in EVENT_TABLES})
+    except Exception as error:  # any value on a damaged page can trip the reader: SQLite's rows still count
+        log.warning("could not read the pages of the damaged history %s: %r", damaged, error)
+        return {}
+
+
+def _columns(fresh: sqlite3.Connection, table: str) -> list[Column]:
+    """The table's columns in the order the migrations add them: an older file's are the first of these."""
+    info = fresh.execute(f"PRAGMA table_info({table})").fetchall()
+    keys = [row for row in info if row[5]]
+    return [Column(name, affinity(kind), bool(not_null), len(keys) == 1 and key == 1 and kind.upper() == "INTEGER")
+            for _cid, name, kind, not_null, _default, key in info]  # fmt: skip
+
+
+def _copy_table(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str, from_pages: dict[int, list]) -> int:
+    columns = _shared_columns(old, fresh, table) or (_fresh_columns(fresh, table) if from_pages else [])
     if not columns:
         return 0
     names = ", ".join(columns)
-    rows = _readable_rows(old, f"SELECT {names} FROM {table}", _last_rowid(old, table))
+    read = _readable_rows(old, f"SELECT rowid, {names} FROM {table}", _last_rowid(old, table))
+    have = {row[0] for row in read}
+    rows = [row[1:] for row in read] + _page_rows(fresh, table, columns, from_pages, have)
     insert = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
     if table == "sessions":  # a session's minutes reach the day's total through its update trigger
         return _copy_sessions(fresh, insert, columns, rows)
@@ -110,11 +147,32 @@ def _insert(fresh: sqlite3.Connection, statement: str, values) -> bool:
         return False
 
 
+def _page_rows(fresh: sqlite3.Connection, table: str, columns: list[str], from_pages: dict[int, list],
+               have: set[int]) -> list[tuple]:  # fmt: skip
+    """The rows found on the pages that SQLite did not read, as ``columns``: a row stored before a column
+    was added lacks it, and gets the column's default as SQLite would give it."""
+    info = fresh.execute(f"PRAGMA table_info({table})").fetchall()
+    order = [row[1] for row in info]
+    defaults = {name: fresh.execute(f"SELECT {default}").fetchone()[0] if default is not None else None
+                for _cid, name, _kind, _not_null, default, _key in info}  # fmt: skip
+    rows, at = [], [order.index(name) for name in columns]
+    for rowid in sorted(set(from_pages) - have):
+        values = from_pages[rowid]
+        rows.append(tuple(values[i] if i < len(values) else defaults[columns[n]] for n, i in enumerate(at)))
+    if rows:
+        log.warning("%d rows of %s read from the damaged file's pages", len(rows), table)
+    return rows
+
+
+def _fresh_columns(fresh: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in fresh.execute(f"PRAGMA table_info({table})")]
+
+
 def _shared_columns(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str) -> list[str]:
     """The columns both files have (an older file lacks later ones: the fresh file's defaults fill them)."""
     try:
         theirs = {row[1] for row in old.execute(f"PRAGMA table_info({table})")}
-    except sqlite3.Error:
+    except READ_ERRORS:
         return []
     ours = [row[1] for row in fresh.execute(f"PRAGMA table_info({table})")]
     if table == "sessions" and "id" not in theirs:
@@ -125,7 +183,7 @@ def _shared_columns(old: sqlite3.Connection, fresh: sqlite3.Connection, table: s
 def _last_rowid(old: sqlite3.Connection, table: str) -> int | None:
     try:
         return old.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
-    except sqlite3.Error:
+    except READ_ERRORS:
         return None
 
 
@@ -133,7 +191,7 @@ def _readable_rows(old: sqlite3.Connection, select: str, last: int | None) -> li
     """Every row ``select`` can read: the whole table at once, else by rowid ranges up to ``last``."""
     try:
         return old.execute(select).fetchall()
-    except sqlite3.Error:
+    except READ_ERRORS:
         pass
     if not last:
         return []
@@ -146,7 +204,7 @@ def _readable_rows(old: sqlite3.Connection, select: str, last: int | None) -> li
 def _range(old: sqlite3.Connection, select: str, first: int, last: int) -> list[tuple]:
     try:
         return old.execute(f"{select} WHERE rowid BETWEEN ? AND ?", (first, last)).fetchall()
-    except sqlite3.Error:
+    except READ_ERRORS:
         if first == last:
             return []
         middle = (first + last) // 2

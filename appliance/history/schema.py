@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from appliance.errors import StorageError
+from appliance.storage_faults import Fault
 
 V1 = """
 CREATE TABLE sessions (
@@ -166,6 +167,7 @@ def migrate(connection: sqlite3.Connection, *, upto: int = LATEST) -> int:
         raise StorageError(
             f"the practice history is from a newer version of the appliance (schema {found}, this one knows {LATEST})",
             hint="update the appliance; your history was left untouched",
+            fault=Fault.NEWER,
         )
     for number in range(found + 1, upto + 1):
         statements = _statements(MIGRATIONS[number - 1])
@@ -179,7 +181,8 @@ def migrate(connection: sqlite3.Connection, *, upto: int = LATEST) -> int:
             connection.execute(f"PRAGMA user_version = {number}")
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # SQLite ends it by itself on a full disk: never hide that error
+                connection.execute("ROLLBACK")
             raise
     return found
 

@@ -7,6 +7,7 @@ deleted) and a fresh database started; ``warning`` then says so for the UI.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import math
@@ -26,10 +27,11 @@ from appliance.coach.events import (
     SessionEnded,
     SessionStarted,
 )
-from appliance.errors import StorageError, storage_cause
-from appliance.history.salvage import salvage
+from appliance.errors import StorageError
+from appliance.history.salvage import read_only_uri, salvage
 from appliance.history.schema import LATEST, migrate, schema_gaps, version
 from appliance.paths import data_dir
+from appliance.storage_faults import damaged, storage_error
 from appliance.vision.features import GEOMETRY_VERSION, is_geometry
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ class HistoryStore:
         file is reported (StorageError) and left where it is."""
         self.path = Path(path) if path is not None else default_path()
         self.warning = ""  # set when a damaged file had to be moved aside
+        self.read_only = read_only
         self._sessions: dict[int, int] = {}  # the coach's session number -> sessions.id
         self._pending: list[Event] = []
         if read_only:
@@ -72,26 +75,21 @@ class HistoryStore:
             return
         try:
             self._make_private()
+            _check_writable(self.path)
         except OSError as error:
-            cause, hint = storage_cause(error)
-            raise StorageError(f"cannot create the data folder {self.path.parent}: {cause or error}",
-                               hint=hint or "check the data directory") from None  # fmt: skip
+            raise storage_error("cannot write the practice history", self.path, error) from None
         try:
             self.connection = self._open()
-        except sqlite3.DatabaseError as error:
+        except OSError as error:
+            raise storage_error("cannot make the practice history", self.path, error) from None
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # (SQLite's message quoting a damaged schema)
             if not _is_damage(error):
-                cause, hint = storage_cause(error)
-                hint = hint or "is another program using it? check the data directory's permissions and free space"
-                raise StorageError(f"cannot open the practice history {self.path}: {cause or error}",
-                                   hint=hint) from None  # fmt: skip
+                raise storage_error("cannot open the practice history", self.path, error) from None
             moved = self._move_aside()
             log.warning("the practice history %s could not be read (%s): moved aside to %s", self.path, error, moved)
             self.connection = self._open()
             sessions = salvage(moved, self.connection).get("sessions", 0)  # what its intact pages still hold
-            plural = "s" * (sessions != 1)
-            recovered = f"{sessions} session{plural} recovered from it" if sessions else "a fresh one started"
-            # Short enough for the glass (90 characters); the kept file's name is in the log.
-            self.warning = f"The practice history was damaged: {recovered}; the old file is kept."
+            self.warning = damaged(sessions)
 
     def _make_private(self) -> None:
         """The folder 0700 and the file 0600: a practice history is nobody else's business.  SQLite
@@ -102,15 +100,15 @@ class HistoryStore:
             folder.mkdir(mode=0o700, parents=True)
         elif folder == data_dir() and folder.stat().st_mode & 0o077:
             folder.chmod(0o700)
-        if not self.path.exists():
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        _create_private(self.path)
         for suffix in ("", "-wal", "-shm"):
             file = Path(f"{self.path}{suffix}")
             if file.exists() and file.stat().st_mode & 0o077:
                 file.chmod(0o600)
 
     def _open(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+        _create_private(self.path)  # SQLite gives a new file the umask's mode (0644), and its -wal and -shm
+        connection = connect(self.path)
         try:
             connection.execute("PRAGMA journal_mode = WAL").fetchone()
             connection.execute("PRAGMA synchronous = FULL")
@@ -128,12 +126,8 @@ class HistoryStore:
     def _open_read_only(self) -> sqlite3.Connection:
         if not self.path.is_file():
             raise StorageError(f"there is no practice history at {self.path}", hint="check the path")
-        # A running mirror keeps the -wal file: read alongside it.  Without one no one is writing, and
-        # "immutable" keeps SQLite from creating -wal and -shm files just to read.
-        mode = "ro" if Path(f"{self.path}-wal").exists() else "ro&immutable=1"
-        uri = f"{self.path.resolve().as_uri()}?mode={mode}"
         try:
-            connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5.0)
+            connection = connect(read_only_uri(self.path), uri=True)
             try:
                 verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
                 if verdict != "ok":
@@ -142,7 +136,7 @@ class HistoryStore:
                 if found > LATEST:
                     migrate(connection)  # raises: from a newer appliance
                 if found < LATEST:  # bring a copy up to date in memory; the file stays as it is
-                    memory = sqlite3.connect(":memory:", isolation_level=None)
+                    memory = connect(":memory:")
                     connection.backup(memory)
                     connection.close()
                     connection = memory
@@ -151,16 +145,14 @@ class HistoryStore:
             except BaseException:
                 connection.close()
                 raise
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             if _is_damage(error):
                 raise StorageError(  # SQLite's check lists every bad page: its first line says enough
                     f"the practice history {self.path} is damaged ({str(error).splitlines()[0]})",
                     hint="nothing was changed; if it is the mirror's own history, the mirror keeps it aside and copies"
                     " what it can still read into a fresh one when it next starts",
                 ) from None
-            cause, hint = storage_cause(error)
-            raise StorageError(f"cannot read the practice history {self.path}: {cause or error}",
-                               hint=hint or "check the file's permissions") from None  # fmt: skip
+            raise storage_error("cannot read the practice history", self.path, error) from None
         return connection
 
     def _move_aside(self) -> Path:
@@ -172,10 +164,8 @@ class HistoryStore:
                     source.replace(Path(f"{target}{suffix}"))
                     log.warning("moved %s aside to %s", source, f"{target}{suffix}")
         except OSError as error:
-            raise StorageError(
-                f"the practice history {self.path} is damaged and could not be moved aside: {error}",
-                hint=f"move {self.path} away by hand, then start again",
-            ) from None
+            what, hint = "could not move aside the damaged practice history", f"move {self.path} away by hand"
+            raise storage_error(what, self.path, error, hint=f"{hint}, then start again") from None
         return target
 
     def close(self) -> None:
@@ -198,13 +188,10 @@ class HistoryStore:
                 self._write(event)
                 self.connection.execute("COMMIT")
             except BaseException:
-                if self.connection.in_transaction:  # SQLite rolls back by itself on a full disk, for one
-                    self.connection.execute("ROLLBACK")
+                roll_back(self.connection)
                 raise
         except sqlite3.Error as error:
-            cause, hint = storage_cause(error)
-            raise StorageError(f"could not save to the practice history: {cause or error}",
-                               hint=hint or "check the data folder's free space and permissions") from None  # fmt: skip
+            raise storage_error("could not save to the practice history", self.path, error) from None
 
     def record_all(self, events) -> None:
         """Store events in order.  If one cannot be saved, it and those after it wait and are tried
@@ -345,6 +332,41 @@ class HistoryStore:
             self.connection.row_factory = None
 
 
+def connect(where: Path | str, *, uri: bool = False) -> sqlite3.Connection:
+    """A connection to a history.  A damaged character in a stored text (one flipped bit on the card, which
+    SQLite's checks do not see) reads as U+FFFD: Python's strict decoding would fail every summary, and the
+    progress screen would never show again."""
+    connection = sqlite3.connect(where, uri=uri, isolation_level=None, timeout=5.0)
+    connection.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+    return connection
+
+
+def roll_back(connection: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already (it does on a full disk, for one): a second
+    ROLLBACK would fail with "cannot rollback - no transaction is active", hiding the real error."""
+    if connection.in_transaction:
+        try:
+            connection.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            log.error("could not roll back: %s", error)
+
+
+def _check_writable(path: Path) -> None:
+    """OSError (EROFS or EACCES) if the history or its folder cannot be written.  SQLite would open such a
+    file read-only without a word when its -wal and -shm are there (a mirror killed, then its card made
+    read-only), and only the first save would fail."""
+    for target in (path.parent, path):
+        if target.exists() and not os.access(target, os.W_OK):
+            number = errno.EROFS if os.statvfs(target).f_flag & os.ST_RDONLY else errno.EACCES
+            raise OSError(number, os.strerror(number), str(target))
+
+
+def _create_private(path: Path) -> None:
+    """The file made empty with mode 0600 if it is not there (SQLite gives its -wal and -shm the same)."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 def _check_schema(connection: sqlite3.Connection) -> None:
     gaps = schema_gaps(connection)
     if gaps:  # not an OperationalError: damage, so the file is moved aside (kept), not used
@@ -352,8 +374,9 @@ def _check_schema(connection: sqlite3.Connection) -> None:
                                     f"{', '.join(gaps[:5])}{' ...' if len(gaps) > 5 else ''} missing")  # fmt: skip
 
 
-def _is_damage(error: sqlite3.DatabaseError) -> bool:
-    """Corrupt or not a database at all; a locked or unreadable file is not damage and is left alone."""
+def _is_damage(error: sqlite3.DatabaseError | UnicodeDecodeError) -> bool:
+    """Corrupt or not a database at all; a locked or unreadable file is not damage and is left alone.  (A
+    damaged schema's text can make SQLite's own message undecodable: that is damage too.)"""
     name = getattr(error, "sqlite_errorname", "")
     return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or not isinstance(error, sqlite3.OperationalError)
 

@@ -6,6 +6,10 @@ A save is an fsync and a summary a few queries: milliseconds on a good disk, far
 SD card.  The writer thread owns the SQLite connection (opened there); the main thread only queues
 events and, through ``post`` (Kivy's Clock by default), receives the fresh progress figures and
 any problem to show.  The coach never waits on the disk.
+
+A history the mirror may read but not write (a read-only or full card, a folder not the mirror
+user's) is opened read-only: the progress screen shows what it holds and says it is read-only, and the
+glass says why practice is not saved.
 """
 
 from __future__ import annotations
@@ -14,19 +18,20 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 from appliance.coach.events import AttemptFinished, BreakFinished, NeutralCalibrated, SessionEnded
 from appliance.coach.notices import START_UP_NOTICE_S
-from appliance.coach.view import NoticeKind
+from appliance.coach.view import NoticeKind, ProgressView
 from appliance.errors import ApplianceError, StorageError
 from appliance.history import HistoryStore, summarize
 from appliance.history.store import StoredNeutral, day_of
+from appliance.storage_faults import READ_ONLY_PROGRESS, glass_of
 
 log = logging.getLogger(__name__)
 REFRESH_ON = (AttemptFinished, BreakFinished, SessionEnded, NeutralCalibrated)  # events that change the figures
 OPEN_WAIT_S = 3.0  # at start-up, before the window shows: long enough for a large history's check
-NOT_SAVED = "Practice is not being saved"
 # One line on the home screen (the notice band shows no more): the practice offers the calibration too.
 RECALIBRATE = "Your saved resting face no longer fits this version: calibrate it again in settings."
 
@@ -46,11 +51,16 @@ class HistoryLink:
         open_store: Callable[[], HistoryStore] = HistoryStore,
         *,
         post: Callable[[Callable[[], None]], None] | None = None,
+        open_read_only: Callable[[], HistoryStore] | None = None,
     ) -> None:
+        """``open_read_only``: the same history opened only to read, for when it cannot be written
+        (default: found from ``open_store`` when that is HistoryStore, or a partial of it)."""
         self.coach, self._open_store, self._post = coach, open_store, post or clock_post()
+        self._open_read_only = open_read_only or _read_only_opener(open_store)
         self.titles = {drill.id: drill.title for drill in coach.catalogue.drills}
         self.warning = ""  # a damaged file moved aside at opening
-        self.failed = ""  # the history could not be opened: nothing is saved
+        self.failed = ""  # the history could not be opened: nothing is saved (the glass's line)
+        self.read_only = False  # opened only to read: shown, nothing saved
         self.opened = threading.Event()  # set once the store is open (or could not be)
         self.neutral: StoredNeutral | None = None  # the personal neutral face, once loaded
         self._said_ranges_left_out = False  # unreadable range rows are logged once, not at every refresh
@@ -126,9 +136,14 @@ class HistoryLink:
             store = self._open_store()
         except ApplianceError as error:
             log.error("%s", error.describe())
-            self.failed = f"{NOT_SAVED}: {error}"
-            self._post(partial(self._notify, self.failed, START_UP_NOTICE_S))
-            return None
+            store = self._open_to_read(error)
+            if store is None:
+                self.failed = glass_of(error)
+                self._post(partial(self._notify, self.failed, START_UP_NOTICE_S))
+                self._post(partial(self.coach.set_history, ProgressView(message=self.failed), {}))
+                return None
+            self.read_only, self.warning = True, glass_of(error)
+            self._post(partial(self._notify, self.warning, START_UP_NOTICE_S))
         finally:
             self.opened.set()
         if store.warning:  # on the glass whenever it opens: a person switched to later, a slow start-up
@@ -148,12 +163,27 @@ class HistoryLink:
                 self._post(partial(self._notify, RECALIBRATE, START_UP_NOTICE_S))
         return store
 
+    def _open_to_read(self, error: ApplianceError) -> HistoryStore | None:
+        """The history opened only to read, when it is there but cannot be written (a read-only or full card,
+        a folder not the mirror user's): what it holds is still shown.  None: not even that."""
+        if self._open_read_only is None:
+            return None
+        try:
+            store = self._open_read_only()
+        except ApplianceError as second:
+            log.warning("nor can it be read: %s", second)
+            return None
+        log.warning("the practice history %s is shown read-only: nothing practised now is saved", store.path)
+        return store
+
     def _save(self, store: HistoryStore, events) -> None:
+        if store.read_only:  # said on the glass at opening; each event is not worth a line of the log
+            return
         try:
             store.record_all(events)  # a failed event waits in the store and is tried again next time
         except StorageError as error:
             log.error("%s (%d events waiting)", error.describe(), store.pending)
-            self._post(partial(self._notify, str(error)))
+            self._post(partial(self._notify, glass_of(error)))
         except Exception:  # a bug must not stop the saving of what comes next
             log.exception("could not save to the practice history")
 
@@ -169,7 +199,10 @@ class HistoryLink:
                     self._said_ranges_left_out = True
                     log.warning("%d range-of-motion rows do not read or are dated after today: left out",
                                 summary.range_rows_left_out)  # fmt: skip
-                self._post(partial(self.coach.set_history, summary.progress_view(), scores))
+                view = summary.progress_view()
+                if store.read_only:
+                    view = replace(view, message=READ_ONLY_PROGRESS)
+                self._post(partial(self.coach.set_history, view, scores))
 
     def _neutral_loaded(self, neutral: StoredNeutral) -> None:  # main thread
         if self.neutral is not None:  # a calibration made meanwhile is newer
@@ -184,6 +217,14 @@ class HistoryLink:
 
     def _notify(self, message: str, seconds: float | None = None) -> None:  # main thread
         self.coach.notify(message, NoticeKind.WARNING, seconds=seconds)
+
+
+def _read_only_opener(open_store) -> Callable[[], HistoryStore] | None:
+    if open_store is HistoryStore:
+        return partial(HistoryStore, read_only=True)
+    if isinstance(open_store, partial) and open_store.func is HistoryStore:
+        return partial(HistoryStore, *open_store.args, **{**open_store.keywords, "read_only": True})
+    return None
 
 
 def give_neutral_to(history, vision) -> None:

@@ -23,6 +23,7 @@ from appliance.coach.view import ProgressView
 from appliance.errors import ApplianceError
 from appliance.history import HistoryStore
 from appliance.profiles import GUEST, Profile, ProfileRegistry
+from appliance.storage_faults import glass_of
 from appliance.ui.history_link import HistoryLink, clock_post, give_neutral_to, open_history
 
 log = logging.getLogger(__name__)
@@ -187,5 +188,7 @@ def open_profiles(coach, preferences=None, *, vision=None, root=None, post=None)
         warning = link.start()
     except ApplianceError as error:
         log.error("%s", error.describe())
-        return None, f"Profiles are not available, practice is not being saved: {error}"
+        line = glass_of(error)
+        coach.set_history(ProgressView(message=line, today=coach.today().isoformat()), {})  # not "no practice yet"
+        return None, line
     return link, registry.warning or warning

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from appliance.coach.coach import Coach
-from appliance.errors import StorageError
+from appliance.coach.events import SessionStarted
 from appliance.history import HistoryStore
 from appliance.messages import Command
 from appliance.ui.history_link import HistoryLink, open_history
@@ -121,9 +121,9 @@ def test_a_damaged_history_opened_later_still_says_so_on_the_mirror(tmp_path):
     link = HistoryLink(coach, lambda: HistoryStore(path), post=posted.append)  # as at a switch: nobody waits
     assert link.flush(5)
     posted.run()
-    assert coach.notice.startswith("The practice history was damaged") and "old file is kept" in coach.notice
+    assert coach.notice == "The history was damaged: a new one was started"
     coach.tick(100.0)
-    assert coach.tick(159.0).notice.startswith("The practice history was damaged")  # a minute, as at start-up
+    assert coach.tick(159.0).notice.startswith("The history was damaged")  # a minute, as at start-up
     assert coach.tick(160.5).notice == ""
     link.close()
 
@@ -181,15 +181,17 @@ def test_a_new_calibration_is_kept_with_its_appearance(tmp_path):
 
 
 class FullStore(HistoryStore):
-    """The first save fails as on a full disk; the next one succeeds."""
+    """The first save fails as on a full disk (SQLite's own SQLITE_FULL); the next one succeeds."""
 
     failures = 1
 
     def record(self, event) -> None:
-        if self.failures:
-            self.failures -= 1
-            raise StorageError("could not save to the practice history: the disk is full", hint="free space")
-        super().record(event)
+        (pages,) = self.connection.execute("PRAGMA page_count").fetchone()
+        self.connection.execute(f"PRAGMA max_page_count = {pages if self.failures else 1_000_000}")
+        try:
+            super().record(SessionStarted(0, "x" * 5000, "", 0.0, 0.0) if self.failures else event)
+        finally:
+            self.failures = 0
 
 
 def test_a_save_that_fails_is_shown_on_the_mirror_and_kept_for_later(tmp_path):
@@ -199,10 +201,81 @@ def test_a_save_that_fails_is_shown_on_the_mirror_and_kept_for_later(tmp_path):
     link.record(coach.drain_events())
     assert link.flush(5)
     posted.run()
-    assert "disk is full" in coach.notice
+    assert coach.notice == "The memory card is full: practice is not being saved"
     coach.handle(Command.END, 1.0)
     link.record(coach.drain_events())
     link.close()
     with HistoryStore(tmp_path / "history.db") as store:
         (session,) = store.rows("sessions")
         assert session["ended_at"] is not None  # the start that failed was saved with the end
+
+
+def test_a_history_that_can_only_be_read_is_shown_read_only_and_says_so(tmp_path, monkeypatch):
+    import errno
+    import os
+    from functools import partial
+
+    from appliance.storage_faults import READ_ONLY_PROGRESS
+
+    path = tmp_path / "history.db"
+    with HistoryStore(path) as store:
+        for number in (1, 2, 3):
+            store.record(SessionStarted(number, "morning", "Morning routine", 0.0, 1_750_000_000.0 + number * 86400))
+            store.record_all([attempt_in(number)])
+    before = path.read_bytes()
+
+    def read_only_card(_self):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(tmp_path))
+
+    monkeypatch.setattr(HistoryStore, "_make_private", read_only_card)
+    coach, posted = Coach(), Posted()
+    link = HistoryLink(coach, partial(HistoryStore, path), post=posted.append)  # as ProfileLink opens one
+    assert link.flush(5)
+    posted.run()
+    assert link.read_only and not link.failed
+    assert coach.progress.sessions == 3 and coach.progress.message == READ_ONLY_PROGRESS  # not 0 sessions
+    assert coach.notice == "The memory card is read-only: practice is not being saved"
+    a_short_session(coach)
+    link.record(coach.drain_events())  # nothing is written, nothing fails
+    assert link.flush(5)
+    link.close()
+    assert path.read_bytes() == before
+
+
+def attempt_in(session):
+    from appliance.coach.events import AttemptFinished
+
+    return AttemptFinished(session, "happiness", "expression", ("happiness",), "completed", 80, 80, 3.0, 3.0, 1.0,
+                           1.0, 4.0, "", 10.0, 1_750_000_000.0 + session * 86400 + 60)  # fmt: skip
+
+
+def test_a_disk_io_error_on_a_full_card_is_named_on_the_glass_and_the_progress_screen(tmp_path, monkeypatch, caplog):
+    import sqlite3
+
+    from appliance import storage_faults
+
+    def disk_io_error(_self):
+        error = sqlite3.OperationalError("disk I/O error")  # what SQLite says when the -shm cannot grow
+        error.sqlite_errorname = "SQLITE_IOERR_SHMSIZE"
+        raise error
+
+    monkeypatch.setattr(HistoryStore, "_open", disk_io_error)
+    monkeypatch.setattr(storage_faults, "probe", lambda folder: OSError(28, "No space left on device"))
+    coach = Coach()
+    history, warning = open_history(coach, lambda: HistoryStore(tmp_path / "history.db"), post=lambda act: act())
+    assert history is None and warning == "The memory card is full: practice is not being saved"
+    assert coach.progress.message == warning  # the progress screen says why it is empty
+    assert "ENOSPC" in caplog.text and str(tmp_path / "history.db") in caplog.text
+
+
+def test_a_history_from_a_newer_appliance_is_named_so_on_the_glass(tmp_path):
+    import sqlite3
+
+    from appliance.history.schema import LATEST
+
+    path = tmp_path / "history.db"
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {LATEST + 1}")
+    connection.close()
+    history, warning = open_history(Coach(), lambda: HistoryStore(path), post=lambda action: action())
+    assert history is None and warning == "History from a newer version: practice is not being saved"

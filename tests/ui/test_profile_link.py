@@ -207,8 +207,10 @@ def test_open_profiles_upgrades_an_existing_history_into_the_first_person(tmp_pa
 def test_profiles_that_cannot_be_kept_are_said_and_the_mirror_goes_on(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    link, warning = open_profiles(Coach(), root=blocked, post=now)
-    assert link is None and warning.startswith("Profiles are not available, practice is not being saved")
+    coach = Coach()
+    link, warning = open_profiles(coach, root=blocked, post=now)
+    assert link is None and warning == "The data folder is missing: practice is not being saved"  # not a folder
+    assert coach.progress.message == warning  # the progress screen says why it is empty
 
 
 def test_what_the_last_persons_history_posts_after_a_switch_is_dropped(tmp_path):
@@ -293,7 +295,7 @@ def test_open_profiles_with_a_damaged_list_says_so_briefly_and_ben_practises_on_
     coach = Coach()
     again, warning = open_profiles(coach, root=tmp_path, post=now)
     settled(again)
-    assert warning == "The list of people was damaged and kept aside; everyone was found again."
+    assert warning == "The list of people was damaged: all found"
     assert coach.profiles == ("Anna", "Ben", "Guest") and again.current.name == "Anna"
     again.switch("p2")
     settled(again)
