@@ -35,6 +35,15 @@ class SettingsPanel:
     camera_facing: CameraFacing | None = None  # the camera's angle (read only: the shell forgets it); None: no row
 
     people: ProfilePanel | None = None  # adding, renaming, removing people; None: no profiles
+    left_on: str = ""  # the key of the row the panel was left on: opened again, it is lit again
+
+    def open(self) -> None:
+        """Open on the row it was left on; its place may have moved (the guest has no rename or remove
+        rows), and a row no longer there gives the nearest one that is."""
+        self.is_open = True
+        rows = self.rows()
+        keys = [row.key for row in rows]
+        self.index = keys.index(self.left_on) if self.left_on in keys else min(self.index, len(rows) - 1)
 
     def rows(self) -> list[MenuItem]:
         if self.people is not None and self.people.is_busy:  # a name being chosen, a removal confirmed
@@ -152,7 +161,7 @@ class SettingsPanel:
         elif command is Command.SELECT and self.preferences is not None:
             return self._choose(self.rows()[self.index].key, self.preferences)
         elif command in (Command.BACK, Command.END):
-            self.is_open = False
+            self.is_open, self.left_on = False, self.rows()[self.index].key
             return "close"
         return None
 

@@ -169,7 +169,7 @@ class MirrorShell:
             self._settings_command(command)
             return
         if command is Command.BACK and self.view.screen is Screen.HOME:
-            self.panel.is_open = True  # BACK on home has nothing to go back to: it opens settings
+            self.panel.open()  # BACK on home has nothing to go back to: it opens settings
             self._show_settings()
             return
         self._show(self.coach.handle(command, self.clock()))
