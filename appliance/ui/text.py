@@ -23,8 +23,9 @@ def glass(message: str) -> str:
 
 
 def greeting(now: dt.datetime) -> str:
+    """Morning from midnight to noon: someone up at 03:00 is early, not late (as English greets it)."""
     hour = now.hour
-    if 4 <= hour < 12:
+    if hour < 12:
         return "Good morning"
     if 12 <= hour < 18:
         return "Good afternoon"

@@ -14,6 +14,13 @@ def test_greeting_follows_the_hour():
     assert text.greeting(dt.datetime(2026, 1, 1, 22)) == "Good evening"
 
 
+def test_the_small_hours_are_greeted_as_morning():
+    """Past midnight it is morning, as English greets it: "Good evening" at 03:00 read as a fault."""
+    assert [text.greeting(dt.datetime(2026, 1, 1, hour, 30)) for hour in (23, 0, 3, 4, 11)] == [
+        "Good evening", "Good morning", "Good morning", "Good morning", "Good morning",
+    ]  # fmt: skip
+
+
 def test_countdowns_round_up_and_never_go_negative():
     assert text.seconds(None) == ""
     assert text.seconds(0.2) == "0:01"
