@@ -52,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         from appliance.ui.script import load_script
 
         steps = load_script(args.script)
+        if args.screenshots is not None:
+            screenshot_folder(args.screenshots)
     elif args.screenshots is not None:
         from appliance.errors import ConfigError
 
@@ -112,6 +114,26 @@ def run(args: argparse.Namespace) -> int:
     elif history is not None and hasattr(history, "close"):
         history.close()
     return 0
+
+
+def screenshot_folder(folder: Path) -> None:
+    """Make ``folder`` for the screenshots and its (empty) steps.jsonl, before any window opens; a
+    folder that cannot be written (read-only, a file in its place) is said, with what to do."""
+    from appliance.errors import ConfigError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "steps.jsonl").write_text("")
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigError(
+            f"--screenshots {folder}: a file is in the way, not a folder",
+            hint="give a folder (new or existing) for the screenshots",
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"--screenshots {folder}: cannot write there ({error.strerror or error})",
+            hint="give a folder you can write to, e.g. --screenshots /tmp/shots",
+        ) from None
 
 
 def left_out_notice(left_out, path: Path | None) -> str:

@@ -174,3 +174,36 @@ def test_with_no_camera_auto_plays_the_demo_clip_and_the_terminal_is_told(tmp_pa
     done, records = run_mirror(tmp_path, "2.0 shot\n")  # no --source: auto, and this machine has no Pi camera
     assert done.returncode == 0, done.stderr[-2000:]
     assert "no camera here: the demo clip plays instead" in done.stderr and records[0]["screen"] == "home"
+
+
+def _read_only_folder(tmp_path) -> Path:
+    """A folder nobody may write into: chmod 555 stops anyone but root; sysfs refuses even root."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "locked"
+        folder.mkdir(mode=0o555)
+        return folder / "shots"
+    try:
+        Path("/sys/appliance-shots").mkdir()
+    except PermissionError:
+        return Path("/sys/appliance-shots")
+    except OSError:
+        pass
+    pytest.skip("running as root with no read-only file system to try (sysfs) at hand")
+
+
+@pytest.mark.parametrize("where", ["an existing file", "inside a file", "a read-only folder"])
+def test_screenshots_that_cannot_be_written_are_a_clear_error_before_the_window_opens(tmp_path, capsys, where):
+    from appliance import cli
+
+    (tmp_path / "steps.txt").write_text("1.0 shot\n")
+    (tmp_path / "notes.txt").write_text("mine")
+    target = {
+        "an existing file": tmp_path / "notes.txt",
+        "inside a file": tmp_path / "notes.txt" / "shots",
+    }.get(where) or _read_only_folder(tmp_path)
+    argv = ["run", "--windowed", "--no-gpio", "--script", str(tmp_path / "steps.txt"), "--screenshots", str(target)]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --screenshots {target}") and "unexpected" not in err
+    assert "what to do: give a folder" in err
+    assert (tmp_path / "notes.txt").read_text() == "mine"  # nothing of the user's is touched
