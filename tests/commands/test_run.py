@@ -207,3 +207,13 @@ def test_screenshots_that_cannot_be_written_are_a_clear_error_before_the_window_
     assert err.startswith(f"error: --screenshots {target}") and "unexpected" not in err
     assert "what to do: give a folder" in err
     assert (tmp_path / "notes.txt").read_text() == "mine"  # nothing of the user's is touched
+
+
+def test_no_sound_device_is_said_once_plainly(tmp_path):
+    """Kivy said CRITICAL "AudioSDL2: Unable to open mixer" and ALSA eight lines of its own."""
+    done, _records = run_mirror(tmp_path, "2.5 shot\n", "--source", "demo")
+    assert done.returncode == 0, done.stderr[-2000:]
+    if "no sound device" not in done.stderr:
+        pytest.skip("this machine has a sound device")
+    assert done.stderr.count("no sound device: the mirror runs silent") == 1
+    assert "CRITICAL" not in done.stderr and "ALSA lib" not in done.stderr and "AudioSDL2" not in done.stderr
