@@ -25,6 +25,7 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the checks as JSON")
     parser.add_argument("--config", type=Path, help="settings file (default: ~/.config/appliance/config.toml)")
+    parser.add_argument("--model", type=Path, help="also check your own expression model, as given to run --model")
     parser.add_argument("--buttons", type=float, metavar="SECONDS", help="after the checks, print presses live")
     parser.set_defaults(func=run)
 
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.buttons is not None and not 0 < args.buttons <= 3600:
         raise ConfigError(f"--buttons {args.buttons:g} is out of range", hint="give 1 to 3600 seconds")
-    checks, config = run_checks(args.config)
+    checks, config = run_checks(args.config, model=args.model)
     if args.json:
         print(json.dumps([check.as_dict() for check in checks], indent=2))
     else:

@@ -68,7 +68,7 @@ def test_doctor_exit_status_and_json(monkeypatch, capsys):
     from appliance.config import Config
 
     results = [Check("camera", True, "fine"), Check("clock", True, "2026")]
-    monkeypatch.setattr(checks, "run_checks", lambda path: (results, Config()))
+    monkeypatch.setattr(checks, "run_checks", lambda path, model=None: (results, Config()))
     assert cli.main(["doctor", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == [r.as_dict() for r in results]
     results.append(Check("gpio", False, "no GPIO"))
