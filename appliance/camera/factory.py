@@ -12,8 +12,8 @@ from appliance.errors import CameraError
 log = logging.getLogger(__name__)
 
 SOURCES_HELP = (
-    "auto (the Pi camera if present; else the demo clip, except on a Pi), camera, demo, webcam[:N],"
-    " or a video file or image folder"
+    "auto (the Pi camera if present; else the demo face, except on a Pi), camera, demo (a face that rests"
+    " and smiles on cue), demo-clip (a video), webcam[:N], or a video file or image folder"
 )
 
 
@@ -23,7 +23,7 @@ def source_argument(spec: str) -> str:
     import argparse
 
     spec = spec.strip()
-    if spec in ("auto", "camera", "demo", "webcam"):
+    if spec in ("auto", "camera", "demo", "demo-clip", "webcam"):
         return spec
     if spec.startswith("webcam:"):
         if not spec.partition(":")[2].isdigit():
@@ -61,15 +61,15 @@ def open_source(
         except CameraError as error:  # picamera2 installed but broken: said, never silently the demo
             if is_raspberry_pi():  # on the appliance a stranger's face on the glass would be a lie
                 raise
-            log.error("the Pi camera cannot be used, so the demo clip runs instead: %s", error.describe())
-            found, notice = None, f"Pi camera unusable, showing the demo clip: {error}"
+            log.error("the Pi camera cannot be used, so the demo face runs instead: %s", error.describe())
+            found, notice = None, f"Pi camera unusable, showing the demo face: {error}"
         if found:
             spec = "camera"
         elif found is not None and is_raspberry_pi():
             raise CameraError(
                 "No camera found.",
                 hint="check the camera's ribbon cable and that the camera is enabled, then restart;"
-                " --source demo plays the demo clip",
+                " --source demo shows the demo face",
             )
         else:
             spec = "demo"
@@ -77,10 +77,10 @@ def open_source(
         from appliance.camera.picamera import PiCameraSource
 
         return PiCameraSource(size=size, fps=fps, preview_size=still_size, **camera_controls)
-    if spec == "demo":
-        from appliance.camera.demo import demo_source
+    if spec in ("demo", "demo-clip"):
+        from appliance.camera.demo import demo_face_source, demo_source
 
-        source = demo_source()
+        source = demo_face_source() if spec == "demo" else demo_source()
         source.notice = notice
         return source
     if spec == "webcam" or spec.startswith("webcam:"):

@@ -97,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         preferences=preferences,
         camera_facing=camera_facing,
     )
+    shell.listeners.append(vision.follow)  # the demo face acts on what the glass asks
     sound = open_sound(preferences)
     shell.listeners.append(sound.cues.update)
     shell.when_started(lambda: shell.later(1.0, sound.sink.preload))  # after the mirror shows

@@ -31,14 +31,14 @@ def _quiet_alsa() -> None:
     eight lines where there is no sound card), past the log; KivySink says the outcome once instead."""
     if _alsa_handler:
         return
+    import contextlib
     import ctypes
 
     handler_type = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p)
     _alsa_handler.append(handler_type(lambda *_args: None))
-    try:  # the library SDL opens for ALSA (one copy per process): without it there is nothing to quiet
+    # the library SDL opens for ALSA (one copy per process): without it there is nothing to quiet
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libasound.so.2").snd_lib_error_set_handler(_alsa_handler[0])
-    except (OSError, AttributeError):
-        pass
 
 
 class KivySink:
