@@ -8,9 +8,11 @@ from pathlib import Path
 from appliance.camera.base import FrameSource
 from appliance.config import is_raspberry_pi
 from appliance.errors import CameraError
+from appliance.glass import Words, words_for_the_glass
 
 log = logging.getLogger(__name__)
 
+PI_CAMERA_UNUSABLE = "The Pi camera cannot be used (see the log): the demo face stands in."
 SOURCES_HELP = (
     "auto (the Pi camera if present; else the demo face, except on a Pi), camera, demo (a face that rests"
     " and smiles on cue), demo-clip (a video), webcam[:N], or a video file or image folder"
@@ -62,7 +64,7 @@ def open_source(
             if is_raspberry_pi():  # on the appliance a stranger's face on the glass would be a lie
                 raise
             log.error("the Pi camera cannot be used, so the demo face runs instead: %s", error.describe())
-            found, notice = None, f"Pi camera unusable, showing the demo face: {error}"
+            found, notice = None, PI_CAMERA_UNUSABLE  # the log names the error and its fix
         if found:
             spec = "camera"
         elif found is not None and is_raspberry_pi():
@@ -100,3 +102,9 @@ def open_source(
 
         return VideoFileSource(path, loop=loop, realtime=realtime, with_rgb=True)
     raise CameraError(f"{spec!r} is neither a source name nor an existing file or folder", hint=f"use {SOURCES_HELP}")
+
+
+@words_for_the_glass
+def _glass_words():
+    yield Words("No camera found.", "notice", "no camera on a Pi")
+    yield Words(PI_CAMERA_UNUSABLE, "notice", "a broken picamera2, the demo instead")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from appliance.camera.factory import SOURCES_HELP, source_argument
 from appliance.config import TABLES, load_config_for_mirror
+from appliance.glass import Words, words_for_the_glass
 
 log = logging.getLogger("appliance.run")
 
@@ -187,3 +188,15 @@ def _size(text: str) -> tuple[int, int]:
     if not (200 <= width <= 8000 and 200 <= height <= 8000):
         raise ConfigError(f"--size {text!r} is out of range", hint="use 200 to 8000 pixels a side")
     return width, height
+
+
+@words_for_the_glass
+def _glass_words():
+    """The start-up notice on settings left out, for each case, with the longest setting names."""
+    from appliance.errors import ConfigError
+
+    path = Path("/etc/appliance/config.toml")
+    cases = [[""], ["presence"], ["camera.facing_pitch_deg"], ["camera.fps", "sound.volume", "buttons.led"] * 33]
+    for settings in cases:
+        notice = left_out_notice([ConfigError("x", setting=setting) for setting in settings], path)
+        yield Words(notice, "notice", "settings left out at start-up")

@@ -68,7 +68,7 @@ def plain_kivy_records(record: logging.LogRecord) -> bool:
     - the optional multitouch library (libmtdev) absent: one line, not a traceback;
     - no sound device: Kivy says "CRITICAL AudioSDL2: Unable to open mixer", then a warning for each
       tone.  A mirror without a speaker is a normal mirror; the sound player says it once ("no sound
-      device: the mirror runs silent"), so these are kept for --verbose only (INFO, with SDL's reason).
+      device: the mirror runs silent"), so these are kept for --verbose only (DEBUG, with SDL's reason).
     """
     message = str(record.msg)
     if "MTDev is not supported" in message:
@@ -76,6 +76,6 @@ def plain_kivy_records(record: logging.LogRecord) -> bool:
         record.levelno, record.levelname = logging.INFO, "INFO"
     elif message.startswith(NO_MIXER) or (_audio["missing"] and message.startswith(NO_DEVICE_AFTER)):
         _audio["missing"] = True
-        record.levelno, record.levelname = logging.INFO, "INFO"
-        return logging.getLogger("kivy").isEnabledFor(logging.INFO)
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger().isEnabledFor(logging.DEBUG)  # run --verbose: the root logs DEBUG
     return True

@@ -9,6 +9,7 @@ from appliance.coach.difficulty import DIFFICULTIES, next_level
 from appliance.coach.view import MenuItem
 from appliance.config import Config, default_path
 from appliance.errors import ApplianceError
+from appliance.glass import Words, words_for_the_glass
 from appliance.messages import Command
 from appliance.preferences import Preferences
 from appliance.ui.profile_panel import ProfilePanel
@@ -211,3 +212,36 @@ def angle_words(yaw: float, pitch: float) -> str:
 
 def _on(flag: bool) -> str:
     return "on" if flag else "off"
+
+
+@words_for_the_glass
+def _glass_words():
+    """Every settings row at its widest: pins of two digits, a long settings path, a camera angle both ways."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from appliance.config import ButtonSettings, Config
+
+    config = Config(
+        path=Path("/home/expression-mirror/.config/appliance/config.toml"),
+        buttons=ButtonSettings(pins={"next": 17, "select": 27, "back": 22, "break": 23}, led=24, hold_time=0.8),
+    )
+    prefs = SimpleNamespace(difficulty="normal", voice_engine="/usr/bin/espeak-ng",
+                            sound=SimpleNamespace(enabled=True, volume=100, voice=True,
+                                                  quiet_from="21:00", quiet_until="07:00"))  # fmt: skip
+    facing = SimpleNamespace(is_chosen=True, facing=(-45.0, -45.0))
+    takes = SimpleNamespace(count=999)
+    panel = SettingsPanel(config, "webcam:10", preferences=prefs, takes=takes, takes_on=True,
+                          camera_facing=facing, neutral_day="2026-12-31")  # fmt: skip
+    rows = panel.rows()
+    panel.confirming = True
+    rows += panel._takes_rows()
+    prefs.voice_engine = ""
+    rows += panel._choice_rows()
+    for level in DIFFICULTIES:
+        prefs.difficulty = level
+        rows += panel._choice_rows()[:1]
+    for row in rows:
+        yield Words(row.title, "settings", f"settings: {row.key}")
+        yield Words(row.detail, "settings_detail", f"settings: {row.key}")
+    yield Words(BUTTONS, "footer", "settings buttons")
