@@ -61,7 +61,7 @@ CALIBRATE_BUTTONS = {
 CALIBRATE_WORDS = {
     "first": "Before your first practice: relax and look into the mirror for {s:g} seconds.",
     "again": "Before you practise: relax and look into the mirror for {s:g} seconds.",
-    "ready": "Brow smooth, jaw loose, lips closed. Hold still for {s:g} seconds.",
+    "ready": "Look straight into the mirror, face relaxed. Hold still for {s:g} seconds.",
     "collecting": "Relax and hold still, breathing normally...",
     "facing_chosen": "Camera angle saved. Relax and hold still, breathing normally...",
     "saved": "Saved: your features are now read against your own resting face.",
