@@ -52,3 +52,24 @@ def test_the_measure_agrees_with_the_screen_as_laid_out(mirror, window, slot, vi
     settle()
     lines = lines_shown(mirror.manager.current_screen, text)
     assert lines > 1 and lines == line_count(text, slot, tuple(window.size))
+
+
+@pytest.mark.parametrize("screen", list(VIEWS), ids=lambda screen: screen.value)
+def test_every_label_on_the_sample_screens_takes_two_lines_at_most(mirror, screen):
+    """The words the screens put together themselves (titles, figures, paused lines; the messages are
+    measured from the catalogue, tests/test_glass.py), laid out on the sample views: every label two
+    lines at most; a menu row its title and, selected, its detail; the range of motion its heading and
+    two rows of figures."""
+    from kivy.uix.label import Label
+
+    from appliance.ui.widgets import MenuLine
+
+    mirror.show(VIEWS[screen])
+    settle()
+    for label in mirror.manager.current_screen.walk(restrict=True):
+        if not isinstance(label, Label) or not label.text or label.opacity == 0:
+            continue
+        label.texture_update()
+        lines = len(label._label._cached_lines)
+        most = 3 if isinstance(label, MenuLine) or label.text.startswith("Range of motion") else 2
+        assert lines <= most, f"{lines} lines on the {screen.value} screen: {label.text!r}"
