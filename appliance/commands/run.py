@@ -1,6 +1,6 @@
 """python -m appliance run: the mirror itself.
 
-python -m appliance run                       # the Pi camera (else the demo clip); fullscreen on a Pi
+python -m appliance run                       # the Pi camera (else the demo face); fullscreen on a Pi
 python -m appliance run --source demo --windowed
 python -m appliance run --script steps.txt --screenshots docs/screenshots   # timed commands, then exit
 """
