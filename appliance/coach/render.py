@@ -408,15 +408,18 @@ def _glass_words():
     yield Words(NO_FACE, "drill_column", "drill without a face")
     for words in (NEUTRAL_HINT, EXPRESSION_ONLY):
         yield Words(words, "quiet", "drill hint")
-    longest_label = "happiness"  # the longest of the seven expressions' names
+    from appliance.coach.scoring import EXPRESSIONS
+
+    longest_label = max(EXPRESSIONS, key=len)
     for words in (NEARLY_RELAXED, BREAK_NO_FACE, RELAXED, STILL_SHOWS.format(label=longest_label)):
         yield Words(words, "break_column", "break: the camera's verdict")
     for words in (SEE_YOU, COME_BACK):
         yield Words(words, "body", "summary")
     from appliance.coach.coach import Coach
+    from appliance.profiles import MOST, NAME_LENGTH
 
     coach = Coach()
-    coach.set_profiles(["Person 1"] * 5 + ["Guest"], 5)  # six people and the guest, the last practising
+    coach.set_profiles(["W" * NAME_LENGTH] * MOST + ["Guest"], MOST - 1)  # the most people, the longest names
     titles = sorted((drill.title for drill in coach.catalogue.drills if drill.kind != "roleplay"), key=len)
     for coach.menu_key, slot in (("home", "home_menu"), ("drills", "menu"), ("breaks", "menu")):
         for item in menu_items(coach):

@@ -239,7 +239,12 @@ def _glass_words():
     yield Words(summary_figures(summary), "body", "summary figures")
     progress = SimpleNamespace(best_streak_days=999, sessions=9999, week_minutes=[("", 999)] * 7, minutes_today=999)
     yield Words(progress_figures(progress), "quiet", "progress figures")
-    yield Words(streak(999), "headline", "streak")
+    from appliance.profiles import NAME_LENGTH
+
+    yield Words(streak(999), "body", "streak on home")
+    yield Words(streak(999), "headline", "streak on progress")
+    longest = f"{greeting(dt.datetime(2026, 1, 1, 15))}, {'W' * NAME_LENGTH}"
+    yield Words(longest, "headline", "greeting, the longest name")
     for screen in (Screen.DRILL, Screen.BREAK, None):
         yield Words(paused_line(View(paused_screen=screen)), "body", "paused")
     for words in (RANGES_UNCALIBRATED, RANGES_NONE, range_heading(calibrated=False, more=99)):
