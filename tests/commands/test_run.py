@@ -185,10 +185,10 @@ def _read_only_folder(tmp_path) -> Path:
         return folder / "shots"
     try:
         Path("/sys/appliance-shots").mkdir()
-    except PermissionError:
-        return Path("/sys/appliance-shots")
-    except OSError:
+    except FileExistsError:
         pass
+    except OSError:  # EPERM on sysfs, EROFS where /sys is mounted read-only
+        return Path("/sys/appliance-shots")
     pytest.skip("running as root with no read-only file system to try (sysfs) at hand")
 
 
