@@ -224,8 +224,9 @@ def test_no_sound_device_is_said_once_plainly(tmp_path):
 DEMO_LOOP = (
     "8.0 next\n8.5 next\n9.0 select choose\n"
     + "".join(f"{9.2 + 0.1 * n:.1f} next\n" for n in range(15))
-    + "11.0 select offered\n12.0 select calibrating\n20.0 shot\n21.0 select carry_on\n"
-    + "".join(f"{22.0 + n:.1f} shot\n" for n in range(14))
+    # five seconds of face time to collect, more under load: the saved screen waits for SELECT
+    + "11.0 select offered\n12.0 select calibrating\n24.0 shot\n25.0 select carry_on\n"
+    + "".join(f"{26.0 + n:.1f} shot\n" for n in range(14))
 )
 
 
