@@ -3,7 +3,7 @@
 The file is ``config_dir()/config.toml`` (``~/.config/appliance/config.toml``); every key is
 optional.  All keys, with their defaults::
 
-    source = "auto"        # auto (camera, else the demo clip) | camera | demo | webcam | webcam:N | a path
+    source = "auto"        # auto (camera, else the demo face) | camera | demo | demo-clip | webcam | webcam:N | a path
     fullscreen = "auto"    # true | false | "auto" (fullscreen on a Raspberry Pi, a window elsewhere)
     preview = false        # a small camera picture for positioning oneself
 
@@ -72,7 +72,7 @@ from appliance.display.power import POWER_KINDS
 from appliance.errors import ConfigError
 from appliance.paths import config_dir
 
-SOURCE_KINDS = ("auto", "camera", "demo", "webcam")
+SOURCE_KINDS = ("auto", "camera", "demo", "demo-clip", "webcam")
 GPIO_PINS = range(2, 28)  # the BCM pins on the 40-pin header
 ROTATIONS = (0, 90, 180, 270)
 FACING_RANGE_DEG = (-45.0, 45.0)  # [camera] facing_*_deg, also when chosen on the mirror (appliance/camera_facing.py)

@@ -44,7 +44,7 @@ class FrameSource(abc.ABC):
     """
 
     name = "source"
-    notice = ""  # a standing remark the user should see, e.g. why ``auto`` chose the demo clip
+    notice = ""  # a standing remark the user should see, e.g. why ``auto`` chose the demo
 
     def __init__(self) -> None:
         self._is_open = False

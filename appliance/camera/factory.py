@@ -8,12 +8,14 @@ from pathlib import Path
 from appliance.camera.base import FrameSource
 from appliance.config import is_raspberry_pi
 from appliance.errors import CameraError
+from appliance.glass import Words, words_for_the_glass
 
 log = logging.getLogger(__name__)
 
+PI_CAMERA_UNUSABLE = "The Pi camera cannot be used (see the log): the demo face stands in."
 SOURCES_HELP = (
-    "auto (the Pi camera if present; else the demo clip, except on a Pi), camera, demo, webcam[:N],"
-    " or a video file or image folder"
+    "auto (the Pi camera if present; else the demo face, except on a Pi), camera, demo (a face that rests"
+    " and smiles on cue), demo-clip (a video), webcam[:N], or a video file or image folder"
 )
 
 
@@ -23,7 +25,7 @@ def source_argument(spec: str) -> str:
     import argparse
 
     spec = spec.strip()
-    if spec in ("auto", "camera", "demo", "webcam"):
+    if spec in ("auto", "camera", "demo", "demo-clip", "webcam"):
         return spec
     if spec.startswith("webcam:"):
         if not spec.partition(":")[2].isdigit():
@@ -61,15 +63,15 @@ def open_source(
         except CameraError as error:  # picamera2 installed but broken: said, never silently the demo
             if is_raspberry_pi():  # on the appliance a stranger's face on the glass would be a lie
                 raise
-            log.error("the Pi camera cannot be used, so the demo clip runs instead: %s", error.describe())
-            found, notice = None, f"Pi camera unusable, showing the demo clip: {error}"
+            log.error("the Pi camera cannot be used, so the demo face runs instead: %s", error.describe())
+            found, notice = None, PI_CAMERA_UNUSABLE  # the log names the error and its fix
         if found:
             spec = "camera"
         elif found is not None and is_raspberry_pi():
             raise CameraError(
                 "No camera found.",
                 hint="check the camera's ribbon cable and that the camera is enabled, then restart;"
-                " --source demo plays the demo clip",
+                " --source demo shows the demo face",
             )
         else:
             spec = "demo"
@@ -77,10 +79,10 @@ def open_source(
         from appliance.camera.picamera import PiCameraSource
 
         return PiCameraSource(size=size, fps=fps, preview_size=still_size, **camera_controls)
-    if spec == "demo":
-        from appliance.camera.demo import demo_source
+    if spec in ("demo", "demo-clip"):
+        from appliance.camera.demo import demo_face_source, demo_source
 
-        source = demo_source()
+        source = demo_face_source() if spec == "demo" else demo_source()
         source.notice = notice
         return source
     if spec == "webcam" or spec.startswith("webcam:"):
@@ -100,3 +102,9 @@ def open_source(
 
         return VideoFileSource(path, loop=loop, realtime=realtime, with_rgb=True)
     raise CameraError(f"{spec!r} is neither a source name nor an existing file or folder", hint=f"use {SOURCES_HELP}")
+
+
+@words_for_the_glass
+def _glass_words():
+    yield Words("No camera found.", "notice", "no camera on a Pi")
+    yield Words(PI_CAMERA_UNUSABLE, "notice", "a broken picamera2, the demo instead")

@@ -17,10 +17,13 @@ from appliance.coach.motion import RangeTracker
 from appliance.coach.scoring import attempt_score, roleplay_score
 from appliance.coach.settings import CoachSettings
 from appliance.coach.targets import Target
+from appliance.glass import Words, words_for_the_glass
 from appliance.messages import Observation
 
 UNJUDGED_LIMIT_S = 8.0  # a face that cannot be judged for this long skips the drill
 ISOLATION_FROM = 0.3  # share of full_at from which a frame's isolation counts in the attempt's mean
+
+TIME_UP = "Time is up for this one; it will come with practice."
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,7 @@ class Attempt:
         if self.held_s >= self.hold_required_s:
             self.finish(Outcome("completed"))
         elif self.face_s >= self.settings.perform_limit_s:
-            self.finish(Outcome("missed", "Time is up for this one; it will come with practice."))
+            self.finish(Outcome("missed", TIME_UP))
 
     def finish(self, outcome: Outcome) -> None:
         if self.outcome is None:
@@ -249,3 +252,8 @@ class RoleplayAttempt(Attempt):
 
 def start_attempt(drill: Drill, settings: CoachSettings) -> Attempt:
     return RoleplayAttempt(drill, settings) if drill.kind == "roleplay" else Attempt(drill, settings)
+
+
+@words_for_the_glass
+def _glass_words():
+    yield Words(TIME_UP, "quiet", "result: why it ended")

@@ -26,32 +26,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from appliance.coach.features import MIN_FACE_WIDTH
+from appliance.glass import Words, words_for_the_glass
 from appliance.messages import Observation
 
 GEOMETRY_FLOOR = 0.1  # geometry is size-normalised: below this a key's spread is judged against 0.1
-MOVED = "You moved: hold still, head and face, for the whole {seconds:g} seconds, and try again."
-FACE_MOVED = "Your face moved: let it rest (no smile, no talking) for {seconds:g} seconds, and try again."
-TURNED = (
-    "Turn to face the mirror: your head reads {across} and {up_down}. Look straight into it with "
-    "your head level, and try again. (Facing it already? Then the camera sits above, below or "
-    "beside the mirror: hold SELECT, and the mirror remembers the camera's angle. More in the README, "
-    "Camera placement.)"
-)
-TOO_FAR = (
-    "Come closer to the mirror: your face is only {width:.0f} pixels wide in the camera's picture, and "
-    "small movements need {least:.0f} or more. Stand nearer, and try again."
-)
-LOST = "I lost sight of your face: stay in front of the mirror for the whole {seconds:g} seconds."
-NOT_RELAXED = "Relax your face: that looked like a smile. Let your mouth rest, and try again."
+# Words on the glass: a line or two, read from a step away (what the README says in full is not repeated).
+MOVED = "You moved: hold still for the whole {seconds:g} seconds, and try again."
+FACE_MOVED = "Your face moved: let it rest, no smile or talking, and try again."
+# The footer offers "hold SELECT: remember the camera angle" (the README's Camera placement explains it).
+TURNED = "Your head reads {across} and {up_down}: face the mirror."
+TOO_FAR = "Come closer: your face is {width:.0f} pixels wide in the picture, {least:.0f} are needed."
+LOST = "I lost sight of your face: stay in front of the mirror, and try again."
+NOT_RELAXED = "That looked like a smile: let your mouth rest, and try again."
 SMILE_LIMIT = 0.5  # the resting face's median happiness above this (and above neutral) is a smile
-NO_LANDMARKS = (
-    "I can see your face but cannot read its landmarks here, so there is nothing to calibrate: "
-    "features stay read against an average face."
-)
-FEATURES_UNREAD = (
-    "I could not read your features for most of the {seconds:g} seconds: face the mirror with all of "
-    "your face in view, hold still, and try again."
-)
+NO_LANDMARKS = "Features cannot be read here, so they stay read against an average face."
+FEATURES_UNREAD = "I could not read your features: face the mirror, hold still, and try again."
 """NO_LANDMARKS where this device does read landmarks (some frame had them): the head was turned
 or half out of the picture, which trying again can mend."""
 
@@ -103,24 +92,24 @@ class Verdict:
 
 
 def turned_message(yaw: float, pitch: float, limit: float = CalibrationLimits.max_turn_deg) -> str:
-    """TURNED with the head's median turn and nod in words ("turned 18 degrees to your left", "level")."""
+    """TURNED with the head's median turn and nod in words ("turned 18° to your left", "level")."""
     across, up_down = pose_words(yaw, pitch, limit)
     return TURNED.format(across=across, up_down=up_down)
 
 
 def pose_words(yaw: float, pitch: float, limit: float = CalibrationLimits.max_turn_deg) -> tuple[str, str]:
-    """The head's turn and nod in words: ("turned 18 degrees to your left", "level")."""
+    """The head's turn and nod in words: ("turned 18° to your left", "level")."""
     across = f"turned {_degrees(yaw, limit)} to your {'left' if yaw > 0 else 'right'}" if round(yaw) else "straight"
     up_down = f"tipped {_degrees(pitch, limit)} {'up' if pitch > 0 else 'down'}" if round(pitch) else "level"
     return across, up_down
 
 
 def _degrees(angle: float, limit: float) -> str:
-    """ "1 degree", "18 degrees"; "12.2 degrees" where whole degrees would hide that it is past the limit."""
+    """ "1°", "18°"; "12.2°" where whole degrees would hide that it is past the limit."""
     size = abs(angle)
     if size > limit and round(size) <= limit:
-        return f"{size:.1f} degrees"
-    return "1 degree" if round(size) == 1 else f"{size:.0f} degrees"
+        return f"{size:.1f}°"
+    return f"{size:.0f}°"
 
 
 def sample(observation: Observation) -> Sample | None:
@@ -177,10 +166,10 @@ def judge(
     ``reads_landmarks``: frames before this calibration had landmarks (the device can read them)."""
     seconds = limits.seconds
     if len(samples) < limits.min_frames:
-        return Verdict(message=LOST.format(seconds=seconds))
+        return Verdict(message=LOST)
     read = [s for s in samples if s.geometry]
     if len(read) < max(limits.min_frames, len(samples) // 2):
-        return Verdict(message=FEATURES_UNREAD.format(seconds=seconds) if read or reads_landmarks else NO_LANDMARKS)
+        return Verdict(message=FEATURES_UNREAD if read or reads_landmarks else NO_LANDMARKS)
     width = statistics.median(s.width for s in read)
     if width < limits.min_face_width:
         return Verdict(message=TOO_FAR.format(width=width, least=limits.min_face_width))
@@ -280,7 +269,7 @@ class Calibration:
         if self.face_s >= self.limits.seconds:
             return self._finish(judge(self.samples, self.limits, reads_landmarks=self.reads_landmarks))
         if self.elapsed_s >= self.limits.give_up_s:
-            return self._finish(Verdict(message=LOST.format(seconds=self.limits.seconds)))
+            return self._finish(Verdict(message=LOST))
         return None
 
     def _finish(self, verdict: Verdict) -> Verdict:
@@ -295,3 +284,14 @@ class Calibration:
     @property
     def seconds_left(self) -> float:
         return max(0.0, self.limits.seconds - self.face_s) if self.state == "collecting" else 0.0
+
+
+@words_for_the_glass
+def _glass_words():
+    """The refusals, with the widest values they take (a 30-second calibration, a head just past 12
+    degrees both ways, the widest face still too far)."""
+    for text in (MOVED.format(seconds=30), FACE_MOVED, LOST, NOT_RELAXED, NO_LANDMARKS, FEATURES_UNREAD):
+        yield Words(text, "body", "calibration refusal")
+    yield Words(TOO_FAR.format(width=MIN_FACE_WIDTH - 1, least=MIN_FACE_WIDTH), "body", "calibration refusal")
+    for yaw, pitch in ((-12.4, -12.4), (-45.0, -45.0), (12.4, 12.4)):
+        yield Words(turned_message(yaw, pitch), "body", "calibration refusal, turned")

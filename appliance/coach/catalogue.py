@@ -14,6 +14,7 @@ from importlib import resources
 
 from appliance.coach.targets import Target, target_from_data
 from appliance.errors import ConfigError
+from appliance.glass import Words, words_for_the_glass
 
 DRILL_KINDS = ("expression", "headshot", "feature", "roleplay")
 BREATHS = ("", "inhale", "hold", "exhale")
@@ -181,3 +182,33 @@ def build_catalogue(drills: Mapping, breaks: Mapping, tips: Mapping) -> Catalogu
 def load_catalogue() -> Catalogue:
     """The catalogue shipped with the appliance."""
     return build_catalogue(_read("drills.json"), _read("breaks.json"), _read("tips.json"))
+
+
+@words_for_the_glass
+def _glass_words():
+    """Every word of the shipped catalogue, where the screens show it; a tip's {placeholders} take the
+    longest words they can say."""
+    from appliance.coach.features import PARTS, title
+
+    catalogue = load_catalogue()
+    for drill in catalogue.drills:
+        target = drill.target or drill.steps[0].target
+        yield Words(drill.title, "headline", f"{drill.id}: title")
+        yield Words(drill.title, "menu", f"{drill.id}: title in the list")
+        yield Words(drill.cue, "body", f"{drill.id}: cue")
+        yield Words(drill.cue, "menu_detail", f"{drill.id}: cue under its title in the list")
+        yield Words(drill.why, "quiet", f"{drill.id}: why")
+        yield Words(f"target: {drill.aim or target.describe()}", "quiet", f"{drill.id}: target")
+        for number, step in enumerate(drill.steps, 1):
+            yield Words(step.cue, "body", f"{drill.id}: step {number}")
+    for script in catalogue.breaks:
+        yield Words(script.title, "menu", f"{script.id}: title")
+        yield Words(script.about, "menu_detail", f"{script.id}: about")
+        for phase in script.phases:
+            yield Words(phase.name, "headline", f"{script.id}: {phase.name}")
+            yield Words(phase.words, "body", f"{script.id}: {phase.name}")
+    longest = max((title(feature) for feature in PARTS), key=len)
+    widest = {"part": max(PARTS.values(), key=len), "loud_part": max(PARTS.values(), key=len),
+              "loud": longest, "missing": longest, "corner": "The right corner"}  # fmt: skip
+    for tip in catalogue.tips:
+        yield Words(tip.text.format_map(widest), "body", "tip")

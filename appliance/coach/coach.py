@@ -22,9 +22,10 @@ from appliance.coach.events import Event
 from appliance.coach.flow import Flow
 from appliance.coach.scoring import is_relaxed, tension
 from appliance.coach.view import MenuItem, NoticeKind, ProgressView, Screen, View
+from appliance.glass import Words, words_for_the_glass
 from appliance.messages import Command, Observation
 
-AWAY = "No one at the mirror, so the session is paused. Step in front of it to carry on."
+AWAY = "No one at the mirror: paused. Step in front of it to carry on."
 
 
 class Coach(Flow):
@@ -172,3 +173,8 @@ class Coach(Flow):
             self.end_session(reason)
         else:  # a break or a result: the session ends after it, and this says why meanwhile
             self.notify(reason, NoticeKind.GUARD, seconds=self.settings.notice_s * 2)
+
+
+@words_for_the_glass
+def _glass_words():
+    yield Words(AWAY, "quiet", "paused: no one at the mirror")

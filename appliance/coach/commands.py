@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from appliance.coach.attempt import Outcome
 from appliance.coach.view import NoticeKind, Screen
+from appliance.glass import Words, words_for_the_glass
 from appliance.messages import Command
 
 if TYPE_CHECKING:
@@ -13,6 +14,11 @@ if TYPE_CHECKING:
 
 MENU_SCREENS = (Screen.HOME, Screen.CHOOSE)
 ACTIVE_SCREENS = (Screen.PREPARE, Screen.DRILL, Screen.RESULT, Screen.BREAK)
+
+FORCED_BREAK = "This break protects your face from overdoing it: {left} s to go."
+ENDED = "You ended the session."
+WENT_HOME = "You went back home."
+SKIPPED = "You skipped this one."
 
 
 def dispatch(coach: Coach, command: Command) -> None:
@@ -31,9 +37,9 @@ def dispatch(coach: Coach, command: Command) -> None:
     if command is Command.PAUSE:
         coach.pause()
     elif command is Command.END:
-        coach.end_session("You ended the session.")
+        coach.end_session(ENDED)
     elif command is Command.BACK:
-        coach.end_session("You went back home.", go_home=True)
+        coach.end_session(WENT_HOME, go_home=True)
     elif coach.screen is Screen.PREPARE:
         _prepare(coach, command)
     elif coach.screen is Screen.DRILL:
@@ -58,9 +64,9 @@ def _paused(coach: Coach, command: Command) -> None:
     if command in (Command.PAUSE, Command.SELECT):
         coach.resume()
     elif command is Command.END:
-        coach.end_session("You ended the session.")
+        coach.end_session(ENDED)
     elif command is Command.BACK:
-        coach.end_session("You went back home.", go_home=True)
+        coach.end_session(WENT_HOME, go_home=True)
 
 
 def _menu(coach: Coach, command: Command) -> None:
@@ -113,7 +119,7 @@ def _prepare(coach: Coach, command: Command) -> None:
 
 def _drill(coach: Coach, command: Command) -> None:
     if command is Command.NEXT:  # skip: recorded, so history shows it, but never scored
-        coach.attempt.finish(Outcome("skipped", "You skipped this one."))
+        coach.attempt.finish(Outcome("skipped", SKIPPED))
         coach.finish_attempt()
         coach.next_item()
     elif command is Command.PREVIOUS:  # start this drill again from the countdown
@@ -137,8 +143,16 @@ def _break(coach: Coach, command: Command) -> None:
     if command in (Command.NEXT, Command.SELECT):
         if rest.forced:
             left = round(rest.script.duration_s - rest.elapsed_s)
-            coach.notify(f"This break protects your face from overdoing it: {left} s to go.", NoticeKind.GUARD)
+            coach.notify(FORCED_BREAK.format(left=left), NoticeKind.GUARD)
         else:
             coach.finish_break(completed=False)
     elif command is Command.PREVIOUS:  # start the script again
         rest.elapsed_s, rest.relaxed_s = 0.0, 0.0
+
+
+@words_for_the_glass
+def _glass_words():
+    yield Words(FORCED_BREAK.format(left=999), "notice", "a forced break, NEXT pressed")
+    for words in (ENDED, WENT_HOME):
+        yield Words(words, "body", "summary: why the session ended")
+    yield Words(SKIPPED, "quiet", "result: why it ended")

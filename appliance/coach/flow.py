@@ -28,7 +28,13 @@ from appliance.coach.routines import Plan, break_plan, check_settings_ids, free_
 from appliance.coach.session import BreakRun, Session
 from appliance.coach.settings import CoachSettings
 from appliance.coach.view import NoticeKind, ProgressView, Screen
+from appliance.glass import Words, words_for_the_glass
 from appliance.messages import Observation
+
+BREAK_NEXT = " A break comes next."  # after the guard's reason
+PAUSED = "Paused."
+DONE = "{title}: done. Well practised!"
+NO_PRACTICE = "No practice yet: start with the morning routine."
 
 
 class Flow:
@@ -58,7 +64,7 @@ class Flow:
         self.result_left = 0.0
         self.rest: BreakRun | None = None
         self.summary = None
-        self.progress = ProgressView(message="No practice yet: start with the morning routine.")
+        self.progress = ProgressView(message=NO_PRACTICE)
         self.progress_index = 0  # the progress screen's chart, picked with next / previous
         self._scores: Mapping[str, Sequence[float]] = {}
         self.last_observation: Observation | None = None
@@ -101,7 +107,7 @@ class Flow:
     def today(self) -> date:
         return date.fromtimestamp(self._wall_clock())
 
-    def pause(self, reason: str = "Paused.") -> None:
+    def pause(self, reason: str = PAUSED) -> None:
         self.paused, self.paused_reason = True, reason
 
     def resume(self) -> None:
@@ -159,7 +165,7 @@ class Flow:
         if session.cap_reason:
             return self.end_session(session.cap_reason)
         if session.index + 1 >= len(session.plan.items):
-            return self.end_session(f"{session.plan.title}: done. Well practised!", completed=True)
+            return self.end_session(DONE.format(title=session.plan.title), completed=True)
         if session.forced_reason:
             reason, session.forced_reason = session.forced_reason, ""
             if session.plan.items[session.index + 1].startswith("break:"):  # the routine's own break will do
@@ -243,7 +249,7 @@ class Flow:
         reason = self.guard.break_due()
         if reason and not session.cap_reason:
             session.forced_reason = reason
-            self.notify(reason + " A break comes next.", NoticeKind.GUARD)
+            self.notify(reason + BREAK_NEXT, NoticeKind.GUARD)
 
     # ------------------------------------------------------------------ breaks
     def start_break(self, break_id: str, *, resume: str, forced: bool = False, reason: str = "") -> None:
@@ -289,3 +295,17 @@ class Flow:
         number, wall = self.session.number, self._wall_clock()
         self._emit(BreakFinished(number, rest.script.id, rest.forced, rest.reason, completed,
                                  rest.elapsed_s, rest.relaxed_s, self.now, wall))  # fmt: skip
+
+
+@words_for_the_glass
+def _glass_words():
+    guard = Guard(CoachSettings())
+    guard.active_s, guard.drills_in_a_row = 99 * 60, 99
+    yield Words(guard.break_due() + BREAK_NEXT, "notice", "guard: a break comes next")
+    yield Words(NO_PRACTICE, "quiet", "progress with no practice")
+    yield Words(PAUSED, "quiet", "paused by hand")
+    catalogue = load_catalogue()
+    titles = [routine.title for routine in catalogue.routines] + [catalogue.today.get("title", "Today's practice")]
+    titles += ["Free practice", *(script.title for script in catalogue.breaks)]  # a drill chosen, a break alone
+    for title in titles:
+        yield Words(DONE.format(title=title), "body", "summary: a plan done")

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from appliance.coach.scoring import intensity, strongest_expression
 from appliance.coach.settings import CoachSettings
+from appliance.glass import Words, words_for_the_glass
 
 
 class Guard:
@@ -49,7 +50,7 @@ class Guard:
         if self.strong_s > self.settings.strong_hold_max_s:
             self.strong_s = 0.0
             limit = round(self.settings.strong_hold_max_s)
-            return f"You held a strong {label} face for over {limit} s: let it go. Holding too long strains the face."
+            return f"Held a strong {label} face over {limit} s: let it go. Holding long strains the face."
         return ""
 
     def break_due(self) -> str:
@@ -78,3 +79,17 @@ class Guard:
 def _minutes(seconds: float) -> str:
     minutes = max(1, round(seconds / 60))
     return f"{minutes} minute" + ("" if minutes == 1 else "s")
+
+
+@words_for_the_glass
+def _glass_words():
+    """The guard's reasons (a notice; the break and the summary show them too), at their widest."""
+    guard = Guard(CoachSettings())
+    guard.strong_s = 1e6
+    yield Words(guard.performed(0.1, {"happiness": 1.0}), "notice", "guard: a strong face held")
+    guard.active_s, guard.drills_in_a_row = 99 * 60, 99
+    yield Words(guard.break_due(), "notice", "guard: a break due")
+    guard.active_s = 0.0
+    yield Words(guard.break_due(), "notice", "guard: a break due")
+    yield Words(guard.cap_warning(guard.settings.session_cap_s - 99 * 60), "notice", "guard: the cap near")
+    yield Words(guard.cap_reached(guard.settings.session_cap_s), "body", "guard: the cap reached")

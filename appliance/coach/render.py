@@ -25,11 +25,13 @@ from appliance.coach.view import (
     SummaryView,
     View,
 )
+from appliance.glass import Words, words_for_the_glass
 
 if TYPE_CHECKING:
     from appliance.coach.coach import Coach
 
-NO_FACE = "I can't see your face: step in front of the mirror. The hold is paused."
+NO_FACE = "No face seen: the hold waits."  # the narrow column beside the hold ring
+STEP_IN = "Step in front of the mirror."
 # What to press, by button and press (see appliance.controls: a hold is a long press, 0.8 s).
 BUTTONS = {
     Screen.HOME: "NEXT: choose (hold: back) · SELECT: start · BREAK: relax now",
@@ -55,26 +57,27 @@ CALIBRATE_BUTTONS = {
     "turned": "SELECT: try again · hold SELECT: remember the camera angle · NEXT: later · BACK: home",
     "saved_turned": "SELECT: carry on · hold SELECT: remember the camera angle",
 }
+# Why it is asked (your movements read against your own face) is in the README, not on the glass.
 CALIBRATE_WORDS = {
-    "first": "Before your first practice: relax your face and look straight into the mirror for {s:g} seconds, "
-    "so the mirror reads small movements against your own resting face, not an average one.",
-    "again": "Before you practise: relax your face and look straight into the mirror for {s:g} seconds, "
-    "so the mirror reads small movements against your own resting face, not an average one.",
-    "ready": "Relax your face and look straight into the mirror: brow smooth, jaw loose, lips softly closed. "
-    "Hold still for {s:g} seconds.",
+    "first": "Before your first practice: relax and look into the mirror for {s:g} seconds.",
+    "again": "Before you practise: relax and look into the mirror for {s:g} seconds.",
+    "ready": "Look straight into the mirror, face relaxed. Hold still for {s:g} seconds.",
     "collecting": "Relax and hold still, breathing normally...",
-    "facing_chosen": "The camera's angle is saved: looking straight into the mirror now reads as facing it. "
-    "Relax and hold still, breathing normally...",
+    "facing_chosen": "Camera angle saved. Relax and hold still, breathing normally...",
     "saved": "Saved: your features are now read against your own resting face.",
-    "saved_turned": "Saved: your features are now read against your own resting face. Your head read {across} "
-    "and {up_down}: if you were looking straight into the mirror, hold SELECT and the mirror remembers the "
-    "camera's angle, so the looks judge your head against the mirror.",
-    "saved_facing": "Saved: your features are now read against your own resting face, and the camera's angle "
-    "is kept too.",
+    # The footer offers "hold SELECT: remember the camera angle"; the README says what it does.
+    "saved_turned": "Saved. Your head read {across} and {up_down}: facing the mirror?",
+    "saved_facing": "Saved: your resting face, and the camera's angle too.",
 }
-CALIBRATE_NO_FACE = "I can't see your face: step in front of the mirror. The count waits for you."
-NEUTRAL_HINT = "Features read against an average face: calibrate your resting face in settings."
-NEARLY_RELAXED = "Nearly there: soften a little more."  # one line beside the breath circle
+CALIBRATE_NO_FACE = "I can't see your face: step in front of the mirror."
+NEUTRAL_HINT = "Read against an average face: calibrate yours in settings."
+# Beside the breathing circle, in its narrow column.
+NEARLY_RELAXED = "Nearly there: soften a little more."
+BREAK_NO_FACE = "I can't see your face; just keep breathing."
+RELAXED = "Your face looks relaxed."
+STILL_SHOWS = "Let it soften: your face still shows {label}."
+SEE_YOU = "See you tomorrow: a little every day beats a lot once."
+COME_BACK = "Come back whenever you're ready."
 EXPRESSION_ONLY = "No landmarks here: this look is read from the expression alone."
 
 
@@ -101,11 +104,7 @@ def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
     items = [
         MenuItem("morning", morning.title, f"{morning.drill_count} drills with relaxation before, between and after"),
         # Drawn by past scores: with none yet, there is nothing that "needs work" to speak of.
-        MenuItem(
-            "today",
-            today.title,
-            ("More of what needs work: " if coach.has_scores else "A mix to begin: ") + ", ".join(picks),
-        ),  # fmt: skip
+        MenuItem("today", today.title, today_detail(picks, has_scores=coach.has_scores)),
         MenuItem("drills", "Choose a drill", "Expressions, headshot looks, single features, role-plays"),
         MenuItem("breaks", "Relaxation break", "Breathing, face relaxation, a calm place"),
     ]
@@ -120,6 +119,17 @@ def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
         items.append(MenuItem("profile", f"Practising: {who}", f"SELECT: the next person ({others} more) · "
                               "BACK, then settings: add, rename, remove"))  # fmt: skip
     return tuple(items)
+
+
+TODAY_NAMED = 3  # drills named under "Today's practice"; four long titles took a third line
+
+
+def today_detail(picks: list[str], *, has_scores: bool) -> str:
+    """ "A mix to begin: Serious look, Genuine smile, Happiness, Jaw drop and 2 more"."""
+    named = ", ".join(picks[:TODAY_NAMED]) + (
+        f" and {len(picks) - TODAY_NAMED} more" if len(picks) > TODAY_NAMED else ""
+    )
+    return ("More of what needs work: " if has_scores else "A mix to begin: ") + named
 
 
 def break_position(rest: BreakRun) -> BreakPosition:
@@ -226,9 +236,7 @@ def _drill_view(drill, attempt: Attempt | None) -> DrillView:
 
 def _presence(coach: Coach) -> LiveView:
     face = coach.has_face()
-    return LiveView(
-        has_face=face, no_face_message="" if face else (coach.vision_problem or "Step in front of the mirror.")
-    )
+    return LiveView(has_face=face, no_face_message="" if face else (coach.vision_problem or STEP_IN))
 
 
 def tip_context(coach: Coach, attempt: Attempt, smoothed, earlier) -> TipContext:
@@ -286,11 +294,11 @@ def _break_view(coach: Coach, rest: BreakRun) -> BreakView:
     at = break_position(rest)
     relaxed = rest.relaxed if coach.has_face() and at.phase.check else None
     if relaxed is None:
-        message = "" if not at.phase.check else "I can't see your face; just keep breathing."
+        message = "" if not at.phase.check else BREAK_NO_FACE
     elif relaxed:
-        message = "Your face looks relaxed."
+        message = RELAXED
     elif rest.label:
-        message = f"Let it soften: your face still shows {rest.label}."
+        message = STILL_SHOWS.format(label=rest.label)
     else:
         message = NEARLY_RELAXED
     cyclic = rest.script.cycles > 1
@@ -367,7 +375,7 @@ def attempt_event(coach: Coach, attempt: Attempt) -> AttemptFinished:
 def summary_view(session: Session, reason: str, *, completed: bool = False) -> SummaryView:
     scores = [score for _, score in session.scores]
     best = max(session.scores, key=lambda pair: pair[1], default=("", 0))
-    message = "See you tomorrow: a little every day beats a lot once." if scores else "Come back whenever you're ready."
+    message = SEE_YOU if scores else COME_BACK
     if session.cap_reason and reason == session.cap_reason:  # the guard ended it: say why, not a cheery goodbye
         message = reason
     return SummaryView(
@@ -381,3 +389,41 @@ def summary_view(session: Session, reason: str, *, completed: bool = False) -> S
         message=message,
         completed=completed,
     )
+
+
+@words_for_the_glass
+def _glass_words():
+    from appliance.coach.calibration import CalibrationLimits, pose_words
+
+    for screen, words in BUTTONS.items():
+        yield Words(words, "footer", f"{screen} buttons")
+    for state, words in {**CALIBRATE_BUTTONS, "forced break": FORCED_BREAK_BUTTONS}.items():
+        yield Words(words, "footer", f"{state} buttons")
+    turn = CalibrationLimits.max_turn_deg - 0.6  # saved while turned: within the limit, rounding to 11
+    across, up_down = pose_words(-turn, -turn)
+    for key, words in CALIBRATE_WORDS.items():
+        yield Words(words.format(s=30, across=across, up_down=up_down), "body", f"calibration: {key}")
+    yield Words(CALIBRATE_NO_FACE, "body", "calibration without a face")
+    yield Words(STEP_IN, "body", "prepare without a face")
+    yield Words(NO_FACE, "drill_column", "drill without a face")
+    for words in (NEUTRAL_HINT, EXPRESSION_ONLY):
+        yield Words(words, "quiet", "drill hint")
+    from appliance.coach.scoring import EXPRESSIONS
+
+    longest_label = max(EXPRESSIONS, key=len)
+    for words in (NEARLY_RELAXED, BREAK_NO_FACE, RELAXED, STILL_SHOWS.format(label=longest_label)):
+        yield Words(words, "break_column", "break: the camera's verdict")
+    for words in (SEE_YOU, COME_BACK):
+        yield Words(words, "body", "summary")
+    from appliance.coach.coach import Coach
+    from appliance.profiles import MOST, NAME_LENGTH
+
+    coach = Coach()
+    coach.set_profiles(["W" * NAME_LENGTH] * MOST + ["Guest"], MOST - 1)  # the most people, the longest names
+    titles = sorted((drill.title for drill in coach.catalogue.drills if drill.kind != "roleplay"), key=len)
+    for coach.menu_key, slot in (("home", "home_menu"), ("drills", "menu"), ("breaks", "menu")):
+        for item in menu_items(coach):
+            yield Words(item.title, slot, f"{coach.menu_key} menu: {item.key}")
+            yield Words(item.detail, slot.replace("_menu", "") + "_detail", f"{coach.menu_key} menu: {item.key}")
+    picks = titles[-6:][::-1]  # today's practice picks six drills at most: the six longest titles
+    yield Words(today_detail(picks, has_scores=True), "home_detail", "home menu: today, the longest titles")

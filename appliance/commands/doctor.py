@@ -28,6 +28,7 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the checks as JSON")
     parser.add_argument("--config", type=Path, help="settings file (default: ~/.config/appliance/config.toml)")
+    parser.add_argument("--model", type=Path, help="also check your own expression model, as given to run --model")
     parser.add_argument("--buttons", type=float, metavar="SECONDS", help="after the checks, print presses live")
     parser.add_argument("--here", action="store_true", help="run the checks in this process, not in the unit's sandbox")
     parser.set_defaults(func=run)
@@ -45,10 +46,12 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--buttons {args.buttons:g} is out of range", hint="give 1 to 3600 seconds")
     where = "" if args.here else sandbox.unavailable()
     if args.here or where:
-        checks, config = run_checks(args.config)
+        checks, config = run_checks(args.config, model=args.model)
         said = "" if args.here else f"checks run as {getpass.getuser()} here, not inside the unit's sandbox: {where}"
     else:
-        inside, outside, user = sandbox.checks_in_unit(["--config", str(args.config)] if args.config else [])
+        inner = ["--config", str(args.config)] if args.config else []
+        inner += ["--model", str(args.model)] if args.model else []
+        inside, outside, user = sandbox.checks_in_unit(inner)
         checks, config = sandbox.blame_the_sandbox(inside, outside, user), check_config(args.config)[1]
         said = f"checks run as {user} inside the unit's sandbox ({sandbox.UNIT}'s settings, through systemd-run)"
     if args.json:

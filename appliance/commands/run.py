@@ -1,6 +1,6 @@
 """python -m appliance run: the mirror itself.
 
-python -m appliance run                       # the Pi camera (else the demo clip); fullscreen on a Pi
+python -m appliance run                       # the Pi camera (else the demo face); fullscreen on a Pi
 python -m appliance run --source demo --windowed
 python -m appliance run --script steps.txt --screenshots docs/screenshots   # timed commands, then exit
 """
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from appliance.camera.factory import SOURCES_HELP, source_argument
 from appliance.config import TABLES, load_config_for_mirror
+from appliance.glass import Words, words_for_the_glass
 
 log = logging.getLogger("appliance.run")
 
@@ -52,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         from appliance.ui.script import load_script
 
         steps = load_script(args.script)
+        if args.screenshots is not None:
+            screenshot_folder(args.screenshots)
     elif args.screenshots is not None:
         from appliance.errors import ConfigError
 
@@ -95,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
         preferences=preferences,
         camera_facing=camera_facing,
     )
+    shell.listeners.append(vision.follow)  # the demo face acts on what the glass asks
     sound = open_sound(preferences)
     shell.listeners.append(sound.cues.update)
     shell.when_started(lambda: shell.later(1.0, sound.sink.preload))  # after the mirror shows
@@ -112,6 +116,26 @@ def run(args: argparse.Namespace) -> int:
     elif history is not None and hasattr(history, "close"):
         history.close()
     return 0
+
+
+def screenshot_folder(folder: Path) -> None:
+    """Make ``folder`` for the screenshots and its (empty) steps.jsonl, before any window opens; a
+    folder that cannot be written (read-only, a file in its place) is said, with what to do."""
+    from appliance.errors import ConfigError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "steps.jsonl").write_text("")
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigError(
+            f"--screenshots {folder}: a file is in the way, not a folder",
+            hint="give a folder (new or existing) for the screenshots",
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"--screenshots {folder}: cannot write there ({error.strerror or error})",
+            hint="give a folder you can write to, e.g. --screenshots /tmp/shots",
+        ) from None
 
 
 def left_out_notice(left_out, path: Path | None) -> str:
@@ -164,3 +188,15 @@ def _size(text: str) -> tuple[int, int]:
     if not (200 <= width <= 8000 and 200 <= height <= 8000):
         raise ConfigError(f"--size {text!r} is out of range", hint="use 200 to 8000 pixels a side")
     return width, height
+
+
+@words_for_the_glass
+def _glass_words():
+    """The start-up notice on settings left out, for each case, with the longest setting names."""
+    from appliance.errors import ConfigError
+
+    path = Path("/etc/appliance/config.toml")
+    cases = [[""], ["presence"], ["camera.facing_pitch_deg"], ["camera.fps", "sound.volume", "buttons.led"] * 33]
+    for settings in cases:
+        notice = left_out_notice([ConfigError("x", setting=setting) for setting in settings], path)
+        yield Words(notice, "notice", "settings left out at start-up")

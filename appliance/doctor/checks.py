@@ -17,13 +17,13 @@ def open_camera(config: Config):
     return open_source("camera", size=(camera.width, camera.height), fps=camera.fps)
 
 
-def run_checks(config_path: Path | None = None) -> tuple[list[Check], Config]:
+def run_checks(config_path: Path | None = None, model: Path | None = None) -> tuple[list[Check], Config]:
     from appliance.paths import MODELS_DIR, data_dir
 
     config_check, config = check_config(config_path)
     checks = [
         guarded("camera", check_camera, lambda: open_camera(config)),
-        guarded("models", check_models, MODELS_DIR),
+        guarded("models", check_models, MODELS_DIR, model=model),
         guarded("display", check_display, config),
         guarded("display power", check_display_power, config),
         guarded("gpio", check_gpio, config),

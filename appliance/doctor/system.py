@@ -36,8 +36,9 @@ def check_config(path: Path | None) -> tuple[Check, Config]:
     return Check("config", True, f"{shown} is valid"), config
 
 
-def check_models(folder: Path, *, load: Callable[[Path], object] | None = None) -> Check:
-    """Every model listed in ``folder/SHA256SUMS`` is there, has its checksum and loads."""
+def check_models(folder: Path, *, load: Callable[[Path], object] | None = None, model: Path | None = None) -> Check:
+    """Every model listed in ``folder/SHA256SUMS`` is there, has its checksum and loads; and ``model``
+    (one's own, given with --model) loads, checked against a SHA256SUMS beside it or said unchecked."""
     if load is None:
         from appliance.vision.litert import load_interpreter
 
@@ -59,11 +60,33 @@ def check_models(folder: Path, *, load: Callable[[Path], object] | None = None) 
             load(path)
         except Exception as error:  # a ModelError, or no TFLite runtime
             problems.append(f"{name} does not load: {str(error).splitlines()[0]}")
+    own, own_problem = _own_model(model, load) if model is not None else ("", "")
     if problems:
-        return Check("models", False, "; ".join(problems) + "; reinstall the appliance")
+        return Check("models", False, "; ".join([*problems, own_problem]).rstrip("; ") + "; reinstall the appliance")
+    if own_problem:
+        return Check("models", False, own_problem)
     if not names:
         return Check("models", False, f"{sums} lists no models")
-    return Check("models", True, f"{len(names)} models in {folder}, checksums match, all load: {', '.join(names)}")
+    shipped = f"{len(names)} models in {folder}, checksums match, all load: {', '.join(names)}"
+    return Check("models", True, f"{own}; {shipped}" if own else shipped)
+
+
+def _own_model(model: Path, load: Callable[[Path], object]) -> tuple[str, str]:
+    """What the doctor says of a --model file: (the fact, "") when it loads, ("", the problem) otherwise."""
+    from appliance.vision.litert import UNCHECKED
+
+    if not model.is_file():
+        return "", f"{model} (--model) does not exist"
+    expected = expected_checksums(model.parent).get(model.name)
+    if expected is not None and file_sha256(model) != expected:
+        return "", f"{model} (--model) does not match its checksum in {model.parent / SUMS} (damaged or replaced)"
+    try:
+        load(model)
+    except Exception as error:  # a ModelError, or no TFLite runtime
+        return "", f"{model} (--model) does not load: {str(error).splitlines()[0]}"
+    if expected is None:
+        return f"{model} (--model) is not in a {SUMS}: {UNCHECKED}", ""
+    return f"{model} (--model): checksum matches, loads", ""
 
 
 def check_storage(root: Path, *, min_free_mb: int = MIN_FREE_MB) -> Check:

@@ -19,7 +19,26 @@ log = logging.getLogger(__name__)
 def _kivy_loader(path: str):
     from kivy.core.audio import SoundLoader
 
+    _quiet_alsa()
     return SoundLoader.load(path)
+
+
+_alsa_handler = []  # the C callback, kept alive for as long as ALSA may call it
+
+
+def _quiet_alsa() -> None:
+    """ALSA's library writes its errors straight to stderr ("ALSA lib pcm.c: Unknown PCM default",
+    eight lines where there is no sound card), past the log; KivySink says the outcome once instead."""
+    if _alsa_handler:
+        return
+    import contextlib
+    import ctypes
+
+    handler_type = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p)
+    _alsa_handler.append(handler_type(lambda *_args: None))
+    # the library SDL opens for ALSA (one copy per process): without it there is nothing to quiet
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libasound.so.2").snd_lib_error_set_handler(_alsa_handler[0])
 
 
 class KivySink:
@@ -58,7 +77,7 @@ class KivySink:
             sound = None  # SDL2 hands back an empty sound when the device could not be opened
         if sound is None:
             if not self._failed:
-                log.warning("no sound: Kivy has no audio provider or device for %s; the mirror stays silent", path)
+                log.warning("no sound device: the mirror runs silent (Kivy could not play %s)", path)
             self._failed.add(cue)
             return None
         self._sounds[cue] = sound

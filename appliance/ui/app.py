@@ -72,7 +72,7 @@ class MirrorRoot(FloatLayout):
         self.add_widget(self.preview)
         self.dot = PressDot(pos_hint={"right": 0.985, "y": 0.01})
         self.add_widget(self.dot)
-        self.demo_badge = Factory.DemoBadge(opacity=0)  # the picture is the demo clip, not this person
+        self.demo_badge = Factory.DemoBadge(opacity=0)  # the picture is a demo face, not this person
         self.add_widget(self.demo_badge)
         self.blackout = Widget(opacity=0)
         with self.blackout.canvas:

@@ -1,6 +1,6 @@
 """UI benchmark: frame time while the pipeline runs, and press-to-screen latency through mock GPIO.
 
-    python -m appliance.ui.bench [--source demo] [--seconds 15] [--presses 12] [--model M] [--history N]
+    python -m appliance.ui.bench [--source demo-clip] [--seconds 15] [--presses 12] [--model M] [--history N]
 
 Runs the real mirror (window, vision worker on the source, coach) with buttons on gpiozero's
 MockFactory.  A thread presses NEXT on the home menu (it acts on release: a hold is PREVIOUS); then it starts
@@ -33,7 +33,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m appliance.ui.bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--source", default="demo", type=source_argument)
+    parser.add_argument("--source", default="demo-clip", type=source_argument)  # a moving face, 30 fps
     parser.add_argument("--seconds", type=number(1, 3600), default=15.0, help="frame times recorded in the drill")
     parser.add_argument("--presses", type=count(0, 10_000), default=12)
     parser.add_argument("--model", type=Path)

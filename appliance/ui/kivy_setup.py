@@ -49,7 +49,7 @@ def configure_kivy(
     os.environ.setdefault("KIVY_NO_CONFIG", "1")  # settings come from config.toml, not ~/.kivy
     os.environ.setdefault("KIVY_NO_FILELOG", "1")  # the appliance logs to the journal
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # Kivy's records go through Python logging
-    logging.getLogger("kivy").addFilter(_no_optional_tracebacks)
+    logging.getLogger("kivy").addFilter(plain_kivy_records)
     from kivy.config import Config
 
     settings = kivy_settings(fullscreen=fullscreen, size=size, rotation=rotation, log_level=log_level)
@@ -57,9 +57,25 @@ def configure_kivy(
         Config.set(section, key, value)
 
 
-def _no_optional_tracebacks(record: logging.LogRecord) -> bool:
-    """Kivy logs a traceback when the optional multitouch library (libmtdev) is absent: one line is enough."""
-    if "MTDev is not supported" in str(record.msg):
+NO_MIXER = ("AudioSDL2: Unable to open mixer", "AudioSDL2: Unable to initialize SDL")
+NO_DEVICE_AFTER = "AudioSDL2: Unable to load"  # each tone, once the mixer could not be opened
+_audio = {"missing": False}
+
+
+def plain_kivy_records(record: logging.LogRecord) -> bool:
+    """Kivy's records as the appliance's log should say them (a logging filter on "kivy"):
+
+    - the optional multitouch library (libmtdev) absent: one line, not a traceback;
+    - no sound device: Kivy says "CRITICAL AudioSDL2: Unable to open mixer", then a warning for each
+      tone.  A mirror without a speaker is a normal mirror; the sound player says it once ("no sound
+      device: the mirror runs silent"), so these are kept for --verbose only (DEBUG, with SDL's reason).
+    """
+    message = str(record.msg)
+    if "MTDev is not supported" in message:
         record.exc_info, record.exc_text = None, None
         record.levelno, record.levelname = logging.INFO, "INFO"
+    elif message.startswith(NO_MIXER) or (_audio["missing"] and message.startswith(NO_DEVICE_AFTER)):
+        _audio["missing"] = True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger().isEnabledFor(logging.DEBUG)  # run --verbose: the root logs DEBUG
     return True

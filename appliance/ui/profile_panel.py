@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from appliance.coach.view import MenuItem
+from appliance.glass import Words, words_for_the_glass
 from appliance.messages import Command
 from appliance.profiles import DEFAULT_NAMES, MOST, NAME_LENGTH
 
@@ -173,3 +174,26 @@ class ProfilePanel:
     def leave(self, message: str) -> str:
         self.mode, self.purpose, self.index, self.message = "", "", 0, message
         return "done"
+
+
+@words_for_the_glass
+def _glass_words():
+    """The people screens' rows, headings and buttons, for the longest name a person can have."""
+    from types import SimpleNamespace
+
+    name = "W" * NAME_LENGTH  # the widest letter, as long as a name may be
+    person = SimpleNamespace(name=name, is_guest=False, id="p6")
+    others = [SimpleNamespace(name=f"Person {n}") for n in range(1, MOST)]
+    people = SimpleNamespace(current=person, registry=SimpleNamespace(people=[*others[:-1], person]))
+    panel = ProfilePanel(people, message=f"{name} added and practising now")
+    rows = panel.settings_rows()
+    for mode, purpose in (("name", "add"), ("name", "rename"), ("remove", ""), ("spell", "rename")):
+        panel.mode, panel.purpose, panel.editor = mode, purpose, NameEditor(name[:-1])
+        yield Words(panel.heading, "quiet", f"people: {mode} heading")
+        yield Words(panel.buttons, "footer", f"people: {mode} buttons")
+        rows += panel.rows()
+    for row in rows:
+        yield Words(row.title, "settings", f"people: {row.key}")
+        yield Words(row.detail, "settings_detail", f"people: {row.key}")
+    for message in (f"{name} kept", f"{name} and their practice deleted", f"renamed {name}"):
+        yield Words(message, "settings_detail", "people: what was done")

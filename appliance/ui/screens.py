@@ -19,6 +19,7 @@ from kivy.properties import (
 )
 from kivy.uix.screenmanager import Screen as KivyScreen
 
+from appliance.coach.render import NO_FACE
 from appliance.coach.view import Screen, View
 from appliance.ui import text
 from appliance.ui.widgets import MenuList  # noqa: F401  (the .kv rules use it)
@@ -140,7 +141,7 @@ class DrillScreen(DrillInfo):
         elif live.has_face:
             seen = f"match {live.match}%" + (f" · {live.expression}" if live.expression else "")
         else:
-            seen = live.no_face_message or "No face in view: step in front of the mirror"
+            seen = live.no_face_message or NO_FACE  # the column beside the hold ring is narrow
         now = time.monotonic()
         if now >= getattr(self, "_text_due", 0.0) or live.has_face != getattr(self, "_had_face", None):
             self._text_due, self._had_face = now + self.TEXT_EVERY_S, live.has_face

@@ -9,6 +9,7 @@ from appliance.coach.difficulty import DIFFICULTIES, next_level
 from appliance.coach.view import MenuItem
 from appliance.config import Config, default_path
 from appliance.errors import ApplianceError
+from appliance.glass import Words, words_for_the_glass
 from appliance.messages import Command
 from appliance.preferences import Preferences
 from appliance.ui.profile_panel import ProfilePanel
@@ -35,6 +36,15 @@ class SettingsPanel:
     camera_facing: CameraFacing | None = None  # the camera's angle (read only: the shell forgets it); None: no row
 
     people: ProfilePanel | None = None  # adding, renaming, removing people; None: no profiles
+    left_on: str = ""  # the key of the row the panel was left on: opened again, it is lit again
+
+    def open(self) -> None:
+        """Open on the row it was left on; its place may have moved (the guest has no rename or remove
+        rows), and a row no longer there gives the nearest one that is."""
+        self.is_open = True
+        rows = self.rows()
+        keys = [row.key for row in rows]
+        self.index = keys.index(self.left_on) if self.left_on in keys else min(self.index, len(rows) - 1)
 
     def rows(self) -> list[MenuItem]:
         if self.people is not None and self.people.is_busy:  # a name being chosen, a removal confirmed
@@ -152,7 +162,7 @@ class SettingsPanel:
         elif command is Command.SELECT and self.preferences is not None:
             return self._choose(self.rows()[self.index].key, self.preferences)
         elif command in (Command.BACK, Command.END):
-            self.is_open = False
+            self.is_open, self.left_on = False, self.rows()[self.index].key
             return "close"
         return None
 
@@ -202,3 +212,36 @@ def angle_words(yaw: float, pitch: float) -> str:
 
 def _on(flag: bool) -> str:
     return "on" if flag else "off"
+
+
+@words_for_the_glass
+def _glass_words():
+    """Every settings row at its widest: pins of two digits, a long settings path, a camera angle both ways."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from appliance.config import ButtonSettings, Config
+
+    config = Config(
+        path=Path("/home/expression-mirror/.config/appliance/config.toml"),
+        buttons=ButtonSettings(pins={"next": 17, "select": 27, "back": 22, "break": 23}, led=24, hold_time=0.8),
+    )
+    prefs = SimpleNamespace(difficulty="normal", voice_engine="/usr/bin/espeak-ng",
+                            sound=SimpleNamespace(enabled=True, volume=100, voice=True,
+                                                  quiet_from="21:00", quiet_until="07:00"))  # fmt: skip
+    facing = SimpleNamespace(is_chosen=True, facing=(-45.0, -45.0))
+    takes = SimpleNamespace(count=999)
+    panel = SettingsPanel(config, "webcam:10", preferences=prefs, takes=takes, takes_on=True,
+                          camera_facing=facing, neutral_day="2026-12-31")  # fmt: skip
+    rows = panel.rows()
+    panel.confirming = True
+    rows += panel._takes_rows()
+    prefs.voice_engine = ""
+    rows += panel._choice_rows()
+    for level in DIFFICULTIES:
+        prefs.difficulty = level
+        rows += panel._choice_rows()[:1]
+    for row in rows:
+        yield Words(row.title, "settings", f"settings: {row.key}")
+        yield Words(row.detail, "settings_detail", f"settings: {row.key}")
+    yield Words(BUTTONS, "footer", "settings buttons")

@@ -25,6 +25,7 @@ from kivy.clock import Clock
 from appliance.camera_facing import CameraFacing
 from appliance.coach.coach import AWAY
 from appliance.coach.events import CameraFacingChosen, NeutralCalibrated
+from appliance.coach.flow import PAUSED
 from appliance.coach.view import NoticeKind, Screen, View
 from appliance.config import Config
 from appliance.controls import open_controls
@@ -32,6 +33,7 @@ from appliance.display.power import OverlayPower
 from appliance.display.presence import Presence, Switch
 from appliance.display.switch import ScreenSwitch
 from appliance.errors import ApplianceError, ModelError
+from appliance.glass import Words, words_for_the_glass
 from appliance.messages import Command, Observation
 from appliance.systemd_notify import SystemdNotifier, TestFreeze
 from appliance.ui.app import MirrorApp
@@ -39,12 +41,13 @@ from appliance.ui.history_link import give_neutral_to
 from appliance.ui.profile_panel import ProfilePanel
 from appliance.ui.settings_panel import FORGET_ANGLE, SettingsPanel
 from appliance.ui.takes_link import SHOWN_S, open_takes
-from appliance.ui.text import glass
 
 log = logging.getLogger(__name__)
 TICK_HZ = 30
 STICKY = 24 * 3600.0  # a notice that stays until the problem is gone
 ASLEEP_FPS = 3.0  # vision's rate while the display is off: a face still wakes it within a second
+NO_FACES_READ = "No faces can be read."  # in the drill's narrow column; the notice says why
+TAKES_DELETED = "All best takes deleted ({count})."
 POWER_PROBE_AFTER_S = 8.0  # pick the display power backend once the mirror is up (or at the first "off")
 
 
@@ -152,7 +155,7 @@ class MirrorShell:
         def show(_dt) -> None:
             self._camera_led(False)
             if isinstance(error, ModelError):  # the drills say why no face is read, not "step in front"
-                self.coach.vision_problem = glass(f"No faces can be read: {error}")
+                self.coach.vision_problem = NO_FACES_READ  # why: the notice above, and the log
             self.warn(error)
 
         Clock.schedule_once(show)
@@ -169,7 +172,7 @@ class MirrorShell:
             self._settings_command(command)
             return
         if command is Command.BACK and self.view.screen is Screen.HOME:
-            self.panel.is_open = True  # BACK on home has nothing to go back to: it opens settings
+            self.panel.open()  # BACK on home has nothing to go back to: it opens settings
             self._show_settings()
             return
         self._show(self.coach.handle(command, self.clock()))
@@ -314,7 +317,7 @@ class MirrorShell:
             self.controls.writing_picture(on)
 
     def _takes_deleted(self, count: int) -> None:
-        self.coach.notify(f"All best takes deleted ({count}).", NoticeKind.INFO)
+        self.coach.notify(TAKES_DELETED.format(count=count), NoticeKind.INFO)
         if self.panel.is_open:
             self._show_settings()
 
@@ -330,7 +333,7 @@ class MirrorShell:
         log.info("display %s", "off" if off else "on")
         if off and self.coach.session is not None and not self.coach.paused:
             # The session waits, its time stopped; a face resumes an AWAY pause (the coach's rule).
-            self.coach.pause("Paused." if by_hand else AWAY)
+            self.coach.pause(PAUSED if by_hand else AWAY)
         set_rate = getattr(self.vision, "set_rate", None)
         if set_rate is not None:
             set_rate(ASLEEP_FPS if off else None)
@@ -423,7 +426,7 @@ class MirrorShell:
         try:
             self.vision.start(self.post_observation, self.post_error)
         except ApplianceError as error:  # no camera, a missing video: the drills say so, not "step in front"
-            self.coach.vision_problem = glass(f"No faces can be read: {error}")
+            self.coach.vision_problem = NO_FACES_READ  # why: the notice above, and the log
             self.warn(error)
         if self.app.mirror is not None:
             self.app.mirror.set_demo(bool(getattr(self.vision, "is_demo", False)))
@@ -456,3 +459,15 @@ class MirrorShell:
 
     def later(self, seconds: float, action: Callable[[], None]) -> None:
         Clock.schedule_once(partial(lambda _dt, fn: fn(), fn=action), seconds)
+
+
+@words_for_the_glass
+def _glass_words():
+    """The shell's own words, and the history's and the profiles' (their modules' constants)."""
+    from appliance.ui.history_link import NOT_SAVED, RECALIBRATE
+    from appliance.ui.profile_link import GUEST_MESSAGE
+
+    yield Words(NO_FACES_READ, "drill_column", "no faces can be read")
+    yield Words(TAKES_DELETED.format(count=9999), "notice", "best takes deleted")
+    for words in (NOT_SAVED, RECALIBRATE, GUEST_MESSAGE):
+        yield Words(words, "notice", "history and profiles")

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from appliance.coach.view import Screen, View
+from appliance.glass import Words, words_for_the_glass
 
 GLASS_CHARS = 90  # a notice is one or two short lines on the glass; details go to the log
 
@@ -23,8 +24,9 @@ def glass(message: str) -> str:
 
 
 def greeting(now: dt.datetime) -> str:
+    """Morning from midnight to noon: someone up at 03:00 is early, not late (as English greets it)."""
     hour = now.hour
-    if 4 <= hour < 12:
+    if hour < 12:
         return "Good morning"
     if 12 <= hour < 18:
         return "Good afternoon"
@@ -173,6 +175,18 @@ def menu_window(count: int, index: int, rows: int) -> tuple[int, int]:
     return first, first + rows
 
 
+RANGES_UNCALIBRATED = "Range of motion: calibrate your resting face in settings to start measuring it."
+RANGES_NONE = "Range of motion: practise any drill to start measuring it."
+
+
+def range_heading(*, calibrated: bool, more: int) -> str:
+    """The range of motion's first line: "Range of motion, best this week · 3 more in the charts"."""
+    heading = "Range of motion, best this week"
+    if not calibrated:  # measured against a resting face that can no longer be used: shown, not added to
+        heading += " (calibrate again in settings to add to it)"
+    return heading + (f" · {more} more in the charts" if more > 0 else "")
+
+
 def range_lines(ranges, neutral_day: str, per_line: int = 2, lines: int = 2) -> str:
     """The progress screen's range of motion: each feature's best this week and its trend, in words
     (the mirror's font has no block or arrow glyphs; each feature has its own chart too).
@@ -180,16 +194,12 @@ def range_lines(ranges, neutral_day: str, per_line: int = 2, lines: int = 2) -> 
     At most ``lines`` lines of ``per_line`` features, the widest movements this week first: every
     feature the person moved would take the room the line chart below needs."""
     if not neutral_day and not ranges:
-        return "Range of motion: calibrate your resting face in settings to start measuring it."
+        return RANGES_UNCALIBRATED
     if not ranges:
-        return "Range of motion: practise any drill to start measuring it."  # every drill's frames count
-    heading = "Range of motion, best this week"
-    if not neutral_day:  # measured against a resting face that can no longer be used: shown, not added to
-        heading += " (calibrate your resting face again in settings to add to it)"
+        return RANGES_NONE  # every drill's frames count
     ordered = sorted(ranges, key=lambda row: 1.0 if row.recent_best is None else -row.recent_best)
     shown = ordered[: per_line * lines]
-    if len(ordered) > len(shown):
-        heading += f" · {len(ordered) - len(shown)} more in the charts"
+    heading = range_heading(calibrated=bool(neutral_day), more=len(ordered) - len(shown))
     cells = []
     for row in shown:
         figure = f"{row.recent_best:.2f} {trend_word(row.direction)}" if row.recent_best is not None else "-"
@@ -209,3 +219,36 @@ def feature_figures(live) -> str:
     beside the hold ring wrapped them mid-pair ("isolation / 100%")."""
     isolation = f"isolation {round(100 * live.isolation)}% · " if live.isolation is not None else ""
     return f"{isolation}match {live.match}%"
+
+
+@words_for_the_glass
+def _glass_words():
+    """The words these functions make, at their widest."""
+    from types import SimpleNamespace
+
+    for word in ("completed", "missed", "cut_short", "skipped"):
+        for reached, score in ((False, None), (True, None), (False, 10), (False, 90)):
+            yield Words(outcome_for(word, reached, roleplay_score=score), "headline", f"result: {word}")
+    result = SimpleNamespace(steps=(), best_match=100, held=0, held_s=99.9, hold_required_s=99.0,
+                             time_to_target_s=99.9, isolation=100)  # fmt: skip
+    yield Words(result_figures(result), "body", "result figures")
+    steps = SimpleNamespace(steps=[SimpleNamespace(score=100)] * 8)
+    yield Words(result_figures(steps), "body", "result figures, a role-play")
+    summary = SimpleNamespace(drills_done=99, breaks=99, average_score=100, minutes=99.0,
+                              best_title="Smize: smile with the eyes", best_score=100)  # fmt: skip
+    yield Words(summary_figures(summary), "body", "summary figures")
+    progress = SimpleNamespace(best_streak_days=999, sessions=9999, week_minutes=[("", 999)] * 7, minutes_today=999)
+    yield Words(progress_figures(progress), "quiet", "progress figures")
+    from appliance.profiles import NAME_LENGTH
+
+    yield Words(streak(999), "body", "streak on home")
+    yield Words(streak(999), "headline", "streak on progress")
+    longest = f"{greeting(dt.datetime(2026, 1, 1, 15))}, {'W' * NAME_LENGTH}"
+    yield Words(longest, "headline", "greeting, the longest name")
+    for screen in (Screen.DRILL, Screen.BREAK, None):
+        yield Words(paused_line(View(paused_screen=screen)), "body", "paused")
+    for words in (RANGES_UNCALIBRATED, RANGES_NONE, range_heading(calibrated=False, more=99)):
+        yield Words(words, "quiet", "range of motion")
+    series = SimpleNamespace(title="Smize: smile with the eyes", label="smize")
+    trend = SimpleNamespace(label="smize", recent=100, direction="down")
+    yield Words(chart_title(series, [trend], 98, 99), "body", "chart title")

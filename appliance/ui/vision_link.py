@@ -92,7 +92,7 @@ class VisionLink:
         self.source = self._open_source()
         self.name = self.source.name
         if self.name == "demo" and self.config.source == "auto":  # the glass wears a DEMO badge; the terminal hears it
-            log.info("no camera here: the demo clip plays instead (a DEMO badge on the glass)")
+            log.info("no camera here: the demo face stands in (a DEMO badge on the glass)")
         self._publish = publish
         with self._lock:
             options = {"num_threads": self.config.threads, "facing": self._facing}
@@ -197,8 +197,15 @@ class VisionLink:
 
     @property
     def is_demo(self) -> bool:
-        """The picture is the embedded demo clip (someone else's face), not a camera."""
+        """The picture is an embedded demo (someone else's face), not a camera."""
         return self.source is not None and self.source.name == "demo"
+
+    def follow(self, view) -> None:
+        """Each view the mirror shows (UI thread): the demo face acts on it (rests, or smiles when a drill
+        asks for a smile); other sources take no cue from the glass."""
+        act = getattr(self.source.inner, "act", None) if self.source is not None else None
+        if act is not None:
+            act(view)
 
     def _seen(self, observation) -> None:
         if not self._reniced:  # runs on the worker thread: when the CPU is short, the UI thread goes first

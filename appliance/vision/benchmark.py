@@ -48,7 +48,8 @@ def frames_of(spec: str, *, limit: int | None, size, color: bool):
     live: the pipeline's timing decisions (how often the detector searches) then depend on the
     clip, not on how fast this machine decodes it.
     """
-    source = demo_source(realtime=False, loop=False) if spec == "demo" else open_source(spec, realtime=False)
+    clip = spec in ("demo", "demo-clip")  # the figures are timed on the clip's moving face, not the demo photos
+    source = demo_source(realtime=False, loop=False) if clip else open_source(spec, realtime=False)
     with source:
         for count, frame in enumerate(source):
             if limit is not None and count >= limit:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,10 @@ def read_image(path: Path | str) -> np.ndarray:
         raise ImageError("the image path is empty", hint="give the path of an image file")
     path = Path(path)
     try:
-        with Image.open(path) as image:  # reads the header only: the size is known before decoding
+        with warnings.catch_warnings():  # Pillow warns past 89 megapixels; MAX_PIXELS below says it plainly
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)  # reads the header only: the size is known before decoding
+        with image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise ImageError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import sys
 import tempfile
@@ -13,6 +14,8 @@ from pathlib import Path
 from appliance.errors import ModelError
 
 SUMS = "SHA256SUMS"  # beside the models, in sha256sum's format: "<hex>  <name>" a line
+log = logging.getLogger(__name__)
+_said_unchecked: set[Path] = set()  # each unlisted model is said once a run, not at every load
 
 
 def _interpreter_class():
@@ -115,11 +118,21 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+UNCHECKED = (
+    f"unchecked (a damaged file still loads and reads faces wrongly; list it in a {SUMS} beside it"
+    " with sha256sum to have it checked)"
+)
+
+
 def verify_checksum(path: Path, *, what: str = "model") -> None:
     """A model listed in the SHA256SUMS beside it must match it byte for byte: a flipped bit in a
-    model still loads and reads faces wrongly.  A model not listed (your own --model) is not checked."""
+    model still loads and reads faces wrongly.  A model not listed (your own --model) cannot be
+    checked: the log says so, once."""
     expected = expected_checksums(path.parent).get(path.name)
     if expected is None:
+        if path.resolve() not in _said_unchecked:
+            _said_unchecked.add(path.resolve())
+            log.warning("the %s %s is not in a %s: %s", what, path, SUMS, UNCHECKED)
         return
     if file_sha256(path) != expected:
         raise ModelError(

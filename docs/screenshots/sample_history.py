@@ -31,20 +31,20 @@ MOVES = {
 }
 
 
-def performers_face() -> tuple[tuple, int, float, float]:
-    """The demo clip's performer's face as a calibration would keep it: the per-key median of his
-    geometry over the clip (he talks, so the clip has no still stretch to calibrate on; the median of
-    every frame stands in), frames, yaw and pitch.  Against it the screenshots' drill reads his face
-    as a calibrated person's is read, not against someone else's."""
+def resting_face() -> tuple[tuple, int, float, float]:
+    """The demo face's resting photo as a calibration keeps it (appliance/camera/demo/NOTICE.md): the
+    per-key median of its geometry over 20 frames, their count, yaw and pitch.  Against it the
+    screenshots' drill reads the demo face as a calibrated person's is read."""
     import numpy as np
 
-    from appliance.vision.benchmark import frames_of
+    from appliance.camera.demo import demo_face_source
     from appliance.vision.pipeline import VisionPipeline
 
-    pipeline = VisionPipeline()  # frames stamped with the clip's own clock: the same frames read every run
-    seen = [o for o in map(pipeline.observe, frames_of("demo", limit=None, size=None, color=True)) if o.geometry]
+    pipeline = VisionPipeline()
+    with demo_face_source(fps=1000) as source:
+        seen = [o for o in (pipeline.observe(source.read()) for _ in range(20)) if o.geometry]
     if not seen:
-        raise SystemExit("the demo clip gave no landmarks: run python -m appliance doctor")
+        raise SystemExit("the demo face gave no landmarks: run python -m appliance doctor")
     geometry = tuple((key, float(np.median([o.geometry[key] for o in seen]))) for key in sorted(GEOMETRY))
     yaw, pitch = (float(np.median([o.pose[angle] for o in seen])) for angle in ("yaw", "pitch"))
     return geometry, len(seen), yaw, pitch
@@ -65,7 +65,7 @@ def main() -> int:
             day = date.today() - timedelta(days=back)
             wall = datetime.combine(day, datetime.min.time()).timestamp() + 7.5 * 3600 + rng.uniform(0, 1800)
             if number == 1:  # the resting face, taken before the first practice
-                store.record(NeutralCalibrated(*performers_face(), 0.0, wall - 60))
+                store.record(NeutralCalibrated(*resting_face(), 0.0, wall - 60))
             store.record(SessionStarted(number, "morning", "Morning routine", 0.0, wall))
             store.record(BreakFinished(number, "face_relaxation", False, "", True, 40.0, 35.0, 0.0, wall + 40))
             chosen = rng.sample(list(DRILLS), k=rng.randint(3, 5))

@@ -346,8 +346,8 @@ def test_auto_with_a_broken_picamera2_runs_the_demo_and_says_why(broken_picamera
 
     source = open_source("auto")
     assert source.name == "demo"
-    assert "Pi camera" in source.notice and "numpy" in source.notice
-    assert "numpy does not match" in caplog.text
+    assert "Pi camera" in source.notice and "the log" in source.notice  # the glass: a line, no paragraph
+    assert "numpy does not match" in caplog.text and "numpy<2" in caplog.text  # the log: the fault and its fix
 
 
 def test_auto_on_a_pi_with_a_broken_picamera2_says_why_and_shows_no_stranger(broken_picamera2, monkeypatch):

@@ -69,17 +69,17 @@ def test_a_moving_face_is_refused():
 @pytest.mark.parametrize(
     ("pose", "words"),
     [
-        ({"yaw": 20.0, "pitch": 0.0}, "turned 20 degrees to your left and level"),
-        ({"yaw": 0.0, "pitch": -15.0}, "straight and tipped 15 degrees down"),
-        ({"yaw": -18.4, "pitch": 13.0}, "turned 18 degrees to your right and tipped 13 degrees up"),
-        ({"yaw": 12.2, "pitch": 1.1}, "turned 12.2 degrees to your left and tipped 1 degree up"),  # past 12
+        ({"yaw": 20.0, "pitch": 0.0}, "turned 20° to your left and level"),
+        ({"yaw": 0.0, "pitch": -15.0}, "straight and tipped 15° down"),
+        ({"yaw": -18.4, "pitch": 13.0}, "turned 18° to your right and tipped 13° up"),
+        ({"yaw": 12.2, "pitch": 1.1}, "turned 12.2° to your left and tipped 1° up"),  # past 12
     ],
 )
 def test_a_turned_face_is_refused_saying_how_it_reads(pose, words):
     turned = features_face(pose=pose | {"roll": 0.0})
     verdict = judge([sample(turned)] * 50)
     assert not verdict.accepted and verdict.message == turned_message(pose["yaw"], pose["pitch"])
-    assert f"your head reads {words}." in verdict.message and "Camera placement" in verdict.message
+    assert verdict.message == f"Your head reads {words}: face the mirror."  # the footer offers the camera's angle
 
 
 def test_too_few_frames_or_no_landmarks_are_refused_with_their_reason():
@@ -95,7 +95,7 @@ def test_landmarks_lost_on_a_device_that_reads_them_say_to_face_the_mirror_not_t
     calibrating(driver)  # landmarks were read before the calibration started
     driver.press(Command.SELECT)
     view = driver.show(16.0, face(neutral=0.9))
-    assert view.calibration.phase == "refused" and "face the mirror with all of your face" in view.calibration.words
+    assert view.calibration.phase == "refused" and "face the mirror, hold still" in view.calibration.words
 
 
 RESTING = {"neutral": 0.7, "sadness": 0.2, "happiness": 0.1}
@@ -259,7 +259,7 @@ def test_holding_select_after_a_turned_refusal_keeps_the_cameras_angle_and_colle
     driver = make_driver()
     view = refused_as_turned(driver)
     assert view.calibration.phase == "refused" and view.buttons == CALIBRATE_BUTTONS["turned"]
-    assert "hold SELECT" in view.buttons and "hold SELECT" in view.calibration.words
+    assert "hold SELECT: remember the camera angle" in view.buttons and "face the mirror" in view.calibration.words
     assert driver.coach.drain_events() == []
     view = driver.press(Command.PAUSE)  # hold SELECT: "I am facing the mirror"
     (chosen,) = driver.coach.drain_events()
@@ -330,8 +330,8 @@ def test_a_resting_face_saved_while_it_read_a_little_turned_offers_to_keep_the_c
     driver = make_driver()
     view = saved_slightly_tipped(driver)
     assert view.calibration.phase == "saved" and view.buttons == CALIBRATE_BUTTONS["saved_turned"]
-    assert "turned 1 degree to your left and tipped 7 degrees down" in view.calibration.words
-    assert "hold SELECT" in view.calibration.words
+    assert "turned 1° to your left and tipped 7° down" in view.calibration.words
+    assert "facing the mirror?" in view.calibration.words and "hold SELECT" in view.buttons
     assert [type(e) for e in driver.coach.drain_events()] == [NeutralCalibrated]
     view = driver.show(10.0, STILL)  # it waits for an answer instead of moving on after 3 s
     assert view.screen is Screen.CALIBRATE and view.calibration.phase == "saved"

@@ -74,7 +74,7 @@ def test_no_face_pauses_the_hold_and_the_view_says_why():
     driver.show(2.0, BLANK)
     driver.show(2.0, SMILE)
     view = driver.show(5.0, no_face())
-    assert not view.live.has_face and "can't see your face" in view.live.no_face_message
+    assert not view.live.has_face and "No face seen" in view.live.no_face_message
     assert view.live.held_s == pytest.approx(2.0, abs=0.11) and view.live.tip == ""
     assert driver.show(1.1, SMILE).screen is Screen.RESULT  # the hold resumed where it paused
 
@@ -193,7 +193,7 @@ def test_when_no_face_can_be_read_at_all_the_drill_says_why():
     view = driver.show(2.0)
     assert view.screen is Screen.DRILL and view.live.no_face_message == driver.coach.vision_problem
     driver.coach.vision_problem = ""
-    assert "can't see your face" in driver.show(0.1).live.no_face_message
+    assert "No face seen" in driver.show(0.1).live.no_face_message
 
 
 def test_free_practice_counts_drills_in_the_catalogues_order():

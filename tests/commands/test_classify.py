@@ -79,3 +79,17 @@ def test_a_huge_image_is_an_error_line_and_the_batch_goes_on(face_files, tmp_pat
     bad, good = lines(capsys)
     assert bad["path"] == str(huge) and "megapixels" in bad["error"]
     assert good["faces"] and good["path"] == str(gray)
+
+
+def test_a_10000_pixel_square_image_says_so_without_pillows_raw_warning(tmp_path, face_files, capsys):
+    """100 megapixels is past Pillow's warning (89) but under its error (179): it printed its own
+    DecompressionBombWarning above the appliance's line."""
+    import warnings
+
+    big = tmp_path / "big.png"
+    Image.new("L", (10000, 10000)).save(big)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning left would fail the command here
+        assert main(["classify", "--face-crop", str(big)]) == 1
+    (bad,) = lines(capsys)
+    assert "10000x10000 pixels, more than the 64 megapixels" in bad["error"]

@@ -48,6 +48,16 @@ def test_config_check_refuses_a_coach_setting_in_the_words_run_logs_as_it_starts
     assert "coach setting" in checked and str(path) in checked
 
 
+def test_config_check_names_every_bad_value_in_one_run(tmp_path, capsys):
+    """Three mistakes took three runs (the mirror's log named all three)."""
+    path = tmp_path / "config.toml"
+    path.write_text('fullscreen = "maybe"\n[camera]\nfps = 900\n[sound]\nvolume = 300\n')
+    assert cli.main(["config", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "fullscreen = 'maybe'" in err and "camera.fps = 900" in err and "volume=300" in err
+    assert "3 settings" in err
+
+
 def test_config_check_without_a_file_uses_the_defaults(capsys):
     assert cli.main(["config", "check"]) == 0
     assert "the defaults apply" in capsys.readouterr().out
@@ -58,7 +68,7 @@ def test_doctor_exit_status_and_json(monkeypatch, capsys):
     from appliance.config import Config
 
     results = [Check("camera", True, "fine"), Check("clock", True, "2026")]
-    monkeypatch.setattr(checks, "run_checks", lambda path: (results, Config()))
+    monkeypatch.setattr(checks, "run_checks", lambda path, model=None: (results, Config()))
     assert cli.main(["doctor", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == [r.as_dict() for r in results]
     results.append(Check("gpio", False, "no GPIO"))

@@ -74,6 +74,21 @@ def test_no_checksum_list_fails(tmp_path):
     assert "no SHA256SUMS" in check_models(tmp_path, load=lambda _: None).detail
 
 
+def test_a_model_of_ones_own_given_with_model_is_said_to_be_unchecked(tmp_path):
+    (tmp_path / "shipped").mkdir()
+    folder = models(tmp_path / "shipped", **{"a.tflite": b"one"})
+    own = tmp_path / "mine.tflite"
+    own.write_bytes(b"mine")
+    loaded = []
+    check = check_models(folder, load=loaded.append, model=own)
+    assert check.ok and loaded == [folder / "a.tflite", own]
+    assert f"{own} (--model) is not in a SHA256SUMS: unchecked" in check.detail
+    listed = check_models(folder, load=loaded.append, model=folder / "a.tflite")
+    assert "unchecked" not in listed.detail and "--model" in listed.detail  # listed beside it: checked
+    (folder / "a.tflite").write_bytes(b"0ne")
+    assert not check_models(tmp_path / "shipped", load=lambda _: None, model=folder / "a.tflite").ok
+
+
 def test_the_shipped_checksums_match_the_shipped_models():
     check = check_models(MODELS_DIR, load=lambda _: None)
     assert check.ok, check.detail

@@ -51,7 +51,7 @@ def test_no_audio_device_is_said_once_and_the_mirror_stays_silent(tmp_path, capl
             sink.play(Cue.EXHALE, 1.0)
     sink.preload()
     assert len(attempts) == 1  # never retried, nor tried again for the other tones (Kivy warns for each)
-    assert sum("stays silent" in record.message for record in caplog.records) == 1
+    assert sum("no sound device: the mirror runs silent" in record.message for record in caplog.records) == 1
 
 
 def test_a_provider_that_raises_is_silence_not_a_crash(tmp_path):

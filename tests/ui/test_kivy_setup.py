@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -87,3 +88,32 @@ def test_a_dev_window_turned_90_shows_a_portrait_mirror():
     window = _probe(fullscreen=False, rotation=90)
     assert window["system"] == [960, 540] and window["size"] == [540, 960] == window["child"]
     assert window["cursor"] is True
+
+
+def kivy_record(level: int, message: str) -> logging.LogRecord:
+    return logging.LogRecord("kivy", level, __file__, 1, message, None, None)
+
+
+@pytest.fixture
+def root_level():
+    """Set the root logger's level for one test (setLevel clears logging's caches both ways)."""
+    root = logging.getLogger()
+    before = root.level
+    yield root.setLevel
+    root.setLevel(before)
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_no_sound_device_is_not_a_critical_line_from_kivy(verbose, monkeypatch, root_level):
+    """Kivy logs CRITICAL "AudioSDL2: Unable to open mixer" and a warning per tone where there is no
+    sound device; the sound player says it once, plainly: Kivy's lines are for --verbose only."""
+    from appliance.ui import kivy_setup
+
+    monkeypatch.setitem(kivy_setup._audio, "missing", False)
+    root_level(logging.DEBUG if verbose else logging.INFO)  # as run sets it, with --verbose or without
+    mixer = kivy_record(logging.CRITICAL, "AudioSDL2: Unable to open mixer: b'ALSA: no audio device'")
+    tone = kivy_record(logging.WARNING, "AudioSDL2: Unable to load tone.wav: b'Audio device not opened'")
+    assert [kivy_setup.plain_kivy_records(r) for r in (mixer, tone)] == [verbose, verbose]
+    assert mixer.levelname == tone.levelname == "DEBUG"
+    other = kivy_record(logging.CRITICAL, "Window: Unable to find any valuable Window provider")
+    assert kivy_setup.plain_kivy_records(other) and other.levelname == "CRITICAL"

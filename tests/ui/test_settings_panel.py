@@ -142,7 +142,7 @@ def test_the_camera_angle_row_says_where_the_camera_sees_you_from(tmp_path, yaw,
 
 def test_the_words_are_the_other_side_of_calibrations_turn():
     """Calibration says which way the head reads turned; the camera sits the opposite way."""
-    assert "to your left" in turned_message(8.0, 0.0) and "tipped 17 degrees down" in turned_message(0.0, -17.0)
+    assert "to your left" in turned_message(8.0, 0.0) and "tipped 17° down" in turned_message(0.0, -17.0)
     assert angle_words(8.0, -17.0) == "sees you 8° from your right and 17° from above"
 
 

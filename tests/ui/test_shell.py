@@ -10,6 +10,7 @@ from appliance.coach.coach import Coach
 from appliance.config import ButtonSettings, Config
 from appliance.controls import DEFAULT_PINS
 from appliance.messages import Command
+from appliance.ui.text import glass
 
 HOLD = 0.3
 
@@ -305,9 +306,13 @@ def test_a_broken_model_is_named_on_the_drill_not_a_missing_face(window):
 
     def check(shell, root) -> None:
         assert wait_until(lambda: shell.coach.vision_problem != "")
-        said = shell.coach.vision_problem  # what the drills show instead of "step in front" (tests/coach)
-        assert "No faces can be read" in said and "expression_int8.tflite is damaged" in said
-        assert "/opt/m" not in said
+        # What the drills show instead of "step in front" (tests/coach), in their narrow column; the
+        # notice above it, on every screen, says why.
+        from appliance.ui.shell import NO_FACES_READ
+
+        assert shell.coach.vision_problem == NO_FACES_READ
+        said = glass(shell.view.notice)
+        assert "expression_int8.tflite is damaged" in said and "/opt/m" not in said
 
     _run_shell(window, BrokenModel(0), check)
 
@@ -323,7 +328,9 @@ def test_no_camera_is_said_on_the_glass_and_by_the_drills(window):
 
     def check(shell, root) -> None:
         assert wait_until(lambda: "No camera found" in shell.view.notice)
-        assert shell.coach.vision_problem == "No faces can be read: No camera found."
+        from appliance.ui.shell import NO_FACES_READ
+
+        assert shell.coach.vision_problem == NO_FACES_READ
         assert root.demo_badge.opacity == 0
 
     _run_shell(window, NoCamera(0), check)

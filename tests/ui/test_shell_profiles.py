@@ -93,3 +93,23 @@ def test_a_person_added_on_the_settings_screen_practises_at_once(rig):
     assert profiles.current.name == "Person 2" and shell.history is profiles.history
     shell.command(Command.BACK)  # leave settings: home shows the new person
     assert shell.view.profile == "Person 2"
+
+
+def test_settings_opened_again_as_the_guest_highlights_a_row_that_is_there(rig):
+    """The guest has no rename and remove rows: settings left on its last row and opened again as the
+    guest showed "14 of 12" with no row lit, and the next NEXT jumped to row 3."""
+    shell, profiles, _vision = rig
+    shell.command(Command.BACK)  # home: settings
+    screen = shell.app.mirror.manager.current_screen
+    for _ in range(len(screen.rows) - 1):  # down to the last row, "Settings file"
+        shell.command(Command.NEXT)
+    assert screen.rows[screen.index].key == "file"
+    shell.command(Command.BACK)  # back home
+    choose_next_person(shell)  # Ben
+    choose_next_person(shell)  # the guest
+    assert profiles.current.is_guest
+    shell.command(Command.BACK)  # settings again
+    screen = shell.app.mirror.manager.current_screen
+    assert screen.index < len(screen.rows) and screen.rows[screen.index].key == "file"  # the same row, lit
+    shell.command(Command.NEXT)
+    assert screen.index == 0  # from the last row NEXT wraps to the first

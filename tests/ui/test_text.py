@@ -14,6 +14,13 @@ def test_greeting_follows_the_hour():
     assert text.greeting(dt.datetime(2026, 1, 1, 22)) == "Good evening"
 
 
+def test_the_small_hours_are_greeted_as_morning():
+    """Past midnight it is morning, as English greets it: "Good evening" at 03:00 read as a fault."""
+    assert [text.greeting(dt.datetime(2026, 1, 1, hour, 30)) for hour in (23, 0, 3, 4, 11)] == [
+        "Good evening", "Good morning", "Good morning", "Good morning", "Good morning",
+    ]  # fmt: skip
+
+
 def test_countdowns_round_up_and_never_go_negative():
     assert text.seconds(None) == ""
     assert text.seconds(0.2) == "0:01"
@@ -63,7 +70,7 @@ def test_range_of_motion_lines_say_what_to_do_before_there_is_any():
     assert text.range_lines(rows, "2026-11-01").splitlines()[1] == "brow raise 0.52 rising   smile -"
     # figures measured against a resting face that can no longer be used: shown, with the way on
     uncalibrated = text.range_lines(rows, "").splitlines()
-    assert "calibrate your resting face again" in uncalibrated[0] and uncalibrated[1].startswith("brow raise 0.52")
+    assert "calibrate again in settings" in uncalibrated[0] and uncalibrated[1].startswith("brow raise 0.52")
     # Every feature moved: the widest four, so the line chart below keeps its room
     many = tuple(RangeView(f"f{i}", f"f{i}", i / 10, direction="flat") for i in range(1, 8))
     lines = text.range_lines(many, "2026-11-01").splitlines()

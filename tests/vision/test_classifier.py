@@ -1,3 +1,4 @@
+import logging
 import shutil
 
 import numpy as np
@@ -207,3 +208,17 @@ def test_a_model_with_a_flipped_byte_is_a_model_error_naming_the_file(tmp_path):
     assert "SHA256SUMS" in str(error.value) and "reinstall" in error.value.hint
     (tmp_path / "SHA256SUMS").unlink()  # a model of your own, with no checksum list, is not checked
     load_interpreter(damaged)
+
+
+def test_a_model_not_in_any_checksum_list_is_said_to_be_unchecked_in_the_log(tmp_path, caplog):
+    """A few zeroed weights given with --model were accepted silently."""
+    from appliance.vision.litert import load_interpreter
+
+    own = tmp_path / "mine.tflite"
+    shutil.copy(MODELS_DIR / "expression_int8.tflite", own)
+    with caplog.at_level(logging.WARNING, logger="appliance.vision.litert"):
+        load_interpreter(own, what="expression model")
+        load_interpreter(own, what="expression model")
+        load_interpreter(MODELS_DIR / "expression_int8.tflite", what="expression model")
+    said = [record.getMessage() for record in caplog.records if "unchecked" in record.getMessage()]
+    assert len(said) == 1 and str(own) in said[0] and "SHA256SUMS" in said[0]

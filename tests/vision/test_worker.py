@@ -146,7 +146,7 @@ def test_the_real_pipeline_on_the_demo_clip_reports_a_face():
     from appliance.vision.pipeline import VisionPipeline
 
     pipeline = VisionPipeline()  # the shipped models
-    with VisionWorker(pipeline, open_source("demo")) as worker:
+    with VisionWorker(pipeline, open_source("demo-clip")) as worker:
         observation = worker.wait_for_observation(WAIT * 2, where=lambda o: o.has_face)
     assert observation is not None and observation.frame_size == (640, 360)
     assert list(observation.smoothed) == list(EXPRESSIONS)
