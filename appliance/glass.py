@@ -33,6 +33,7 @@ MODULES = (
     "appliance.coach.render",
     "appliance.camera.factory",
     "appliance.commands.run",
+    "appliance.storage_faults",
     "appliance.ui.profile_panel",
     "appliance.ui.settings_panel",
     "appliance.ui.shell",

@@ -19,6 +19,8 @@ import errno as codes
 import os
 from pathlib import Path
 
+from appliance.glass import Words, words_for_the_glass
+
 
 class Fault(enum.Enum):
     FULL = "full"
@@ -96,6 +98,12 @@ def glass_lines() -> list[str]:
     faults = [glass(fault, consequence) for fault in Fault for consequence in CONSEQUENCES]
     damage = [damaged(0), damaged(1), damaged(100_000), people_damaged(0), people_damaged(1), people_damaged(6)]
     return [*faults, READ_ONLY_PROGRESS, *damage]
+
+
+@words_for_the_glass
+def _glass_words():
+    for line in glass_lines():
+        yield Words(line, "body" if line == READ_ONLY_PROGRESS else "notice", "storage fault")
 
 
 def fault_of(error: BaseException | None) -> Fault | None:

@@ -208,7 +208,8 @@ def _glass_words():
             yield Words(phase.name, "headline", f"{script.id}: {phase.name}")
             yield Words(phase.words, "body", f"{script.id}: {phase.name}")
     longest = max((title(feature) for feature in PARTS), key=len)
-    widest = {"part": max(PARTS.values(), key=len), "loud_part": max(PARTS.values(), key=len),
+    part = max(PARTS.values(), key=len)
+    widest = {"part": part, "loud_part": part, "against_part": part,
               "loud": longest, "missing": longest, "corner": "The right corner"}  # fmt: skip
     for tip in catalogue.tips:
         yield Words(tip.text.format_map(widest), "body", "tip")
