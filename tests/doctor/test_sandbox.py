@@ -100,6 +100,6 @@ def test_doctor_says_where_its_checks_ran(monkeypatch, capsys):
     import appliance.doctor.checks as checks
     from appliance.config import Config
 
-    monkeypatch.setattr(checks, "run_checks", lambda path: ([Check("clock", True, "fine")], Config()))
+    monkeypatch.setattr(checks, "run_checks", lambda path, model=None: ([Check("clock", True, "fine")], Config()))
     assert cli.main(["doctor"]) == 0
     assert "not inside the unit's sandbox: systemd is not running here" in capsys.readouterr().out
