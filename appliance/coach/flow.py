@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from appliance.coach import render
@@ -22,6 +23,7 @@ from appliance.coach.events import (
     SessionEnded,
     SessionStarted,
 )
+from appliance.coach.examples import TEACH_HOLD_S, TEACH_PLAN, example_of
 from appliance.coach.guard import Guard
 from appliance.coach.notices import Notices
 from appliance.coach.routines import Plan, break_plan, check_settings_ids, free_plan, routine_plan, todays_plan
@@ -218,7 +220,10 @@ class Flow:
     # ------------------------------------------------------------------ attempts
     def perform(self) -> None:
         drill = self.catalogue.drill(self.session.item.partition(":")[2])
-        self.attempt = start_attempt(drill, self.settings)
+        settings = self.settings
+        if self.session.plan.id == TEACH_PLAN:  # the same short hold for everyone: a pose to learn, not a test
+            settings = replace(settings, hold_s=TEACH_HOLD_S, difficulty="normal")
+        self.attempt = start_attempt(drill, settings)
         self.attempt.reads_landmarks = self.landmarks_seen
         self.guard.started_attempt()  # a restarted drill too: its strong face is timed afresh
         if self.last_observation is not None and self.has_face():
@@ -238,7 +243,11 @@ class Flow:
         if not skipped:
             session.scores.append((attempt.drill.title, attempt.score))
         self._emit(render.attempt_event(self, attempt))
-        self.result = render.result_view(self, attempt)
+        taught = session.plan.id == TEACH_PLAN
+        example, said = example_of(attempt, taught=taught, at=self.now, wall_time=self._wall_clock())
+        if example is not None:
+            self._emit(example)
+        self.result = replace(render.result_view(self, attempt), example=said)
         self.screen, self.result_left = Screen.RESULT, self.settings.result_s
         reason = self.guard.break_due()
         if reason and not session.cap_reason:

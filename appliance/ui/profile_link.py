@@ -116,6 +116,8 @@ class ProfileLink:
             self.history, warning = opener(self.coach, partial(HistoryStore, path), post=post)
         if self.vision is not None:  # the population's face until this person's own arrives (if they have one)
             self.vision.set_neutral(None, kind="population")
+            if hasattr(self.vision, "set_examples"):  # nor the last person's examples: none for the guest
+                self.vision.set_examples(None)
         give_neutral_to(self.history, self.vision)
         if self.takes is not None:
             self.takes.use(self.takes_root(profile))
