@@ -5,10 +5,11 @@ An example is the reading's inputs at an attempt's peak less those of the typica
 appearance and geometry alike, in the head's own space.  39 numbers, never a picture.
 
 The reading with examples (``personal_reading``) mixes the head's probabilities with a vote of
-the person's nearest examples: each expression's nearest example, by how close it is and how many
-the person has, with their resting face itself (the origin) as their neutral.  Far from every
-example, or with none, it is the head's reading exactly.  Figures behind the constants:
-docs/vision.md, "A person's own examples".
+the person's nearest examples (a soft nearest-example rule: each expression's nearest example, by
+how much nearer it is than the others, and by how many the person has), with their resting face
+itself (the origin) as their neutral.  The vote's share of the reading follows how close the nearest
+example is: far from every example, or with none, it is the head's reading exactly.  Figures behind
+the constants: docs/vision.md, "A person's own examples".
 """
 
 from __future__ import annotations
@@ -26,13 +27,17 @@ CLEAR_DEPARTURE = 1.2
 """An example's least distance from rest.  A London neutral photo photographed again reads at most
 1.08 from itself (99th percentile 1.04, 102 people); 99% of their smiles read beyond 1.30."""
 
-BANDWIDTH = 2.4  # twice CLEAR_DEPARTURE: an example that far away still counts 0.61 of one on top of it
-MOST_WEIGHT = 0.9  # the examples' share of the reading when a face sits on a well-known example
+BANDWIDTH = 2.4  # twice CLEAR_DEPARTURE: the nearest example that far away still gives the vote 0.61 of its share
+MOST_WEIGHT = 0.9  # the vote's share of the reading when a face sits on a well-known example
 COUNT_PRIOR = 1 / 3  # an expression with n examples is trusted n / (n + COUNT_PRIOR): one counts 0.75
+SHARPNESS = 0.5  # the vote's scale, in units of the nearest distance: an example 1.2 times as far counts 0.41
 """Chosen, not fitted (no posed faces here): a face exactly on its single example of an expression is
-read two thirds by the examples (0.9 x 0.75), so it reads as that expression even where the head was
-sure of another; on an expression practised twenty times, nine tenths.
-``eval-posed --examples K`` measures the result on a posed set."""
+read two thirds by the vote (0.9 x 0.75), so it reads as that expression even where the head was sure
+of another; on an expression practised twenty times, nine tenths.  The vote depends on the ratio of
+distances, not their size (the nearest-example rule, softened), so a face twice as far from rest as
+from its example reads as that example however large both are.  ``eval-posed --examples K`` measures
+the result on a posed set."""
+VOTE_FLOOR = 0.1 * CLEAR_DEPARTURE  # a face on an example: the vote's scale never falls below this
 MOST_EXAMPLES = 20  # per expression; the newest replace the oldest, so a bad pose is soon outvoted
 
 
@@ -95,20 +100,23 @@ class PersonalExamples:
 def example_vote(vector: np.ndarray, examples: PersonalExamples) -> tuple[np.ndarray, float]:
     """The examples' probabilities (EXPRESSIONS order) for a departure, and their share of the reading.
 
-    Each expression's support is its nearest example's closeness, exp(-d^2 / 2 BANDWIDTH^2), times
-    n / (n + COUNT_PRIOR); neutral's is the resting face's own (the origin, one example).  The vote
-    is the supports normalised; its share is MOST_WEIGHT times the strongest support, so a face far
-    from everything the person has shown keeps the head's reading."""
-    support = np.zeros(len(EXPRESSIONS))
+    d_e is each expression's nearest example's distance (neutral's: the resting face's, the origin,
+    one example), trust_e = n_e / (n_e + COUNT_PRIOR).  The vote is trust_e * exp(-d_e^2 / 2 s^2),
+    normalised, with s = SHARPNESS * the least d; its share is MOST_WEIGHT * trust * closeness of the
+    nearest (``closeness``), so a face far from everything the person has shown keeps the head's reading."""
+    squared = np.full(len(EXPRESSIONS), np.inf)
+    trust = np.zeros(len(EXPRESSIONS))
     for label, rows in examples.by_label.items():
-        nearest = float(np.min(np.sum((rows - vector) ** 2, axis=1)))
-        support[EXPRESSIONS.index(label)] = _closeness(nearest) * len(rows) / (len(rows) + COUNT_PRIOR)
+        index = EXPRESSIONS.index(label)
+        squared[index] = float(np.min(np.sum((rows - vector) ** 2, axis=1)))
+        trust[index] = len(rows) / (len(rows) + COUNT_PRIOR)
     neutral = EXPRESSIONS.index("neutral")
-    support[neutral] = _closeness(float(vector @ vector)) / (1 + COUNT_PRIOR)  # the calibration: one example
-    total = float(support.sum())
-    if total <= 0.0:
-        return support, 0.0
-    return support / total, MOST_WEIGHT * float(support.max())
+    squared[neutral], trust[neutral] = float(vector @ vector), 1 / (1 + COUNT_PRIOR)
+    nearest = int(np.argmin(squared))
+    scale = 2 * max(SHARPNESS**2 * squared[nearest], VOTE_FLOOR**2)
+    support = trust * np.exp(-(squared - squared[nearest]) / scale)  # the nearest's own factor cancels
+    vote = support / support.sum()
+    return vote, MOST_WEIGHT * float(trust[nearest]) * _closeness(float(squared[nearest]))
 
 
 def personal_reading(logits, vector, examples: PersonalExamples | None) -> np.ndarray:
