@@ -69,3 +69,14 @@ def test_twenty_examples_of_every_expression_take_under_100_kb(tmp_path):
                                              False, 0.0, 1_750_000_000.0 + i))  # fmt: skip
     grown = path.stat().st_size - empty
     assert 0 < grown < 100_000, grown
+
+
+def test_each_expressions_best_example_is_the_one_with_the_highest_match(tmp_path):
+    from appliance.history.examples import best_examples
+
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        for value, match, at in ((1.0, 70, 1), (2.0, 90, 2), (3.0, 80, 3), (4.0, 90, 4)):
+            store.record(ExampleKept("anger", (value,) * 39, IDENTITY, "anger", match, False, 0.0, 1.75e9 + at))
+        store.record(ExampleKept("fear", (5.0,) * 39, "g1-old", "fear", 99, False, 0.0, 1.75e9))  # another reading
+        best = best_examples(store.connection, IDENTITY)
+        assert list(best) == ["anger"] and best["anger"][1] == 90 and best["anger"][0][0] == 4.0  # newest of equals

@@ -15,7 +15,7 @@ from importlib import resources
 from appliance.coach.targets import Target, target_from_data
 from appliance.errors import ConfigError
 
-DRILL_KINDS = ("expression", "headshot", "feature", "roleplay")
+DRILL_KINDS = ("expression", "headshot", "feature", "roleplay", "consistency")
 BREATHS = ("", "inhale", "hold", "exhale")
 
 

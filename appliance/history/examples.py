@@ -58,6 +58,23 @@ def read_examples(connection: sqlite3.Connection, identity: str) -> PersonalExam
     return PersonalExamples.from_rows(identity, usable)
 
 
+def best_examples(connection: sqlite3.Connection, identity: str) -> dict[str, tuple[tuple[float, ...], int]]:
+    """Each expression's example from the attempt with the highest match (the newest of equals), with
+    that match: what a consistency drill compares the face with."""
+    rows = connection.execute(
+        "SELECT label, vector, best_match FROM expression_examples WHERE reading = ?"
+        " ORDER BY best_match, created_at, id",
+        (identity,),
+    )
+    best = {}
+    for label, blob, match in rows:  # the last of each label is its best
+        if label in EXPRESSIONS and label != "neutral" and isinstance(blob, bytes) and len(blob) % 4 == 0:
+            vector = np.frombuffer(blob, dtype=VECTOR_TYPE).astype(np.float64)
+            if np.all(np.isfinite(vector)):
+                best[label] = (tuple(vector.tolist()), int(match))
+    return best
+
+
 def example_counts(connection: sqlite3.Connection, identity: str | None = None) -> dict[str, int]:
     """How many examples each expression has (of reading ``identity``; None: of any reading)."""
     where, values = ("WHERE reading = ?", (identity,)) if identity else ("", ())

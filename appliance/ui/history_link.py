@@ -21,7 +21,7 @@ from appliance.coach.notices import START_UP_NOTICE_S
 from appliance.coach.view import NoticeKind
 from appliance.errors import ApplianceError, StorageError
 from appliance.history import HistoryStore, summarize
-from appliance.history.examples import clear_examples, read_examples
+from appliance.history.examples import best_examples, clear_examples, read_examples
 from appliance.history.store import StoredNeutral, day_of
 from appliance.vision.examples import PersonalExamples, reading_identity
 from appliance.vision.reading import head
@@ -101,6 +101,7 @@ class HistoryLink:
         self._example_rows, self._examples_cleared = [], True
         self._queue.put(("clear_examples", [], None))
         self._set_examples(PersonalExamples(self.identity))
+        self.coach.set_best_examples({})
 
     def _set_examples(self, examples: PersonalExamples) -> None:  # main thread
         self.examples = examples
@@ -192,15 +193,17 @@ class HistoryLink:
     def _load_examples(self, store: HistoryStore) -> None:
         try:
             examples = read_examples(store.connection, self.identity)
+            best = best_examples(store.connection, self.identity)
         except Exception as error:  # a read failing must not stop the saving; the plain reading serves
             log.error("could not read the examples of this person's expressions: %s", error)
         else:
             if examples:
-                self._post(partial(self._examples_loaded, examples))
+                self._post(partial(self._examples_loaded, examples, best))
 
-    def _examples_loaded(self, examples: PersonalExamples) -> None:  # main thread
+    def _examples_loaded(self, examples: PersonalExamples, best) -> None:  # main thread
         if self._examples_cleared:
             return
+        self.coach.set_best_examples(best, replace_all=False)
         stored = [(label, tuple(row)) for label, rows in examples.by_label.items() for row in rows]
         self._example_rows = stored + self._example_rows  # any kept since the file opened are newer
         self._set_examples(PersonalExamples.from_rows(self.identity, self._example_rows))

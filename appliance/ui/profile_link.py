@@ -101,6 +101,7 @@ class ProfileLink:
         if self.preferences is not None:
             self.preferences.use(self.registry.preferences_path(profile))
         self.coach.set_personal_neutral(None)  # until this person's own is read
+        self.coach.set_best_examples({})  # and their own examples
         # Nor the last person's figures: their minutes today would cap this person's practice (the
         # cap is for the day) until this one's history is read and posted.
         self.coach.set_history(ProgressView(today=self.coach.today().isoformat()), {})

@@ -44,22 +44,23 @@ def test_kept_examples_reach_vision_at_once_and_again_after_a_restart(tmp_path):
     record(link, [kept("anger", 4.0, replaces=True)])  # redone in the teach routine
     assert vision.examples[-1] == {"anger": 1, "fear": 1}
     link.close()
-    again, _coach, vision = link_in(tmp_path)
+    again, coach, vision = link_in(tmp_path)
     assert vision.examples[-1] == {"anger": 1, "fear": 1}
+    assert coach.best_examples["anger"][0][0] == 4.0  # the consistency drills' standard, from the history
     again.history.clear_examples()
     settled(again)
-    assert vision.examples[-1] == {}
+    assert vision.examples[-1] == {} and coach.best_examples == {}
     again.close()
     with HistoryStore(ProfileRegistry(tmp_path).history_path("p1")) as store:
         assert example_counts(store.connection) == {}
 
 
 def test_the_guest_keeps_none_and_gets_nobody_elses(tmp_path):
-    link, _coach, vision = link_in(tmp_path)
+    link, coach, vision = link_in(tmp_path)
     record(link, [kept("anger")])
     link.switch(GUEST)
     settled(link)
-    assert vision.examples[-1] == {}  # not Person 1's
+    assert vision.examples[-1] == {} and coach.best_examples == {}  # not Person 1's
     record(link, [kept("fear")])
     assert vision.examples[-1] == {} and link.history.dropped == 1
     link.switch("p1")
