@@ -21,9 +21,12 @@ each expression was read as: every photo judged against the same person's neutra
 mirror reads someone who has calibrated) and against no one's (the population's resting face).
 For posed faces of people outside the training data: the model card's figures cannot cover them.
 A folder of photos with labels.csv (file,label,subject, and any group columns such as gender);
-each person's first neutral photo is their reference. Needs no data set of its own."""
+each person's first neutral photo is their reference. Needs no data set of its own.
+With --examples K, also the reading with each person's own examples (K photos of each expression,
+drawn at random over --draws draws), the rest of their photos scored: docs/examples.md."""
 
 EPILOG = """example: python -m appliance eval-posed ~/posed-set --json > posed.json
+         python -m appliance eval-posed ~/posed-set --examples 1 --json > posed-examples.json
 
 labels.csv, one row a photo:
   file,label,subject,gender

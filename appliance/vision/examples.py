@@ -9,7 +9,7 @@ the person's nearest examples (a soft nearest-example rule: each expression's ne
 how much nearer it is than the others, and by how many the person has), with their resting face
 itself (the origin) as their neutral.  The vote's share of the reading follows how close the nearest
 example is: far from every example, or with none, it is the head's reading exactly.  Figures behind
-the constants: docs/vision.md, "A person's own examples".
+the constants: docs/examples.md.
 """
 
 from __future__ import annotations
