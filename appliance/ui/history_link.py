@@ -104,7 +104,8 @@ class HistoryLink:
         self.coach.set_best_examples({})
 
     def _set_examples(self, examples: PersonalExamples) -> None:  # main thread
-        self.examples = examples
+        self.examples = examples  # the rows follow it: only the newest of each expression, as on disk
+        self._example_rows = [(label, tuple(row)) for label, rows in examples.by_label.items() for row in rows]
         if self.when_examples is not None:
             self.when_examples(examples)
 

@@ -13,7 +13,7 @@ from appliance.errors import ConfigError
 from appliance.vision.examples import BANDWIDTH, CLEAR_DEPARTURE, rest_inputs
 from appliance.vision.reading import head
 from tests.coach.coach_fakes import choose_drill, features_face, make_driver
-from tests.coach.test_examples import DIRECTION, REST, anger_face
+from tests.coach.test_examples_kept import DIRECTION, REST, anger_face
 
 OTHER = np.zeros(len(DIRECTION))
 OTHER[:2] = [2**-0.5, -(2**-0.5)]  # another way of moving the face, at right angles to DIRECTION

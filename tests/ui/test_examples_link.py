@@ -83,3 +83,13 @@ def test_removing_a_person_removes_their_examples(tmp_path):
     settled(link)
     assert vision.examples[-1] == {}
     link.close()
+
+
+def test_a_long_run_keeps_only_the_newest_of_each_expression_in_memory_too(tmp_path):
+    from appliance.vision.examples import MOST_EXAMPLES
+
+    link, _coach, vision = link_in(tmp_path)
+    record(link, [kept("anger", float(i)) for i in range(MOST_EXAMPLES + 10)])
+    assert vision.examples[-1] == {"anger": MOST_EXAMPLES} and len(link.history._example_rows) == MOST_EXAMPLES
+    assert link.history.examples.by_label["anger"][0][0] == 10.0
+    link.close()
