@@ -19,6 +19,7 @@ BUTTONS = "NEXT: move (hold: back) · SELECT: change · BACK: leave"
 TAKES_GONE = "the pictures are removed from this mirror for good"
 FORGET_ANGLE = "forget_camera_angle"  # handle's outcome: the shell forgets the camera's angle set on the mirror
 CLEAR_EXAMPLES = "clear_examples"  # handle's outcome: the person confirmed forgetting their examples
+TEACH = "teach"  # handle's outcome: the teach routine is to start (the panel closes)
 EXAMPLES_GONE = "the mirror reads you as it reads everyone until you practise again"
 
 
@@ -76,7 +77,7 @@ class SettingsPanel:
         if self.confirming_examples:
             return [MenuItem("examples", f"Clear your {total} examples? SELECT: yes · BACK: no", EXAMPLES_GONE)]
         if not total:
-            return [MenuItem("examples", "Your expressions: none kept", "home: teach the mirror your expressions")]
+            return [MenuItem("examples", "Your expressions: none kept", "SELECT: teach the mirror your expressions")]
         kept = ", ".join(f"{label} {count}" for label, count in self.examples.items())
         return [MenuItem("examples", f"Your expressions: {total} kept", f"{kept} · SELECT: clear them")]
 
@@ -166,7 +167,10 @@ class SettingsPanel:
             self.confirming = bool(self.takes.count)
             return None
         elif command is Command.SELECT and self.rows()[self.index].key == "examples":
-            self.confirming_examples = bool(self.examples and sum(self.examples.values()))
+            if not sum(self.examples.values()):
+                self.is_open = False
+                return TEACH
+            self.confirming_examples = True
             return None
         elif command is Command.SELECT and self.rows()[self.index].key == "neutral":
             self.is_open = False

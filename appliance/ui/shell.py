@@ -37,7 +37,7 @@ from appliance.systemd_notify import SystemdNotifier
 from appliance.ui.app import MirrorApp
 from appliance.ui.history_link import give_neutral_to
 from appliance.ui.profile_panel import ProfilePanel
-from appliance.ui.settings_panel import CLEAR_EXAMPLES, FORGET_ANGLE, SettingsPanel
+from appliance.ui.settings_panel import CLEAR_EXAMPLES, FORGET_ANGLE, TEACH, SettingsPanel
 from appliance.ui.takes_link import SHOWN_S, open_takes
 from appliance.ui.text import glass
 
@@ -284,6 +284,8 @@ class MirrorShell:
             self.history.clear_examples()
         if outcome == "calibrate":  # "recalibrate my resting face": the coach's calibration screen
             self._show(self.coach.calibrate(self.clock()))
+        elif outcome == TEACH:  # "teach the mirror your expressions": that routine
+            self._show(self.coach.teach(self.clock()))
         elif outcome == "close":
             self._show(self.coach.tick(self.clock()))
         else:

@@ -2,7 +2,7 @@
 
 from appliance.config import parse_config
 from appliance.messages import Command
-from appliance.ui.settings_panel import CLEAR_EXAMPLES, SettingsPanel
+from appliance.ui.settings_panel import CLEAR_EXAMPLES, TEACH, SettingsPanel
 
 
 def at_examples(examples) -> SettingsPanel:
@@ -24,10 +24,10 @@ def test_the_row_shows_how_many_each_expression_has_and_clears_only_after_a_conf
     assert panel.handle(Command.SELECT) == CLEAR_EXAMPLES
 
 
-def test_with_none_kept_the_row_says_how_to_teach_them_and_asks_nothing():
+def test_with_none_kept_select_starts_teaching_them():
     panel = at_examples({})
     assert panel.rows()[panel.index].title == "Your expressions: none kept"
-    assert panel.handle(Command.SELECT) is None and not panel.confirming_examples
+    assert panel.handle(Command.SELECT) == TEACH and not panel.is_open and not panel.confirming_examples
 
 
 def test_the_guest_has_no_examples_row():
@@ -83,3 +83,5 @@ def test_clearing_in_settings_reaches_the_persons_history_and_the_row_says_none_
         shell.command(Command.SELECT)
         assert history.cleared == 1
         assert shell.panel.rows()[shell.panel.index].title == "Your expressions: none kept"
+        shell.command(Command.SELECT)  # none kept: SELECT teaches them
+        assert shell.coach.session is not None and shell.coach.session.plan.id == "teach"
