@@ -36,10 +36,17 @@ RECALL_TARGETS = {"anger": 0.55, "disgust": 0.55, "sadness": 0.55, "fear": 0.45,
 def check_labels(photos, k: int) -> None:
     """Before any photo is read: K against what labels.csv gives each person (a clear error, at once)."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
+    neutrals: dict[str, int] = defaultdict(int)
     for photo in photos:
         if photo.label != "neutral":
             counts[(photo.subject, photo.label)] += 1
-    _refuse_short(k, {key: n for key, n in counts.items()}, "photos")
+        else:
+            neutrals[photo.subject] += 1
+    _refuse_short(k, dict(counts), "photos")
+    # Each person's first neutral photo is their resting face; the rest of the neutrals are scored.
+    left = sum(n - k for n in counts.values()) + sum(n - 1 for n in neutrals.values())
+    if left <= 0:
+        _refuse_none_left(k)
 
 
 def check_examples(judged: list[Judged], k: int) -> None:
@@ -55,10 +62,16 @@ def check_examples(judged: list[Judged], k: int) -> None:
     _refuse_short(k, counts, "photos with landmarks read")
     scored = sum(len(photos) - k * len(_example_counts(photos)) for photos in usable.values())
     if scored <= 0:
-        raise ApplianceError(
-            f"--examples {k} leaves no photo to score: every photo but the resting faces would be an example",
-            hint="use fewer examples than each person has photos of an expression, or add photos",
-        )
+        _refuse_none_left(k)
+
+
+def _refuse_none_left(k: int) -> None:
+    fewer = f"use --examples {k - 1}, or " if k > 1 else ""
+    raise ApplianceError(
+        f"--examples {k} leaves no photo to score: every photo but the resting faces would be an example",
+        hint=f"{fewer}give people more than {k} photo{'s' * (k > 1)} of an expression (or a second neutral"
+        " photo): the ones not kept as examples are scored",
+    )
 
 
 def _refuse_short(k: int, counts: dict[tuple[str, str], int], what: str) -> None:

@@ -101,7 +101,12 @@ def test_the_labels_are_checked_before_any_photo_is_read(labels_folder, capsys):
     with pytest.raises(SystemExit):  # refused where the command line is read, with the range
         main(["eval-posed", str(folder), "--examples", "0"])
     assert "--examples: 0 is out of range" in capsys.readouterr().err
-    check_labels([LabelledPhoto(folder / "images/2.jpg", "anger", "p1")], 1)  # enough: nothing said
+    with pytest.raises(ApplianceError, match="leaves no photo to score") as raised:  # London's layout
+        check_labels(
+            [LabelledPhoto(folder / "1.jpg", "neutral", "p1"), LabelledPhoto(folder / "2.jpg", "anger", "p1")], 1
+        )
+    assert "more than 1 photo of an expression (or a second neutral photo)" in raised.value.hint
+    check_labels([LabelledPhoto(folder / "images/2.jpg", "anger", "p1")] * 2, 1)  # one to keep, one to score
 
 
 def test_with_examples_is_in_the_json_shaped_like_with_neutral(labels_folder, monkeypatch, capsys):

@@ -129,7 +129,7 @@ def examples_report(figures: dict) -> list[str]:
     plain, spread = figures["plain_same_photos"], figures["spread"]["balanced_accuracy"]
     lines = [
         f"\nwith {figures['examples_per_expression']} example(s) of each expression a person, the rest scored "
-        f"({figures['photos']} photos of {figures['people']} people a draw, mean of {figures['draws']} draws):",
+        f"({figures['photos']:g} photos of {figures['people']} people a draw, mean of {figures['draws']} draws):",
         f"balanced accuracy {figures['balanced_accuracy']:.3f} (sd {spread['sd']:.3f}, {spread['min']:.3f}-"
         f"{spread['max']:.3f}); the neutral alone on the same photos {_figure(plain, 'balanced_accuracy')}",
         "| | with the examples | the neutral alone |",
