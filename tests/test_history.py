@@ -92,7 +92,7 @@ def test_a_v1_database_migrates_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.sqlite3"
     make_v1(path)
     with HistoryStore(path) as store:
-        assert version(store.connection) == LATEST == 5
+        assert version(store.connection) == LATEST == 6
         (a,) = store.rows("attempts")
         assert (a["drill_id"], a["score"], a["best_match"], a["outcome"], a["day"]) == (
             "fear",

@@ -8,7 +8,7 @@ import pytest
 
 from appliance.coach.events import AttemptFinished, NeutralCalibrated, SessionStarted
 from appliance.history import HistoryStore, summarize
-from appliance.history.schema import migrate, version
+from appliance.history.schema import LATEST, migrate, version
 from appliance.history.summary import range_of_motion
 from appliance.vision.features import GEOMETRY_VERSION, POPULATION_NEUTRAL
 
@@ -96,7 +96,7 @@ def test_a_resting_face_measured_from_another_reading_of_the_face_is_kept_but_no
     )
     connection.close()
     with HistoryStore(path) as store:
-        assert version(store.connection) == 5 and store.rows("neutral_faces")[0]["geometry_version"] == 1
+        assert version(store.connection) == LATEST and store.rows("neutral_faces")[0]["geometry_version"] == 1
         assert store.latest_neutral() is None and store.neutral_faces_stored() == 1  # calibrate again; kept
         store.record(neutral(NOON, gap=0.41))
         assert store.rows("neutral_faces")[1]["geometry_version"] == GEOMETRY_VERSION == 3

@@ -51,6 +51,8 @@ class Attempt:
         self.longest_mean = 0.0
         self.best_match = 0.0
         self.peak_frame_at: float | None = None  # the timestamp of the frame with the best match
+        self.peak_inputs: tuple[float, ...] = ()  # that frame's reading inputs (an example of the expression)
+        self.peak_personal = False  # they were read against the person's own resting face
         self.time_to_best_s: float | None = None
         self.time_to_target_s: float | None = None
         self.outcome: Outcome | None = None
@@ -111,6 +113,7 @@ class Attempt:
         if value > self.best_match:
             self.best_match, self.time_to_best_s = value, self.elapsed_s
             self.peak_frame_at = observation.timestamp
+            self.peak_inputs, self.peak_personal = observation.reading_inputs, observation.neutral == "personal"
         was_met, self.met = self.met, value >= self.threshold and self._pose_fits()
         if self.met and self.time_to_target_s is None:
             self.time_to_target_s = self.elapsed_s

@@ -16,7 +16,7 @@ from appliance.coach.targets import Target, target_from_data
 from appliance.errors import ConfigError
 from appliance.glass import Words, words_for_the_glass
 
-DRILL_KINDS = ("expression", "headshot", "feature", "roleplay")
+DRILL_KINDS = ("expression", "headshot", "feature", "roleplay", "consistency")
 BREATHS = ("", "inhale", "hold", "exhale")
 
 

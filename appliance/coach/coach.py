@@ -19,6 +19,7 @@ from appliance.coach import render
 from appliance.coach.attempt import Outcome
 from appliance.coach.commands import dispatch
 from appliance.coach.events import Event
+from appliance.coach.examples import TEACH_PLAN
 from appliance.coach.flow import Flow
 from appliance.coach.scoring import is_relaxed, tension
 from appliance.coach.view import MenuItem, NoticeKind, ProgressView, Screen, View
@@ -70,6 +71,14 @@ class Coach(Flow):
         self._advance(now)
         if self.session is None:
             self.start_calibration()
+        return self.view
+
+    def teach(self, now: float) -> View:
+        """Settings' "teach the mirror your expressions": that routine (from home, no session), with the
+        calibration offered first as for any practice."""
+        self._advance(now)
+        if self.session is None:
+            self.start_plan(self.plan_for(TEACH_PLAN))
         return self.view
 
     def tick(self, now: float) -> View:

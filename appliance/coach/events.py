@@ -91,4 +91,27 @@ class CameraFacingChosen:
     wall_time: float
 
 
-Event = SessionStarted | AttemptFinished | BreakFinished | SessionEnded | NeutralCalibrated | CameraFacingChosen
+@dataclass(frozen=True)
+class ExampleKept:
+    """An example of the person's own expression, from an attempt's peak (``coach/examples.py``): the
+    reading's departure from their resting face, in the space of reading ``reading``."""
+
+    label: str
+    vector: tuple[float, ...]  # vision.examples.departure at the attempt's best match
+    reading: str  # vision.examples.reading_identity: examples of another reading are never mixed in
+    drill_id: str
+    best_match: int
+    replaces_earlier: bool  # taught in the teach routine: it replaces this expression's earlier examples
+    at: float
+    wall_time: float
+
+
+Event = (
+    SessionStarted
+    | AttemptFinished
+    | BreakFinished
+    | SessionEnded
+    | NeutralCalibrated
+    | CameraFacingChosen
+    | ExampleKept
+)

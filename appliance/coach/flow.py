@@ -8,12 +8,14 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from appliance.coach import render
 from appliance.coach.attempt import Attempt, Outcome, start_attempt
 from appliance.coach.calibration import Calibration, CalibrationLimits, Verdict
 from appliance.coach.catalogue import Catalogue, load_catalogue
+from appliance.coach.consistency_target import NO_EXAMPLE, ConsistencyTarget
 from appliance.coach.events import (
     BreakFinished,
     CameraFacingChosen,
@@ -22,6 +24,7 @@ from appliance.coach.events import (
     SessionEnded,
     SessionStarted,
 )
+from appliance.coach.examples import TEACH_HOLD_S, TEACH_PLAN, example_of
 from appliance.coach.guard import Guard
 from appliance.coach.notices import Notices
 from appliance.coach.routines import Plan, break_plan, check_settings_ids, free_plan, routine_plan, todays_plan
@@ -82,6 +85,8 @@ class Flow:
         self.profiles: tuple[str, ...] = ()  # the names to choose from on home (the shell's list)
         self.profile_index = 0  # the one practising now
         self.profile_wanted: int | None = None  # chosen on home, for the shell to switch to
+        # The person's best example of each expression (its departure, its match): the consistency drills'.
+        self.best_examples: dict[str, tuple[tuple[float, ...], int]] = {}
 
     @property
     def now(self) -> float:
@@ -209,6 +214,12 @@ class Flow:
         self._emit(CameraFacingChosen(round(verdict.yaw, 2), round(verdict.pitch, 2), self.now, self._wall_clock()))
         self.calibration.facing_kept()
 
+    def set_best_examples(self, best: Mapping[str, tuple[Sequence[float], int]], *, replace_all: bool = True) -> None:
+        """The person's best example of each expression, (departure, match) by label, e.g. loaded from
+        their history.  ``replace_all=False`` keeps those this run kept already (they are newer)."""
+        loaded = {label: (tuple(vector), int(match)) for label, (vector, match) in best.items()}
+        self.best_examples = loaded if replace_all else {**loaded, **self.best_examples}
+
     def set_personal_neutral(self, geometry: Mapping[str, float] | None, day: str = "") -> None:
         """The stored neutral face in use (None: the population neutral), e.g. loaded at start-up."""
         self.neutral_geometry = dict(geometry) if geometry else None
@@ -224,8 +235,19 @@ class Flow:
     # ------------------------------------------------------------------ attempts
     def perform(self) -> None:
         drill = self.catalogue.drill(self.session.item.partition(":")[2])
-        self.attempt = start_attempt(drill, self.settings)
+        settings = self.settings
+        if self.session.plan.id == TEACH_PLAN:  # the same short hold for everyone: a pose to learn, not a test
+            settings = replace(settings, hold_s=TEACH_HOLD_S, difficulty="normal")
+        best = None
+        if isinstance(drill.target, ConsistencyTarget):  # "as last time": against the person's own best
+            best = self.best_examples.get(drill.target.label)
+            drill = replace(drill, target=drill.target.bound(best[0] if best else None))
+        self.attempt = start_attempt(drill, settings)
         self.attempt.reads_landmarks = self.landmarks_seen
+        if isinstance(drill.target, ConsistencyTarget) and best is None:  # nothing to compare with: said at once
+            self.attempt.finish(Outcome("skipped", NO_EXAMPLE.format(label=drill.target.label)))
+            self.screen = Screen.DRILL
+            return self.finish_attempt()
         self.guard.started_attempt()  # a restarted drill too: its strong face is timed afresh
         if self.last_observation is not None and self.has_face():
             self.attempt.observe(self.last_observation)
@@ -244,7 +266,14 @@ class Flow:
         if not skipped:
             session.scores.append((attempt.drill.title, attempt.score))
         self._emit(render.attempt_event(self, attempt))
-        self.result = render.result_view(self, attempt)
+        taught = session.plan.id == TEACH_PLAN
+        example, said = example_of(attempt, taught=taught, at=self.now, wall_time=self._wall_clock())
+        if example is not None:
+            self._emit(example)
+            best = self.best_examples.get(example.label)
+            if taught or best is None or example.best_match >= best[1]:  # taught: the earlier ones are gone
+                self.best_examples[example.label] = (example.vector, example.best_match)
+        self.result = replace(render.result_view(self, attempt), example=said)
         self.screen, self.result_left = Screen.RESULT, self.settings.result_s
         reason = self.guard.break_due()
         if reason and not session.cap_reason:

@@ -9,6 +9,7 @@ from appliance.coach.attempt import Attempt
 from appliance.coach.breaks import BreakPosition, position
 from appliance.coach.calibration import Calibration, pose_words
 from appliance.coach.events import AttemptFinished
+from appliance.coach.examples import TEACH_PLAN
 from appliance.coach.features import lagging_side
 from appliance.coach.scoring import dominant, intensity, probabilities_in_order
 from appliance.coach.session import BreakRun, Session
@@ -109,7 +110,9 @@ def menu_items(coach: Coach) -> tuple[MenuItem, ...]:
         MenuItem("breaks", "Relaxation break", "Breathing, face relaxation, a calm place"),
     ]
     for routine in catalogue.routines:
-        if routine.id != "morning":
+        if routine.id == TEACH_PLAN:  # learned from: the reading then knows this person's own faces
+            items.append(MenuItem(routine.id, routine.title, "Each expression once, 3 s: the mirror learns yours"))
+        elif routine.id != "morning":
             drills = sum(item.startswith("drill:") for item in routine.items)
             items.append(MenuItem(routine.id, routine.title, f"{drills} drills with relaxation before and after"))
     items.append(MenuItem("progress", "Your progress", "Streak and trends"))

@@ -4,7 +4,8 @@ A target is pluggable: anything with ``labels``, ``describe()``, ``as_data()``,
 ``match(observation, full_at)``, ``reading(observation)`` and ``unreadable(observation)``,
 registered under its ``type`` in ``TARGET_TYPES``: ``"mixture"`` reads the smoothed reading
 (``mixture.py``); ``"expression"`` the reading and the drill's recipe (``expression_target.py``);
-``"features"`` and ``"look"`` read the named features (``feature_targets.py``).
+``"features"`` and ``"look"`` read the named features (``feature_targets.py``); ``"consistency"`` the
+person's own best example (``consistency_target.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
+from appliance.coach.consistency_target import ConsistencyTarget
 from appliance.coach.expression_target import ExpressionTarget
 from appliance.coach.feature_targets import FeatureTarget
 from appliance.coach.features import FeatureReading
@@ -44,6 +46,7 @@ TARGET_TYPES: dict[str, Callable[[Mapping], Target]] = {
     "expression": ExpressionTarget.from_data,
     "features": FeatureTarget.from_data,
     "look": FeatureTarget.from_data,
+    "consistency": ConsistencyTarget.from_data,
 }
 
 

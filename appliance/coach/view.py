@@ -99,6 +99,7 @@ class ResultView:
     steps: tuple[StepResult, ...] = ()  # role-play: per-step scores
     is_last: bool = False  # the last drill of the routine
     isolation: int | None = None  # feature drills: mean isolation 0-100 while trying (None: not read)
+    example: str = ""  # expression drills: whether the peak was kept as the person's example, in words
 
 
 @dataclass(frozen=True)

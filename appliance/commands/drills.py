@@ -12,6 +12,7 @@ SECTIONS = {
     "headshot": "Headshot looks",
     "feature": "Single features",
     "roleplay": "Role-plays",
+    "consistency": "Your own expressions, as at your best",
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from appliance.coach.catalogue import load_catalogue
 from appliance.errors import ConfigError
 from appliance.history import HistoryStore, HistorySummary, default_path, summarize
+from appliance.history.examples import example_counts
 from appliance.history.summary import RANGE_WEEKS, empty_summary
 from appliance.profiles import ProfileRegistry
 from appliance.ui import text  # plain words on counts, no Kivy
@@ -65,26 +66,50 @@ def run(args) -> int:
         message = "The guest's practice is not kept: choose your own profile on the mirror's home screen."
         message += f" People on this mirror: {', '.join(registry.names) or 'none yet'}."
         record = empty_summary(date.today()).as_dict() | {"path": None, "warning": people_warning, "profile": name}
+        record |= {"examples": {}, "examples_of_another_reading": 0}
         print(json.dumps(record | {"message": message}, indent=2) if args.json else message)
         return 0
     # A profile's or the default history not made yet is no practice; a file named with --db must be
     # there (HistoryStore says so): a mistyped path is not an empty history.  Reading never creates one.
     if args.db is None and not path.exists():
         record = empty_summary(date.today()).as_dict() | {"path": str(path), "warning": people_warning, "profile": name}
+        record |= {"examples": {}, "examples_of_another_reading": 0}
         print(json.dumps(record | {"message": NOTHING_YET}, indent=2) if args.json else NOTHING_YET)
         return 0
     titles = {drill.id: drill.title for drill in load_catalogue().drills}
     with HistoryStore(path, read_only=True) as store:  # a command that only looks never writes
         summary = summarize(store, date.today(), titles)
+        examples, unused = examples_kept(store)
     if args.json:
         warning = " ".join(text for text in (people_warning, store.warning) if text)
         record = summary.as_dict() | {"path": str(path), "warning": warning, "profile": name}
         record["message"] = NOTHING_YET if summary.is_empty else ""
+        record |= {"examples": examples, "examples_of_another_reading": unused}
         print(json.dumps(record, indent=2))
     else:
         print(f"{name}'s practice\n" if name else "", end="")
         print(NOTHING_YET if summary.is_empty else as_text(summary))
+        if examples or unused:
+            print("\n" + examples_text(examples, unused))
     return 0
+
+
+def examples_kept(store: HistoryStore) -> tuple[dict[str, int], int]:
+    """How many examples of each expression this version reads with, and how many of another reading
+    (kept, not used: the practice that follows replaces them)."""
+    from appliance.vision.examples import reading_identity
+    from appliance.vision.reading import head
+
+    usable = example_counts(store.connection, reading_identity(head()))
+    return usable, sum(example_counts(store.connection).values()) - sum(usable.values())
+
+
+def examples_text(examples: dict[str, int], unused: int) -> str:
+    kept = ", ".join(f"{label} {count}" for label, count in examples.items()) or "none yet"
+    line = f"Your own expressions, kept as examples from practice: {kept}"
+    if unused:
+        line += f" ({text.count(unused, 'example')} from an older reading of the face, not used)"
+    return line
 
 
 def as_text(summary: HistorySummary) -> str:

@@ -23,7 +23,7 @@ from appliance.history.pages import Column, affinity, read_tables
 log = logging.getLogger(__name__)
 
 # The tables events fill, in an order that keeps references whole (sessions before their attempts).
-EVENT_TABLES = ("sessions", "attempts", "breaks", "neutral_faces", "feature_range")
+EVENT_TABLES = ("sessions", "attempts", "breaks", "neutral_faces", "feature_range", "expression_examples")
 STAND_IN = (
     "INSERT OR IGNORE INTO sessions (id, started_at, ended_at, plan, title, day) VALUES (?, ?, ?, 'recovered',"
     " 'Recovered session', COALESCE(NULLIF(?, ''), date(?, 'unixepoch', 'localtime')))"

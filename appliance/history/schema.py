@@ -152,7 +152,23 @@ V5 = """
 ALTER TABLE neutral_faces ADD COLUMN geometry_version INTEGER NOT NULL DEFAULT 1;
 """
 
-MIGRATIONS = (V1, V2, V3, V4, V5)
+# v6: the person's own expressions as examples (vision/examples.py): the reading's departure from their
+# resting face at an attempt's peak, 39 little-endian float32s, in the space of one reading of the face.
+V6 = """
+CREATE TABLE expression_examples (
+    id INTEGER PRIMARY KEY,
+    created_at REAL NOT NULL,          -- seconds since the epoch
+    day TEXT NOT NULL,
+    label TEXT NOT NULL,
+    reading TEXT NOT NULL,             -- vision.examples.reading_identity: another reading's are not used
+    vector BLOB NOT NULL,              -- float32 little-endian: the departure from the resting face
+    drill_id TEXT NOT NULL DEFAULT '',
+    best_match INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX examples_by_label ON expression_examples(reading, label, created_at);
+"""
+
+MIGRATIONS = (V1, V2, V3, V4, V5, V6)
 LATEST = len(MIGRATIONS)
 
 

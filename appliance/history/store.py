@@ -23,11 +23,13 @@ from appliance.coach.events import (
     BreakFinished,
     CameraFacingChosen,
     Event,
+    ExampleKept,
     NeutralCalibrated,
     SessionEnded,
     SessionStarted,
 )
 from appliance.errors import StorageError
+from appliance.history.examples import write_example
 from appliance.history.salvage import read_only_uri, salvage
 from appliance.history.schema import LATEST, migrate, schema_gaps, version
 from appliance.paths import data_dir
@@ -252,6 +254,8 @@ class HistoryStore:
                 (self._session_id(event.session, started), event.break_id, int(event.forced), int(event.completed),
                  event.relaxed_s, event.reason, started, event.wall_time, day_of(event.wall_time)),
             )  # fmt: skip
+        elif isinstance(event, ExampleKept):
+            write_example(self.connection, event, day_of(event.wall_time))
         else:
             raise TypeError(f"not a coach event: {event!r}")
 
@@ -323,7 +327,7 @@ class HistoryStore:
         ).fetchall()
 
     def rows(self, table: str) -> list[sqlite3.Row]:
-        if table not in ("sessions", "attempts", "breaks", "neutral_faces", "feature_range"):
+        if table not in ("sessions", "attempts", "breaks", "neutral_faces", "feature_range", "expression_examples"):
             raise ValueError(table)
         self.connection.row_factory = sqlite3.Row
         try:

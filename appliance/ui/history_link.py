@@ -21,13 +21,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from appliance.coach.events import AttemptFinished, BreakFinished, NeutralCalibrated, SessionEnded
+from appliance.coach.events import AttemptFinished, BreakFinished, ExampleKept, NeutralCalibrated, SessionEnded
 from appliance.coach.notices import START_UP_NOTICE_S
 from appliance.coach.view import NoticeKind, ProgressView
 from appliance.errors import ApplianceError, StorageError
 from appliance.history import HistoryStore, summarize
+from appliance.history.examples import best_examples, clear_examples, read_examples
 from appliance.history.store import StoredNeutral, day_of
 from appliance.storage_faults import READ_ONLY_PROGRESS, glass_of
+from appliance.vision.examples import PersonalExamples, reading_identity
+from appliance.vision.reading import head
 
 log = logging.getLogger(__name__)
 REFRESH_ON = (AttemptFinished, BreakFinished, SessionEnded, NeutralCalibrated)  # events that change the figures
@@ -65,6 +68,12 @@ class HistoryLink:
         self.neutral: StoredNeutral | None = None  # the personal neutral face, once loaded
         self._said_ranges_left_out = False  # unreadable range rows are logged once, not at every refresh
         self.when_neutral: Callable[[StoredNeutral], None] | None = None  # main thread, on loading it
+        # The person's examples of their own expressions (main thread): loaded, then kept up to date.
+        self.identity = reading_identity(head())
+        self.examples = PersonalExamples(self.identity)
+        self._example_rows: list[tuple[str, tuple[float, ...]]] = []
+        self._examples_cleared = False  # cleared in settings: the stored ones, if still loading, are gone
+        self.when_examples: Callable[[PersonalExamples], None] | None = None  # main thread, at every change
         self._queue: queue.Queue = queue.Queue()
         # Started last: the thread may post the stored face at once, and must not find these unset.
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
@@ -77,6 +86,13 @@ class HistoryLink:
         events = list(events)
         if events:
             self._queue.put(("record", events, self.coach.today()))
+        kept = [event for event in events if isinstance(event, ExampleKept) and event.reading == self.identity]
+        for event in kept:
+            if event.replaces_earlier:
+                self._example_rows = [row for row in self._example_rows if row[0] != event.label]
+            self._example_rows.append((event.label, event.vector))
+        if kept:
+            self._set_examples(PersonalExamples.from_rows(self.identity, self._example_rows))
         for event in events:  # the coach holds it already; keep it for whoever asks later
             if isinstance(event, NeutralCalibrated):
                 self.neutral = StoredNeutral(
@@ -89,6 +105,19 @@ class HistoryLink:
 
     def refresh(self) -> None:
         self._queue.put(("refresh", [], self.coach.today()))
+
+    def clear_examples(self) -> None:
+        """Forget the person's examples (settings): the reading is the plain one from the next frame."""
+        self._example_rows, self._examples_cleared = [], True
+        self._queue.put(("clear_examples", [], None))
+        self._set_examples(PersonalExamples(self.identity))
+        self.coach.set_best_examples({})
+
+    def _set_examples(self, examples: PersonalExamples) -> None:  # main thread
+        self.examples = examples  # the rows follow it: only the newest of each expression, as on disk
+        self._example_rows = [(label, tuple(row)) for label, rows in examples.by_label.items() for row in rows]
+        if self.when_examples is not None:
+            self.when_examples(examples)
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything queued so far is stored (tests, and closing); False on timeout."""
@@ -129,6 +158,8 @@ class HistoryLink:
                     refresh_for = today
                 if kind == "record" and store is not None:
                     self._save(store, payload)
+                if kind == "clear_examples" and store is not None:
+                    self._clear_examples(store)
             self._refresh(store, refresh_for)
 
     def _open(self) -> HistoryStore | None:
@@ -161,6 +192,7 @@ class HistoryLink:
             elif unusable:  # kept on disk, but no calibration: the coach offers a new one before practice
                 log.warning("no stored resting face is usable: the person is asked to calibrate again")
                 self._post(partial(self._notify, RECALIBRATE, START_UP_NOTICE_S))
+        self._load_examples(store)
         return store
 
     def _open_to_read(self, error: ApplianceError) -> HistoryStore | None:
@@ -175,6 +207,35 @@ class HistoryLink:
             return None
         log.warning("the practice history %s is shown read-only: nothing practised now is saved", store.path)
         return store
+
+    def _clear_examples(self, store: HistoryStore) -> None:
+        try:
+            store.connection.execute("BEGIN IMMEDIATE")
+            clear_examples(store.connection)
+            store.connection.execute("COMMIT")
+        except Exception as error:  # still on disk: said on the mirror, tried again at the next clear
+            if store.connection.in_transaction:
+                store.connection.execute("ROLLBACK")
+            log.error("could not clear the examples: %s", error)
+            self._post(partial(self._notify, "Your examples could not be cleared: try again."))
+
+    def _load_examples(self, store: HistoryStore) -> None:
+        try:
+            examples = read_examples(store.connection, self.identity)
+            best = best_examples(store.connection, self.identity)
+        except Exception as error:  # a read failing must not stop the saving; the plain reading serves
+            log.error("could not read the examples of this person's expressions: %s", error)
+        else:
+            if examples:
+                self._post(partial(self._examples_loaded, examples, best))
+
+    def _examples_loaded(self, examples: PersonalExamples, best) -> None:  # main thread
+        if self._examples_cleared:
+            return
+        self.coach.set_best_examples(best, replace_all=False)
+        stored = [(label, tuple(row)) for label, rows in examples.by_label.items() for row in rows]
+        self._example_rows = stored + self._example_rows  # any kept since the file opened are newer
+        self._set_examples(PersonalExamples.from_rows(self.identity, self._example_rows))
 
     def _save(self, store: HistoryStore, events) -> None:
         if store.read_only:  # said on the glass at opening; each event is not worth a line of the log
@@ -239,6 +300,17 @@ def give_neutral_to(history, vision) -> None:
     history.when_neutral = give
     if history.latest_neutral() is not None:
         give(history.latest_neutral())
+    give_examples_to(history, vision)
+
+
+def give_examples_to(history, vision) -> None:
+    """Hand ``history``'s examples of the person's expressions to ``vision`` now, and whenever they
+    change (loaded, kept, cleared; main thread).  A history without any (the guest): nothing."""
+    set_examples = getattr(vision, "set_examples", None)
+    if set_examples is None or not hasattr(history, "when_examples"):
+        return
+    history.when_examples = set_examples
+    set_examples(history.examples)
 
 
 def open_history(coach, open_store: Callable[[], HistoryStore] = HistoryStore, **options):

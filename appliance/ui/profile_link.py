@@ -102,6 +102,7 @@ class ProfileLink:
         if self.preferences is not None:
             self.preferences.use(self.registry.preferences_path(profile))
         self.coach.set_personal_neutral(None)  # until this person's own is read
+        self.coach.set_best_examples({})  # and their own examples
         # Nor the last person's figures: their minutes today would cap this person's practice (the
         # cap is for the day) until this one's history is read and posted.
         self.coach.set_history(ProgressView(today=self.coach.today().isoformat()), {})
@@ -117,6 +118,8 @@ class ProfileLink:
             self.history, warning = opener(self.coach, partial(HistoryStore, path), post=post)
         if self.vision is not None:  # the population's face until this person's own arrives (if they have one)
             self.vision.set_neutral(None, kind="population")
+            if hasattr(self.vision, "set_examples"):  # nor the last person's examples: none for the guest
+                self.vision.set_examples(None)
         give_neutral_to(self.history, self.vision)
         if self.takes is not None:
             self.takes.use(self.takes_root(profile))

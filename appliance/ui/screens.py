@@ -165,7 +165,10 @@ class ResultScreen(MirrorScreen):
         self.outcome, self.title = text.outcome_for(result.outcome, reached, roleplay_score=roleplay), result.title
         self.score = str(result.score)
         self.figures = text.result_figures(result)
-        self.tip, self.reason = result.tip, result.reason
+        # Whether the peak was kept as the person's example: on the reason's line when it has none.
+        self.tip, self.reason = result.tip, result.reason or result.example
+        if result.reason and result.example:
+            self.tip = " ".join(part for part in (result.tip, result.example) if part)
 
     def show_take(self, rgb, seconds: float) -> None:
         """A best take (HxWx3 uint8 RGB, small) on this screen for ``seconds``; on the main thread (GL)."""

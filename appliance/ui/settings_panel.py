@@ -19,6 +19,9 @@ VOLUMES = (10, 25, 50, 75, 100)  # SELECT on the volume row steps through these 
 BUTTONS = "NEXT: move (hold: back) · SELECT: change · BACK: leave"
 TAKES_GONE = "the pictures are removed from this mirror for good"
 FORGET_ANGLE = "forget_camera_angle"  # handle's outcome: the shell forgets the camera's angle set on the mirror
+CLEAR_EXAMPLES = "clear_examples"  # handle's outcome: the person confirmed forgetting their examples
+TEACH = "teach"  # handle's outcome: the teach routine is to start (the panel closes)
+EXAMPLES_GONE = "the mirror reads you as it reads everyone until you practise again"
 
 
 @dataclass
@@ -36,6 +39,8 @@ class SettingsPanel:
     camera_facing: CameraFacing | None = None  # the camera's angle (read only: the shell forgets it); None: no row
 
     people: ProfilePanel | None = None  # adding, renaming, removing people; None: no profiles
+    examples: dict[str, int] | None = None  # the person's examples by expression; None: no row (the guest)
+    confirming_examples: bool = False  # SELECT on the examples row asked "clear?"; the next SELECT clears
     left_on: str = ""  # the key of the row the panel was left on: opened again, it is lit again
 
     def open(self) -> None:
@@ -51,7 +56,7 @@ class SettingsPanel:
             return self.people.rows()
         people = self.people.settings_rows() if self.people is not None else []
         # the person's own choices first, as before
-        return self._choice_rows() + people + self._takes_rows() + self._info_rows()
+        return self._choice_rows() + people + self._takes_rows() + self._examples_rows() + self._info_rows()
 
     @property
     def shown_index(self) -> int:
@@ -74,6 +79,17 @@ class SettingsPanel:
         state = "on" if self.takes_on else "off"
         detail = "SELECT: delete all takes" if count else "headshot looks at their peak, kept on this mirror only"
         return [MenuItem("takes", f"Best takes: {state} · {count} kept", detail)]
+
+    def _examples_rows(self) -> list[MenuItem]:
+        if self.examples is None:
+            return []
+        total = sum(self.examples.values())
+        if self.confirming_examples:
+            return [MenuItem("examples", f"Clear your {total} examples? SELECT: yes · BACK: no", EXAMPLES_GONE)]
+        if not total:
+            return [MenuItem("examples", "Your expressions: none kept", "SELECT: teach the mirror your expressions")]
+        kept = ", ".join(f"{label} {count}" for label, count in self.examples.items())
+        return [MenuItem("examples", f"Your expressions: {total} kept", f"{kept} · SELECT: clear them")]
 
     def _choice_rows(self) -> list[MenuItem]:
         prefs = self.preferences
@@ -137,6 +153,12 @@ class SettingsPanel:
                 return "delete_takes"
             if command in (Command.BACK, Command.END):
                 return None  # "no": the panel stays open
+        if self.confirming_examples:
+            self.confirming_examples = False
+            if command is Command.SELECT:
+                return CLEAR_EXAMPLES
+            if command in (Command.BACK, Command.END):
+                return None  # "no": the panel stays open
         if self.people is not None and (self.people.is_busy or command is Command.SELECT):
             outcome = self._people(command)
             if outcome is not None:
@@ -153,6 +175,12 @@ class SettingsPanel:
             return "preview"
         elif command is Command.SELECT and self.rows()[self.index].key == "takes":
             self.confirming = bool(self.takes.count)
+            return None
+        elif command is Command.SELECT and self.rows()[self.index].key == "examples":
+            if not sum(self.examples.values()):
+                self.is_open = False
+                return TEACH
+            self.confirming_examples = True
             return None
         elif command is Command.SELECT and self.rows()[self.index].key == "neutral":
             self.is_open = False

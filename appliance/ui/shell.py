@@ -39,7 +39,7 @@ from appliance.systemd_notify import SystemdNotifier, TestFreeze
 from appliance.ui.app import MirrorApp
 from appliance.ui.history_link import give_neutral_to
 from appliance.ui.profile_panel import ProfilePanel
-from appliance.ui.settings_panel import FORGET_ANGLE, SettingsPanel
+from appliance.ui.settings_panel import CLEAR_EXAMPLES, FORGET_ANGLE, TEACH, SettingsPanel
 from appliance.ui.takes_link import SHOWN_S, open_takes
 
 log = logging.getLogger(__name__)
@@ -283,8 +283,12 @@ class MirrorShell:
             self.takes.delete_all()  # on the takes' thread; the panel updates when it is done
         if outcome == FORGET_ANGLE:  # the row then shows config.toml's angle
             self._forget_facing()
+        if outcome == CLEAR_EXAMPLES:  # the history forgets them on its thread; vision at once
+            self.history.clear_examples()
         if outcome == "calibrate":  # "recalibrate my resting face": the coach's calibration screen
             self._show(self.coach.calibrate(self.clock()))
+        elif outcome == TEACH:  # "teach the mirror your expressions": that routine
+            self._show(self.coach.teach(self.clock()))
         elif outcome == "close":
             self._show(self.coach.tick(self.clock()))
         else:
@@ -292,6 +296,8 @@ class MirrorShell:
 
     def _show_settings(self) -> None:
         self.panel.neutral_day = getattr(self.coach, "neutral_day", "")
+        examples = getattr(self.history, "examples", None)  # the guest's history keeps none: no row
+        self.panel.examples = examples.counts if examples is not None else None
         if self.app.mirror is not None:
             panel = self.panel
             self.app.mirror.show_settings(panel.rows(), panel.shown_index, panel.buttons, panel.heading)

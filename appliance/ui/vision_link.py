@@ -75,6 +75,7 @@ class VisionLink:
         self._rate: float | None = None
         self.pipeline = None  # once built (on the start thread)
         self._neutral: tuple[dict[str, float] | None, str, dict[str, float] | None] = (None, "population", None)
+        self._examples = None  # the person's examples of their expressions (vision.examples.PersonalExamples)
         # The (yaw, pitch) the camera sees of a head facing the mirror: config.toml's until the shell
         # hands over the one kept on the mirror (appliance/camera_facing.py), before start.
         self._facing = (config.camera.facing_yaw_deg, config.camera.facing_pitch_deg)
@@ -112,6 +113,8 @@ class VisionLink:
                 self.pipeline = pipeline
                 if self._neutral[0] is not None:  # a neutral face chosen before the pipeline was ready
                     _hand_over(pipeline, *self._neutral)
+                if self._examples:  # so are examples
+                    _hand_examples(pipeline, self._examples)
                 if self._facing != options["facing"]:  # the camera's angle chosen while the models loaded
                     pipeline.set_facing(*self._facing)
                 self._last_seen = time.monotonic()
@@ -144,6 +147,15 @@ class VisionLink:
             neutral, pipeline = self._neutral, self.pipeline
         if pipeline is not None:
             _hand_over(pipeline, *neutral)
+
+    def set_examples(self, examples) -> None:
+        """The person's examples of their own expressions (None or empty: none); kept for a pipeline still
+        being built, handed to a running one at once (its swap is thread-safe)."""
+        with self._lock:
+            self._examples = examples or None
+            pipeline = self.pipeline
+        if pipeline is not None:
+            _hand_examples(pipeline, examples or None)
 
     @property
     def facing(self) -> tuple[float, float]:
@@ -259,3 +271,12 @@ def _hand_over(pipeline, geometry, kind: str, appearance=None) -> None:
             log.warning("the %s neutral face is used without its appearance", kind)
         except Exception as error:
             log.error("the vision pipeline refused the %s neutral face's geometry too: %s", kind, error)
+
+
+def _hand_examples(pipeline, examples) -> None:
+    """``pipeline.set_examples``; examples it refuses (another reading's) leave the plain reading, logged."""
+    try:
+        pipeline.set_examples(examples)
+    except Exception as error:  # the pipeline's own validation: vision goes on without them
+        log.error("the vision pipeline refused the person's examples: %s", error)
+        pipeline.set_examples(None)

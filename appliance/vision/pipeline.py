@@ -25,7 +25,8 @@ from appliance.camera.base import Frame
 from appliance.errors import FrameError
 from appliance.messages import Observation
 from appliance.vision.align import align_face
-from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier, MirrorAlternation, softmax
+from appliance.vision.classifier import DEFAULT_MODEL, EXPRESSIONS, ExpressionClassifier, MirrorAlternation
+from appliance.vision.examples import PersonalExamples, departure, personal_reading, reading_identity
 from appliance.vision.faces import DEFAULT_DETECTOR, Face, FaceDetector
 from appliance.vision.features import features_from, is_geometry, measure
 from appliance.vision.landmarks import DEFAULT_LANDMARK_MODEL, MAX_OUTSIDE, MIN_PRESENCE, FaceMesh, Mesh, Roi
@@ -113,6 +114,7 @@ class VisionPipeline:
         # (geometry, kind, the resting face the reading is relative to or None), swapped whole
         self._neutral: tuple[Mapping[str, float] | None, str, RestingFace | None] = (None, "population", None)
         self._neutral_lock = threading.Lock()
+        self._examples: PersonalExamples | None = None  # the person's own, read against their resting face
 
     @property
     def is_tracking(self) -> bool:
@@ -144,6 +146,14 @@ class VisionPipeline:
         pair = (None, "population", None) if geometry is None else (dict(geometry), kind, resting)
         with self._neutral_lock:
             self._neutral = pair
+
+    def set_examples(self, examples: PersonalExamples | None) -> None:
+        """Read a calibrated face with these examples of the person's own expressions from the next frame
+        on (None: without).  Examples from another reading of the face are refused (ValueError).  Safe
+        from any thread: the reference is swapped whole, and a frame reads it once."""
+        if examples and examples.identity != reading_identity(head()):
+            raise ValueError(f"these examples were read by reading {examples.identity}, not by this one")
+        self._examples = examples or None
 
     def set_facing(self, yaw: float, pitch: float) -> None:
         """Read head poses against this (yaw, pitch) from the next frame on (the camera moved, or
@@ -193,7 +203,11 @@ class VisionPipeline:
             )
         reader = head()
         inputs = reader.inputs(raw, measured.get("geometry"), resting)
-        reading = softmax(reader.logits(inputs, personal=resting is not None)).astype(np.float32)
+        logits = reader.logits(inputs, personal=resting is not None)
+        # The person's examples are departures from their own rest: only a personal resting face has one.
+        examples = self._examples if kind == "personal" and resting is not None else None
+        vector = departure(inputs, reader) if examples else None
+        reading = personal_reading(logits, vector, examples).astype(np.float32)
         smoothed = self.smoother.update(reading, frame.timestamp)
         done = time.perf_counter()
         latency.update(align=(aligned - located) * 1000, classify=(classified - aligned) * 1000)

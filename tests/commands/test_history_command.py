@@ -198,3 +198,22 @@ def test_history_with_a_damaged_list_of_people_says_so_and_shows_the_practice_it
     data = json.loads(capsys.readouterr().out)
     assert data["profile"] == "Person 2" and "is damaged" in data["warning"]
     assert registry.index_path.read_text().endswith('{"id":"p')  # only looked: nothing moved or written
+
+
+def test_history_reports_how_many_examples_each_expression_has(tmp_path, capsys):
+    from appliance.coach.events import ExampleKept
+    from appliance.vision.examples import reading_identity
+    from appliance.vision.reading import head
+
+    path = tmp_path / "h.sqlite3"
+    fill(path)
+    identity = reading_identity(head())
+    with HistoryStore(path) as store:
+        for label, reading in (("fear", identity), ("fear", identity), ("anger", identity), ("anger", "g1-old")):
+            store.record(ExampleKept(label, (2.0,) * 39, reading, label, 70, False, 0.0, 1_750_000_000.0))
+    assert main(["history", "--db", str(path), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["examples"] == {"anger": 1, "fear": 2} and record["examples_of_another_reading"] == 1
+    assert main(["history", "--db", str(path)]) == 0
+    said = capsys.readouterr().out
+    assert "kept as examples from practice: anger 1, fear 2 (1 example from an older reading" in said
