@@ -172,6 +172,7 @@ class MirrorShell:
             self._settings_command(command)
             return
         if command is Command.BACK and self.view.screen is Screen.HOME:
+            self._update_panel()  # this person's rows first: the row it was left on is found among them
             self.panel.open()  # BACK on home has nothing to go back to: it opens settings
             self._show_settings()
             return
@@ -294,10 +295,13 @@ class MirrorShell:
         else:
             self._show_settings()
 
-    def _show_settings(self) -> None:
+    def _update_panel(self) -> None:
         self.panel.neutral_day = getattr(self.coach, "neutral_day", "")
         examples = getattr(self.history, "examples", None)  # the guest's history keeps none: no row
         self.panel.examples = examples.counts if examples is not None else None
+
+    def _show_settings(self) -> None:
+        self._update_panel()
         if self.app.mirror is not None:
             panel = self.panel
             self.app.mirror.show_settings(panel.rows(), panel.shown_index, panel.buttons, panel.heading)
