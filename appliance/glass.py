@@ -27,6 +27,8 @@ MODULES = (
     "appliance.coach.calibration",
     "appliance.coach.catalogue",
     "appliance.coach.coach",
+    "appliance.coach.consistency_target",
+    "appliance.coach.examples",
     "appliance.coach.commands",
     "appliance.coach.flow",
     "appliance.coach.guard",

@@ -16,13 +16,20 @@ from dataclasses import dataclass
 from appliance.coach.feature_targets import FEATURES_OUT_OF_VIEW
 from appliance.coach.features import FeatureReading
 from appliance.errors import ConfigError
+from appliance.glass import Words, words_for_the_glass
 from appliance.messages import Observation
 from appliance.vision.classifier import EXPRESSIONS
 from appliance.vision.examples import closeness, departure
 from appliance.vision.reading import head
 
-NO_EXAMPLE = "No example of your {label} yet: practise it first, or teach the mirror your expressions."
-UNCALIBRATED = "Calibrate your resting face first (settings): your own {label} is kept against it."
+NO_EXAMPLE = "No {label} of yours kept yet: practise it first."
+UNCALIBRATED = "Calibrate first (settings)."
+
+
+@words_for_the_glass
+def _glass_words():
+    yield Words(NO_EXAMPLE.format(label="happiness"), "body", "consistency drill without an example")
+    yield Words(UNCALIBRATED, "drill_column", "consistency drill, not calibrated")
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,7 @@ class ConsistencyTarget:
         if self.example is None:
             return NO_EXAMPLE.format(label=self.label)
         if observation.neutral != "personal":
-            return UNCALIBRATED.format(label=self.label)
+            return UNCALIBRATED
         if departure(observation.reading_inputs, head()) is None:
             return FEATURES_OUT_OF_VIEW
         return ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from appliance.coach.events import ExampleKept
 from appliance.coach.expression_target import ExpressionTarget
+from appliance.glass import Words, words_for_the_glass
 from appliance.vision.examples import departure, is_clear, reading_identity
 from appliance.vision.reading import head
 
@@ -22,6 +23,14 @@ REPLACED = "Kept as your {label}; PREVIOUS to redo it."
 UNCALIBRATED = "Not kept: calibrate your resting face first."
 TOO_SMALL = "Not kept: your face barely left rest."
 TEACHES = ("completed", "missed")
+
+
+@words_for_the_glass
+def _glass_words():
+    for line in (KEPT, REPLACED):
+        yield Words(line.format(label="happiness"), "body", "example kept")
+    for line in (UNCALIBRATED, TOO_SMALL):
+        yield Words(line, "body", "example not kept")
 
 
 def example_of(attempt, *, taught: bool, at: float, wall_time: float) -> tuple[ExampleKept | None, str]:

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 REFRESH_ON = (AttemptFinished, BreakFinished, SessionEnded, NeutralCalibrated)  # events that change the figures
 OPEN_WAIT_S = 3.0  # at start-up, before the window shows: long enough for a large history's check
 # One line on the home screen (the notice band shows no more): the practice offers the calibration too.
+NOT_CLEARED = "Your examples could not be cleared: try again."
 RECALIBRATE = "Your saved resting face no longer fits this version: calibrate it again in settings."
 
 
@@ -217,7 +218,7 @@ class HistoryLink:
             if store.connection.in_transaction:
                 store.connection.execute("ROLLBACK")
             log.error("could not clear the examples: %s", error)
-            self._post(partial(self._notify, "Your examples could not be cleared: try again."))
+            self._post(partial(self._notify, NOT_CLEARED))
 
     def _load_examples(self, store: HistoryStore) -> None:
         try:

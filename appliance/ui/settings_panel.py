@@ -269,6 +269,12 @@ def _glass_words():
     for level in DIFFICULTIES:
         prefs.difficulty = level
         rows += panel._choice_rows()[:1]
+    panel.examples = dict.fromkeys(("happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt"), 20)
+    rows += panel._examples_rows()
+    panel.confirming_examples = True
+    rows += panel._examples_rows()
+    panel.examples = {}
+    rows += panel._examples_rows()
     for row in rows:
         yield Words(row.title, "settings", f"settings: {row.key}")
         yield Words(row.detail, "settings_detail", f"settings: {row.key}")

@@ -475,10 +475,10 @@ class MirrorShell:
 def _glass_words():
     """The shell's own words, and the history's and the profiles' (their modules' constants; the
     storage faults' lines are appliance.storage_faults')."""
-    from appliance.ui.history_link import RECALIBRATE
+    from appliance.ui.history_link import NOT_CLEARED, RECALIBRATE
     from appliance.ui.profile_link import GUEST_MESSAGE
 
     yield Words(NO_FACES_READ, "drill_column", "no faces can be read")
     yield Words(TAKES_DELETED.format(count=9999), "notice", "best takes deleted")
-    for words in (RECALIBRATE, GUEST_MESSAGE):
+    for words in (RECALIBRATE, NOT_CLEARED, GUEST_MESSAGE):
         yield Words(words, "notice", "history and profiles")

@@ -60,7 +60,7 @@ def test_a_different_face_scores_low_and_a_near_one_high():
 def test_it_cannot_judge_without_the_persons_resting_face_and_says_why():
     target = ConsistencyTarget("anger").bound(DIRECTION * 4)
     face = moved(0.0, DIRECTION * 4, neutral="population")
-    assert target.match(face, 0.6) is None and target.unreadable(face) == UNCALIBRATED.format(label="anger")
+    assert target.match(face, 0.6) is None and target.unreadable(face) == UNCALIBRATED
     no_geometry = replace(face, neutral="personal", reading_inputs=tuple(rest_inputs(head())[:8]))
     assert target.match(no_geometry, 0.6) is None and "features" in target.unreadable(no_geometry)
 
