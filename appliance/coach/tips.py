@@ -39,8 +39,8 @@ def _rising(context: TipContext, label: str) -> bool:
 
 
 def _missing_cue(context: TipContext) -> str:
-    """The first cue of the target expression's prototype that has not moved ("" without landmarks,
-    for a target with no prototype, or when every cue is there)."""
+    """The first cue of the target expression's recipe that has not moved ("" without landmarks,
+    for a target with no recipe, or when every cue is there)."""
     if not context.features:
         return ""
     return next(iter(missing_cues(context.target_label, context.features)), "")
