@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from appliance.coach.features import FeatureReading
+from appliance.coach.mixture import MixtureTarget
 from appliance.coach.recipes import RECIPES
 from appliance.errors import ConfigError
 from appliance.messages import Observation
@@ -51,11 +52,11 @@ class ExpressionTarget:
         return recipe.shown(observation.features)
 
     def match(self, observation: Observation, full_at: float, reading: FeatureReading | None = None) -> float | None:
-        if not observation.has_face or not observation.smoothed:
-            return None
-        evidence = min(1.0, float(observation.smoothed.get(self.label, 0.0)) / full_at)
+        evidence = MixtureTarget(((self.label, 1.0),)).match(observation, full_at)  # the reading alone, 0-100
         shown = self.shown(observation)
-        return 100.0 * (evidence if shown is None else math.sqrt(evidence * shown))
+        if evidence is None or shown is None:
+            return evidence
+        return 100.0 * math.sqrt(evidence / 100.0 * shown)
 
     def reading(self, observation: Observation) -> FeatureReading | None:
         return None

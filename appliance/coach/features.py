@@ -37,7 +37,7 @@ PARTS = {
     "lip_pucker": "lips",
     "jaw_drop": "jaw",
     "asymmetry": "mouth",
-    "both_corners": "mouth",  # a derived cue (vision.reading): the smile the lesser corner shares
+    "both_corners": "mouth",  # a derived cue (coach.recipes): the smile the lesser corner shares
 }
 
 

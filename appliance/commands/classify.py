@@ -1,9 +1,9 @@
 """``classify``: the expression, head pose and named features of faces in image files, one JSON
 line per file.
 
-``expression`` and ``probabilities`` are the mirror's fused reading (appliance.vision.reading:
-the expression model judged on its own evidence, fused with the features); ``appearance`` is the
-expression model's own output.
+``expression`` and ``probabilities`` are the mirror's reading (appliance.vision.reading: the
+expression model's output read with the face's geometry); ``appearance`` is the expression
+model's own output.
 
 Every face gets ``"features"`` ({name: 0..1}, see appliance.vision.features) and ``"pose"``
 ({yaw, pitch, roll} degrees), with ``"neutral"`` saying what the features are relative to:
@@ -71,6 +71,8 @@ class Reader:
         output on it (both None: the population neutral)."""
         pixels = read_image(path)  # grey or RGB (alpha dropped)
         gray = to_gray(pixels)
+        with_shape = resting_face(resting, neutral) if neutral is not None else None
+        look_only = resting_face(resting) if resting is not None else None  # a face without landmarks
         records = []
         for face, box, crop in self._located(pixels, gray):
             appearance = self.classifier.probability_vector(crop)
@@ -78,14 +80,12 @@ class Reader:
             if mesh.presence >= MIN_PRESENCE:
                 geometry, pose = measure(mesh.points)
                 features = features_from(geometry, neutral)
-                rest = resting_face(resting, neutral) if neutral is not None else None
-                record = face_record(box, face.score if face else 1.0, appearance, geometry, rest)
+                record = face_record(box, face.score if face else 1.0, appearance, geometry, with_shape)
                 record["features"] = {k: _figure(v, 4) for k, v in features.items()}
                 record["pose"] = {k: _figure(v, 2) for k, v in pose.items()}
                 record["neutral"] = kind
             else:  # no landmarks: the reading reads the appearance alone
-                rest = resting_face(resting) if resting is not None else None
-                record = face_record(box, face.score if face else 1.0, appearance, resting=rest)
+                record = face_record(box, face.score if face else 1.0, appearance, resting=look_only)
                 record.update(features=None, pose=None, neutral="")
             records.append(record)
         return records

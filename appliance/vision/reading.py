@@ -104,7 +104,7 @@ class ReadingHead:
         look = self.appearance_inputs(appearance, rest.appearance)
         if not geometry:
             return look
-        return np.concatenate([look, self.geometry_inputs(geometry, rest.geometry if rest.geometry else None)])
+        return np.concatenate([look, self.geometry_inputs(geometry, rest.geometry)])
 
     def logits(self, inputs: np.ndarray, *, personal: bool = False) -> np.ndarray:
         """The head's logits for ``inputs``; ``personal``: they are relative to the person's own resting face."""
