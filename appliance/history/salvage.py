@@ -19,6 +19,7 @@ import sqlite3
 from pathlib import Path
 
 from appliance.history.pages import Column, affinity, read_tables
+from appliance.history.schema import roll_back
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,7 @@ def salvage(damaged: Path, fresh: sqlite3.Connection) -> dict[str, int]:
             copied[table] = _copy_table(old, fresh, table, from_pages.get(table, {}))
         fresh.execute("COMMIT")
     except sqlite3.Error as error:  # the fresh file itself failed (a full disk): it stays empty, as before
-        if fresh.in_transaction:  # SQLite may have ended it itself: a second ROLLBACK would hide the cause
-            fresh.execute("ROLLBACK")
+        roll_back(fresh)
         log.warning("could not copy the damaged history's rows into the fresh one: %s", error)
         return {}
     finally:

@@ -6,10 +6,13 @@ transaction as the version bump, so a database is always at one whole version.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 from appliance.errors import StorageError
 from appliance.storage_faults import Fault
+
+log = logging.getLogger(__name__)
 
 V1 = """
 CREATE TABLE sessions (
@@ -197,10 +200,19 @@ def migrate(connection: sqlite3.Connection, *, upto: int = LATEST) -> int:
             connection.execute(f"PRAGMA user_version = {number}")
             connection.execute("COMMIT")
         except BaseException:
-            if connection.in_transaction:  # SQLite ends it by itself on a full disk: never hide that error
-                connection.execute("ROLLBACK")
+            roll_back(connection)
             raise
     return found
+
+
+def roll_back(connection: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already (it does on a full disk, for one): a second
+    ROLLBACK would fail with "cannot rollback - no transaction is active", hiding the real error."""
+    if connection.in_transaction:
+        try:
+            connection.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            log.error("could not roll back: %s", error)
 
 
 def schema_gaps(connection: sqlite3.Connection) -> list[str]:

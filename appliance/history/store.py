@@ -31,7 +31,7 @@ from appliance.coach.events import (
 from appliance.errors import StorageError
 from appliance.history.examples import write_example
 from appliance.history.salvage import read_only_uri, salvage
-from appliance.history.schema import LATEST, migrate, schema_gaps, version
+from appliance.history.schema import LATEST, migrate, roll_back, schema_gaps, version
 from appliance.paths import data_dir
 from appliance.storage_faults import damaged, storage_error
 from appliance.vision.features import GEOMETRY_VERSION, is_geometry
@@ -343,16 +343,6 @@ def connect(where: Path | str, *, uri: bool = False) -> sqlite3.Connection:
     connection = sqlite3.connect(where, uri=uri, isolation_level=None, timeout=5.0)
     connection.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
     return connection
-
-
-def roll_back(connection: sqlite3.Connection) -> None:
-    """Undo the open transaction, if SQLite has not already (it does on a full disk, for one): a second
-    ROLLBACK would fail with "cannot rollback - no transaction is active", hiding the real error."""
-    if connection.in_transaction:
-        try:
-            connection.execute("ROLLBACK")
-        except sqlite3.Error as error:
-            log.error("could not roll back: %s", error)
 
 
 def _check_writable(path: Path) -> None:

@@ -27,6 +27,7 @@ from appliance.coach.view import NoticeKind, ProgressView
 from appliance.errors import ApplianceError, StorageError
 from appliance.history import HistoryStore, summarize
 from appliance.history.examples import best_examples, clear_examples, read_examples
+from appliance.history.schema import roll_back
 from appliance.history.store import StoredNeutral, day_of
 from appliance.storage_faults import READ_ONLY_PROGRESS, glass_of
 from appliance.vision.examples import PersonalExamples, reading_identity
@@ -116,7 +117,7 @@ class HistoryLink:
 
     def _set_examples(self, examples: PersonalExamples) -> None:  # main thread
         self.examples = examples  # the rows follow it: only the newest of each expression, as on disk
-        self._example_rows = [(label, tuple(row)) for label, rows in examples.by_label.items() for row in rows]
+        self._example_rows = examples.rows()
         if self.when_examples is not None:
             self.when_examples(examples)
 
@@ -215,8 +216,7 @@ class HistoryLink:
             clear_examples(store.connection)
             store.connection.execute("COMMIT")
         except Exception as error:  # still on disk: said on the mirror, tried again at the next clear
-            if store.connection.in_transaction:
-                store.connection.execute("ROLLBACK")
+            roll_back(store.connection)
             log.error("could not clear the examples: %s", error)
             self._post(partial(self._notify, NOT_CLEARED))
 
@@ -234,8 +234,7 @@ class HistoryLink:
         if self._examples_cleared:
             return
         self.coach.set_best_examples(best, replace_all=False)
-        stored = [(label, tuple(row)) for label, rows in examples.by_label.items() for row in rows]
-        self._example_rows = stored + self._example_rows  # any kept since the file opened are newer
+        self._example_rows = examples.rows() + self._example_rows  # any kept since the file opened are newer
         self._set_examples(PersonalExamples.from_rows(self.identity, self._example_rows))
 
     def _save(self, store: HistoryStore, events) -> None:

@@ -89,6 +89,10 @@ class PersonalExamples:
             raise ValueError(f"examples of one reading must all have one length, got {sorted(widths)}")
         return cls(identity, by_label)
 
+    def rows(self) -> list[tuple[str, tuple[float, ...]]]:
+        """The (label, vector) pairs ``from_rows`` takes, oldest first within each expression."""
+        return [(label, tuple(row)) for label, rows in self.by_label.items() for row in rows]
+
     @property
     def counts(self) -> dict[str, int]:
         return {label: len(self.by_label[label]) for label in EXPRESSIONS if label in self.by_label}
